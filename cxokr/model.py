@@ -1,0 +1,258 @@
+"""Pydantic models of every file kind in a workspace.
+
+The models describe one file each and know nothing of other files; rules that
+span files live in `checks`. They are frozen and forbid unknown keys. Numbers
+are strict (a quoted "61.2" is text, not a number) and finite; numbers given
+where text is expected (a period called 2026) are read as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+PERIOD_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
+_REF_PART = r"[a-z0-9][a-z0-9-]{0,63}"
+REF_PATTERN = rf"^([A-Za-z0-9][A-Za-z0-9-]{{0,63}}:)?{_REF_PART}/{_REF_PART}(/{_REF_PART})?$"
+CHECKIN_KR_PATTERN = rf"^{_REF_PART}/{_REF_PART}$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+PeriodId = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+SLUG_RE = re.compile(SLUG_PATTERN)
+
+
+def is_slug(value: str) -> bool:
+    return SLUG_RE.match(value) is not None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=False,
+    )
+
+
+# --- cxokr.yaml ----------------------------------------------------------------
+
+
+class Period(_Model):
+    """A named span of time that OKRs, check-ins and reports belong to."""
+
+    id: PeriodId
+    start: date
+    end: date
+
+
+class Thresholds(_Model):
+    """Pace thresholds: pace at or above `on_track` is on track, at or above `at_risk` at risk."""
+
+    on_track: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = 0.9
+    at_risk: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)] = 0.6
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.at_risk > self.on_track:
+            raise ValueError("at_risk must not be above on_track")
+        return self
+
+
+DEFAULT_LEVELS = {1: "Executive", 2: "CX leadership", 3: "CX management", 4: "Operations"}
+
+
+class Config(_Model):
+    """cxokr.yaml: the organization, its periods, level names and status thresholds."""
+
+    organization: Text
+    periods: list[Period] = Field(min_length=1)
+    levels: dict[Annotated[int, Field(ge=1, le=4)], Text] = Field(
+        default_factory=lambda: dict(DEFAULT_LEVELS)
+    )
+    status: Thresholds = Field(default_factory=Thresholds)
+    stale_after_days: Annotated[int, Field(strict=True, ge=1)] = 14
+
+
+# --- teams/<team>.yaml -------------------------------------------------------------
+
+
+class Team(_Model):
+    """A team: its place in the four-level hierarchy and who is in it. The ID is the file name."""
+
+    id: Slug | None = None
+    name: Text
+    level: Annotated[int, Field(strict=True, ge=1, le=4)]
+    parent: Slug | None = None
+    lead: str | None = None
+    members: list[str] = Field(default_factory=list)
+    function: Slug | None = None
+
+
+# --- metrics/<metric>.yaml -----------------------------------------------------------
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Metric(_Model):
+    """A metric of the shared catalog; one definition serves every key result that uses it."""
+
+    id: Slug | None = None
+    name: Text
+    unit: Text
+    direction: Direction
+    description: str | None = None
+    owner: Slug | None = None
+    source: str | None = None
+    segments: list[Slug] = Field(default_factory=list)
+
+
+# --- okrs/<period>/<team>.yaml ---------------------------------------------------------
+
+
+class KrType(StrEnum):
+    TARGET = "target"
+    STAY_ABOVE = "stay_above"
+    STAY_BELOW = "stay_below"
+    DONE = "done"
+
+
+class ObjectiveStatus(StrEnum):
+    ACTIVE = "active"
+    DROPPED = "dropped"
+    POSTPONED = "postponed"
+
+
+class ProgressFrom(StrEnum):
+    KEY_RESULTS = "key_results"
+    ALIGNED = "aligned"
+    BOTH = "both"
+
+
+Refs = Ref | list[Ref]
+
+
+def as_list(refs: str | list[str] | None) -> list[str]:
+    if refs is None:
+        return []
+    return [refs] if isinstance(refs, str) else list(refs)
+
+
+class KeyResult(_Model):
+    """A measurable result: a metric (or its own unit) moved from `start` to `target`."""
+
+    id: Slug
+    title: Text
+    metric: Slug | None = None
+    segment: Slug | None = None
+    unit: Text | None = None
+    type: KrType = KrType.TARGET
+    start: Number | None = None
+    target: Number | None = None
+    weight: Number = 1.0
+    owner: str | None = None
+    aligns_to: Refs | None = None
+    rebaseline: str | None = None
+    carried_from: Ref | None = None
+
+
+class Objective(_Model):
+    """A qualitative goal, measured by its key results or by the objectives aligned to it."""
+
+    id: Slug
+    title: Text
+    owner: str | None = None
+    aligns_to: Refs | None = None
+    weight: Number = 1.0
+    status: ObjectiveStatus = ObjectiveStatus.ACTIVE
+    progress: ProgressFrom | None = None
+    grade: Fraction | None = None
+    retro: str | None = None
+    carried_from: Ref | None = None
+    key_results: list[KeyResult] = Field(default_factory=list)
+
+
+class OkrFile(_Model):
+    """okrs/<period>/<team>.yaml: one team's objectives and key results for one period."""
+
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+# --- The logs ------------------------------------------------------------------------
+
+
+class Checkin(_Model):
+    """One check-in: a key result's value, the owner's confidence and a note, on a date."""
+
+    kr: Annotated[str, StringConstraints(pattern=CHECKIN_KR_PATTERN)]
+    date: date
+    value: Number | None = None
+    confidence: Fraction | None = None
+    note: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+
+class Reading(_Model):
+    """One reading of a metric (for one segment, when the metric has segments) on a date."""
+
+    date: date
+    value: Number
+    segment: Slug | None = None
+    source: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+
+CHECKINS = TypeAdapter(list[Checkin])
+READINGS = TypeAdapter(list[Reading])
+
+# File kind name -> (model, is the file a list of entries). Used by schema and workspace.
+FILE_KINDS: dict[str, tuple[type[BaseModel], bool]] = {
+    "config": (Config, False),
+    "team": (Team, False),
+    "metric": (Metric, False),
+    "okrs": (OkrFile, False),
+    "checkins": (Checkin, True),
+    "readings": (Reading, True),
+}
+
+
+def entry_sort_key(entry: Checkin | Reading) -> tuple[date, str]:
+    """Order of entries in a log: by date, then by `at` (entries without `at` first)."""
+    return (entry.date, entry.at.isoformat() if entry.at else "")
+
+
+@dataclass(frozen=True)
+class RefParts:
+    """A parsed reference: `[period:]team/objective[/kr]`."""
+
+    period: str
+    team: str
+    objective: str
+    kr: str | None = None
+
+    def __str__(self) -> str:
+        tail = f"/{self.kr}" if self.kr else ""
+        return f"{self.period}:{self.team}/{self.objective}{tail}"
+
+
+def parse_ref(text: str, period: str) -> RefParts:
+    """Split a validated reference; `period` is the period of the file it appears in."""
+    if ":" in text:
+        period, text = text.split(":", 1)
+    parts = text.split("/")
+    return RefParts(period, parts[0], parts[1], parts[2] if len(parts) > 2 else None)

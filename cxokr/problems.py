@@ -1,0 +1,93 @@
+"""Problems: mistakes in the user's files, reported as values.
+
+Every rule that finds a mistake returns `Problem`s; nothing raises for bad
+input. Codes are stable and documented in docs/problems.md; `CODES` is the
+single list of them (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located mistake. `line` and `col` are 1-based; 0 means the whole file."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+
+    def location(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{max(self.col, 1)}"
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# code -> (severity, one-line meaning). Kept sorted by code.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Reading a file.
+    "CX101": (E, "the file is not valid UTF-8"),
+    "CX102": (E, "YAML syntax error"),
+    "CX103": (E, "a key appears twice in one mapping"),
+    "CX104": (E, "anchors, aliases and merge keys are not allowed"),
+    "CX105": (E, "nesting deeper than the format allows"),
+    "CX106": (E, "file larger than the size limit"),
+    "CX107": (E, "tab character used for indentation"),
+    "CX108": (E, "control character in the file"),
+    "CX109": (W, "byte order mark at the start of the file"),
+    "CX110": (E, "ambiguous number: leading zero or YAML 1.1 form"),
+    "CX111": (E, "number too large"),
+    "CX112": (E, "more than one YAML document in a file"),
+    "CX113": (E, "explicit YAML tags are not allowed"),
+    "CX114": (E, "link that leads outside the workspace"),
+    "CX115": (W, "file that cxokr does not read"),
+    "CX116": (E, "log entry that is not a list item"),
+    # Shape of a file (model validation).
+    "CX201": (E, "required key missing"),
+    "CX202": (E, "unknown key"),
+    "CX203": (E, "value of the wrong type or out of range"),
+    "CX204": (E, "not a valid ID (slug)"),
+    "CX205": (E, "not a valid date (YYYY-MM-DD)"),
+    # Cross-file rules.
+    "CX301": (E, "unknown team"),
+    "CX302": (E, "unknown metric"),
+    "CX303": (E, "unknown objective or key result"),
+    "CX304": (E, "duplicate ID"),
+    "CX305": (E, "file name is not a valid ID or does not match the ID inside"),
+    "CX306": (E, "period not declared in cxokr.yaml"),
+    "CX307": (E, "check-in names an unknown key result"),
+    "CX308": (E, "check-in dated outside its period"),
+    "CX309": (E, "readings for a metric not in the catalog"),
+    "CX310": (E, "segment not declared by the metric"),
+    "CX311": (E, "unit conflicts with the metric's unit"),
+    "CX312": (E, "key result has neither a metric nor a unit"),
+    "CX313": (E, "key result start equals its target"),
+    "CX314": (E, "weight is zero or negative"),
+    "CX315": (E, "team hierarchy: unknown parent or a cycle"),
+    "CX316": (W, "team's level is not below its parent's"),
+    "CX317": (E, "period dates are inconsistent"),
+    "CX318": (E, "key result is missing what its type needs"),
+    "CX319": (W, "no start value: none given and no reading before the period"),
+    "CX320": (E, "check-in value does not fit the key result"),
+    # Focus.
+    "CX401": (W, "more than 5 objectives for one team in one period"),
+    "CX402": (W, "more than 5 key results on one objective"),
+    "CX403": (W, "objective with no key results and nothing aligned to it"),
+}
+
+
+def problem(code: str, path: str, line: int, col: int, message: str) -> Problem:
+    """Build a Problem whose severity comes from the code table."""
+    return Problem(path, line, col, code, CODES[code][0], message)

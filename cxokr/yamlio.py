@@ -1,0 +1,383 @@
+"""The only place that parses or writes YAML.
+
+Human-written files are read through PyYAML's C parser as a stream of events,
+and the Python data is built here rather than by PyYAML's constructor, so that:
+
+- every value keeps its position (`Marks`), for `path:line:col` messages;
+- scalars follow one strict rule set: only `true`/`false` are booleans, no
+  implicit timestamps (dates stay strings and the models parse them), no
+  octal, sexagesimal or `yes`/`no` surprises;
+- duplicate keys, anchors, aliases, explicit tags and deep nesting are found
+  while the events stream in, before anything walks the data (an alias bomb
+  is never expanded, a 100,000-level sequence is abandoned at level 65).
+
+The two logs (check-ins and readings) take a fast path: one entry per line,
+a YAML list item whose body is a JSON object, decoded with `json`. Any entry a
+person wrote differently falls back to the strict YAML reader.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+MAX_LOG_BYTES = 32 * 1024 * 1024
+MAX_INT_DIGITS = 18
+
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_LEADING_ZERO_INT = re.compile(r"[-+]?0[0-9_]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+_YAML11_NUMBER = re.compile(
+    r"[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)"
+)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A reading problem, before it is tied to a file path: code, 1-based position, text."""
+
+    code: str
+    line: int
+    col: int
+    message: str
+
+
+@dataclass
+class Marks:
+    """Positions of the values of one document, keyed by their path in the data."""
+
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, path: Path) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that exists."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(tuple(path[:end]))
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+
+@dataclass
+class Document:
+    """A parsed file: its data (None if unreadable), positions and reading problems."""
+
+    data: Any
+    marks: Marks
+    issues: list[Issue]
+
+
+class _Stop(Exception):
+    """Abandons the event stream after a problem that makes the rest untrustworthy."""
+
+
+def decode(raw: bytes) -> tuple[str | None, list[Issue]]:
+    """Bytes to text, reporting a BOM, bad UTF-8 and control characters by position."""
+    issues: list[Issue] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        issues.append(Issue("CX109", 1, 1, "byte order mark at the start of the file; remove it"))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        issues.append(
+            Issue(
+                "CX101", line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save as UTF-8"
+            )
+        )
+        return None, issues
+    bad = _CONTROL.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        issues.append(
+            Issue("CX108", line, col, f"control character U+{ord(bad.group()):04X} is not allowed")
+        )
+        return None, issues
+    return text, issues
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _tab_indent(text: str) -> Issue | None:
+    found = _TAB_INDENT.search(text)
+    if not found:
+        return None
+    line, col = _line_col(text, found.end() - 1)
+    return Issue("CX107", line, col, "tab used for indentation; YAML needs spaces")
+
+
+def resolve_scalar(value: str, plain: bool) -> Any:
+    """The strict scalar rules. Raises ValueError with a message for an ambiguous form."""
+    if not plain:
+        return value
+    if value in _NULLS:
+        return None
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    if _INT.fullmatch(value):
+        if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+            raise _NumberError("CX111", f"number {value[:20]}… is too large")
+        return int(value)
+    if _FLOAT.fullmatch(value) and any(ch.isdigit() for ch in value):
+        number = float(value)
+        if math.isinf(number):
+            raise _NumberError("CX111", f"number {value[:20]} is too large")
+        return number
+    special = _SPECIAL_FLOAT.get(value.lower())
+    if special is not None:
+        return special
+    if _LEADING_ZERO_INT.fullmatch(value) or _YAML11_NUMBER.fullmatch(value):
+        raise _NumberError(
+            "CX110",
+            f"{value!r} is ambiguous (YAML 1.1 reads it as a different number); "
+            "quote it for text or write a plain decimal",
+        )
+    return value
+
+
+class _NumberError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def load_document(raw: bytes, line_offset: int = 0) -> Document:
+    """Parse one YAML document strictly. Never raises for bad input."""
+    marks = Marks()
+    text, issues = decode(raw)
+    if text is None:
+        return Document(None, marks, issues)
+    tab = _tab_indent(text)
+    if tab:
+        issues.append(Issue(tab.code, tab.line + line_offset, tab.col, tab.message))
+        return Document(None, marks, issues)
+    builder = _Builder(marks, issues, line_offset)
+    try:
+        data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except _Stop:
+        return Document(None, marks, issues)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        col = mark.column + 1 if mark else 1
+        detail = exc.problem or exc.context or "cannot be parsed"
+        issues.append(Issue("CX102", line, col, f"YAML syntax error: {detail}"))
+        return Document(None, marks, issues)
+    except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
+        issues.append(Issue("CX102", 1 + line_offset, 1, f"YAML syntax error: {exc}"))
+        return Document(None, marks, issues)
+    return Document(data, marks, issues)
+
+
+class _Builder:
+    """Turns parser events into plain data with marks, enforcing the strict rules."""
+
+    def __init__(self, marks: Marks, issues: list[Issue], line_offset: int) -> None:
+        self.marks = marks
+        self.issues = issues
+        self.offset = line_offset
+
+    def _pos(self, event: Any) -> tuple[int, int]:
+        mark = event.start_mark
+        return mark.line + 1 + self.offset, mark.column + 1
+
+    def _fail(self, code: str, event: Any, message: str) -> _Stop:
+        line, col = self._pos(event)
+        self.issues.append(Issue(code, line, col, message))
+        return _Stop()
+
+    def build(self, events: Iterator[Any]) -> Any:
+        documents = 0
+        result: Any = None
+        # Each frame: [container, path, pending_key, seen_keys]
+        stack: list[list[Any]] = []
+        for event in events:
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self._fail("CX112", event, "a second YAML document; keep one per file")
+                continue
+            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                continue
+            if kind is yaml.AliasEvent:
+                raise self._fail("CX104", event, f"alias *{event.anchor} is not allowed")
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = stack.pop()
+                value = done[0]
+                if not stack:
+                    result = value
+                continue
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise self._fail("CX104", event, f"anchor &{anchor} is not allowed")
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!", _STR_TAG):
+                raise self._fail("CX113", event, f"tag {tag} is not allowed")
+            if kind is yaml.ScalarEvent:
+                plain = event.style in (None, "") and tag is None
+                try:
+                    value = resolve_scalar(event.value, plain)
+                except _NumberError as exc:
+                    raise self._fail(exc.code, event, str(exc)) from None
+                if stack and self._place_key(stack[-1], value, event):
+                    continue
+                self._attach(stack, value, event)
+                if not stack:
+                    result = value
+                continue
+            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise self._fail("CX105", event, f"nesting deeper than {MAX_DEPTH} levels")
+                if stack and stack[-1][2] is _KEY_EXPECTED and isinstance(stack[-1][0], dict):
+                    raise self._fail("CX102", event, "a mapping key must be a plain value")
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                path = self._attach(stack, container, event)
+                stack.append([container, path, _KEY_EXPECTED, {}])
+        return result
+
+    def _place_key(self, frame: list[Any], value: Any, event: Any) -> bool:
+        """If the frame is a mapping waiting for a key, take `value` as that key."""
+        container, path, pending, seen = frame
+        if not isinstance(container, dict) or pending is not _KEY_EXPECTED:
+            return False
+        if isinstance(value, float) or value is None or isinstance(value, bool):
+            value = event.value
+        if value in seen:
+            line, _ = seen[value]
+            raise self._fail("CX103", event, f"key {value!r} appears twice (first at line {line})")
+        if value == "<<" and event.style in (None, ""):
+            raise self._fail("CX104", event, "merge key << is not allowed")
+        seen[value] = self._pos(event)
+        self.marks.positions[(*path, value)] = self._pos(event)
+        frame[2] = value
+        return True
+
+    def _attach(self, stack: list[list[Any]], value: Any, event: Any) -> Path:
+        if not stack:
+            path: Path = ()
+            self.marks.positions[path] = self._pos(event)
+            return path
+        frame = stack[-1]
+        container, parent = frame[0], frame[1]
+        if isinstance(container, list):
+            path = (*parent, len(container))
+            container.append(value)
+            self.marks.positions[path] = self._pos(event)
+            return path
+        key = frame[2]
+        container[key] = value
+        frame[2] = _KEY_EXPECTED
+        return (*parent, key)
+
+
+_KEY_EXPECTED = object()
+
+
+# --- The logs: one JSON object per line ------------------------------------
+
+
+@dataclass(frozen=True)
+class LogItem:
+    """One entry of a log: its data (a dict, or None if unreadable) and its first line."""
+
+    line: int
+    data: Any
+
+
+def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
+    """Split a log into entries, decoding `- {json}` lines fast and anything else as YAML."""
+    text, issues = decode(raw)
+    if text is None:
+        return [], issues
+    items: list[LogItem] = []
+    lines = text.split("\n")
+    loads = json.loads
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        if line.startswith("- {") and line.rstrip().endswith("}"):
+            try:
+                data = loads(line[2:], parse_constant=_reject_constant)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and _json_numbers_ok(data):
+                items.append(LogItem(index + 1, data))
+                index += 1
+                continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
+            index += 1
+            continue
+        if not line.startswith("-"):
+            if index == 0 or stripped != "[]":
+                issues.append(
+                    Issue("CX116", index + 1, 1, "expected a log entry starting with '- '")
+                )
+            index += 1
+            continue
+        end = index + 1
+        while end < count and (lines[end][:1] in (" ", "#") or not lines[end].strip()):
+            end += 1
+        items.append(_yaml_item(lines, index, end, issues))
+        index = end
+    return items, issues
+
+
+def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> LogItem:
+    chunk = "\n".join(lines[start:end]).encode("utf-8")
+    doc = load_document(chunk, line_offset=start)
+    issues.extend(doc.issues)
+    data = doc.data
+    if isinstance(data, list) and len(data) == 1:
+        return LogItem(start + 1, data[0])
+    if data is not None or not doc.issues:
+        issues.append(Issue("CX116", start + 1, 1, "a log entry must be one list item"))
+    return LogItem(start + 1, None)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _json_numbers_ok(data: dict[str, Any]) -> bool:
+    """JSON allows integers of any size; a bound keeps `int` conversion and floats sane."""
+    for value in data.values():
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and abs(value) >= 10**MAX_INT_DIGITS
+        ):
+            return False
+        if isinstance(value, float) and math.isinf(value):
+            return False
+    return True
+
+
+# --- Writing -----------------------------------------------------------------
+
+
+def log_line(entry: dict[str, Any]) -> str:
+    """The canonical one-line form of a log entry."""
+    return "- " + json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")) + "\n"

@@ -1,0 +1,103 @@
+"""Shared fixtures: workspaces written inline to tmp_path, a fixed terminal, real git."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+WriteFiles = Callable[..., Path]
+
+BASE = {
+    "cxokr.yaml": """
+        organization: Acme Retail
+        periods:
+          - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+          - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+    """,
+    "teams/company.yaml": """
+        name: Executive team
+        level: 1
+    """,
+    "teams/ecommerce.yaml": """
+        name: E-commerce
+        level: 3
+        parent: company
+    """,
+    "metrics/aov.yaml": """
+        name: Average order value
+        unit: USD
+        direction: higher
+        segments: [online, in-store]
+    """,
+    "okrs/2026/company.yaml": """
+        objectives:
+          - id: raise-aov
+            title: Raise AOV 10% this year
+            key_results:
+              - id: aov
+                title: AOV from 60 to 66 USD
+                metric: aov
+                segment: online
+                start: 60
+                target: 66
+    """,
+    "okrs/2026-Q4/ecommerce.yaml": """
+        objectives:
+          - id: grow-basket
+            title: Shoppers find more to love in every basket
+            aligns_to: 2026:company/raise-aov
+            key_results:
+              - id: aov-online
+                title: Raise online AOV from 58 to 64 USD
+                metric: aov
+                segment: online
+                start: 58
+                target: 64
+    """,
+    "checkins/2026-Q4/ecommerce.yaml": """
+        - {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 61.2, "confidence": 0.7}
+    """,
+    "readings/aov.yaml": """
+        - {"date": "2026-11-20", "value": 61.2, "segment": "online"}
+    """,
+}
+
+
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write dedented text (or raw bytes) files under root; None deletes a file."""
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_ws(tmp_path: Path) -> WriteFiles:
+    """A valid base workspace, with `files` added, replaced or (as None) removed."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, base: bool = True) -> Path:
+        root = tmp_path / "ws"
+        root.mkdir(exist_ok=True)
+        write_files(root, {**(BASE if base else {}), **(files or {})})
+        return root
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

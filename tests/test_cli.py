@@ -1,0 +1,68 @@
+"""The command line end to end, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cxokr.cli import app
+from tests.conftest import WriteFiles
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_clean_workspace_prints_only_a_summary(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    code, out, errors = run("check", "--workspace", str(root))
+    assert code == 0
+    assert out == ""
+    assert errors.strip().startswith("checked 2 teams, 1 metric, 2 objectives, 2 key results")
+    assert errors.strip().endswith("no problems")
+
+
+def test_check_reports_located_problems_and_exits_1(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/ecommerce.yaml": "name: E-commerce\nlevel: 3\nparent: nobody\n"})
+    code, out, _ = run("check", "-w", str(root))
+    assert code == 1
+    assert out == "teams/ecommerce.yaml:3:1: CX315 error: parent team 'nobody' not found\n"
+
+
+def test_warnings_pass_unless_strict(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/ecommerce.yaml": "name: E-commerce\nlevel: 1\nparent: company\n"})
+    assert run("check", "-w", str(root))[0] == 0
+    assert run("check", "-w", str(root), "--strict")[0] == 1
+
+
+def test_check_json_is_versioned(make_ws: WriteFiles) -> None:
+    root = make_ws({"metrics/aov.yaml": "name: AOV\nunit: USD\ndirection: up\n"})
+    code, out, _ = run("check", "-w", str(root), "--format", "json")
+    document = json.loads(out)
+    assert code == 1
+    assert document["version"] == 1
+    assert document["ok"] is False
+    assert document["problems"][0]["code"] == "CX203"
+    assert document["problems"][0]["line"] == 3
+
+
+def test_missing_workspace_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, errors = run("check", "--workspace", str(tmp_path))
+    assert code == 2
+    assert "no cxokr.yaml" in errors
+    assert "Traceback" not in errors + out
+
+
+def test_unknown_format_is_a_usage_error(make_ws: WriteFiles) -> None:
+    assert run("check", "-w", str(make_ws()), "--format", "xml")[0] == 2
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("cxokr ")
