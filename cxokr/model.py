@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -231,9 +231,16 @@ FILE_KINDS: dict[str, tuple[type[BaseModel], bool]] = {
 }
 
 
-def entry_sort_key(entry: Checkin | Reading) -> tuple[date, str]:
-    """Order of entries in a log: by date, then by `at` (entries without `at` first)."""
-    return (entry.date, entry.at.isoformat() if entry.at else "")
+def at_key(at: datetime | None) -> float:
+    """`at` as a number that orders by the moment it names (no `at` first; naive is UTC)."""
+    if at is None:
+        return float("-inf")
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
+def entry_sort_key(entry: Checkin | Reading) -> tuple[date, float]:
+    """Order of entries in a log: by date, then by the moment in `at`."""
+    return (entry.date, at_key(entry.at))
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,515 @@
-"""Report data for the weekly view (a first outline: objectives and key results per team)."""
+"""Build the weekly report: one data structure every output format renders.
+
+The report covers a period and every declared period enclosing it (a
+quarter's report shows the year's company goals its team goals ladder up
+to). Each objective is measured against its own period. All figures are
+computed for the whole organization first; filters (`--team`, `--level`,
+`--owner`) only choose which rows are shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
 
+from cxokr import progress as calc
+from cxokr.errors import UsageError
+from cxokr.model import (
+    Checkin,
+    KeyResult,
+    KrType,
+    Objective,
+    ObjectiveStatus,
+    Period,
+    ProgressFrom,
+    Thresholds,
+    as_list,
+    parse_ref,
+)
+from cxokr.progress import Status
 from cxokr.workspace import Workspace
 
+REPORT_VERSION = 1
+ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
 
-def summary_lines(ws: Workspace, as_of: str | None) -> Iterator[str]:
-    org = ws.config.organization if ws.config else "(no cxokr.yaml)"
-    yield f"{org}" + (f" as of {as_of}" if as_of else "")
-    for (period, team), okr in sorted(ws.okrs.items()):
-        yield f"{period} {team}"
-        for objective in okr.objectives:
-            yield f"  {objective.id}: {objective.title} ({len(objective.key_results)} KRs)"
+
+@dataclass(frozen=True)
+class Filters:
+    period: str | None = None
+    team: str | None = None
+    level: int | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class KrRow:
+    """A key result with every figure computed for the report date."""
+
+    ref: str
+    period: str
+    team: str
+    objective: str
+    id: str
+    title: str
+    owner: str | None
+    type: str
+    metric: str | None
+    segment: str | None
+    unit: str | None
+    direction: str | None
+    weight: float
+    start: float | None
+    start_source: str  # "file", "reading" or "none"
+    target: float | None
+    value: float | None
+    value_date: date | None
+    value_source: str | None
+    progress: float | None
+    expected: float
+    pace: float | None
+    status: Status
+    confidence: float | None
+    last_update: date | None
+    age_days: int | None
+    stale: bool
+    regression: bool
+    overachieved: bool
+    breached: bool
+    forecast_value: float | None
+    forecast_progress: float | None
+    grade: float | None
+    band: str | None
+    series: tuple[tuple[date, float], ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a roll-up: what, its clamped progress (None: no data, counted as 0) and weight."""
+
+    ref: str
+    progress: float | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    ref: str
+    period: str
+    team: str
+    level: int
+    id: str
+    title: str
+    owner: str | None
+    state: str  # active, dropped or postponed
+    weight: float
+    progress_from: str
+    progress: float | None
+    expected: float
+    pace: float | None
+    status: Status
+    grade: float | None
+    band: str | None
+    team_grade: float | None
+    terms: tuple[Term, ...]
+    parents: tuple[str, ...]
+    children: tuple[str, ...]
+    key_results: tuple[KrRow, ...]
+    context: bool = False  # shown only as the parent of a filtered objective
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: str
+    name: str
+    level: int
+    progress: float | None
+    objectives: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    ref: str
+    kind: str
+    title: str
+    owner: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    organization: str
+    period: Period
+    periods: tuple[str, ...]
+    as_of: date
+    day: int
+    days: int
+    expected: float
+    progress: float | None
+    thresholds: Thresholds
+    counts: dict[str, int]
+    objectives: tuple[ObjectiveRow, ...]
+    roots: tuple[str, ...]
+    unaligned: tuple[str, ...]
+    teams: tuple[TeamRow, ...]
+    attention: tuple[Attention, ...]
+    filters: Filters = field(default_factory=Filters)
+
+    def objective(self, ref: str) -> ObjectiveRow:
+        return next(o for o in self.objectives if o.ref == ref)
+
+    def key_results(self) -> list[KrRow]:
+        return [kr for o in self.objectives if not o.context for kr in o.key_results]
+
+
+# --- Choosing the period -------------------------------------------------------------------
+
+
+def current_period(periods: Iterable[Period], day: date) -> Period | None:
+    """The narrowest period containing `day`."""
+    containing = [p for p in periods if calc.contains(p, day)]
+    return min(containing, key=calc.period_days, default=None)
+
+
+def pick_period(ws: Workspace, period_id: str | None, as_of: date) -> Period:
+    if ws.config is None:
+        raise UsageError("cxokr.yaml could not be read; run 'cxokr check'")
+    by_id = {p.id: p for p in ws.config.periods}
+    if period_id is not None:
+        if period_id not in by_id:
+            raise UsageError(f"no period {period_id!r}; declared: {', '.join(by_id)}")
+        return by_id[period_id]
+    found = current_period(ws.config.periods, as_of)
+    if found is None:
+        raise UsageError(f"no declared period contains {as_of}; pass --period")
+    return found
+
+
+def enclosing(ws: Workspace, period: Period) -> list[Period]:
+    """The period itself, then the declared periods that contain it, widest last."""
+    assert ws.config is not None
+    around = [
+        p
+        for p in ws.config.periods
+        if p.id != period.id and p.start <= period.start and period.end <= p.end
+    ]
+    return [period, *sorted(around, key=calc.period_days)]
+
+
+# --- Key results ---------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, ws: Workspace, period: Period, as_of: date) -> None:
+        assert ws.config is not None
+        self.ws = ws
+        self.config = ws.config
+        self.as_of = as_of
+        self.periods = {p.id: p for p in enclosing(ws, period)}
+        self.objectives: dict[str, tuple[str, str, Objective]] = {}
+        for (pid, team), okr in sorted(ws.okrs.items()):
+            if pid in self.periods:
+                for objective in okr.objectives:
+                    self.objectives[f"{pid}:{team}/{objective.id}"] = (pid, team, objective)
+        self.children: dict[str, list[str]] = {ref: [] for ref in self.objectives}
+        self.parents: dict[str, list[str]] = {ref: [] for ref in self.objectives}
+        for ref, (pid, _, objective) in self.objectives.items():
+            for text in as_list(objective.aligns_to):
+                parent = _objective_ref(text, pid)
+                if parent in self.children and ref not in self.children[parent]:
+                    self.children[parent].append(ref)
+                    self.parents[ref].append(parent)
+        self.kr_children: dict[str, list[tuple[str, KeyResult]]] = {r: [] for r in self.objectives}
+        for ref, (pid, _, objective) in self.objectives.items():
+            if objective.status is not ObjectiveStatus.ACTIVE:
+                continue  # dropped and postponed objectives leave every roll-up
+            for kr in objective.key_results:
+                for text in as_list(kr.aligns_to):
+                    parent = _objective_ref(text, pid)
+                    if parent in self.kr_children and parent != ref:
+                        self.kr_children[parent].append((f"{ref}/{kr.id}", kr))
+        self._kr_rows: dict[str, KrRow] = {}
+        self._rows: dict[str, ObjectiveRow] = {}
+
+    def level(self, team: str) -> int:
+        found = self.ws.teams.get(team)
+        return found.level if found else 4
+
+    def checkins(self, pid: str, team: str, objective: str, kr: str) -> list[Checkin]:
+        log = self.ws.checkins.get((pid, team))
+        name = f"{objective}/{kr}"
+        return [c for c in log.entries if c.kr == name and c.date <= self.as_of] if log else []
+
+    def kr_row(self, pid: str, team: str, objective: Objective, kr: KeyResult) -> KrRow:
+        ref = f"{pid}:{team}/{objective.id}/{kr.id}"
+        if ref in self._kr_rows:
+            return self._kr_rows[ref]
+        period = self.periods[pid]
+        metric = self.ws.metrics.get(kr.metric) if kr.metric else None
+        log = self.ws.readings.get(kr.metric) if kr.metric else None
+        readings = log.entries if log else ()
+        checkins = self.checkins(pid, team, objective.id, kr.id)
+        points = calc.observations(kr, period, self.as_of, readings, checkins)
+        start, start_source = kr.start, "file"
+        if kr.type is KrType.DONE:
+            start, start_source = (kr.start if kr.start is not None else 0.0), "file"
+        elif start is None and kr.type is KrType.TARGET:
+            start = calc.start_from_readings(kr, period, readings)
+            start_source = "reading" if start is not None else "none"
+        target = kr.target if kr.type is not KrType.DONE else (kr.target or 1.0)
+        latest = points[-1] if points else None
+        value = latest.value if latest else None
+        raw = calc.progress(kr.type, value, start, target)
+        expected = calc.expected(period, self.as_of)
+        guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
+        status = calc.status(raw, expected, self.config.status, guardrail)
+        in_period = min(self.as_of, period.end)
+        updates = [c.date for c in checkins if period.start <= c.date <= in_period] + [
+            r.date
+            for r in readings
+            if r.segment == kr.segment and period.start <= r.date <= in_period
+        ]
+        last = max(updates, default=None)
+        fit = calc.forecast(points, period)
+        forecast_progress = (
+            calc.progress(kr.type, fit.value_at_end, start, target)
+            if fit and kr.type is not KrType.DONE
+            else None
+        )
+        ended = self.as_of >= period.end
+        confidences = [c for c in checkins if c.confidence is not None and period.start <= c.date]
+        row = KrRow(
+            ref=ref,
+            period=pid,
+            team=team,
+            objective=objective.id,
+            id=kr.id,
+            title=kr.title,
+            owner=kr.owner or objective.owner,
+            type=kr.type.value,
+            metric=kr.metric,
+            segment=kr.segment,
+            unit=kr.unit or (metric.unit if metric else None),
+            direction=metric.direction.value if metric else None,
+            weight=kr.weight,
+            start=start,
+            start_source=start_source,
+            target=target,
+            value=value,
+            value_date=latest.date if latest else None,
+            value_source=latest.source if latest else None,
+            progress=raw,
+            expected=expected,
+            pace=None if guardrail else calc.pace(raw, expected),
+            status=status,
+            confidence=confidences[-1].confidence if confidences else None,
+            last_update=last,
+            age_days=(self.as_of - last).days if last else None,
+            stale=calc.is_stale(last, period, self.as_of, self.config.stale_after_days),
+            regression=raw is not None and raw < 0 and kr.type is KrType.TARGET,
+            overachieved=raw is not None and raw > 1 and kr.type is KrType.TARGET,
+            breached=guardrail and raw == 0.0,
+            forecast_value=fit.value_at_end if fit else None,
+            forecast_progress=forecast_progress,
+            grade=calc.clamp(raw) if ended and raw is not None else None,
+            band=calc.band(calc.clamp(raw)).value if ended and raw is not None else None,
+            series=tuple((p.date, p.value) for p in points),
+        )
+        self._kr_rows[ref] = row
+        return row
+
+    def row(self, ref: str, visiting: frozenset[str] = frozenset()) -> ObjectiveRow:
+        if ref in self._rows:
+            return self._rows[ref]
+        pid, team, objective = self.objectives[ref]
+        krs = tuple(self.kr_row(pid, team, objective, kr) for kr in objective.key_results)
+        mode = objective.progress or (
+            ProgressFrom.KEY_RESULTS if objective.key_results else ProgressFrom.ALIGNED
+        )
+        terms: list[Term] = []
+        if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
+            terms += [Term(kr.ref, _clamped(kr.progress), kr.weight) for kr in krs]
+        if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
+            for child in self.children[ref]:
+                if child in visiting:
+                    continue  # an alignment cycle; `cxokr check` reports it
+                child_row = self.row(child, visiting | {ref})
+                if child_row.state == ObjectiveStatus.ACTIVE.value:
+                    terms.append(Term(child, _clamped(child_row.progress), child_row.weight))
+            for kr_ref, kr in self.kr_children[ref]:
+                kpid, kteam, kobj = self.objectives[kr_ref.rsplit("/", 1)[0]]
+                kr_row = self.kr_row(kpid, kteam, kobj, kr)
+                terms.append(Term(kr_row.ref, _clamped(kr_row.progress), kr_row.weight))
+        value = _roll_up(terms)
+        period = self.periods[pid]
+        expected = calc.expected(period, self.as_of)
+        ended = self.as_of >= period.end
+        result = ObjectiveRow(
+            ref=ref,
+            period=pid,
+            team=team,
+            level=self.level(team),
+            id=objective.id,
+            title=objective.title,
+            owner=objective.owner,
+            state=objective.status.value,
+            weight=objective.weight,
+            progress_from=mode.value,
+            progress=value,
+            expected=expected,
+            pace=calc.pace(value, expected),
+            status=calc.status(value, expected, self.config.status),
+            grade=value if ended and value is not None else None,
+            band=calc.band(value).value if ended and value is not None else None,
+            team_grade=objective.grade,
+            terms=tuple(terms),
+            parents=tuple(self.parents[ref]),
+            children=tuple(self.children[ref]),
+            key_results=krs,
+        )
+        self._rows[ref] = result
+        return result
+
+
+def _objective_ref(text: str, period: str) -> str:
+    ref = parse_ref(text, period)
+    return f"{ref.period}:{ref.team}/{ref.objective}"
+
+
+def _clamped(value: float | None) -> float | None:
+    return None if value is None else calc.clamp(value)
+
+
+def _roll_up(terms: list[Term]) -> float | None:
+    """Weighted mean; a term with no data counts as 0 unless no term has data."""
+    if all(t.progress is None for t in terms):
+        return None
+    return calc.weighted_mean([(t.progress or 0.0, t.weight) for t in terms])
+
+
+# --- The report ---------------------------------------------------------------------------
+
+
+def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
+    """Compute the report for `as_of` (default period: the narrowest one containing it)."""
+    period = pick_period(ws, filters.period, as_of)
+    builder = _Builder(ws, period, as_of)
+    rows = {ref: builder.row(ref) for ref in builder.objectives}
+    active = [r for r in rows.values() if r.state == ObjectiveStatus.ACTIVE.value]
+    level_one = [r for r in active if r.level == 1]
+    org = _roll_up([Term(r.ref, r.progress, r.weight) for r in level_one])
+    roots = tuple(r.ref for r in rows.values() if r.level == 1)
+    reachable = _reachable(rows, roots)
+    unaligned = tuple(ref for ref in rows if ref not in reachable)
+    shown = _select(rows, builder, filters)
+    objectives = tuple(
+        _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
+    )
+    krs = [kr for o in objectives if not o.context for kr in o.key_results]
+    counts = {s.value: 0 for s in Status}
+    for kr in krs:
+        counts[kr.status.value] += 1
+    return Report(
+        organization=ws.config.organization if ws.config else "",
+        period=period,
+        periods=tuple(builder.periods),
+        as_of=as_of,
+        day=calc.day_of(period, as_of),
+        days=calc.period_days(period),
+        expected=calc.expected(period, as_of),
+        progress=org,
+        thresholds=builder.config.status,
+        counts=counts,
+        objectives=objectives,
+        roots=tuple(r for r in roots if r in shown),
+        unaligned=tuple(r for r in unaligned if r in shown),
+        teams=_teams(ws, rows, period.id),
+        attention=_attention(objectives),
+        filters=filters,
+    )
+
+
+def _reachable(rows: dict[str, ObjectiveRow], roots: tuple[str, ...]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        ref = stack.pop()
+        if ref not in seen:
+            seen.add(ref)
+            stack += rows[ref].children
+    return seen
+
+
+def _select(rows: dict[str, ObjectiveRow], builder: _Builder, filters: Filters) -> dict[str, bool]:
+    """Which objectives to show (ref -> shown only as context), in file order."""
+    chosen = {
+        ref
+        for ref, row in rows.items()
+        if (filters.team is None or row.team == filters.team)
+        and (filters.level is None or row.level <= filters.level)
+        and (filters.owner is None or _owned(row, filters.owner))
+    }
+    context: set[str] = set()
+    if filters.team is not None or filters.owner is not None:
+        stack = [p for ref in chosen for p in rows[ref].parents]
+        while stack:
+            ref = stack.pop()
+            if ref not in chosen and ref not in context:
+                context.add(ref)
+                stack += rows[ref].parents
+    return {ref: ref in context for ref in rows if ref in chosen or ref in context}
+
+
+def _owned(row: ObjectiveRow, owner: str) -> bool:
+    return row.owner == owner or any(kr.owner == owner for kr in row.key_results)
+
+
+def _as_context(row: ObjectiveRow) -> ObjectiveRow:
+    return replace(row, context=True)
+
+
+def _teams(ws: Workspace, rows: dict[str, ObjectiveRow], period_id: str) -> tuple[TeamRow, ...]:
+    found = []
+    for name, team in sorted(ws.teams.items(), key=lambda kv: (kv[1].level, kv[0])):
+        mine = [
+            r for r in rows.values() if r.team == name and r.state == ObjectiveStatus.ACTIVE.value
+        ]
+        own_period = [r for r in mine if r.period == period_id] or mine
+        if not own_period:
+            continue
+        value = _roll_up([Term(r.ref, r.progress, r.weight) for r in own_period])
+        found.append(TeamRow(name, team.name, team.level, value, len(own_period)))
+    return tuple(found)
+
+
+def _attention(objectives: tuple[ObjectiveRow, ...]) -> tuple[Attention, ...]:
+    items = []
+    for row in objectives:
+        if row.context or row.state != ObjectiveStatus.ACTIVE.value:
+            continue
+        for kr in row.key_results:
+            for kind, detail in _concerns(kr):
+                items.append(Attention(kr.ref, kind, kr.title, kr.owner, detail))
+    items.sort(key=lambda a: (ATTENTION_ORDER.index(a.kind), a.ref.split(":", 1)[1]))
+    return tuple(items)
+
+
+def _concerns(kr: KrRow) -> list[tuple[str, str]]:
+    found = []
+    if kr.breached:
+        line = "above" if kr.type == KrType.STAY_BELOW.value else "below"
+        found.append(("breached", f"{_num(kr.value)} is {line} the line of {_num(kr.target)}"))
+    elif kr.status in (Status.OFF_TRACK, Status.AT_RISK):
+        found.append((kr.status.value, f"pace {kr.pace:.2f}" if kr.pace is not None else ""))
+    if kr.regression:
+        found.append(("regression", f"{_num(kr.value)} is behind the start of {_num(kr.start)}"))
+    if kr.stale:
+        age = f"{kr.age_days} days" if kr.age_days is not None else "ever"
+        found.append(("stale", f"no update for {age}"))
+    if kr.status is Status.NO_DATA:
+        found.append(("no data", "no reading or check-in with a value this period"))
+    return found
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"

@@ -1,0 +1,217 @@
+"""Pure math: values, progress, pace, status, forecast and grades (DESIGN §2).
+
+No I/O and no knowledge of files: functions take plain values and models and
+return numbers and small frozen records, so every figure in a report can be
+recomputed and explained from its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from cxokr.model import (
+    Checkin,
+    KeyResult,
+    KrType,
+    Period,
+    Reading,
+    Thresholds,
+    at_key,
+    entry_sort_key,
+)
+
+
+class Status(StrEnum):
+    DONE = "done"
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    OFF_TRACK = "off track"
+    NO_DATA = "no data"
+
+
+class Band(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A value of a key result on a date, from a reading of its metric or a check-in."""
+
+    date: date
+    value: float
+    source: str  # "reading" or "checkin"
+    at: float = float("-inf")  # the moment in `at`, for entries of the same date
+    by: str | None = None
+
+
+# --- Time --------------------------------------------------------------------------
+
+
+def period_days(period: Period) -> int:
+    """Days in the period, both ends included."""
+    return (period.end - period.start).days + 1
+
+
+def day_of(period: Period, as_of: date) -> int:
+    """Which day of the period `as_of` is (1-based), clamped to the period."""
+    return max(0, min((as_of - period.start).days + 1, period_days(period)))
+
+
+def expected(period: Period, as_of: date) -> float:
+    """The share of the period elapsed at the end of day `as_of`: day N of M gives N / M."""
+    return day_of(period, as_of) / period_days(period)
+
+
+def contains(period: Period, day: date) -> bool:
+    return period.start <= day <= period.end
+
+
+# --- Values ------------------------------------------------------------------------
+
+
+def observations(
+    kr: KeyResult,
+    period: Period,
+    as_of: date,
+    readings: Iterable[Reading],
+    checkins: Iterable[Checkin],
+) -> list[Observation]:
+    """The period's observations up to `as_of`, oldest first (check-ins after readings on ties)."""
+    end = min(as_of, period.end)
+    found = [
+        Observation(r.date, r.value, "reading", at_key(r.at), r.by)
+        for r in readings
+        if r.segment == kr.segment and period.start <= r.date <= end
+    ]
+    found += [
+        Observation(c.date, c.value, "checkin", at_key(c.at), c.by)
+        for c in checkins
+        if c.value is not None and period.start <= c.date <= end
+    ]
+    found.sort(key=lambda o: (o.date, o.at, o.source == "checkin"))
+    return found
+
+
+def start_from_readings(kr: KeyResult, period: Period, readings: Iterable[Reading]) -> float | None:
+    """The metric's newest reading (matching the segment) dated before the period starts."""
+    before = [r for r in readings if r.segment == kr.segment and r.date < period.start]
+    if not before:
+        return None
+    return max(before, key=entry_sort_key).value
+
+
+# --- Progress ------------------------------------------------------------------------
+
+
+def progress(
+    kr_type: KrType, value: float | None, start: float | None, target: float | None
+) -> float | None:
+    """Raw progress of one key result: not clamped (regression < 0, over-achievement > 1)."""
+    if value is None:
+        return None
+    if kr_type is KrType.DONE:
+        return 1.0 if value >= 1 else 0.0
+    if target is None:
+        return None
+    if kr_type is KrType.STAY_ABOVE:
+        return 1.0 if value >= target else 0.0
+    if kr_type is KrType.STAY_BELOW:
+        return 1.0 if value <= target else 0.0
+    if start is None or start == target:
+        return None
+    return (value - start) / (target - start)
+
+
+def clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def weighted_mean(terms: Sequence[tuple[float, float]]) -> float | None:
+    """Weighted mean of (value, weight) pairs, values clamped to [0, 1]; None when empty."""
+    total = sum(weight for _, weight in terms)
+    if not terms or total <= 0:
+        return None
+    return sum(clamp(value) * weight for value, weight in terms) / total
+
+
+# --- Pace and status --------------------------------------------------------------------
+
+
+def pace(progress_value: float | None, expected_value: float) -> float | None:
+    if progress_value is None or expected_value <= 0:
+        return None
+    return progress_value / expected_value
+
+
+def status(
+    progress_value: float | None,
+    expected_value: float,
+    thresholds: Thresholds,
+    guardrail: bool = False,
+) -> Status:
+    """The status rule of DESIGN §2.3; a guardrail is on track while it holds."""
+    if progress_value is None:
+        return Status.NO_DATA
+    if guardrail:
+        return Status.ON_TRACK if progress_value >= 1 else Status.OFF_TRACK
+    if progress_value >= 1:
+        return Status.DONE
+    current = pace(progress_value, expected_value)
+    if current is None:  # nothing expected yet: any progress keeps pace
+        return Status.ON_TRACK if progress_value >= 0 else Status.OFF_TRACK
+    if current >= thresholds.on_track:
+        return Status.ON_TRACK
+    if current >= thresholds.at_risk:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def is_stale(last_update: date | None, period: Period, as_of: date, stale_after_days: int) -> bool:
+    """No check-in or reading for `stale_after_days` while the period is running."""
+    if not contains(period, as_of):
+        return False
+    since = last_update if last_update is not None else period.start
+    return (as_of - since).days > stale_after_days
+
+
+# --- Forecast and grade -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A least-squares line through the observations, projected to the period end."""
+
+    slope_per_day: float
+    intercept: float
+    value_at_end: float
+    points: int
+
+
+def forecast(points: Sequence[Observation], period: Period) -> Forecast | None:
+    """Fit value = intercept + slope * (days since period start); None without two distinct days."""
+    xs = [float((o.date - period.start).days) for o in points]
+    ys = [o.value for o in points]
+    if len(set(xs)) < 2:
+        return None
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx
+    intercept = mean_y - slope * mean_x
+    end_x = float((period.end - period.start).days)
+    return Forecast(slope, intercept, intercept + slope * end_x, n)
+
+
+def band(score: float) -> Band:
+    """The usual OKR grading bands: 0.7–1.0 green, 0.4–0.7 yellow, below red."""
+    if score >= 0.7:
+        return Band.GREEN
+    if score >= 0.4:
+        return Band.YELLOW
+    return Band.RED

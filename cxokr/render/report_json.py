@@ -1,0 +1,45 @@
+"""The report as a versioned JSON document: every computed number, the single source of truth.
+
+The structure is documented in docs/report-json.md; the other formats show a
+subset of the same figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from cxokr.report import REPORT_VERSION, Report
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def document(report: Report) -> dict[str, Any]:
+    body = _plain(report)
+    for objective in body["objectives"]:
+        for kr in objective["key_results"]:
+            kr["series"] = [{"date": d, "value": v} for d, v in kr["series"]]
+    return {"version": REPORT_VERSION, **body}
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,354 @@
+"""The pure math of cxokr.progress: each function directly, then properties with Hypothesis."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cxokr import progress as calc
+from cxokr.model import Checkin, KeyResult, KrType, Period, Reading, Thresholds
+from cxokr.progress import Band, Observation, Status
+
+Q4 = Period(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+AS_OF = date(2026, 11, 20)  # day 51 of 92
+DEFAULTS = Thresholds()  # on_track 0.9, at_risk 0.6
+KR = KeyResult(id="aov-online", title="AOV", metric="aov", segment="online", target=64)
+
+
+def reading(
+    day: str, value: float, segment: str | None = "online", at: str | None = None
+) -> Reading:
+    return Reading.model_validate({"date": day, "value": value, "segment": segment, "at": at})
+
+
+def checkin(day: str, value: float | None, at: str | None = None) -> Checkin:
+    return Checkin.model_validate({"kr": "grow/aov-online", "date": day, "value": value, "at": at})
+
+
+def obs(day: str, value: float) -> Observation:
+    return Observation(date.fromisoformat(day), value, "reading")
+
+
+# --- Time ---------------------------------------------------------------------------------
+
+
+def test_period_days_counts_both_ends() -> None:
+    assert calc.period_days(Q4) == 92  # 31 + 30 + 31
+
+
+def test_day_of_is_one_based() -> None:
+    assert calc.day_of(Q4, date(2026, 10, 1)) == 1
+    assert calc.day_of(Q4, AS_OF) == 51  # 31 October days + 20
+
+
+def test_day_of_is_clamped_to_the_period() -> None:
+    assert calc.day_of(Q4, date(2026, 9, 1)) == 0
+    assert calc.day_of(Q4, date(2027, 3, 1)) == 92
+
+
+def test_expected_is_day_n_of_m() -> None:
+    assert calc.expected(Q4, AS_OF) == pytest.approx(51 / 92, abs=1e-12)
+    assert calc.expected(Q4, date(2026, 12, 31)) == 1.0
+    assert calc.expected(Q4, date(2026, 9, 30)) == 0.0
+
+
+def test_contains_includes_both_ends() -> None:
+    assert calc.contains(Q4, Q4.start)
+    assert calc.contains(Q4, Q4.end)
+    assert not calc.contains(Q4, date(2027, 1, 1))
+
+
+# --- Values -------------------------------------------------------------------------------
+
+
+def test_observations_keep_only_the_krs_segment() -> None:
+    found = calc.observations(
+        KR, Q4, AS_OF, [reading("2026-11-01", 60), reading("2026-11-02", 80, "in-store")], []
+    )
+    assert [o.value for o in found] == [60]
+
+
+def test_observations_without_segment_match_readings_without_segment() -> None:
+    kr = KeyResult(id="nps", title="NPS", metric="nps", start=30, target=40)
+    found = calc.observations(
+        kr, Q4, AS_OF, [reading("2026-11-01", 31, None), reading("2026-11-01", 99, "online")], []
+    )
+    assert [o.value for o in found] == [31]
+
+
+def test_observations_stay_inside_the_period_and_up_to_as_of() -> None:
+    readings = [
+        reading("2026-09-30", 58),
+        reading("2026-10-01", 59),
+        reading("2026-11-20", 61),
+        reading("2026-11-21", 62),
+    ]
+    found = calc.observations(KR, Q4, AS_OF, readings, [])
+    assert [(o.date.isoformat(), o.value) for o in found] == [
+        ("2026-10-01", 59),
+        ("2026-11-20", 61),
+    ]
+
+
+def test_observations_skip_checkins_without_a_value() -> None:
+    found = calc.observations(
+        KR, Q4, AS_OF, [], [checkin("2026-11-01", None), checkin("2026-11-02", 3)]
+    )
+    assert [o.value for o in found] == [3]
+
+
+def test_same_day_checkin_comes_after_a_reading() -> None:
+    found = calc.observations(
+        KR, Q4, AS_OF, [reading("2026-11-19", 280)], [checkin("2026-11-19", 276)]
+    )
+    assert [(o.source, o.value) for o in found] == [("reading", 280), ("checkin", 276)]
+
+
+def test_same_day_entries_are_ordered_by_at() -> None:
+    later_reading = reading("2026-11-19", 280, at="2026-11-19T18:00:00Z")
+    earlier_checkin = checkin("2026-11-19", 276, at="2026-11-19T09:00:00Z")
+    found = calc.observations(KR, Q4, AS_OF, [later_reading], [earlier_checkin])
+    assert found[-1].value == 280
+
+
+def test_same_day_entries_are_ordered_by_the_instant_of_at() -> None:
+    reading_0800z = reading("2026-11-19", 280, at="2026-11-19T10:00:00+02:00")
+    checkin_0900z = checkin("2026-11-19", 276, at="2026-11-19T09:00:00Z")
+    found = calc.observations(KR, Q4, AS_OF, [reading_0800z], [checkin_0900z])
+    assert found[-1].value == 276
+
+
+def test_start_is_the_newest_reading_before_the_period() -> None:
+    readings = [
+        reading("2026-09-15", 56),
+        reading("2026-09-30", 58),
+        reading("2026-09-30", 70, "in-store"),
+        reading("2026-10-01", 58.5),
+    ]
+    assert calc.start_from_readings(KR, Q4, readings) == 58
+
+
+def test_start_is_none_without_a_reading_before_the_period() -> None:
+    assert calc.start_from_readings(KR, Q4, [reading("2026-10-01", 58.5)]) is None
+
+
+# --- Progress -----------------------------------------------------------------------------
+
+
+def test_target_progress_upward() -> None:
+    assert calc.progress(KrType.TARGET, 61.5, 58, 64) == pytest.approx(3.5 / 6, abs=1e-12)
+
+
+def test_target_progress_downward() -> None:
+    assert calc.progress(KrType.TARGET, 276, 300, 240) == pytest.approx(0.4, abs=1e-12)  # -24/-60
+
+
+def test_target_progress_is_raw_below_zero_and_above_one() -> None:
+    assert calc.progress(KrType.TARGET, 68, 70, 80) == pytest.approx(-0.2, abs=1e-12)
+    assert calc.progress(KrType.TARGET, 4, 0, 3) == pytest.approx(4 / 3, abs=1e-12)
+
+
+def test_target_progress_needs_a_start_that_differs_from_the_target() -> None:
+    assert calc.progress(KrType.TARGET, 61, None, 64) is None
+    assert calc.progress(KrType.TARGET, 61, 64, 64) is None
+
+
+def test_no_value_is_no_progress() -> None:
+    for kr_type in KrType:
+        assert calc.progress(kr_type, None, 0, 1) is None
+
+
+def test_stay_above_holds_at_the_line() -> None:
+    assert calc.progress(KrType.STAY_ABOVE, 85, None, 85) == 1.0
+    assert calc.progress(KrType.STAY_ABOVE, 84.9, None, 85) == 0.0
+
+
+def test_stay_below_holds_at_the_line() -> None:
+    assert calc.progress(KrType.STAY_BELOW, 2.5, None, 2.5) == 1.0
+    assert calc.progress(KrType.STAY_BELOW, 2.6, None, 2.5) == 0.0
+
+
+def test_done_is_one_from_a_value_of_one() -> None:
+    assert calc.progress(KrType.DONE, 1, 0, 1) == 1.0
+    assert calc.progress(KrType.DONE, 0, 0, 1) == 0.0
+
+
+def test_clamp_to_unit_interval() -> None:
+    assert [calc.clamp(v) for v in (-0.2, 0.5, 4 / 3)] == [0.0, 0.5, 1.0]
+
+
+def test_weighted_mean_clamps_and_weighs() -> None:
+    # (2 * 7/12 + 1 * clamp(4/3)) / 3 = (14/12 + 1) / 3 = 13/18
+    assert calc.weighted_mean([(7 / 12, 2), (4 / 3, 1)]) == pytest.approx(13 / 18, abs=1e-12)
+
+
+def test_weighted_mean_of_nothing_is_none() -> None:
+    assert calc.weighted_mean([]) is None
+
+
+# --- Pace and status ----------------------------------------------------------------------
+
+
+def test_pace_is_progress_over_expected() -> None:
+    assert calc.pace(0.4, 51 / 92) == pytest.approx(0.4 * 92 / 51, abs=1e-12)
+
+
+def test_pace_is_none_without_progress_or_before_the_period() -> None:
+    assert calc.pace(None, 0.5) is None
+    assert calc.pace(0.4, 0.0) is None
+
+
+@pytest.mark.parametrize(
+    ("progress", "expected_status"),
+    [
+        (None, Status.NO_DATA),
+        (1.0, Status.DONE),
+        (4 / 3, Status.DONE),
+        (0.45, Status.ON_TRACK),  # pace 0.9 exactly
+        (0.44, Status.AT_RISK),  # pace 0.88
+        (0.30, Status.AT_RISK),  # pace 0.6 exactly
+        (0.29, Status.OFF_TRACK),  # pace 0.58
+        (-0.2, Status.OFF_TRACK),
+    ],
+)
+def test_status_by_pace(progress: float | None, expected_status: Status) -> None:
+    assert calc.status(progress, 0.5, DEFAULTS) is expected_status
+
+
+def test_status_uses_the_configured_thresholds() -> None:
+    assert calc.status(0.4, 0.5, Thresholds(on_track=0.8, at_risk=0.5)) is Status.ON_TRACK
+
+
+def test_guardrail_is_on_track_while_it_holds() -> None:
+    assert calc.status(1.0, 0.5, DEFAULTS, guardrail=True) is Status.ON_TRACK
+    assert calc.status(0.0, 0.5, DEFAULTS, guardrail=True) is Status.OFF_TRACK
+
+
+def test_stale_after_more_than_the_limit() -> None:
+    assert not calc.is_stale(date(2026, 11, 6), Q4, AS_OF, 14)  # 14 days
+    assert calc.is_stale(date(2026, 11, 5), Q4, AS_OF, 14)  # 15 days
+
+
+def test_stale_without_update_counts_from_the_period_start() -> None:
+    assert calc.is_stale(None, Q4, AS_OF, 14)  # 50 days since 2026-10-01
+    assert not calc.is_stale(None, Q4, date(2026, 10, 15), 14)  # 14 days
+
+
+def test_never_stale_outside_the_period() -> None:
+    assert not calc.is_stale(None, Q4, date(2027, 1, 20), 14)
+
+
+# --- Forecast and grade -------------------------------------------------------------------
+
+
+def test_forecast_fits_a_least_squares_line() -> None:
+    # x = 0, 30, 45 (mean 25), y = 58.5, 60, 61.5 (mean 60)
+    # Sxx = 625 + 25 + 400 = 1050, Sxy = 37.5 + 0 + 30 = 67.5, slope = 9/140
+    # intercept = 60 - 25 * 9/140 = 60 - 45/28; at x = 91: 60 + 66 * 9/140 = 4497/70
+    points = [obs("2026-10-01", 58.5), obs("2026-10-31", 60), obs("2026-11-15", 61.5)]
+    fit = calc.forecast(points, Q4)
+    assert fit is not None
+    assert fit.slope_per_day == pytest.approx(9 / 140, abs=1e-12)
+    assert fit.intercept == pytest.approx(60 - 45 / 28, abs=1e-12)
+    assert fit.value_at_end == pytest.approx(4497 / 70, abs=1e-9)
+    assert fit.points == 3
+
+
+def test_forecast_needs_two_distinct_days() -> None:
+    assert calc.forecast([obs("2026-11-19", 280), obs("2026-11-19", 276)], Q4) is None
+    assert calc.forecast([], Q4) is None
+
+
+@pytest.mark.parametrize(
+    ("score", "expected_band"),
+    [
+        (1.0, Band.GREEN),
+        (0.7, Band.GREEN),
+        (0.69, Band.YELLOW),
+        (0.4, Band.YELLOW),
+        (0.39, Band.RED),
+    ],
+)
+def test_band_boundaries(score: float, expected_band: Band) -> None:
+    assert calc.band(score) is expected_band
+
+
+# --- Properties ---------------------------------------------------------------------------
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+unit = st.floats(min_value=0, max_value=1, allow_nan=False)
+weights = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False)
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+
+
+@given(start=finite, gap=st.floats(min_value=1e-3, max_value=1e6), a=finite, b=finite)
+def test_progress_is_monotonic_in_value_when_higher_is_better(
+    start: float, gap: float, a: float, b: float
+) -> None:
+    low, high = sorted((a, b))
+    at_low = calc.progress(KrType.TARGET, low, start, start + gap)
+    at_high = calc.progress(KrType.TARGET, high, start, start + gap)
+    assert at_low is not None and at_high is not None
+    assert at_low <= at_high
+
+
+@given(start=finite, gap=st.floats(min_value=1e-3, max_value=1e6), a=finite, b=finite)
+def test_progress_is_monotonic_in_value_when_lower_is_better(
+    start: float, gap: float, a: float, b: float
+) -> None:
+    low, high = sorted((a, b))
+    at_low = calc.progress(KrType.TARGET, low, start, start - gap)
+    at_high = calc.progress(KrType.TARGET, high, start, start - gap)
+    assert at_low is not None and at_high is not None
+    assert at_low >= at_high  # moving down towards the target is progress
+
+
+@given(values=st.lists(finite, min_size=1, max_size=20), weight=weights)
+def test_equal_weights_roll_up_to_the_mean_of_clamped_values(
+    values: list[float], weight: float
+) -> None:
+    mean = sum(calc.clamp(v) for v in values) / len(values)
+    assert calc.weighted_mean([(v, weight) for v in values]) == pytest.approx(mean, abs=1e-9)
+
+
+@given(terms=st.lists(st.tuples(finite, weights), min_size=1, max_size=20))
+def test_roll_up_never_leaves_the_unit_interval(terms: list[tuple[float, float]]) -> None:
+    value = calc.weighted_mean(terms)
+    assert value is not None
+    assert 0.0 <= value <= 1.0
+
+
+@given(
+    progress=st.floats(min_value=-2, max_value=2, allow_nan=False),
+    expected=st.floats(min_value=1e-3, max_value=1, allow_nan=False),
+    at_risk=unit,
+    margin=st.floats(min_value=1e-3, max_value=1),
+)
+def test_never_on_track_below_the_at_risk_pace(
+    progress: float, expected: float, at_risk: float, margin: float
+) -> None:
+    thresholds = Thresholds(on_track=at_risk + margin, at_risk=at_risk)
+    pace = calc.pace(progress, expected)
+    assert pace is not None
+    if pace < at_risk:
+        assert calc.status(progress, expected, thresholds) is not Status.ON_TRACK
+
+
+@given(
+    start=days,
+    length=st.integers(min_value=0, max_value=800),
+    first=days,
+    step=st.integers(min_value=0, max_value=800),
+)
+def test_expected_is_a_share_that_never_decreases(
+    start: date, length: int, first: date, step: int
+) -> None:
+    period = Period(id="p", start=start, end=start + timedelta(days=length))
+    before, after = (
+        calc.expected(period, first),
+        calc.expected(period, first + timedelta(days=step)),
+    )
+    assert 0.0 <= before <= after <= 1.0
