@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,23 @@ def test_readme_quick_start_is_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in text
     assert "make test" in text
+
+
+def console_blocks(command: str) -> list[tuple[list[str], str]]:
+    """(arguments, shown output) of each README console block running `cxokr COMMAND`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(
+        r"```console\n\$ cxokr (" + command + r" [^\n]*)\n(.*?)```", text, re.DOTALL
+    )
+    return [(shlex.split(args), output) for args, output in blocks]
+
+
+@pytest.mark.parametrize("command", ["report", "explain"])
+def test_readme_outputs_are_current(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(ROOT)
+    blocks = console_blocks(command)
+    assert blocks
+    for args, shown in blocks:
+        result = CliRunner().invoke(app, args)
+        assert result.stdout.rstrip() == shown.rstrip(), args

@@ -18,7 +18,7 @@ def console(stream: TextIO | None = None, *, stderr: bool = False) -> Console:
         no_color=no_color,
         highlight=False,
         emoji=False,
-        soft_wrap=True,
+        soft_wrap=False,
     )
 
 

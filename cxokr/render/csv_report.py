@@ -1,0 +1,99 @@
+"""The report as CSV: one row per key result, for spreadsheets and BI tools.
+
+Numbers are written unrounded (the float's repr), so every cell equals the
+same figure in the JSON document; an empty cell is a missing value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from cxokr.report import KrRow, ObjectiveRow, Report
+
+COLUMNS = (
+    "period",
+    "team",
+    "objective",
+    "kr",
+    "ref",
+    "title",
+    "owner",
+    "type",
+    "metric",
+    "segment",
+    "unit",
+    "start",
+    "target",
+    "value",
+    "value_date",
+    "progress",
+    "expected",
+    "pace",
+    "status",
+    "confidence",
+    "last_update",
+    "stale",
+    "forecast_progress",
+    "objective_state",
+)
+
+Cell = str | float | int | bool | date | None
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(report: Report) -> str:
+    """A header row, then every key result of every objective shown in full (not as context)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for objective in report.objectives:
+        if not objective.context:
+            for kr in objective.key_results:
+                writer.writerow([cell(value) for value in _values(objective, kr)])
+    return out.getvalue()
+
+
+def _values(objective: ObjectiveRow, kr: KrRow) -> tuple[Cell, ...]:
+    return (
+        kr.period,
+        kr.team,
+        kr.objective,
+        kr.id,
+        kr.ref,
+        kr.title,
+        kr.owner,
+        kr.type,
+        kr.metric,
+        kr.segment,
+        kr.unit,
+        kr.start,
+        kr.target,
+        kr.value,
+        kr.value_date,
+        kr.progress,
+        kr.expected,
+        kr.pace,
+        kr.status.value,
+        kr.confidence,
+        kr.last_update,
+        kr.stale,
+        kr.forecast_progress,
+        objective.state,
+    )
+
+
+def cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # before int: a bool is an int
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not isinstance(value, int):
+        return "'" + text  # a spreadsheet must show it as text, never run it as a formula
+    return text

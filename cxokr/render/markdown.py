@@ -1,0 +1,197 @@
+"""The weekly report as GitHub-flavoured Markdown, for a pull-request comment or a chat post.
+
+Plain string building over the same `Report` every format reads. All user
+text (titles, owners, units, team names) goes through `escape`, so a title can
+neither break a table nor inject HTML, links or formatting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cxokr.model import KrType, ObjectiveStatus
+from cxokr.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
+
+MISSING = "–"
+MAX_HEADING = 6
+
+# Characters GFM gives a meaning to inline: emphasis, strikethrough, code, links, tables.
+_SPECIAL = re.compile(r"([\\`*_~\[\]|])")
+# An `&` that would start a character reference (`&lt;`, `&#60;`); a lone `&` stays readable.
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def escape(text: str) -> str:
+    """User text made inert for a table cell, a heading or a list item: one line, no markup."""
+    text = _ENTITY_START.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _LINE_BREAK.sub(" ", text)
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a whole percent (0.6183 -> `62%`); raw, so 1.2 is `120%` and -0.1 `-10%`."""
+    return MISSING if value is None else f"{round(value * 100)}%"
+
+
+def number(value: float | None) -> str:
+    """Up to six significant digits, trailing zeros trimmed (61.2, 64); no exponent for big values."""
+    if value is None:
+        return MISSING
+    text = f"{value:.6g}"
+    if "e+" in text:
+        text = f"{value:.0f}"
+    return "0" if text == "-0" else text
+
+
+def render(report: Report) -> str:
+    lines = [*_title(report), ""]
+    if not report.objectives:
+        lines += ["No objectives match the filters.", ""]
+    shown: set[str] = set()
+    refs = {o.ref for o in report.objectives}
+    for root in report.roots:
+        lines += _tree(report, root, 2, shown, refs)
+    sections = (
+        ("Not aligned to a top-level objective", report.unaligned),
+        # Shown objectives whose parents were filtered out.
+        ("Other objectives", tuple(o.ref for o in report.objectives)),
+    )
+    for heading, section in sections:
+        pending = [ref for ref in section if ref not in shown]
+        if pending:
+            lines += [f"## {heading}", ""]
+            for ref in pending:
+                if ref not in shown:
+                    lines += _tree(report, ref, 3, shown, refs)
+    lines += _teams(report.teams)
+    lines += _attention(report.attention)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _title(report: Report) -> list[str]:
+    counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
+    lines = [
+        f"# {escape(report.organization)}: OKR report {escape(report.period.id)}, "
+        f"as of {report.as_of.isoformat()}",
+        "",
+        f"Day {report.day} of {report.days} · expected {percent(report.expected)} · "
+        f"organization progress {percent(report.progress)} · {counts}",
+    ]
+    applied = [
+        f"{name} {escape(str(value))}"
+        for name, value in (
+            ("period", report.filters.period),
+            ("team", report.filters.team),
+            ("level ≤", report.filters.level),
+            ("owner", report.filters.owner),
+        )
+        if value is not None
+    ]
+    if applied:
+        lines += ["", f"Filtered by {', '.join(applied)}; figures are for the whole organization."]
+    return lines
+
+
+def _tree(report: Report, ref: str, depth: int, shown: set[str], refs: set[str]) -> list[str]:
+    """The objective's section, then each aligned child's (depth-first, each objective once)."""
+    row = report.objective(ref)
+    shown.add(ref)
+    lines = _objective(row, depth)
+    children = [c for c in row.children if c in refs]
+    elsewhere = [report.objective(c) for c in children if c in shown]
+    if elsewhere:
+        lines += [
+            "Also aligned here, shown above: "
+            + "; ".join(f"{escape(o.title)} ({percent(o.progress)})" for o in elsewhere),
+            "",
+        ]
+    for child in children:
+        if child not in shown:
+            lines += _tree(report, child, depth + 1, shown, refs)
+    return lines
+
+
+def _objective(row: ObjectiveRow, depth: int) -> list[str]:
+    marks = "#" * min(depth, MAX_HEADING)
+    state = "" if row.state == ObjectiveStatus.ACTIVE.value else f" ({row.state})"
+    heading = f"{marks} {escape(row.title)}{state}"
+    if row.context:
+        return [heading, "", f"**{percent(row.progress)}** · context: `{row.ref}`", ""]
+    facts = [
+        f"**{percent(row.progress)}** (expected {percent(row.expected)})",
+        row.state if state else row.status.value,
+        f"team {escape(row.team)}",
+    ]
+    if row.owner:
+        facts.append(f"owner {escape(row.owner)}")
+    facts.append(f"`{row.ref}`")
+    lines = [heading, "", " · ".join(facts), ""]
+    if row.key_results:
+        lines += _kr_table(row.key_results)
+    elif row.children:
+        lines += ["No key results of its own: progress rolls up from aligned objectives.", ""]
+    return lines
+
+
+KR_HEADER = ("KR", "value → target", "progress", "status", "confidence", "updated", "owner")
+
+
+def _kr_table(krs: Iterable[KrRow]) -> list[str]:
+    rows = [
+        (
+            escape(kr.title),
+            _value_to_target(kr),
+            percent(kr.progress),
+            f"{kr.status.value} (breached)" if kr.breached else kr.status.value,
+            number(kr.confidence),
+            _age(kr),
+            escape(kr.owner) if kr.owner else MISSING,
+        )
+        for kr in krs
+    ]
+    return [*_table(KR_HEADER, rows), ""]
+
+
+def _value_to_target(kr: KrRow) -> str:
+    unit = "" if not kr.unit else (kr.unit if kr.unit == "%" else f" {kr.unit}")
+    line = {KrType.STAY_BELOW.value: "≤ ", KrType.STAY_ABOVE.value: "≥ "}.get(kr.type, "")
+    return f"{number(kr.value)} → {line}{number(kr.target)}{escape(unit)}"
+
+
+def _age(kr: KrRow) -> str:
+    if kr.age_days is None:
+        return "never, stale" if kr.stale else MISSING
+    return f"{kr.age_days} d, stale" if kr.stale else f"{kr.age_days} d"
+
+
+def _teams(teams: tuple[TeamRow, ...]) -> list[str]:
+    if not teams:
+        return []
+    rows = [
+        (escape(t.id), escape(t.name), str(t.level), percent(t.progress), str(t.objectives))
+        for t in teams
+    ]
+    header = ("team", "name", "level", "progress", "objectives")
+    return ["## Teams", "", *_table(header, rows), ""]
+
+
+def _attention(items: tuple[Attention, ...]) -> list[str]:
+    lines = ["## Needs attention", ""]
+    if not items:
+        return [*lines, "Nothing needs attention."]
+    for a in items:
+        owner = f" ({escape(a.owner)})" if a.owner else ""
+        detail = f": {escape(a.detail)}" if a.detail else ""
+        lines.append(f"- **{a.kind}** `{a.ref}` {escape(a.title)}{owner}{detail}")
+    return lines
+
+
+def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]

@@ -1,0 +1,192 @@
+"""The report for a terminal: header, the tree from each level-1 objective, needs attention.
+
+Readable at 80 columns; colourless when piped or under NO_COLOR; user text is
+always a plain `Text`, never parsed as markup; symbols fall back to ASCII
+when the output cannot encode them.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console, Group
+from rich.text import Text
+from rich.tree import Tree
+
+from cxokr.progress import Status
+from cxokr.render.console import can_encode, console
+from cxokr.report import KrRow, ObjectiveRow, Report
+
+STATUS_STYLE = {
+    Status.DONE: "bold green",
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "yellow",
+    Status.OFF_TRACK: "bold red",
+    Status.NO_DATA: "dim",
+}
+BAR_WIDTH = 10
+
+
+class Glyphs:
+    def __init__(self, fancy: bool) -> None:
+        self.full, self.empty = ("█", "░") if fancy else ("#", ".")
+        self.spark = "▁▂▃▄▅▆▇█" if fancy else "_.-~=+*#"
+        self.arrow = "→" if fancy else "->"
+        self.dot = "·" if fancy else "|"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def bar(progress: float | None, glyphs: Glyphs) -> str:
+    filled = 0 if progress is None else round(min(1.0, max(0.0, progress)) * BAR_WIDTH)
+    return glyphs.full * filled + glyphs.empty * (BAR_WIDTH - filled)
+
+
+def sparkline(values: list[float], glyphs: Glyphs, width: int = 12) -> str:
+    values = values[-width:]
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    steps = len(glyphs.spark) - 1
+    if high == low:
+        return glyphs.spark[steps // 2] * len(values)
+    return "".join(glyphs.spark[round((v - low) / (high - low) * steps)] for v in values)
+
+
+def _header(report: Report, glyphs: Glyphs) -> Group:
+    dot = f" {glyphs.dot} "
+    title = Text(report.organization, style="bold")
+    title.append(f"{dot}{report.period.id}{dot}as of {report.as_of.isoformat()}")
+    if report.filters.team or report.filters.level or report.filters.owner:
+        shown = [
+            f"{name} {value}"
+            for name, value in (
+                ("team", report.filters.team),
+                ("level", report.filters.level),
+                ("owner", report.filters.owner),
+            )
+            if value
+        ]
+        title.append(f"{dot}{', '.join(shown)}", style="dim")
+    figures = Text(
+        f"Day {report.day} of {report.days}{dot}expected {percent(report.expected)}"
+        f"{dot}organization {percent(report.progress)}"
+    )
+    counts = Text()
+    for status in Status:
+        if counts:
+            counts.append(", ")
+        counts.append(f"{report.counts[status.value]} {status.value}", style=STATUS_STYLE[status])
+    return Group(title, figures, counts)
+
+
+def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
+    label = Text()
+    label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
+    label.append(f"{percent(row.progress):>4} ")
+    if row.state != "active":
+        label.append(f"{row.state} ", style="dim italic")
+    else:
+        label.append(f"{row.status.value} ", style=STATUS_STYLE[row.status])
+    label.append(row.title, style="bold" if not row.context else "dim")
+    label.append(f"  {row.team}", style="cyan")
+    if row.period != period:
+        label.append(f" ({row.period})", style="dim")
+    return label
+
+
+def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
+    label = Text()
+    label.append(bar(kr.progress, glyphs) + " ", style=STATUS_STYLE[kr.status])
+    label.append(f"{percent(kr.progress):>4} ")
+    label.append(f"{kr.status.value}", style=STATUS_STYLE[kr.status])
+    flags = [
+        name
+        for name, on in (
+            ("breached", kr.breached),
+            ("regression", kr.regression),
+            ("over target", kr.overachieved),
+            ("stale", kr.stale),
+        )
+        if on
+    ]
+    if flags:
+        label.append(
+            f" ({', '.join(flags)})", style="red" if kr.breached or kr.regression else "yellow"
+        )
+    label.append(f"  {kr.title}")
+    unit = f" {kr.unit}" if kr.unit else ""
+    detail = f"{kr.id}: {number(kr.value)} {glyphs.arrow} {number(kr.target)}{unit}"
+    if kr.confidence is not None:
+        detail += f"  conf {kr.confidence:.1f}"
+    if kr.age_days is not None:
+        detail += f"  {kr.age_days}d ago"
+    spark = sparkline([v for _, v in kr.series], glyphs)
+    if spark:
+        detail += f"  {spark}"
+    if kr.owner:
+        detail += f"  {kr.owner}"
+    label.append("\n")
+    label.append(detail, style="dim")
+    return label
+
+
+def _tree(report: Report, ref: str, glyphs: Glyphs, shown: set[str], parent: Tree | None) -> Tree:
+    row = report.objective(ref)
+    label = _objective_label(row, glyphs, report.period.id)
+    node = parent.add(label) if parent is not None else Tree(label, guide_style="dim")
+    shown.add(ref)
+    if not row.context:
+        for kr in row.key_results:
+            node.add(_kr_label(kr, glyphs))
+    present = {o.ref for o in report.objectives}
+    for child in row.children:
+        if child in present and child not in shown:
+            _tree(report, child, glyphs, shown, node)
+    return node
+
+
+def _attention(report: Report, glyphs: Glyphs) -> Group:
+    lines = [Text("Needs attention", style="bold")]
+    if not report.attention:
+        lines.append(Text("nothing: every key result is on track and fresh", style="green"))
+    for item in report.attention:
+        severe = item.kind in ("breached", "off track", "regression")
+        line = Text(f"{item.kind:<11}", style="red" if severe else "yellow")
+        line.append(item.ref.split(":", 1)[1])
+        lines.append(line)
+        detail = [part for part in (item.detail, item.owner) if part]
+        if detail:
+            lines.append(Text(" " * 11 + f" {glyphs.dot} ".join(detail), style="dim"))
+    return Group(*lines)
+
+
+def render(report: Report, out: TextIO | None = None, width: int | None = None) -> None:
+    """Print the report to `out` (stdout by default)."""
+    target: Console = console(out)
+    if width is not None:
+        target.width = width
+    glyphs = Glyphs(can_encode("█░▁→·", out))
+    target.print(_header(report, glyphs))
+    shown: set[str] = set()
+    for ref in report.roots:
+        target.print()
+        target.print(_tree(report, ref, glyphs, shown, None))
+    rest = [o.ref for o in report.objectives if o.ref not in shown and not o.parents]
+    rest += [o.ref for o in report.objectives if o.ref not in shown and o.ref not in rest]
+    if rest:
+        target.print()
+        target.print(Text("Not aligned to a level-1 objective", style="bold"))
+        for ref in rest:
+            if ref not in shown:
+                target.print(_tree(report, ref, glyphs, shown, None))
+    target.print()
+    target.print(_attention(report, glyphs))

@@ -1,0 +1,124 @@
+"""`cxokr report` and `cxokr explain` on the example workspace, through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr.cli import app
+
+EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
+AS_OF = "2026-11-20"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [*args, "--workspace", EXAMPLE, "--as-of", AS_OF])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_report_header_tree_and_attention() -> None:
+    code, out, _ = run("report")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "Northwind Outfitters · 2026-Q4 · as of 2026-11-20"
+    assert lines[1] == "Day 51 of 92 · expected 55% · organization 82%"
+    assert lines[2] == "1 done, 17 on track, 10 at risk, 2 off track, 0 no data"
+    assert any("68% at risk Raise average order value 10% this year" in line for line in lines)
+    assert "Needs attention" in lines
+    assert "breached   ecommerce/grow-basket/checkout-lcp" in lines
+
+
+def test_text_report_fits_80_columns_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS")
+    _, out, _ = run("report")
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_executive_view_shows_only_level_1() -> None:
+    code, out, _ = run("report", "--level", "1")
+    assert code == 0
+    assert "Raise average order value 10% this year" in out
+    assert "Shoppers find more to love in every basket" not in out
+    assert "0 done, 2 on track, 2 at risk, 0 off track, 0 no data" in out
+
+
+def test_team_view_shows_the_team_with_its_parents() -> None:
+    _, out, _ = run("report", "--team", "ecommerce")
+    assert "Shoppers find more to love in every basket" in out
+    assert "Raise average order value 10% this year" in out  # the parent, as context
+    assert "Lift online NPS from 38 to 45" not in out
+
+
+def test_owner_view_filters_to_one_person() -> None:
+    _, out, _ = run("report", "--owner", "raj.patel@northwind.example", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {row["kr"] for row in rows} >= {"cart-abandonment", "desktop-conversion"}
+    assert all(row["team"] == "ecommerce" for row in rows)
+
+
+def test_json_report_is_versioned_and_complete() -> None:
+    code, out, _ = run("report", "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["version"] == 1
+    assert document["period"]["id"] == "2026-Q4"
+    assert document["day"] == 51
+    krs = [kr for o in document["objectives"] for kr in o["key_results"]]
+    assert len(krs) == 30
+
+
+def test_markdown_report_has_title_and_attention() -> None:
+    code, out, _ = run("report", "--format", "md")
+    assert code == 0
+    assert out.startswith("#")
+    assert "Northwind Outfitters" in out
+    assert "checkout-lcp" in out
+
+
+def test_report_writes_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "weekly.md"
+    code, out, errors = run("report", "--format", "md", "--output", str(target))
+    assert code == 0
+    assert out == ""
+    assert target.read_text(encoding="utf-8").startswith("#")
+    assert "wrote" in errors
+
+
+def test_bad_date_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["report", "-w", EXAMPLE, "--as-of", "2026-13-01"])
+    assert result.exit_code == 2
+    assert "not a date" in result.stderr
+
+
+def test_unknown_period_is_a_usage_error() -> None:
+    code, _, errors = run("report", "--period", "2031")
+    assert code == 2
+    assert "no period '2031'" in errors
+
+
+def test_explain_key_result_shows_the_arithmetic() -> None:
+    code, out, _ = run("explain", "ecommerce/grow-basket/aov-online")
+    assert code == 0
+    assert (
+        "  progress  (value - start) / (target - start) = (64.1 - 62.5) / (65 - 62.5) = 0.64"
+        in out.splitlines()
+    )
+    assert "  expected  day 51 of 92 = 51 / 92 = 0.5543" in out.splitlines()
+    assert "  status    on track: pace 1.1545 ≥ on_track 0.9" in out.splitlines()
+
+
+def test_explain_objective_lists_weighted_terms() -> None:
+    _, out, _ = run("explain", "ecommerce/grow-basket")
+    assert "  roll-up   (0.64×2 + 0.6667×1 + 0×1) / 4" in out.splitlines()
+    assert "  progress  0.4867" in out.splitlines()
+
+
+def test_explain_unknown_ref_is_a_usage_error() -> None:
+    code, _, errors = run("explain", "ecommerce/nothing")
+    assert code == 2
+    assert "no objective ecommerce/nothing" in errors
