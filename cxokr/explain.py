@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from cxokr import progress as calc
 from cxokr.errors import UsageError
+from cxokr.model import Period
 from cxokr.progress import Status
 from cxokr.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.workspace import Workspace
@@ -20,6 +22,7 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     if ":" in ref:
         period, ref = ref.split(":", 1)
     report = build(ws, as_of, Filters(period=period))
+    periods = {p.id: p for p in ws.config.periods} if ws.config else {}
     parts = ref.strip("/").split("/")
     if len(parts) == 1:
         team = next((t for t in report.teams if t.id == parts[0]), None)
@@ -29,12 +32,12 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
         return
     objective = _find_objective(report, parts[0], parts[1])
     if len(parts) == 2:
-        yield from _objective(report, objective)
+        yield from _objective(report, objective, periods[objective.period])
         return
     kr = next((k for k in objective.key_results if k.id == parts[2]), None)
     if kr is None or len(parts) > 3:
         raise UsageError(f"{objective.ref} has no key result {parts[2]!r}")
-    yield from _key_result(report, kr)
+    yield from _key_result(report, kr, periods[kr.period])
 
 
 def _find_objective(report: Report, team: str, objective: str) -> ObjectiveRow:
@@ -53,10 +56,9 @@ def _f(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
 
 
-def _expected(report: Report, row_period: str, expected: float) -> str:
-    if row_period == report.period.id:
-        return f"day {report.day} of {report.days} = {report.day} / {report.days} = {_f(expected)}"
-    return f"share of {row_period} elapsed on {report.as_of} = {_f(expected)}"
+def _expected(report: Report, period: Period, expected: float) -> str:
+    day, days = calc.day_of(period, report.as_of), calc.period_days(period)
+    return f"day {day} of {days} of {period.id} = {day} / {days} = {_f(expected)}"
 
 
 def _status_rule(
@@ -79,7 +81,7 @@ def _status_rule(
     return f"off track: pace {shown} < at_risk {_f(limits.at_risk)}"
 
 
-def _key_result(report: Report, kr: KrRow) -> Iterator[str]:
+def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
     unit = f" {kr.unit}" if kr.unit else ""
     yield f"{kr.ref}  {kr.title}"
     measured = (
@@ -117,7 +119,7 @@ def _key_result(report: Report, kr: KrRow) -> Iterator[str]:
         yield "            below 0: a regression from the start"
     if kr.overachieved:
         yield "            above 1: over-achieved (roll-ups count it as 1)"
-    yield f"  expected  {_expected(report, kr.period, kr.expected)}"
+    yield f"  expected  {_expected(report, period, kr.expected)}"
     if kr.pace is not None:
         yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
     yield f"  status    {_status_rule(report, kr.status, kr.pace, kr.type in ('stay_above', 'stay_below'))}"
@@ -150,13 +152,13 @@ def _terms(terms: tuple[Term, ...]) -> Iterator[str]:
     yield f"  roll-up   ({numerator}) / {_f(total)}"
 
 
-def _objective(report: Report, row: ObjectiveRow) -> Iterator[str]:
+def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[str]:
     yield f"{row.ref}  {row.title}"
     yield f"  state     {row.state}; progress from {row.progress_from.replace('_', ' ')}, weight {_f(row.weight)}"
     yield "  terms     clamped progress of each term (no data counts as 0 unless nothing has data):"
     yield from _terms(row.terms)
     yield f"  progress  {_f(row.progress)}"
-    yield f"  expected  {_expected(report, row.period, row.expected)}"
+    yield f"  expected  {_expected(report, period, row.expected)}"
     if row.pace is not None:
         yield f"  pace      progress / expected = {_f(row.progress)} / {_f(row.expected)} = {_f(row.pace)}"
     yield f"  status    {_status_rule(report, row.status, row.pace)}"

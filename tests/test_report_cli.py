@@ -108,7 +108,7 @@ def test_explain_key_result_shows_the_arithmetic() -> None:
         "  progress  (value - start) / (target - start) = (64.1 - 62.5) / (65 - 62.5) = 0.64"
         in out.splitlines()
     )
-    assert "  expected  day 51 of 92 = 51 / 92 = 0.5543" in out.splitlines()
+    assert "  expected  day 51 of 92 of 2026-Q4 = 51 / 92 = 0.5543" in out.splitlines()
     assert "  status    on track: pace 1.1545 ≥ on_track 0.9" in out.splitlines()
 
 
