@@ -41,6 +41,11 @@ class Filters:
     level: int | None = None
     owner: str | None = None
 
+    def applied(self) -> list[tuple[str, str]]:
+        """(name, value) of each filter that is set, for headers."""
+        named = (("team", self.team), ("level", self.level), ("owner", self.owner))
+        return [(name, str(value)) for name, value in named if value is not None]
+
 
 @dataclass(frozen=True)
 class KrRow:

@@ -80,16 +80,7 @@ def _title(report: Report) -> list[str]:
         f"Day {report.day} of {report.days} · expected {percent(report.expected)} · "
         f"organization progress {percent(report.progress)} · {counts}",
     ]
-    applied = [
-        f"{name} {escape(str(value))}"
-        for name, value in (
-            ("period", report.filters.period),
-            ("team", report.filters.team),
-            ("level ≤", report.filters.level),
-            ("owner", report.filters.owner),
-        )
-        if value is not None
-    ]
+    applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
     if applied:
         lines += ["", f"Filtered by {', '.join(applied)}; figures are for the whole organization."]
     return lines

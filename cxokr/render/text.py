@@ -65,16 +65,8 @@ def _header(report: Report, glyphs: Glyphs) -> Group:
     dot = f" {glyphs.dot} "
     title = Text(report.organization, style="bold")
     title.append(f"{dot}{report.period.id}{dot}as of {report.as_of.isoformat()}")
-    if report.filters.team or report.filters.level or report.filters.owner:
-        shown = [
-            f"{name} {value}"
-            for name, value in (
-                ("team", report.filters.team),
-                ("level", report.filters.level),
-                ("owner", report.filters.owner),
-            )
-            if value
-        ]
+    shown = [f"{name} {value}" for name, value in report.filters.applied()]
+    if shown:
         title.append(f"{dot}{', '.join(shown)}", style="dim")
     figures = Text(
         f"Day {report.day} of {report.days}{dot}expected {percent(report.expected)}"
