@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,13 +172,21 @@ class _Loader:
             return
         with os.scandir(folder) as found:
             for entry in sorted(found, key=lambda e: e.name):
-                if not entry.name.startswith("."):
-                    yield entry, f"{rel_dir}/{entry.name}"
+                rel = f"{rel_dir}/{entry.name}"
+                if entry.name.startswith("."):
+                    continue
+                shown = _printable(rel)
+                if shown != rel:
+                    self.problems.append(
+                        problem("CX305", shown, 0, 0, "the name is not printable UTF-8; rename it")
+                    )
+                    continue
+                yield entry, rel
 
     def _files(self, rel_dir: str) -> Iterator[tuple[str, str]]:
         """(ID, relative path) of each `<id>.yaml` directly in a folder."""
         for entry, rel in self._entries(rel_dir):
-            if entry.is_dir():
+            if _is_dir(entry):
                 self._unread(rel, "a folder here is not read")
             elif self._yaml_name(entry.name, rel) and self._inside(Path(entry.path), rel):
                 yield entry.name[: -len(SUFFIX)], rel
@@ -185,7 +194,7 @@ class _Loader:
     def _period_files(self, rel_dir: str) -> Iterator[tuple[str, str, str]]:
         """(period, ID, relative path) of each `<period>/<id>.yaml` in a folder."""
         for entry, rel in self._entries(rel_dir):
-            if not entry.is_dir():
+            if not _is_dir(entry):
                 self._unread(rel, f"files in {rel_dir}/ belong in a period folder")
                 continue
             for name, file_rel in self._files(rel):
@@ -220,7 +229,7 @@ class _Loader:
             return True
         try:
             path.resolve(strict=True).relative_to(self.root)
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
             self.problems.append(
                 problem("CX114", rel, 0, 0, "link leads outside the workspace (or nowhere)")
             )
@@ -232,7 +241,11 @@ class _Loader:
         if not self._inside(path, rel):
             return None
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+                self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a regular file"))
+                return None
+            size = info.st_size
             if size > limit:
                 self.problems.append(
                     problem(
@@ -304,6 +317,19 @@ class _Loader:
         return kept
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop; `_inside` reports it
+        return False
+
+
+def _printable(rel: str) -> str:
+    """`rel` with undecodable bytes and control characters escaped, safe to print."""
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def _ordered_log(rel: str, kept: list[tuple[E, int]]) -> Log[E]:
     """Sort by (date, at) and drop exact duplicates, which a union merge can produce."""
     seen: set[str] = set()
@@ -354,7 +380,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
     kind = error["type"]
-    where = _dotted(path)
+    where = _dotted(path) or "the file"
     value = error.get("input")
     if kind == "missing":
         return "CX201", f"{where}: required key missing"

@@ -42,8 +42,11 @@ _YAML11_NUMBER = re.compile(
     r"[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)"
 )
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# C0 and C1 controls (NEL included: YAML 1.1 counts it as a line break) and U+FFFE/U+FFFF,
+# which the YAML reader refuses without a line number.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_TAB_INDENT = re.compile(r"[ ]*\t")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -117,12 +120,26 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _tab_indent(text: str) -> Issue | None:
-    found = _TAB_INDENT.search(text)
-    if not found:
-        return None
-    line, col = _line_col(text, found.end() - 1)
-    return Issue("CX107", line, col, "tab used for indentation; YAML needs spaces")
+def _syntax_issue(text: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Issue:
+    """CX107 when the parser stopped at a tab in the indentation, else CX102.
+
+    Tabs are only reported where they break the parse: a tab inside a block
+    scalar or a flow collection is valid YAML. An error at the end of the
+    stream points just past the last character, not at a line that is not there.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    body = text.rstrip()
+    if line > body.count("\n") + 1:
+        line, col = _line_col(body, len(body))
+    rows = text.split("\n", line)
+    tab = _TAB_INDENT.match(rows[line - 1]) if line <= len(rows) else None
+    if tab:
+        return Issue(
+            "CX107", line + line_offset, tab.end(), "tab used for indentation; YAML needs spaces"
+        )
+    detail = exc.problem or exc.context or "cannot be parsed"
+    return Issue("CX102", line + line_offset, col, f"YAML syntax error: {detail}")
 
 
 def resolve_scalar(value: str, plain: bool) -> Any:
@@ -135,6 +152,12 @@ def resolve_scalar(value: str, plain: bool) -> Any:
         return True
     if value == "false":
         return False
+    if _LEADING_ZERO_INT.fullmatch(value) or _YAML11_NUMBER.fullmatch(value):
+        raise _NumberError(
+            "CX110",
+            f"{value!r} is ambiguous (YAML 1.1 reads it as a different number); "
+            "quote it for text or write a plain decimal",
+        )
     if _INT.fullmatch(value):
         if len(value.lstrip("+-")) > MAX_INT_DIGITS:
             raise _NumberError("CX111", f"number {value[:20]}… is too large")
@@ -147,12 +170,6 @@ def resolve_scalar(value: str, plain: bool) -> Any:
     special = _SPECIAL_FLOAT.get(value.lower())
     if special is not None:
         return special
-    if _LEADING_ZERO_INT.fullmatch(value) or _YAML11_NUMBER.fullmatch(value):
-        raise _NumberError(
-            "CX110",
-            f"{value!r} is ambiguous (YAML 1.1 reads it as a different number); "
-            "quote it for text or write a plain decimal",
-        )
     return value
 
 
@@ -168,21 +185,13 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
     text, issues = decode(raw)
     if text is None:
         return Document(None, marks, issues)
-    tab = _tab_indent(text)
-    if tab:
-        issues.append(Issue(tab.code, tab.line + line_offset, tab.col, tab.message))
-        return Document(None, marks, issues)
     builder = _Builder(marks, issues, line_offset)
     try:
         data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
     except _Stop:
         return Document(None, marks, issues)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = mark.column + 1 if mark else 1
-        detail = exc.problem or exc.context or "cannot be parsed"
-        issues.append(Issue("CX102", line, col, f"YAML syntax error: {detail}"))
+        issues.append(_syntax_issue(text, exc, line_offset))
         return Document(None, marks, issues)
     except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
         issues.append(Issue("CX102", 1 + line_offset, 1, f"YAML syntax error: {exc}"))
@@ -320,7 +329,9 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
         if line.startswith("- {") and line.rstrip().endswith("}"):
             try:
                 data = loads(line[2:], parse_constant=_reject_constant)
-            except ValueError:
+                if isinstance(data, dict) and not _distinct_keys(line, data):
+                    data = None  # the YAML reader reports the repeated key
+            except (ValueError, RecursionError):
                 data = None
             if isinstance(data, dict) and _json_numbers_ok(data):
                 items.append(LogItem(index + 1, data))
@@ -331,7 +342,7 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
             index += 1
             continue
         if not line.startswith("-"):
-            if index == 0 or stripped != "[]":
+            if stripped != "[]":  # an empty log written as a YAML empty list
                 issues.append(
                     Issue("CX116", index + 1, 1, "expected a log entry starting with '- '")
                 )
@@ -350,11 +361,35 @@ def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> L
     doc = load_document(chunk, line_offset=start)
     issues.extend(doc.issues)
     data = doc.data
-    if isinstance(data, list) and len(data) == 1:
+    if isinstance(data, list) and len(data) == 1 and data[0] is not None:
         return LogItem(start + 1, data[0])
     if data is not None or not doc.issues:
         issues.append(Issue("CX116", start + 1, 1, "a log entry must be one list item"))
     return LogItem(start + 1, None)
+
+
+def _distinct_keys(line: str, data: dict[str, Any]) -> bool:
+    """False if a key repeats, which `json` silently resolves to the last value.
+
+    In a line where no quote is followed by whitespace, every key ends in `":`, so
+    exactly `len(data)` of those proves the keys distinct without a Python hook per
+    object; any other line is decoded again with one.
+    """
+    spaced = '" ' in line or '"\t' in line or '"\r' in line
+    if line.count('":') == len(data) and not spaced:
+        return True
+    try:
+        json.loads(line[2:], object_pairs_hook=_unique_keys)
+    except ValueError:
+        return False
+    return True
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise ValueError("repeated key")
+    return data
 
 
 def _reject_constant(name: str) -> Any:
@@ -380,4 +415,11 @@ def _json_numbers_ok(data: dict[str, Any]) -> bool:
 
 def log_line(entry: dict[str, Any]) -> str:
     """The canonical one-line form of a log entry."""
-    return "- " + json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+    text = json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+    # `json` leaves DEL, C1 controls and U+FFFE/U+FFFF raw, which `decode` refuses, and
+    # U+2028/U+2029, which YAML counts as line breaks; escape them (only strings hold them).
+    return "- " + _UNSAFE_IN_LOG.sub(_json_escape, text) + "\n"
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
