@@ -66,13 +66,29 @@ def periods(ws: Workspace) -> dict[str, Period]:
     return {p.id: p for p in ws.config.periods} if ws.config else {}
 
 
+# A file that failed to load has problems of its own; what it would have
+# declared is unknown, so nothing is reported missing because of it.
+
+
+def _no_period(ws: Workspace, period: str) -> bool:
+    return ws.config is not None and period not in periods(ws)
+
+
+def _no_team(ws: Workspace, team: str) -> bool:
+    return team not in ws.teams and team_path(team) not in ws.failed
+
+
+def _no_metric(ws: Workspace, metric: str) -> bool:
+    return metric not in ws.metrics and metric_path(metric) not in ws.failed
+
+
 def resolve(ws: Workspace, ref: RefParts) -> str | None:
     """None when the reference resolves; otherwise the code and reason, as 'CODE reason'."""
-    if ref.period not in periods(ws):
+    if _no_period(ws, ref.period):
         return f"CX306 period {ref.period!r} is not declared in {CONFIG_FILE}"
-    if team_path(ref.team) in ws.failed or okr_path(ref.period, ref.team) in ws.failed:
-        return None  # that file has problems of its own; do not guess
-    if ref.team not in ws.teams:
+    if ws.config is None or okr_path(ref.period, ref.team) in ws.failed:
+        return None
+    if _no_team(ws, ref.team):
         return f"CX301 team {ref.team!r} does not exist"
     okr = ws.okrs.get((ref.period, ref.team))
     found = next((o for o in okr.objectives if o.id == ref.objective), None) if okr else None
@@ -125,6 +141,8 @@ def check_teams(ws: Workspace) -> list[Problem]:
         if team.parent is None:
             continue
         parent = ws.teams.get(team.parent)
+        if parent is None and not _no_team(ws, team.parent):
+            continue
         if parent is None:
             found.append(
                 ws.problem_at("CX315", rel, ("parent",), f"parent team {team.parent!r} not found")
@@ -166,7 +184,7 @@ def check_metrics(ws: Workspace) -> list[Problem]:
                     "CX305", rel, ("id",), f"id {metric.id!r} differs from the file name {name!r}"
                 )
             )
-        if metric.owner is not None and metric.owner not in ws.teams:
+        if metric.owner is not None and _no_team(ws, metric.owner):
             found.append(
                 ws.problem_at("CX301", rel, ("owner",), f"owner team {metric.owner!r} not found")
             )
@@ -183,16 +201,15 @@ def check_metrics(ws: Workspace) -> list[Problem]:
 
 def check_okr_files(ws: Workspace) -> list[Problem]:
     found = []
-    known = periods(ws)
     for period, team in sorted(ws.okrs):
         rel = okr_path(period, team)
-        if period not in known:
+        if _no_period(ws, period):
             found.append(
                 ws.problem_at(
                     "CX306", rel, (), f"period {period!r} is not declared in {CONFIG_FILE}"
                 )
             )
-        if team not in ws.teams:
+        if _no_team(ws, team):
             found.append(ws.problem_at("CX301", rel, (), f"team {team!r} has no {team_path(team)}"))
         okr = ws.okrs[(period, team)]
         found += _duplicates(
@@ -311,6 +328,8 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
             return [ws.problem_at("CX310", rel, (*loc, "segment"), "a segment needs a metric")]
         return []
     metric = ws.metrics.get(kr.metric)
+    if metric is None and not _no_metric(ws, kr.metric):
+        return []
     if metric is None:
         return [
             ws.problem_at(
@@ -400,7 +419,7 @@ def check_checkins(ws: Workspace) -> list[Problem]:
     for (period_id, team), log in sorted(ws.checkins.items()):
         rel = checkin_path(period_id, team)
         period = known.get(period_id)
-        if period is None:
+        if _no_period(ws, period_id):
             found.append(
                 ws.problem_at(
                     "CX306", rel, (), f"period {period_id!r} is not declared in {CONFIG_FILE}"
@@ -449,6 +468,8 @@ def check_readings(ws: Workspace) -> list[Problem]:
         rel = reading_path(name)
         metric = ws.metrics.get(name)
         if metric is None:
+            if not _no_metric(ws, name):
+                continue
             found.append(
                 ws.problem_at("CX309", rel, (), f"no metric {name!r} in {metric_path(name)}")
             )

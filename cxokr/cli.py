@@ -340,4 +340,8 @@ def _load(root: Path) -> Any:
 
 def main() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate in a note must print escaped, not end the command.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     app(prog_name="cxokr")

@@ -48,7 +48,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "CX108": (E, "control character in the file"),
     "CX109": (W, "byte order mark at the start of the file"),
     "CX110": (E, "ambiguous number: leading zero or YAML 1.1 form"),
-    "CX111": (E, "number too large"),
+    "CX111": (E, "number too large, or not finite (.nan, .inf)"),
     "CX112": (E, "more than one YAML document in a file"),
     "CX113": (E, "explicit YAML tags are not allowed"),
     "CX114": (E, "link that leads outside the workspace"),

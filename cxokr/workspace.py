@@ -392,6 +392,8 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
             f"{where}: {value!r} is not a valid ID "
             "(lowercase letters, digits and '-', at most 64; references read team/objective[/kr])"
         )
+    if kind == "finite_number":
+        return "CX111", f"{where}: {value!r} is not a finite number"
     if kind.startswith(("date_", "datetime_")):
         return "CX205", f"{where}: {value!r} is not a valid date ({error['msg']})"
     if kind == "enum":
