@@ -1,0 +1,11 @@
+"""The `cxokr` command line: thin commands over the core modules.
+
+Each command reads its options, calls one core function, renders the result
+and returns an exit code. Importing the command modules registers them on
+the one Typer app.
+"""
+
+from cxokr.cli import check, report
+from cxokr.cli.app import app, main
+
+__all__ = ["app", "check", "main", "report"]

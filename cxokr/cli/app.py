@@ -1,0 +1,137 @@
+"""The Typer app, its error boundary and what every command shares.
+
+Each command reads its options, calls one core function, renders the result
+and returns an exit code. `guarded` is the one error boundary: a known error
+exits 1 (or 2 for usage and environment errors) with its message, Ctrl-C exits
+130, and anything unexpected exits 3 with a request to report it; a traceback
+only appears with --debug.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from cxokr import __version__
+from cxokr.errors import CxokrError, UsageError
+
+app = typer.Typer(
+    name="cxokr",
+    help="Goals-as-code OKR tracking for customer-experience work across teams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+_state = {"debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: search upward from here for cxokr.yaml).",
+        file_okay=False,
+    ),
+]
+
+
+def err(message: str) -> None:
+    """A human message on stderr, never interpreted as markup."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def guarded(command: F) -> F:
+    """The error boundary: map every failure of a command to a message and an exit code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = command(*args, **kwargs)
+        except CxokrError as exc:
+            err(f"error: {exc}")
+            code = exc.exit_code
+        except KeyboardInterrupt:
+            err("interrupted")
+            code = EXIT_INTERRUPTED
+        except Exception:
+            if _state["debug"] or os.environ.get("CXOKR_DEBUG"):
+                traceback.print_exc()
+            err(
+                "internal error: this is a bug in cxokr; please report it with the output "
+                "of the same command run with --debug"
+            )
+            code = EXIT_INTERNAL
+        raise typer.Exit(code or 0)
+
+    return run  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cxokr {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Goals-as-code OKR tracking for customer-experience work across teams.
+
+    Example: cxokr check --workspace examples/retail-cx
+    """
+    _state["debug"] = debug
+
+
+# --- shared helpers ------------------------------------------------------------------------
+
+
+def root_of(workspace: Path | None) -> Path:
+    from cxokr.workspace import find_root
+
+    return find_root(explicit=workspace)
+
+
+def parse_date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def load(root: Path) -> Any:
+    from cxokr.workspace import load
+
+    return load(root)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate in a note must print escaped, not end the command.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    app(prog_name="cxokr")

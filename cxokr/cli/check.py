@@ -1,0 +1,106 @@
+"""`cxokr check` and `cxokr schema`: validation for people, editors and CI."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    WorkspaceOption,
+    app,
+    err,
+    guarded,
+    load,
+    root_of,
+)
+
+# --- check ---------------------------------------------------------------------------------
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+@app.command()
+@guarded
+def check(
+    workspace: WorkspaceOption = None,
+    output_format: Annotated[
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json or github (default: github when GITHUB_ACTIONS=true, else text).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+) -> int:
+    """Validate every file of the workspace; exit 1 on problems.
+
+    Example: cxokr check --format github --strict
+    """
+    from cxokr.checks import check_workspace
+    from cxokr.render import problems as render
+
+    root = root_of(workspace)
+    result = check_workspace(load(root))
+    fmt = output_format or (
+        CheckFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.TEXT
+    )
+    if fmt is CheckFormat.JSON:
+        sys.stdout.write(render.as_json(result, strict))
+    elif fmt is CheckFormat.GITHUB:
+        prefix = _repo_prefix(root)
+        sys.stdout.write(render.github(result.problems, prefix))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with Path(summary_file).open("a", encoding="utf-8") as out:
+                out.write(render.step_summary(result, strict, prefix))
+    else:
+        sys.stdout.write(render.text(result.problems))
+    err(render.summary(result, strict))
+    return EXIT_PROBLEMS if result.failed(strict) else EXIT_OK
+
+
+def _repo_prefix(root: Path) -> str:
+    """The workspace folder relative to the current folder, for annotation file paths."""
+    rel = os.path.relpath(root, Path.cwd())
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+@app.command()
+@guarded
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Folder to write to (default: schemas/ in the workspace)."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> int:
+    """Write a JSON Schema (draft-07) for each file kind, for editors and CI.
+
+    Files point at them with a first line such as
+    `# yaml-language-server: $schema=../schemas/team.schema.json`.
+
+    Example: cxokr schema --output schemas
+    """
+    from cxokr.schema import write_all
+
+    folder = output if output is not None else root_of(workspace) / "schemas"
+    for path in write_all(folder):
+        sys.stdout.write(f"{path}\n")
+    return EXIT_OK

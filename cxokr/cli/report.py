@@ -1,0 +1,146 @@
+"""`cxokr report` and `cxokr explain`: the weekly view and the arithmetic behind it."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    WorkspaceOption,
+    app,
+    err,
+    guarded,
+    load,
+    parse_date,
+    root_of,
+)
+
+# --- report --------------------------------------------------------------------------------
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+    CSV = "csv"
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Compute everything as of this date (YYYY-MM-DD; default today)."),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period", "-p", help="Period ID (default: the narrowest one containing the date)."
+    ),
+]
+
+
+@app.command()
+@guarded
+def report(
+    workspace: WorkspaceOption = None,
+    period: PeriodOption = None,
+    team: Annotated[
+        str | None, typer.Option("--team", "-t", help="One team's objectives, with their parents.")
+    ] = None,
+    level: Annotated[
+        int | None,
+        typer.Option(
+            "--level", "-l", min=1, max=4, help="Levels down to this one (1: executive view)."
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only what this person owns.")
+    ] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text, md, json or csv.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> int:
+    """The weekly view: progress, pace and status of every objective and key result.
+
+    Example: cxokr report --team ecommerce --as-of 2026-11-20
+    """
+    from cxokr.report import Filters, build
+
+    ws = load(root_of(workspace))
+    result = build(
+        ws, parse_date(as_of), Filters(period=period, team=team, level=level, owner=owner)
+    )
+    if output_format is ReportFormat.TEXT and output is None:
+        from cxokr.render import text
+
+        text.render(result)
+        return EXIT_OK
+    _emit(_render_report(result, output_format), output)
+    return EXIT_OK
+
+
+def _render_report(result: Any, fmt: ReportFormat) -> str:
+    if fmt is ReportFormat.JSON:
+        from cxokr.render import report_json
+
+        return report_json.render(result)
+    if fmt is ReportFormat.MD:
+        from cxokr.render import markdown
+
+        return markdown.render(result)
+    if fmt is ReportFormat.CSV:
+        from cxokr.render import csv_report
+
+        return csv_report.render(result)
+    import io
+
+    from cxokr.render import text
+
+    buffer = io.StringIO()
+    text.render(result, buffer, width=100)
+    return buffer.getvalue()
+
+
+def _emit(content: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(content)
+        return
+    from cxokr.fileio import write_atomic
+
+    write_atomic(output, content.encode("utf-8"))
+    err(f"wrote {output}")
+
+
+# --- explain -------------------------------------------------------------------------------
+
+
+@app.command()
+@guarded
+def explain(
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="A team, objective (team/objective) or key result (team/objective/kr)."
+        ),
+    ],
+    workspace: WorkspaceOption = None,
+    period: PeriodOption = None,
+    as_of: AsOfOption = None,
+) -> int:
+    """Show the arithmetic behind every number of a key result, objective or team.
+
+    Example: cxokr explain ecommerce/grow-basket/aov-online --as-of 2026-11-20
+    """
+    from cxokr.explain import explain as explain_ref
+
+    ws = load(root_of(workspace))
+    for line in explain_ref(ws, ref, parse_date(as_of), period):
+        sys.stdout.write(line + "\n")
+    return EXIT_OK
