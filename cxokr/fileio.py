@@ -6,8 +6,11 @@ never half of one.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -32,3 +35,48 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def cache_folder(root: Path) -> Path:
+    """`.cxokr/` in the workspace: local state, ignoring itself so git never sees it."""
+    folder = root / ".cxokr"
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Local cache and lock of cxokr; safe to delete.\n*\n", encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Serialise writers of one workspace on this machine (a lock file in `.cxokr/`)."""
+    folder = cache_folder(root)
+    with (folder / "write.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def append_lines(path: Path, text: str) -> None:
+    """Append whole lines with one write; first end an unterminated last line.
+
+    Call under `locked`: the check for a final newline and the append must
+    not interleave with another writer's.
+    """
+    if not text.endswith("\n"):
+        raise ValueError("append whole lines only")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            text = "\n" + text
+        data = text.encode("utf-8")
+        written = os.write(fd, data)
+        if written != len(data):  # a full disk: say so rather than leave half a line
+            raise OSError(f"only {written} of {len(data)} bytes appended to {path}")
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -101,3 +102,44 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Dana Cho",
+    "GIT_AUTHOR_EMAIL": "dana@acme.example",
+    "GIT_COMMITTER_NAME": "Dana Cho",
+    "GIT_COMMITTER_EMAIL": "dana@acme.example",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    """Run real git in `root` and return its stdout."""
+    done = subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A known git identity and no user or system configuration."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def git_ws(make_ws: WriteFiles, git_env: None) -> Path:
+    """The base workspace as the first commit of a real git repository."""
+    root = make_ws(
+        {
+            ".gitattributes": "checkins/**/*.yaml merge=union\nreadings/*.yaml merge=union\n",
+            ".gitignore": ".cxokr/\n",
+        }
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start")
+    return root

@@ -1,0 +1,203 @@
+"""Check-ins: validate them against the workspace, then append them to their team's log.
+
+Validation happens before anything is written: an unknown key result, a date
+outside the period or in the future, or a value that does not fit the key
+result's type is refused with a message naming it. Several check-ins (from a
+CSV file or stdin) are validated together and written all or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from cxokr import fileio, yamlio
+from cxokr.errors import UsageError
+from cxokr.model import KeyResult, KrType, Period, is_slug
+from cxokr.workspace import Workspace, checkin_path
+
+CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The key result a check-in is for, and where its log lives."""
+
+    period: Period
+    team: str
+    objective: str
+    kr: KeyResult
+
+    @property
+    def name(self) -> str:
+        return f"{self.objective}/{self.kr.id}"
+
+    @property
+    def path(self) -> str:
+        return checkin_path(self.period.id, self.team)
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """A validated check-in, ready to append."""
+
+    target: Target
+    entry: dict[str, object]
+
+    def summary(self) -> str:
+        parts = [self.target.name]
+        if "value" in self.entry:
+            parts.append(
+                f"= {self.entry['value']:g}" if isinstance(self.entry["value"], float) else ""
+            )
+        text = " ".join(p for p in parts if p)
+        if "confidence" in self.entry:
+            text += f", confidence {self.entry['confidence']}"
+        return text
+
+
+def find(ws: Workspace, ref: str, day: date) -> Target:
+    """The key result `[period:]team/objective/kr`; without a period, the one containing `day`."""
+    period_id: str | None = None
+    if ":" in ref:
+        period_id, ref = ref.split(":", 1)
+    parts = ref.split("/")
+    if len(parts) != 3 or not all(is_slug(p) for p in parts):
+        raise UsageError(f"{ref!r} is not a key result; write team/objective/kr")
+    team, objective_id, kr_id = parts
+    periods = ws.config.periods if ws.config else []
+    candidates = [
+        p for p in periods if (period_id is None and p.start <= day <= p.end) or p.id == period_id
+    ]
+    for period in sorted(candidates, key=lambda p: p.end - p.start):
+        okr = ws.okrs.get((period.id, team))
+        for objective in okr.objectives if okr else []:
+            if objective.id != objective_id:
+                continue
+            for kr in objective.key_results:
+                if kr.id == kr_id:
+                    return Target(period, team, objective_id, kr)
+    where = f"period {period_id}" if period_id else f"any period containing {day}"
+    raise UsageError(f"no key result {ref} in {where}; see 'cxokr report --team {team}'")
+
+
+def build(
+    ws: Workspace,
+    ref: str,
+    *,
+    value: float | None,
+    confidence: float | None,
+    note: str | None,
+    day: date,
+    by: str | None,
+    today: date,
+    at: datetime | None = None,
+) -> Checkin:
+    """Validate one check-in and return it ready to append; raises UsageError with the reason."""
+    if day > today:
+        raise UsageError(f"{day} is in the future; check in for today or an earlier day")
+    target = find(ws, ref, day)
+    if not target.period.start <= day <= target.period.end:
+        raise UsageError(
+            f"{day} is outside {target.period.id} ({target.period.start} to {target.period.end})"
+        )
+    if value is not None and not math.isfinite(value):
+        raise UsageError("the value must be a finite number")
+    if value is not None and target.kr.type is KrType.DONE and value not in (0, 1):
+        raise UsageError(f"{target.name} is a milestone: its value is 0 (not done) or 1 (done)")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise UsageError("confidence is between 0 and 1 (0.7 means 70% sure)")
+    if value is None and confidence is None and not note:
+        raise UsageError("a check-in needs a value, a confidence or a note")
+    entry: dict[str, object] = {"kr": target.name, "date": day.isoformat()}
+    if value is not None:
+        entry["value"] = float(value)
+    if confidence is not None:
+        entry["confidence"] = float(confidence)
+    if note:
+        entry["note"] = note
+    if by:
+        entry["by"] = by
+    moment = at or datetime.now(UTC)
+    entry["at"] = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return Checkin(target, entry)
+
+
+def parse_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of a CSV with a header naming some of CSV_COLUMNS; `kr` is required."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip() for f in reader.fieldnames or []]
+    unknown = [f for f in fields if f not in CSV_COLUMNS]
+    if "kr" not in fields or unknown:
+        raise UsageError(
+            f"the header must name kr and any of {', '.join(CSV_COLUMNS[1:])}"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+    reader.fieldnames = fields
+    return [
+        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader
+    ]
+
+
+def _number(text: str, name: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"{name} {text!r} is not a number") from None
+
+
+def build_many(
+    ws: Workspace, text: str, *, by: str | None, today: date
+) -> tuple[list[Checkin], list[str]]:
+    """Validate every row of a CSV; returns the check-ins and one message per bad row."""
+    good: list[Checkin] = []
+    bad: list[str] = []
+    for line, row in parse_rows(text):
+        try:
+            day = date.fromisoformat(row["date"]) if row.get("date") else today
+            good.append(
+                build(
+                    ws,
+                    row["kr"],
+                    value=_number(row.get("value", ""), "value"),
+                    confidence=_number(row.get("confidence", ""), "confidence"),
+                    note=row.get("note") or None,
+                    day=day,
+                    by=by,
+                    today=today,
+                )
+            )
+        except ValueError as exc:  # UsageError is not one; a bad date is
+            bad.append(f"line {line}: {exc}")
+        except UsageError as exc:
+            bad.append(f"line {line}: {exc}")
+    return good, bad
+
+
+def append(root: Path, checkins: list[Checkin]) -> list[Path]:
+    """Append check-ins to their logs, one write per log, under the workspace lock."""
+    by_path: dict[str, list[Checkin]] = {}
+    for item in checkins:
+        by_path.setdefault(item.target.path, []).append(item)
+    written = []
+    with fileio.locked(root):
+        for rel, items in by_path.items():
+            path = root / rel
+            fileio.append_lines(path, "".join(yamlio.log_line(i.entry) for i in items))
+            written.append(path)
+    return written
+
+
+def commit_message(checkins: list[Checkin]) -> str:
+    teams = sorted({c.target.team for c in checkins})
+    if len(checkins) == 1:
+        return f"checkin({teams[0]}): {checkins[0].summary()}"
+    lines = [f"checkin({', '.join(teams)}): {len(checkins)} check-ins", ""]
+    lines += [f"- {c.target.team}/{c.summary()}" for c in checkins]
+    return "\n".join(lines)

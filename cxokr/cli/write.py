@@ -1,0 +1,236 @@
+"""Commands that write: `checkin`, `record`, `import`. Each writes, then commits only its paths."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    WorkspaceOption,
+    app,
+    err,
+    guarded,
+    load,
+    parse_date,
+    root_of,
+)
+
+if TYPE_CHECKING:
+    from cxokr.workspace import Workspace
+
+NoCommitOption = Annotated[
+    bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
+]
+
+
+def commit_written(root: Path, paths: list[Path], message: str, no_commit: bool) -> None:
+    """Commit what a command wrote, or say why the file is written but not committed."""
+    from cxokr import history
+
+    shown = ", ".join(str(p.relative_to(root)) for p in paths)
+    if no_commit:
+        err(f"wrote {shown} (not committed: --no-commit)")
+        return
+    result = history.commit(root, paths, message)
+    if result.sha:
+        err(f"committed {result.sha}: {message.splitlines()[0]}")
+    else:
+        err(f"wrote {shown}, but did not commit: {result.skipped}")
+
+
+def _prepare(root: Path, no_commit: bool) -> str | None:
+    """Refuse during a half-done git operation; return the author's email for `by`."""
+    from cxokr import history
+
+    if not no_commit:
+        history.ensure_can_commit(root)
+    return history.author_email(root)
+
+
+@app.command()
+@guarded
+def checkin(
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="The key result: team/objective/kr (or PERIOD:team/objective/kr)."),
+    ] = None,
+    value: Annotated[float | None, typer.Option("--value", "-v", help="The new value.")] = None,
+    confidence: Annotated[
+        float | None, typer.Option("--confidence", "-c", help="How sure the owner is, 0 to 1.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="What happened.")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", "-d", help="Date of the check-in (default today).")
+    ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Many check-ins from a CSV (kr,value,confidence,note,date); - is stdin."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    no_commit: NoCommitOption = False,
+) -> int:
+    """Record a key result's value, the owner's confidence and a note, and commit it.
+
+    On a terminal, asks for what is missing after showing the current value,
+    target and status.
+
+    Example: cxokr checkin ecommerce/grow-basket/aov-online --value 61.2 --confidence 0.7
+    """
+    from cxokr import checkin as core
+
+    root = root_of(workspace)
+    by = _prepare(root, no_commit)
+    ws = load(root)
+    today = date.today()
+    if from_file is not None:
+        text = sys.stdin.read() if from_file == "-" else Path(from_file).read_text(encoding="utf-8")
+        items, bad = core.build_many(ws, text, by=by, today=today)
+        if bad:
+            for message in bad:
+                err(f"{from_file}: {message}")
+            err(f"nothing written: {len(bad)} bad row(s)")
+            return EXIT_PROBLEMS
+        if not items:
+            err("nothing to check in")
+            return EXIT_OK
+    else:
+        if ref is None:
+            raise typer.BadParameter("name a key result, or pass --from FILE")
+        when = parse_date(day) if day else today
+        if sys.stdin.isatty() and (value is None or confidence is None or note is None):
+            value, confidence, note = _ask(ws, ref, when, value, confidence, note)
+        items = [
+            core.build(
+                ws, ref, value=value, confidence=confidence, note=note, day=when, by=by, today=today
+            )
+        ]
+    paths = core.append(root, items)
+    commit_written(root, paths, core.commit_message(items), no_commit)
+    return EXIT_OK
+
+
+def _ask(
+    ws: Workspace,
+    ref: str,
+    when: date,
+    value: float | None,
+    confidence: float | None,
+    note: str | None,
+) -> tuple[float | None, float | None, str | None]:
+    """Prompt for what is missing, after showing where the key result stands."""
+    from cxokr import checkin as core
+    from cxokr.report import Filters, build
+
+    target = core.find(ws, ref, when)
+    report = build(ws, when, Filters(period=target.period.id))
+    row = next(
+        k
+        for o in report.objectives
+        for k in o.key_results
+        if k.team == target.team and k.objective == target.objective and k.id == target.kr.id
+    )
+    unit = f" {row.unit}" if row.unit else ""
+    shown = "none yet" if row.value is None else f"{row.value:g}{unit}"
+    target_text = "-" if row.target is None else f"{row.target:g}{unit}"
+    err(f"{row.title}\n  now {shown}, target {target_text}, {row.status.value}")
+    if value is None:
+        answer = typer.prompt("value (empty to skip)", default="", show_default=False)
+        value = float(answer) if answer.strip() else None
+    if confidence is None:
+        answer = typer.prompt("confidence 0-1 (empty to skip)", default="", show_default=False)
+        confidence = float(answer) if answer.strip() else None
+    if note is None:
+        note = typer.prompt("note (empty to skip)", default="", show_default=False) or None
+    return value, confidence, note
+
+
+@app.command()
+@guarded
+def record(
+    metric: Annotated[str, typer.Argument(help="Metric ID, as in metrics/<metric>.yaml.")],
+    value: Annotated[float, typer.Argument(help="The reading.")],
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="One of the metric's segments.")
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", "-d", help="Date of the reading (default today).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the reading came from.")
+    ] = None,
+    workspace: WorkspaceOption = None,
+    no_commit: NoCommitOption = False,
+) -> int:
+    """Append one metric reading and commit it.
+
+    Example: cxokr record aov 61.2 --segment online --source shopify-export
+    """
+    from cxokr import readings
+
+    root = root_of(workspace)
+    by = _prepare(root, no_commit)
+    ws = load(root)
+    when = parse_date(day) if day else date.today()
+    reading = readings.build(
+        ws, metric, value, segment=segment, day=when, source=source, by=by, today=date.today()
+    )
+    paths = readings.append(root, [reading])
+    where = f" {segment}" if segment else ""
+    commit_written(root, paths, f"record({metric}): {value:g}{where} on {when}", no_commit)
+    return EXIT_OK
+
+
+@app.command("import")
+@guarded
+def import_readings(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with a header: metric,date,value[,segment,source].")
+    ],
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help="The metric of a single-metric file.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the good rows even if some are bad.")
+    ] = False,
+    workspace: WorkspaceOption = None,
+    no_commit: NoCommitOption = False,
+) -> int:
+    """Append metric readings from a CSV file; re-importing the same file adds nothing.
+
+    Example: cxokr import weekly-export.csv --metric nps
+    """
+    from cxokr import readings
+
+    root = root_of(workspace)
+    by = _prepare(root, no_commit)
+    ws = load(root)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        err(f"error: cannot read {file}: {exc}")
+        return 2
+    result = readings.plan_import(ws, text, metric=metric, by=by, today=date.today())
+    for message in result.rejected:
+        err(f"{file}: {message}")
+    summary = (
+        f"{len(result.added)} added, {result.present} already present, "
+        f"{len(result.rejected)} rejected"
+    )
+    if result.rejected and not skip_invalid:
+        err(f"nothing written ({summary}); fix the rows or pass --skip-invalid")
+        return EXIT_PROBLEMS
+    err(summary)
+    if result.added:
+        paths = readings.append(root, result.added)
+        commit_written(
+            root, paths, f"import: {len(result.added)} readings from {file.name}", no_commit
+        )
+    return EXIT_PROBLEMS if result.rejected else EXIT_OK

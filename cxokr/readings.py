@@ -1,0 +1,159 @@
+"""Metric readings: `cxokr record` (one) and `cxokr import` (a CSV), appended to `readings/`.
+
+Every row is validated before anything is written. An import is idempotent:
+a row equal to a reading already in the log (same date, segment, value and
+source) is counted as already present and not appended again, so re-running
+an import after a partial failure or twice by mistake adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from cxokr import fileio, yamlio
+from cxokr.errors import UsageError
+from cxokr.workspace import Workspace, reading_path
+
+IMPORT_COLUMNS = ("metric", "date", "value", "segment", "source")
+
+
+@dataclass(frozen=True)
+class NewReading:
+    metric: str
+    entry: dict[str, object]
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.entry["date"],
+            self.entry.get("segment"),
+            self.entry["value"],
+            self.entry.get("source"),
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import found: readings to add, rows already present, rows rejected (by line)."""
+
+    added: list[NewReading] = field(default_factory=list)
+    present: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def build(
+    ws: Workspace,
+    metric: str,
+    value: float,
+    *,
+    segment: str | None,
+    day: date,
+    source: str | None,
+    by: str | None,
+    today: date,
+    at: datetime | None = None,
+) -> NewReading:
+    """Validate one reading; raises UsageError naming what is wrong."""
+    found = ws.metrics.get(metric)
+    if found is None:
+        known = ", ".join(sorted(ws.metrics)) or "none"
+        raise UsageError(f"no metric {metric!r} in metrics/ (known: {known})")
+    if segment is not None and segment not in found.segments:
+        declared = ", ".join(found.segments) or "none"
+        raise UsageError(f"{metric} has no segment {segment!r} (declared: {declared})")
+    if not math.isfinite(value):
+        raise UsageError("the value must be a finite number")
+    if day > today:
+        raise UsageError(f"{day} is in the future")
+    entry: dict[str, object] = {"date": day.isoformat(), "value": float(value)}
+    if segment is not None:
+        entry["segment"] = segment
+    if source:
+        entry["source"] = source
+    if by:
+        entry["by"] = by
+    moment = at or datetime.now(UTC)
+    entry["at"] = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return NewReading(metric, entry)
+
+
+def _existing(ws: Workspace, metric: str) -> set[tuple[object, ...]]:
+    log = ws.readings.get(metric)
+    if log is None:
+        return set()
+    return {(r.date.isoformat(), r.segment, r.value, r.source) for r in log.entries}
+
+
+def plan_import(
+    ws: Workspace, text: str, *, metric: str | None, by: str | None, today: date
+) -> ImportResult:
+    """Validate every row of a CSV and sort it into added, already present or rejected."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    required = {"date", "value"} | (set() if metric else {"metric"})
+    missing = sorted(required - set(fields))
+    if missing:
+        raise UsageError(
+            f"the CSV header lacks {', '.join(missing)}; columns are {', '.join(IMPORT_COLUMNS)}"
+            + ("" if metric else " (or pass --metric for a single-metric file)")
+        )
+    reader.fieldnames = fields
+    result = ImportResult()
+    seen: dict[str, set[tuple[object, ...]]] = {}
+    for row in reader:
+        line = reader.line_num
+        cells = {k: (v or "").strip() for k, v in row.items() if k}
+        name = metric or cells.get("metric", "")
+        try:
+            reading = build(
+                ws,
+                name,
+                _number(cells.get("value", "")),
+                segment=cells.get("segment") or None,
+                day=_date(cells.get("date", "")),
+                source=cells.get("source") or None,
+                by=by,
+                today=today,
+            )
+        except UsageError as exc:
+            result.rejected.append(f"line {line}: {exc}")
+            continue
+        known = seen.setdefault(name, _existing(ws, name))
+        if reading.key() in known:
+            result.present += 1
+            continue
+        known.add(reading.key())
+        result.added.append(reading)
+    return result
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"value {text!r} is not a number") from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"date {text!r} is not YYYY-MM-DD") from None
+
+
+def append(root: Path, readings: list[NewReading]) -> list[Path]:
+    """Append readings to their metric logs, one write per log, under the workspace lock."""
+    by_metric: dict[str, list[NewReading]] = {}
+    for reading in readings:
+        by_metric.setdefault(reading.metric, []).append(reading)
+    written = []
+    with fileio.locked(root):
+        for metric, items in sorted(by_metric.items()):
+            path = root / reading_path(metric)
+            fileio.append_lines(path, "".join(yamlio.log_line(r.entry) for r in items))
+            written.append(path)
+    return written

@@ -1,0 +1,218 @@
+"""The write path through the real CLI and real git: checkin, record, import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr.cli import app
+from tests.conftest import WriteFiles, git
+
+LOG = "checkins/2026-Q4/ecommerce.yaml"
+KR = "ecommerce/grow-basket/aov-online"
+
+
+def run(root: Path, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [*args, "--workspace", str(root)], input=stdin)
+    return result.exit_code, result.stderr
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_checkin_appends_one_line_and_commits_it(git_ws: Path) -> None:
+    code, errors = run(
+        git_ws, "checkin", KR, "--value", "61.5", "--confidence", "0.8", "--date", "2026-11-20"
+    )
+    assert code == 0, errors
+    last = lines(git_ws / LOG)[-1]
+    assert last.startswith(
+        '- {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 61.5, "confidence": 0.8, "by": "dana@acme.example", "at": '
+    )
+    assert git(git_ws, "log", "-1", "--format=%an <%ae>|%s") == (
+        "Dana Cho <dana@acme.example>|checkin(ecommerce): grow-basket/aov-online = 61.5, confidence 0.8\n"
+    )
+    assert git(git_ws, "show", "--name-only", "--format=", "HEAD") == f"{LOG}\n"
+
+
+def test_checkin_leaves_other_staged_changes_staged(git_ws: Path) -> None:
+    (git_ws / "teams" / "company.yaml").write_text("name: Exec team\nlevel: 1\n", encoding="utf-8")
+    git(git_ws, "add", "teams/company.yaml")
+    assert run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")[0] == 0
+    assert git(git_ws, "diff", "--cached", "--name-only") == "teams/company.yaml\n"
+    assert git(git_ws, "show", "--name-only", "--format=", "HEAD") == f"{LOG}\n"
+
+
+def test_checkin_during_a_merge_is_refused_and_writes_nothing(git_ws: Path) -> None:
+    before = (git_ws / LOG).read_bytes()
+    git_dir = git_ws / ".git"
+    (git_dir / "MERGE_HEAD").write_text(git(git_ws, "rev-parse", "HEAD"), encoding="utf-8")
+    code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
+    assert code == 1
+    assert "a merge is in progress" in errors
+    assert "nothing was written" in errors
+    assert (git_ws / LOG).read_bytes() == before
+
+
+def test_checkin_outside_git_writes_and_says_it_did_not_commit(
+    make_ws: WriteFiles, git_env: None
+) -> None:
+    root = make_ws()
+    code, errors = run(root, "checkin", KR, "--value", "62", "--date", "2026-11-20")
+    assert code == 0
+    assert "did not commit: not a git repository" in errors
+    assert '"value": 62.0' in lines(root / LOG)[-1]
+
+
+def test_checkin_without_identity_writes_and_says_how_to_set_one(
+    git_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    git(git_ws, "config", "user.useConfigOnly", "true")
+    code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
+    assert code == 0
+    assert "did not commit: no git identity is set" in errors
+    assert '"value": 62.0' in lines(git_ws / LOG)[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ecommerce/grow-basket/nothing", "--value", "1"), "no key result"),
+        ((KR, "--value", "1", "--date", "2099-01-01"), "in the future"),
+        ((KR, "--value", "1", "--date", "2026-09-30"), "no key result"),
+        ((KR, "--confidence", "7", "--date", "2026-11-20"), "between 0 and 1"),
+    ],
+)
+def test_bad_checkins_are_refused_and_write_nothing(
+    git_ws: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = (git_ws / LOG).read_bytes()
+    code, errors = run(git_ws, "checkin", *args)
+    assert code == 2
+    assert message in errors
+    assert (git_ws / LOG).read_bytes() == before
+
+
+def test_bulk_checkins_from_stdin_are_one_commit(git_ws: Path) -> None:
+    csv_text = f"kr,value,confidence,date\n{KR},62,0.7,2026-11-19\n{KR},63,0.8,2026-11-20\n"
+    code, errors = run(git_ws, "checkin", "--from", "-", stdin=csv_text)
+    assert code == 0, errors
+    assert len(lines(git_ws / LOG)) == 3
+    assert git(git_ws, "log", "-1", "--format=%s") == "checkin(ecommerce): 2 check-ins\n"
+
+
+def test_bulk_checkins_with_a_bad_row_write_nothing(git_ws: Path) -> None:
+    csv_text = f"kr,value,date\n{KR},62,2026-11-19\n{KR},lots,2026-11-20\n"
+    before = (git_ws / LOG).read_bytes()
+    code, errors = run(git_ws, "checkin", "--from", "-", stdin=csv_text)
+    assert code == 1
+    assert "-: line 3: value 'lots' is not a number" in errors
+    assert (git_ws / LOG).read_bytes() == before
+
+
+def test_record_appends_a_reading_and_commits(git_ws: Path) -> None:
+    code, errors = run(
+        git_ws, "record", "aov", "62.3", "--segment", "online", "--date", "2026-11-20"
+    )
+    assert code == 0, errors
+    assert '"value": 62.3, "segment": "online"' in lines(git_ws / "readings" / "aov.yaml")[-1]
+    assert git(git_ws, "log", "-1", "--format=%s") == "record(aov): 62.3 online on 2026-11-20\n"
+
+
+def test_record_refuses_an_undeclared_segment(git_ws: Path) -> None:
+    code, errors = run(git_ws, "record", "aov", "62.3", "--segment", "kiosk")
+    assert code == 2
+    assert "aov has no segment 'kiosk' (declared: online, in-store)" in errors
+
+
+def test_import_with_one_bad_row_writes_nothing_and_names_it(git_ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "metric,date,value,segment\naov,2026-11-18,60.1,online\naov,2026-11-19,n/a,online\n"
+    )
+    before = (git_ws / "readings" / "aov.yaml").read_bytes()
+    code, errors = run(git_ws, "import", str(source))
+    assert code == 1
+    assert "line 3: value 'n/a' is not a number" in errors
+    assert "nothing written (1 added, 0 already present, 1 rejected)" in errors
+    assert (git_ws / "readings" / "aov.yaml").read_bytes() == before
+
+
+def test_import_twice_adds_rows_once(git_ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("date,value,segment\n2026-11-18,60.1,online\n2026-11-19,60.4,in-store\n")
+    assert run(git_ws, "import", str(source), "--metric", "aov")[0] == 0
+    code, errors = run(git_ws, "import", str(source), "--metric", "aov")
+    assert code == 0
+    assert "0 added, 2 already present, 0 rejected" in errors
+    assert len(lines(git_ws / "readings" / "aov.yaml")) == 3
+    assert git(git_ws, "log", "--format=%s").splitlines()[0] == "import: 2 readings from export.csv"
+
+
+def test_import_skip_invalid_imports_the_good_rows(git_ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("metric,date,value\nnps,2026-11-18,41\naov,2026-11-19,61\n")
+    code, errors = run(git_ws, "import", str(source), "--skip-invalid")
+    assert code == 1
+    assert "line 2: no metric 'nps'" in errors
+    assert len(lines(git_ws / "readings" / "aov.yaml")) == 2
+
+
+APPENDER = textwrap.dedent(
+    """
+    import sys
+    from datetime import date
+    from pathlib import Path
+    from cxokr import checkin, workspace
+    root = Path(sys.argv[1])
+    ws = workspace.load(root)
+    for i in range(200):
+        value = float(i) + (1000 if sys.argv[2] == "b" else 0)
+        item = checkin.build(ws, "ecommerce/grow-basket/aov-online", value=value,
+            confidence=None, note=sys.argv[2] * (i % 50), day=date(2026, 11, 20),
+            by=None, today=date(2026, 11, 20))
+        checkin.append(root, [item])
+    """
+)
+
+
+def test_two_processes_appending_at_once_tear_no_line(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    procs = [
+        subprocess.Popen([sys.executable, "-c", APPENDER, str(root), tag]) for tag in ("a", "b")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    from cxokr import checks, workspace
+
+    ws = workspace.load(root)
+    assert checks.check(ws) == ()
+    assert len(lines(root / LOG)) == 401
+    assert len(ws.checkins[("2026-Q4", "ecommerce")].entries) == 401
+
+
+def test_branches_adding_checkins_merge_without_conflict(git_ws: Path) -> None:
+    git(git_ws, "checkout", "-q", "-b", "support")
+    assert run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-19")[0] == 0
+    git(git_ws, "checkout", "-q", "main")
+    assert run(git_ws, "checkin", KR, "--value", "63", "--date", "2026-11-20")[0] == 0
+    git(git_ws, "merge", "-q", "--no-edit", "support")
+    values = [line for line in lines(git_ws / LOG) if '"value": 6' in line]
+    assert len(values) == 3
+    result = CliRunner().invoke(
+        app, ["report", "-w", str(git_ws), "--as-of", "2026-11-20", "--format", "json"]
+    )
+    import json
+
+    krs = [k for o in json.loads(result.stdout)["objectives"] for k in o["key_results"]]
+    series = next(k["series"] for k in krs if k["id"] == "aov-online")
+    values = [p["value"] for p in series]
+    assert 62.0 in values
+    assert 63.0 in values
