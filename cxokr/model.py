@@ -54,6 +54,7 @@ class Period(_Model):
     id: PeriodId
     start: date
     end: date
+    closed: date | None = None  # the day `cxokr period close` recorded its grades
 
 
 class Thresholds(_Model):

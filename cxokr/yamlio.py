@@ -304,6 +304,11 @@ class _Builder:
 _KEY_EXPECTED = object()
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of text the strict reader has already accepted, for located edits."""
+    return yaml.compose(text, Loader=yaml.CSafeLoader)
+
+
 # --- The logs: one JSON object per line ------------------------------------
 
 

@@ -201,7 +201,12 @@ def test_the_workspace_checks_clean(root: Path) -> None:
 def test_day_n_of_m_and_expected(root: Path) -> None:
     doc = document(root)
     assert doc["version"] == 1
-    assert doc["period"] == {"id": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"}
+    assert doc["period"] == {
+        "id": "2026-Q4",
+        "start": "2026-10-01",
+        "end": "2026-12-31",
+        "closed": None,
+    }
     assert doc["periods"] == ["2026-Q4", "2026"]
     assert (doc["day"], doc["days"]) == (51, 92)
     assert doc["expected"] == approx(51 / 92)  # 0.554348

@@ -49,6 +49,17 @@ WorkspaceOption = Annotated[
     ),
 ]
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Compute everything as of this date (YYYY-MM-DD; default today)."),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period", "-p", help="Period ID (default: the narrowest one containing the date)."
+    ),
+]
+
 
 def err(message: str) -> None:
     """A human message on stderr, never interpreted as markup."""

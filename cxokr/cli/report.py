@@ -11,6 +11,8 @@ import typer
 
 from cxokr.cli.app import (
     EXIT_OK,
+    AsOfOption,
+    PeriodOption,
     WorkspaceOption,
     app,
     err,
@@ -28,18 +30,6 @@ class ReportFormat(StrEnum):
     MD = "md"
     JSON = "json"
     CSV = "csv"
-
-
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Compute everything as of this date (YYYY-MM-DD; default today)."),
-]
-PeriodOption = Annotated[
-    str | None,
-    typer.Option(
-        "--period", "-p", help="Period ID (default: the narrowest one containing the date)."
-    ),
-]
 
 
 @app.command()

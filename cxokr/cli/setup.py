@@ -1,0 +1,170 @@
+"""Commands that shape a workspace: `init` and `period add|close`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    AsOfOption,
+    WorkspaceOption,
+    app,
+    err,
+    guarded,
+    load,
+    parse_date,
+    root_of,
+)
+from cxokr.cli.write import NoCommitOption, commit_written
+from cxokr.errors import UsageError
+
+
+@app.command()
+@guarded
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder for the new workspace (default: here).", file_okay=False)
+    ] = Path(),
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organization name (default: the folder's name).")
+    ] = None,
+    template: Annotated[
+        str, typer.Option("--template", help="retail-cx (teams, metrics, OKRs) or blank.")
+    ] = "blank",
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="First period, e.g. 2027-Q1 (default: this quarter and this year)."
+        ),
+    ] = None,
+) -> int:
+    """Create a workspace: settings, schemas, CI workflow, git repository and first commit.
+
+    Never overwrites: if any file is in the way it lists them and writes nothing.
+
+    Example: cxokr init okrs --org "Acme Retail" --template retail-cx
+    """
+    from cxokr import history, scaffold
+
+    if template not in scaffold.TEMPLATES:
+        raise UsageError(f"unknown template {template!r}; choose {' or '.join(scaffold.TEMPLATES)}")
+    target = directory.resolve()
+    name = org or target.name.replace("-", " ").replace("_", " ").title() or "My organization"
+    periods = _periods(period) if period else scaffold.default_periods(date.today())
+    files = scaffold.plan(target, name, template, periods)
+    existing = next(p for p in (target, *target.parents) if p.exists())
+    fresh = not history.is_repository(existing)
+    if not fresh:
+        history.ensure_can_commit(existing)
+    written = scaffold.write(target, files)
+    if fresh:
+        history.init(target)
+    commit_written(target, written, f"init: cxokr workspace for {name}", no_commit=False)
+    err(
+        f"created a {template} workspace for {name} in {target}\n"
+        f"next: cxokr check -w {directory}   then   cxokr report -w {directory}"
+    )
+    return EXIT_OK
+
+
+def _periods(period_id: str) -> list[tuple[str, date, date]]:
+    """The named period and, for a part of a year, the year around it."""
+    from cxokr.periods import period_dates
+
+    start, end = period_dates(period_id)
+    found = [(period_id, start, end)]
+    year = period_id.split("-")[0]
+    if year != period_id and year.isdigit():
+        found.insert(0, (year, *period_dates(year)))
+    return found
+
+
+period_app = typer.Typer(
+    help="Add a period, or close one with its grade sheet.", no_args_is_help=True
+)
+app.add_typer(
+    period_app,
+    name="period",
+    help="Add a period, or close one with its grade sheet.\n\n"
+    "Example: cxokr period add 2027-Q1 --carry-over 2026-Q4",
+)
+
+
+@period_app.command("add")
+@guarded
+def period_add(
+    period_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="2027, 2027-Q1, 2027-H1 or 2027-03; any ID with --start/--end."
+        ),
+    ],
+    start: Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD).")] = None,
+    carry_over: Annotated[
+        str | None,
+        typer.Option(
+            "--carry-over", metavar="FROM", help="Copy FROM's unfinished objectives into it."
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    workspace: WorkspaceOption = None,
+    no_commit: NoCommitOption = False,
+) -> int:
+    """Declare a new period in cxokr.yaml, keeping every comment, and commit it.
+
+    Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
+    """
+    from cxokr import config_edit, fileio, history, periods
+
+    root = root_of(workspace)
+    if not no_commit:
+        history.ensure_can_commit(root)
+    if (start is None) != (end is None):
+        raise UsageError("give both --start and --end, or neither")
+    first, last = (
+        (parse_date(start), parse_date(end)) if start and end else periods.period_dates(period_id)
+    )
+    with fileio.locked(root):
+        paths = [config_edit.add_period(root, period_id, first, last)]
+        message = f"period: add {period_id} ({first} to {last})"
+        if carry_over:
+            carried = periods.carry_over(load(root), carry_over, period_id, parse_date(as_of))
+            paths += carried
+            message += (
+                f", carrying over unfinished objectives of {carry_over} for {len(carried)} team(s)"
+            )
+    commit_written(root, paths, message, no_commit)
+    return EXIT_OK
+
+
+@period_app.command("close")
+@guarded
+def period_close(
+    period_id: Annotated[str, typer.Argument(metavar="ID", help="The period to close.")],
+    as_of: AsOfOption = None,
+    workspace: WorkspaceOption = None,
+    no_commit: NoCommitOption = False,
+) -> int:
+    """Print a period's grade sheet and record it as closed in cxokr.yaml.
+
+    Example: cxokr period close 2026-Q4 --as-of 2026-12-31
+    """
+    from cxokr import config_edit, fileio, grades, history
+    from cxokr.render import grades as render
+
+    root = root_of(workspace)
+    if not no_commit:
+        history.ensure_can_commit(root)
+    when = parse_date(as_of)
+    sheet = grades.grade_sheet(load(root), period_id, when)
+    sys.stdout.write(render.render(sheet))
+    with fileio.locked(root):
+        path = config_edit.close_period(root, period_id, when)
+    commit_written(root, [path], f"period: close {period_id} on {when}", no_commit)
+    return EXIT_OK

@@ -1,0 +1,502 @@
+"""Periods: dates from IDs, in-place edits of cxokr.yaml, carry-over, grades and closing.
+
+The grade figures are hand-checked on the base workspace as of 2026-12-31, the
+last day of 2026-Q4: online AOV went from 58 towards 64 and reached 61.2, so
+grow-basket's progress is (61.2 - 58) / (64 - 58) = 3.2 / 6.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cxokr import checks, config_edit, grades, periods, workspace, yamlio
+from cxokr.errors import CxokrError, UsageError
+from tests.conftest import WriteFiles, write_files
+
+Q1 = (date(2027, 1, 1), date(2027, 3, 31))
+END = date(2026, 12, 31)
+Q1_LINE = "  - {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}\n"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def config_at(tmp_path: Path, text: str | bytes) -> Path:
+    write_files(tmp_path, {"cxokr.yaml": text})
+    return tmp_path
+
+
+def config_text(root: Path) -> str:
+    return (root / "cxokr.yaml").read_text(encoding="utf-8")
+
+
+# --- period_dates ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period_id", "start", "end"),
+    [
+        ("2027", date(2027, 1, 1), date(2027, 12, 31)),
+        ("2027-Q1", date(2027, 1, 1), date(2027, 3, 31)),
+        ("2027-Q2", date(2027, 4, 1), date(2027, 6, 30)),
+        ("2027-Q3", date(2027, 7, 1), date(2027, 9, 30)),
+        ("2027-Q4", date(2027, 10, 1), date(2027, 12, 31)),
+        ("2027-H1", date(2027, 1, 1), date(2027, 6, 30)),
+        ("2027-H2", date(2027, 7, 1), date(2027, 12, 31)),
+        ("2027-03", date(2027, 3, 1), date(2027, 3, 31)),
+        ("2027-04", date(2027, 4, 1), date(2027, 4, 30)),
+        ("2027-02", date(2027, 2, 1), date(2027, 2, 28)),
+        ("2028-02", date(2028, 2, 1), date(2028, 2, 29)),
+        ("2100-02", date(2100, 2, 1), date(2100, 2, 28)),
+        ("2000-02", date(2000, 2, 1), date(2000, 2, 29)),
+    ],
+)
+def test_period_dates_from_the_id(period_id: str, start: date, end: date) -> None:
+    assert periods.period_dates(period_id) == (start, end)
+
+
+@pytest.mark.parametrize("period_id", ["2027-Q5", "2027-q1", "2027-13", "2027-H3", "fy27", "0000"])
+def test_period_dates_of_an_unknown_form_ask_for_start_and_end(period_id: str) -> None:
+    with pytest.raises(UsageError, match="pass --start and --end"):
+        periods.period_dates(period_id)
+
+
+# --- add_period -------------------------------------------------------------------------
+
+COMMENTED = """
+    # yaml-language-server: $schema=schemas/config.schema.json
+    organization: Acme Retail   # the legal name
+    periods:                # explicit dates
+      # The year
+      - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+      - {id: "2026-Q4", start: 2026-10-01, end: 2026-12-31}  # the quarter
+
+    # Pace thresholds
+    status: {on_track: 0.9, at_risk: 0.6}
+"""
+
+
+def test_add_period_inserts_one_line_and_keeps_every_other_byte(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    old = config_text(root).splitlines(keepends=True)
+    assert config_edit.add_period(root, "2027-Q1", *Q1) == root / "cxokr.yaml"
+    assert config_text(root).splitlines(keepends=True) == [*old[:6], Q1_LINE, *old[6:]]
+
+
+def test_add_period_matches_the_indent_of_an_indentless_list(tmp_path: Path) -> None:
+    root = config_at(
+        tmp_path, "organization: Acme\nperiods:\n- {id: 2026, start: 2026-01-01, end: 2026-12-31}\n"
+    )
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root).endswith(
+        "- {id: 2026, start: 2026-01-01, end: 2026-12-31}\n"
+        "- {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}\n"
+    )
+
+
+def test_add_period_writes_block_entries_like_the_existing_ones(tmp_path: Path) -> None:
+    before = """
+        organization: Acme Retail
+        periods:
+          - id: 2026
+            start: 2026-01-01
+            end: 2026-12-31  # the year
+
+        stale_after_days: 14
+    """
+    root = config_at(tmp_path, before)
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root) == dedent("""
+        organization: Acme Retail
+        periods:
+          - id: 2026
+            start: 2026-01-01
+            end: 2026-12-31  # the year
+          - id: 2027-Q1
+            start: 2027-01-01
+            end: 2027-03-31
+
+        stale_after_days: 14
+    """)
+
+
+def test_add_period_extends_a_flow_list(tmp_path: Path) -> None:
+    root = config_at(
+        tmp_path,
+        "organization: Acme\nperiods: [{id: 2026, start: 2026-01-01, end: 2026-12-31}]  # all\n",
+    )
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root) == (
+        "organization: Acme\nperiods: [{id: 2026, start: 2026-01-01, end: 2026-12-31}, "
+        "{id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}]  # all\n"
+    )
+
+
+def test_add_period_extends_a_multiline_flow_list_with_a_trailing_comma(tmp_path: Path) -> None:
+    before = """
+        organization: Acme
+        periods: [
+          {id: 2026, start: 2026-01-01, end: 2026-12-31},
+        ]
+    """
+    root = config_at(tmp_path, before)
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert "2026-12-31}, {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31},\n]" in config_text(root)
+
+
+def test_add_period_fills_an_empty_flow_list(tmp_path: Path) -> None:
+    root = config_at(tmp_path, "organization: Acme\nperiods: []\n")
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root) == (
+        "organization: Acme\nperiods: [{id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}]\n"
+    )
+
+
+def test_add_period_adds_the_periods_key_when_missing(tmp_path: Path) -> None:
+    root = config_at(tmp_path, b"organization: Acme")  # no final line break either
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root) == f"organization: Acme\nperiods:\n{Q1_LINE}"
+
+
+def test_add_period_fills_an_empty_periods_key(tmp_path: Path) -> None:
+    root = config_at(tmp_path, "organization: Acme\nperiods:  # none yet\nstale_after_days: 7\n")
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root) == (
+        f"organization: Acme\nperiods:  # none yet\n{Q1_LINE}stale_after_days: 7\n"
+    )
+
+
+def test_add_period_keeps_crlf_line_endings(tmp_path: Path) -> None:
+    raw = (
+        b"organization: Acme\r\nperiods:\r\n  - {id: 2026, start: 2026-01-01, end: 2026-12-31}\r\n"
+    )
+    root = config_at(tmp_path, raw)
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert (root / "cxokr.yaml").read_bytes() == raw + Q1_LINE.replace("\n", "\r\n").encode()
+
+
+def test_add_period_locates_by_characters_not_bytes(tmp_path: Path) -> None:
+    root = config_at(
+        tmp_path,
+        "organization: Café ☃\nperiods: [{id: 2026, start: 2026-01-01, end: 2026-12-31}]  # é\n",
+    )
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert config_text(root).endswith("end: 2027-03-31}]  # é\n")
+
+
+def test_add_period_writes_a_year_id_plain_like_the_others(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    config_edit.add_period(root, "2027", date(2027, 1, 1), date(2027, 12, 31))
+    assert "  - {id: 2027, start: 2027-01-01, end: 2027-12-31}\n" in config_text(root)
+
+
+def test_add_period_quotes_an_id_that_would_read_as_a_number(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    config_edit.add_period(root, "1e5", *Q1)
+    assert '  - {id: "1e5", start: 2027-01-01' in config_text(root)
+    config = workspace.load(root).config
+    assert config is not None and config.periods[-1].id == "1e5"
+
+
+def test_add_period_keeps_the_file_mode(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    (root / "cxokr.yaml").chmod(0o640)
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    assert (root / "cxokr.yaml").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("period_id", "start", "end", "message"),
+    [
+        ("2026", date(2026, 1, 1), date(2026, 12, 31), "already declared"),
+        ("2026-Q4", *Q1, "already declared"),
+        ("2027 Q1", *Q1, "not a valid period ID"),
+        ("../2027", *Q1, "not a valid period ID"),
+        ("2027-Q1", Q1[1], Q1[0], "before it starts"),
+    ],
+)
+def test_add_period_refuses_without_touching_the_file(
+    tmp_path: Path, period_id: str, start: date, end: date, message: str
+) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    before = (root / "cxokr.yaml").read_bytes()
+    with pytest.raises(UsageError, match=message):
+        config_edit.add_period(root, period_id, start, end)
+    assert (root / "cxokr.yaml").read_bytes() == before
+
+
+def test_add_period_refuses_when_the_result_would_not_validate(tmp_path: Path) -> None:
+    root = config_at(tmp_path, "organization: Acme\nperiods: []\nstale_after_days: 0\n")
+    before = (root / "cxokr.yaml").read_bytes()
+    with pytest.raises(CxokrError, match=r"would not be valid .*stale_after_days"):
+        config_edit.add_period(root, "2027-Q1", *Q1)
+    assert (root / "cxokr.yaml").read_bytes() == before
+
+
+def test_add_period_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    root = config_at(tmp_path, "organization: Acme\nperiods: [\n")
+    with pytest.raises(CxokrError, match=r"cxokr.yaml:\d+:\d+: YAML syntax error"):
+        config_edit.add_period(root, "2027-Q1", *Q1)
+
+
+def test_workspace_loads_clean_after_add_period(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    config_edit.add_period(root, "2027-Q1", *Q1)
+    ws = workspace.load(root)
+    assert checks.check(ws) == ()
+    assert ws.config is not None and ws.config.periods[-1].id == "2027-Q1"
+
+
+# --- carry_over -------------------------------------------------------------------------
+
+Q4_ECOMMERCE = """
+    objectives:
+      - id: grow-basket
+        title: "Bundles: more to love"
+        aligns_to: 2026:company/raise-aov
+        grade: 0.6
+        retro: Peak season came late
+        key_results:
+          - id: aov-online
+            title: Raise online AOV from 58 to 64 USD
+            metric: aov
+            segment: online
+            start: 58
+            target: 64
+      - id: ship-bundles
+        title: Bundles are live
+        key_results:
+          - id: live
+            title: Bundles live on 3 pages
+            type: done
+      - id: new-pages
+        title: New category pages
+        aligns_to:
+          - ecommerce/grow-basket
+          - ecommerce/ship-bundles
+        key_results:
+          - id: pages
+            title: 3 new category pages
+            unit: count
+            start: 0
+            target: 3
+      - id: old-idea
+        title: An idea we dropped
+        status: dropped
+        key_results:
+          - id: never
+            title: Never started
+            type: done
+"""
+
+CARRY_FILES: dict[str, str | bytes | None] = {
+    "cxokr.yaml": """
+        organization: Acme Retail
+        periods:
+          - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+          - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+          - {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}
+    """,
+    "okrs/2026-Q4/ecommerce.yaml": Q4_ECOMMERCE,
+    "checkins/2026-Q4/ecommerce.yaml": """
+        - {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 61.2}
+        - {"kr": "ship-bundles/live", "date": "2026-12-01", "value": 1}
+    """,
+}
+
+CARRIED_ECOMMERCE = """
+    # yaml-language-server: $schema=../../schemas/okrs.schema.json
+    objectives:
+      - id: grow-basket
+        carried_from: 2026-Q4:ecommerce/grow-basket
+        title: "Bundles: more to love"
+        aligns_to: 2026:company/raise-aov
+        key_results:
+          - id: aov-online
+            title: Raise online AOV from 58 to 64 USD
+            metric: aov
+            segment: online
+            start: 58
+            target: 64
+
+      - id: new-pages
+        carried_from: 2026-Q4:ecommerce/new-pages
+        title: New category pages
+        aligns_to:
+          - ecommerce/grow-basket
+          - 2026-Q4:ecommerce/ship-bundles
+        key_results:
+          - id: pages
+            title: 3 new category pages
+            unit: count
+            start: 0
+            target: 3
+"""
+
+
+def test_carry_over_copies_exactly_the_unfinished_objectives(make_ws: WriteFiles) -> None:
+    root = make_ws(CARRY_FILES)
+    written = periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+    assert written == [root / "okrs/2027-Q1/ecommerce.yaml"]
+    assert written[0].read_text(encoding="utf-8") == dedent(CARRIED_ECOMMERCE)
+
+
+def test_carried_file_loads_and_checks_clean(make_ws: WriteFiles) -> None:
+    root = make_ws(CARRY_FILES)
+    periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+    ws = workspace.load(root)
+    assert checks.check(ws) == ()
+    carried = ws.okrs[("2027-Q1", "ecommerce")].objectives
+    assert [o.carried_from for o in carried] == [
+        "2026-Q4:ecommerce/grow-basket",
+        "2026-Q4:ecommerce/new-pages",
+    ]
+
+
+def test_carry_over_refuses_when_a_target_exists_and_writes_nothing(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            **CARRY_FILES,
+            "okrs/2026-Q4/company.yaml": """
+                objectives:
+                  - id: lift-nps
+                    title: Customers recommend us
+                    key_results:
+                      - id: launch
+                        title: Launch the survey
+                        type: done
+            """,
+            "okrs/2027-Q1/ecommerce.yaml": "objectives: []\n",
+        }
+    )
+    with pytest.raises(CxokrError, match=r"okrs/2027-Q1/ecommerce\.yaml already exists"):
+        periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+    assert not (root / "okrs/2027-Q1/company.yaml").exists()
+    assert (root / "okrs/2027-Q1/ecommerce.yaml").read_text() == "objectives: []\n"
+
+
+def test_carry_over_needs_the_new_period_declared(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    with pytest.raises(UsageError, match="cxokr period add 2027-Q1"):
+        periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+
+
+def test_carry_over_quotes_text_that_needs_it(make_ws: WriteFiles) -> None:
+    title = 'Q1: "fix" checkout # now, café ☃\nsecond line'
+    source = Q4_ECOMMERCE.replace('"Bundles: more to love"', json.dumps(title, ensure_ascii=False))
+    root = make_ws({**CARRY_FILES, "okrs/2026-Q4/ecommerce.yaml": source})
+    periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+    assert workspace.load(root).okrs[("2027-Q1", "ecommerce")].objectives[0].title == title
+
+
+@given(st.one_of(st.text(), st.floats(allow_nan=False, allow_infinity=False)))
+def test_generated_scalars_read_back_as_written(value: str | float) -> None:
+    doc = yamlio.load_document(f"k: {config_edit.scalar(value)}\n".encode())
+    assert (doc.issues, doc.data) == ([], {"k": value})
+
+
+# --- grade_sheet ------------------------------------------------------------------------
+
+
+def test_grade_sheet_grades_the_period_s_own_objectives(make_ws: WriteFiles) -> None:
+    root = make_ws(CARRY_FILES)
+    sheet = grades.grade_sheet(workspace.load(root), "2026-Q4", END)
+    assert sheet.final
+    assert [(o.id, o.state) for o in sheet.objectives] == [
+        ("grow-basket", "active"),
+        ("ship-bundles", "active"),
+        ("new-pages", "active"),
+        ("old-idea", "dropped"),
+    ]
+
+
+def test_grade_sheet_figures_by_hand(make_ws: WriteFiles) -> None:
+    root = make_ws(CARRY_FILES)
+    sheet = grades.grade_sheet(workspace.load(root), "2026-Q4", END)
+    grow, bundles, pages, _ = sheet.objectives
+    assert (grow.grade, grow.band, grow.team_grade) == (pytest.approx(3.2 / 6), "yellow", 0.6)
+    assert (grow.key_results[0].grade, grow.key_results[0].band) == (
+        pytest.approx(3.2 / 6),
+        "yellow",
+    )
+    assert (bundles.grade, bundles.band) == (1.0, "green")
+    assert (pages.grade, pages.band) == (None, None)  # no data
+
+
+def test_grade_sheet_team_average_counts_no_data_as_zero_and_skips_dropped(
+    make_ws: WriteFiles,
+) -> None:
+    root = make_ws(CARRY_FILES)
+    (team,) = grades.grade_sheet(workspace.load(root), "2026-Q4", END).teams
+    assert (team.id, team.name, team.objectives) == ("ecommerce", "E-commerce", 3)
+    assert team.grade == pytest.approx((3.2 / 6 + 1 + 0) / 3)
+    assert (team.band, team.team_grade) == ("yellow", 0.6)
+
+
+# --- close_period -----------------------------------------------------------------------
+
+
+def test_close_period_inserts_closed_into_a_flow_entry(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    before = config_text(root)
+    config_edit.close_period(root, "2026-Q4", END)
+    assert config_text(root) == before.replace(
+        "end: 2026-12-31}  # the quarter", "end: 2026-12-31, closed: 2026-12-31}  # the quarter"
+    )
+
+
+def test_close_period_adds_a_line_to_a_block_entry(tmp_path: Path) -> None:
+    root = config_at(
+        tmp_path,
+        """
+        organization: Acme Retail
+        periods:
+          - id: 2026
+            start: 2026-01-01
+            end: 2026-12-31
+          - id: 2027
+            start: 2027-01-01
+            end: 2027-12-31
+        """,
+    )
+    config_edit.close_period(root, "2026", date(2027, 1, 4))
+    assert "    end: 2026-12-31\n    closed: 2027-01-04\n  - id: 2027\n" in config_text(root)
+
+
+def test_closed_date_loads_into_the_period(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    config_edit.close_period(root, "2026-Q4", END)
+    ws = workspace.load(root)
+    assert checks.check(ws) == ()
+    assert ws.config is not None and [p.closed for p in ws.config.periods] == [None, END]
+
+
+def test_close_period_refuses_a_second_close(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    config_edit.close_period(root, "2026-Q4", END)
+    after_first = config_text(root)
+    with pytest.raises(UsageError, match="already closed on 2026-12-31"):
+        config_edit.close_period(root, "2026-Q4", date(2027, 1, 2))
+    assert config_text(root) == after_first
+
+
+def test_close_period_refuses_an_undeclared_period(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    with pytest.raises(UsageError, match="declared: 2026, 2026-Q4"):
+        config_edit.close_period(root, "2027-Q1", END)
+
+
+def test_close_period_refuses_a_date_before_the_start(tmp_path: Path) -> None:
+    root = config_at(tmp_path, COMMENTED)
+    before = config_text(root)
+    with pytest.raises(UsageError, match="cannot close on 2026-09-30"):
+        config_edit.close_period(root, "2026-Q4", date(2026, 9, 30))
+    assert config_text(root) == before

@@ -1,0 +1,166 @@
+"""A new workspace: the files `cxokr init` writes, and how it refuses to overwrite."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cxokr import checks, scaffold, schema, workspace
+from cxokr.errors import CxokrError, UsageError
+from cxokr.model import FILE_KINDS
+
+PERIODS = scaffold.default_periods(date(2026, 11, 23))
+
+
+def made(root: Path, template: scaffold.TemplateName, org: str = "Acme Retail") -> Path:
+    scaffold.write(root, scaffold.plan(root, org, template, PERIODS))
+    return root
+
+
+@pytest.mark.parametrize("template", scaffold.TEMPLATES)
+def test_new_workspace_checks_clean(tmp_path: Path, template: scaffold.TemplateName) -> None:
+    ws = workspace.load(made(tmp_path / "ws", template))
+    assert checks.check(ws) == ()
+
+
+def test_retail_cx_holds_the_teams_metrics_and_aligned_okrs(tmp_path: Path) -> None:
+    ws = workspace.load(made(tmp_path / "ws", "retail-cx"))
+    assert {"company", "cx-leadership", "ecommerce", "support", "stores", "platform"} <= set(
+        ws.teams
+    )
+    assert len(ws.metrics) >= 8
+    assert ("2026", "company") in ws.okrs
+    ecommerce = ws.okrs[("2026-Q4", "ecommerce")]
+    assert ecommerce.objectives[0].aligns_to == "2026:company/raise-aov"
+    assert not ws.checkins and not ws.readings
+
+
+def test_retail_cx_in_a_single_period_checks_clean(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    q1 = [("2027-Q1", date(2027, 1, 1), date(2027, 3, 31))]
+    scaffold.write(root, scaffold.plan(root, "Acme", "retail-cx", q1))
+    ws = workspace.load(root)
+    assert checks.check(ws) == ()
+    assert ws.okrs[("2027-Q1", "ecommerce")].objectives[0].aligns_to == "company/raise-aov"
+
+
+def test_organization_name_reads_back_exactly(tmp_path: Path) -> None:
+    org = "Acme: Retail #1 — 'ünïcode'"
+    ws = workspace.load(made(tmp_path / "ws", "blank", org))
+    assert checks.check(ws) == ()
+    assert ws.config is not None and ws.config.organization == org
+    assert ws.teams["company"].name == org
+
+
+@pytest.mark.parametrize("org", ["", "  ", "two\nlines"])
+def test_unusable_organization_name_is_a_usage_error(org: str) -> None:
+    with pytest.raises(UsageError):
+        scaffold.plan(Path("ws"), org, "blank", PERIODS)
+
+
+@pytest.mark.parametrize("template", scaffold.TEMPLATES)
+def test_modeline_is_the_first_line_of_every_yaml_file(
+    tmp_path: Path, template: scaffold.TemplateName
+) -> None:
+    root = made(tmp_path / "ws", template)
+    for path in root.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("=", 1)[1]).resolve().is_file(), path
+
+
+def test_schemas_written_are_the_built_schemas(tmp_path: Path) -> None:
+    root = made(tmp_path / "ws", "blank")
+    for kind in FILE_KINDS:
+        text = (root / "schemas" / schema.schema_name(kind)).read_text(encoding="utf-8")
+        assert json.loads(text) == schema.build(kind)
+    for path in schema.write_all(tmp_path / "written"):
+        assert (root / "schemas" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_gitattributes_marks_both_logs_merge_union(tmp_path: Path) -> None:
+    lines = (made(tmp_path / "ws", "blank") / ".gitattributes").read_text().splitlines()
+    assert "checkins/**/*.yaml merge=union" in lines
+    assert "readings/*.yaml merge=union" in lines
+
+
+def test_gitignore_ignores_the_cache(tmp_path: Path) -> None:
+    assert ".cxokr/" in (made(tmp_path / "ws", "blank") / ".gitignore").read_text().splitlines()
+
+
+def test_workflow_installs_cxokr_and_checks_strictly(tmp_path: Path) -> None:
+    workflow = made(tmp_path / "ws", "blank") / ".github/workflows/cxokr-check.yml"
+    text = workflow.read_text()
+    assert "- run: pip install cxokr\n" in text
+    assert "- run: cxokr check --format github --strict\n" in text
+
+
+def test_write_returns_every_written_path_in_sorted_order(tmp_path: Path) -> None:
+    files = scaffold.plan(tmp_path, "Acme", "blank", PERIODS)
+    written = scaffold.write(tmp_path / "ws", files)
+    assert written == [tmp_path / "ws" / rel for rel in sorted(files)]
+    assert [path.read_bytes() for path in written] == [files[rel] for rel in sorted(files)]
+
+
+def test_refuses_to_overwrite_and_lists_every_file_in_the_way(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "teams").mkdir(parents=True)
+    (root / "README.md").write_bytes(b"mine\n")
+    (root / "teams" / "company.yaml").write_bytes(b"name: Mine\nlevel: 1\n")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    files = scaffold.plan(root, "Acme", "blank", PERIODS)
+    with pytest.raises(CxokrError) as caught:
+        scaffold.write(root, files)
+    message = str(caught.value)
+    assert "\n  README.md\n  teams/company.yaml\n" in message
+    assert "nothing was written" in message
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_refuses_a_folder_that_already_has_a_cxokr_yaml(tmp_path: Path) -> None:
+    (tmp_path / "cxokr.yaml").write_text("organization: Mine\n")
+    with pytest.raises(CxokrError, match=r"\n  cxokr\.yaml\n"):
+        scaffold.write(tmp_path, {"README.md": b"new\n"})
+    assert not (tmp_path / "README.md").exists()
+
+
+def test_default_periods_in_the_fourth_quarter() -> None:
+    assert scaffold.default_periods(date(2026, 11, 23)) == [
+        ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+    ]
+
+
+def test_default_periods_in_the_first_quarter() -> None:
+    assert scaffold.default_periods(date(2027, 2, 10)) == [
+        ("2027", date(2027, 1, 1), date(2027, 12, 31)),
+        ("2027-Q1", date(2027, 1, 1), date(2027, 3, 31)),
+    ]
+
+
+def test_a_file_where_a_folder_is_needed_is_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "teams").write_text("not a folder\n")
+    with pytest.raises(CxokrError, match=r"\n  teams/company\.yaml\n"):
+        scaffold.write(tmp_path, scaffold.plan(tmp_path, "Acme", "blank", PERIODS))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["teams"]
+
+
+def test_a_failed_write_removes_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(path))
+        path.write_bytes(data)
+
+    monkeypatch.setattr(scaffold, "write_atomic", failing)
+    root = tmp_path / "ws"
+    with pytest.raises(CxokrError, match="No space left on device; nothing was written"):
+        scaffold.write(root, scaffold.plan(root, "Acme", "blank", PERIODS))
+    assert not root.exists()
