@@ -216,3 +216,28 @@ def test_branches_adding_checkins_merge_without_conflict(git_ws: Path) -> None:
     values = [p["value"] for p in series]
     assert 62.0 in values
     assert 63.0 in values
+
+
+def test_checkin_on_a_terminal_shows_the_kr_and_asks_for_what_is_missing(git_ws: Path) -> None:
+    import os
+    import pty
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxokr", "checkin", KR, "--date", "2026-11-20", "-w", str(git_ws)],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+    )
+    os.close(child)
+    seen = b""
+    for answer in (b"62.5\n", b"0.6\n", b"Bundles live\n"):
+        while not seen.rstrip().endswith(b":"):
+            seen += os.read(main, 1024)
+        os.write(main, answer)
+        seen += b"|"
+    assert proc.wait(timeout=60) == 0
+    os.close(main)
+    text = seen.decode()
+    assert "now 61.2 USD, target 64 USD, on track" in text
+    assert '"value": 62.5, "confidence": 0.6, "note": "Bundles live"' in lines(git_ws / LOG)[-1]
