@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from cxokr.align_checks import check_alignment
 from cxokr.model import (
     KeyResult,
     KrType,
@@ -495,6 +496,7 @@ RULES: tuple[Rule, ...] = (
     check_key_results,
     check_checkins,
     check_readings,
+    check_alignment,
 )
 
 

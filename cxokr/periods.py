@@ -110,7 +110,9 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
             f"nothing was carried over. Move {'it' if one else 'them'} aside and carry over "
             "again, or copy the objectives by hand"
         )
-    carry = _Carry(from_period, frozenset(unfinished))
+    new = next(p for p in ws.config.periods if p.id == to_period)
+    around = frozenset(p.id for p in ws.config.periods if p.start <= new.start and new.end <= p.end)
+    carry = _Carry(from_period, frozenset(unfinished), around)
     texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
     for team, text in texts.items():
         fileio.write_atomic(targets[team], text.encode("utf-8"))
@@ -123,6 +125,7 @@ class _Carry:
 
     source: str
     carried: frozenset[str]  # refs (`period:team/objective`) of every objective being carried
+    around: frozenset[str]  # the new period and the periods enclosing it
 
     def file_text(self, team: str, objectives: list[Objective]) -> str:
         datas = [self.objective(team, o) for o in objectives]
@@ -154,33 +157,44 @@ class _Carry:
             "carried_from": f"{self.source}:{team}/{objective.id}",
             **data,
         }
-        if objective.aligns_to is not None:
-            out["aligns_to"] = self.refs(objective.aligns_to)
+        refs = self.refs(objective.aligns_to)
+        if refs:
+            out["aligns_to"] = refs
+        else:
+            out.pop("aligns_to", None)
         if objective.key_results or "key_results" in objective.model_fields_set:
             out["key_results"] = [self.key_result(kr) for kr in objective.key_results]
         return out
 
     def key_result(self, kr: KeyResult) -> dict[str, Any]:
         data = kr.model_dump(mode="json", exclude_unset=True)
-        if kr.aligns_to is not None:
-            data["aligns_to"] = self.refs(kr.aligns_to)
+        refs = self.refs(kr.aligns_to)
+        if refs:
+            data["aligns_to"] = refs
+        else:
+            data.pop("aligns_to", None)
         if kr.carried_from is not None and ":" not in kr.carried_from:
             data["carried_from"] = f"{self.source}:{kr.carried_from}"
         return data
 
-    def refs(self, refs: str | list[str]) -> str | list[str]:
-        """Each reference as it resolves from the new period.
+    def refs(self, refs: str | list[str] | None) -> str | list[str] | None:
+        """Each reference as it resolves from the new period, or None if none still can.
 
         An unprefixed reference meant the old period. If the objective it names
         is carried along, it names the copy, which sits in the new period under
-        the same team and ID; otherwise it gets the old period as its prefix.
+        the same team and ID. A reference to a period that does not enclose the
+        new one (the old quarter, last year) is dropped: the copy must be
+        aligned anew, and `cxokr check` says so (CX333).
         """
         moved = []
         for text in as_list(refs):
             ref = parse_ref(text, self.source)
-            target = f"{ref.period}:{ref.team}/{ref.objective}"
-            keep = ":" in text or target in self.carried
-            moved.append(text if keep else f"{self.source}:{text}")
+            if (
+                ":" not in text and f"{ref.period}:{ref.team}/{ref.objective}" in self.carried
+            ) or ref.period in self.around:
+                moved.append(text)
+        if not moved:
+            return None
         return moved if isinstance(refs, list) else moved[0]
 
 

@@ -81,6 +81,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "CX318": (E, "key result is missing what its type needs"),
     "CX319": (W, "no start value: none given and no reading before the period"),
     "CX320": (E, "check-in value does not fit the key result"),
+    "CX330": (E, "alignment cycle"),
+    "CX331": (E, "aligned to an objective of a period that does not contain the child's"),
+    "CX332": (W, "aligned upward to a team of a deeper level"),
+    "CX333": (W, "objective below level 1 that ladders up to no level-1 objective"),
+    "CX334": (W, "level-1 objective no team supports"),
+    "CX335": (W, "two key results pull one metric and segment in opposite directions"),
+    "CX336": (W, "key result's target falls short of its parent's on the same metric"),
     # Focus.
     "CX401": (W, "more than 5 objectives for one team in one period"),
     "CX402": (W, "more than 5 key results on one objective"),

@@ -39,11 +39,11 @@ BASE = {
             title: Raise AOV 10% this year
             key_results:
               - id: aov
-                title: AOV from 60 to 66 USD
+                title: AOV from 60 to 64 USD
                 metric: aov
                 segment: online
                 start: 60
-                target: 66
+                target: 64
     """,
     "okrs/2026-Q4/ecommerce.yaml": """
         objectives:

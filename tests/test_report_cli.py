@@ -27,7 +27,7 @@ def test_text_report_header_tree_and_attention() -> None:
     assert code == 0
     assert lines[0] == "Northwind Outfitters · 2026-Q4 · as of 2026-11-20"
     assert lines[1] == "Day 51 of 92 · expected 55% · organization 82%"
-    assert lines[2] == "1 done, 17 on track, 10 at risk, 2 off track, 0 no data"
+    assert lines[2] == "1 done, 16 on track, 11 at risk, 2 off track, 0 no data"
     assert any("68% at risk Raise average order value 10% this year" in line for line in lines)
     assert "Needs attention" in lines
     assert "breached   ecommerce/grow-basket/checkout-lcp" in lines
@@ -105,17 +105,17 @@ def test_explain_key_result_shows_the_arithmetic() -> None:
     code, out, _ = run("explain", "ecommerce/grow-basket/aov-online")
     assert code == 0
     assert (
-        "  progress  (value - start) / (target - start) = (64.1 - 62.5) / (65 - 62.5) = 0.64"
+        "  progress  (value - start) / (target - start) = (64.1 - 62.5) / (66 - 62.5) = 0.4571"
         in out.splitlines()
     )
     assert "  expected  day 51 of 92 of 2026-Q4 = 51 / 92 = 0.5543" in out.splitlines()
-    assert "  status    on track: pace 1.1545 ≥ on_track 0.9" in out.splitlines()
+    assert "  status    at risk: at_risk 0.6 ≤ pace 0.8246 < on_track 0.9" in out.splitlines()
 
 
 def test_explain_objective_lists_weighted_terms() -> None:
     _, out, _ = run("explain", "ecommerce/grow-basket")
-    assert "  roll-up   (0.64×2 + 0.6667×1 + 0×1) / 4" in out.splitlines()
-    assert "  progress  0.4867" in out.splitlines()
+    assert "  roll-up   (0.4571×2 + 0.6667×1 + 0×1) / 4" in out.splitlines()
+    assert "  progress  0.3952" in out.splitlines()
 
 
 def test_explain_unknown_ref_is_a_usage_error() -> None:
