@@ -119,6 +119,15 @@ def load(root: Path) -> Workspace:
     return _Loader(root.resolve()).run()
 
 
+def load_files(root: Path, files: Mapping[str, bytes]) -> Workspace:
+    """Load a workspace from the bytes of its files, by path relative to `root`.
+
+    The same rules and problems apply as for a folder; this is how a workspace
+    as it stood at a git revision is read. `root` only says where it lives.
+    """
+    return _FilesLoader(root.resolve(), files=files).run()
+
+
 @dataclass
 class _Loader:
     root: Path
@@ -315,6 +324,63 @@ class _Loader:
                     message = message.removeprefix(f"{_dotted(loc[:1])}.")
                     self.problems.append(problem(code, rel, item.line, 1, message))
         return kept
+
+
+@dataclass
+class _FilesLoader(_Loader):
+    """A `_Loader` over files held in memory (relative path -> bytes) instead of a folder."""
+
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    folders: dict[str, dict[str, bool]] = field(default_factory=dict)  # folder -> {name: is folder}
+
+    def __post_init__(self) -> None:
+        for rel in self.files:
+            parts = rel.split("/")
+            for depth in range(1, len(parts)):
+                self.folders.setdefault("/".join(parts[:depth]), {})[parts[depth]] = (
+                    depth < len(parts) - 1
+                )
+
+    def _exists(self, rel: str) -> bool:
+        return rel in self.files or rel in self.folders
+
+    def _listing(self, rel_dir: str) -> Iterator[tuple[str, str, bool]]:
+        for name, is_folder in sorted(self.folders.get(rel_dir, {}).items()):
+            if not name.startswith("."):
+                yield name, f"{rel_dir}/{name}", is_folder
+
+    def _files(self, rel_dir: str) -> Iterator[tuple[str, str]]:
+        for name, rel, is_folder in self._listing(rel_dir):
+            if is_folder:
+                self._unread(rel, "a folder here is not read")
+            elif self._yaml_name(name, rel):
+                yield name[: -len(SUFFIX)], rel
+
+    def _period_files(self, rel_dir: str) -> Iterator[tuple[str, str, str]]:
+        for name, rel, is_folder in self._listing(rel_dir):
+            if not is_folder:
+                self._unread(rel, f"files in {rel_dir}/ belong in a period folder")
+                continue
+            for stem, file_rel in self._files(rel):
+                yield name, stem, file_rel
+
+    def _read(self, rel: str, limit: int) -> bytes | None:
+        raw = self.files.get(rel)
+        if raw is None:
+            self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a file"))
+            return None
+        if len(raw) > limit:
+            self.problems.append(
+                problem(
+                    "CX106",
+                    rel,
+                    0,
+                    0,
+                    f"file is {len(raw) / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB",
+                )
+            )
+            return None
+        return raw
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
