@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from cxokr import align
 from cxokr import progress as calc
 from cxokr.errors import UsageError
 from cxokr.model import (
@@ -24,8 +25,6 @@ from cxokr.model import (
     Period,
     ProgressFrom,
     Thresholds,
-    as_list,
-    parse_ref,
 )
 from cxokr.progress import Status
 from cxokr.workspace import Workspace
@@ -211,30 +210,43 @@ class _Builder:
         self.config = ws.config
         self.as_of = as_of
         self.periods = {p.id: p for p in enclosing(ws, period)}
-        self.objectives: dict[str, tuple[str, str, Objective]] = {}
-        for (pid, team), okr in sorted(ws.okrs.items()):
-            if pid in self.periods:
-                for objective in okr.objectives:
-                    self.objectives[f"{pid}:{team}/{objective.id}"] = (pid, team, objective)
+        self.graph = align.build(ws, self.periods)
+        self.objectives = {
+            ref: (node.period, node.team, node.objective) for ref, node in self.graph.nodes.items()
+        }
+        # The tree and the aligned roll-up follow objectives that align as a whole;
+        # a key result that aligns counts as a term of its own (below).
         self.children: dict[str, list[str]] = {ref: [] for ref in self.objectives}
         self.parents: dict[str, list[str]] = {ref: [] for ref in self.objectives}
-        for ref, (pid, _, objective) in self.objectives.items():
-            for text in as_list(objective.aligns_to):
-                parent = _objective_ref(text, pid)
-                if parent in self.children and ref not in self.children[parent]:
-                    self.children[parent].append(ref)
-                    self.parents[ref].append(parent)
+        for edge in self.graph.edges:
+            if edge.kr is None and edge.child not in self.children[edge.parent]:
+                self.children[edge.parent].append(edge.child)
+                self.parents[edge.child].append(edge.parent)
+        # Key results aligned to an objective of another: they count in its roll-up.
         self.kr_children: dict[str, list[tuple[str, KeyResult]]] = {r: [] for r in self.objectives}
-        for ref, (pid, _, objective) in self.objectives.items():
-            if objective.status is not ObjectiveStatus.ACTIVE:
+        for edge in self.graph.edges:
+            node = self.graph.nodes[edge.child]
+            if edge.kr is None or edge.parent == edge.child or not node.active:
                 continue  # dropped and postponed objectives leave every roll-up
-            for kr in objective.key_results:
-                for text in as_list(kr.aligns_to):
-                    parent = _objective_ref(text, pid)
-                    if parent in self.kr_children and parent != ref:
-                        self.kr_children[parent].append((f"{ref}/{kr.id}", kr))
+            kr = next(k for k in node.objective.key_results if k.id == edge.kr)
+            pair = (f"{edge.child}/{kr.id}", kr)
+            if pair not in self.kr_children[edge.parent]:
+                self.kr_children[edge.parent].append(pair)
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
+
+    def _counted_children(self, ref: str) -> list[str]:
+        """Direct children, less those also below another child: each counts once."""
+        children = self.children[ref]
+        below: set[str] = set()
+        for child in children:
+            stack = list(self.children[child])
+            while stack:
+                current = stack.pop()
+                if current not in below:
+                    below.add(current)
+                    stack += self.children[current]
+        return [c for c in children if c not in below]
 
     def level(self, team: str) -> int:
         found = self.ws.teams.get(team)
@@ -335,7 +347,7 @@ class _Builder:
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
             terms += [Term(kr.ref, _clamped(kr.progress), kr.weight) for kr in krs]
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
-            for child in self.children[ref]:
+            for child in self._counted_children(ref):
                 if child in visiting:
                     continue  # an alignment cycle; `cxokr check` reports it
                 child_row = self.row(child, visiting | {ref})
@@ -374,11 +386,6 @@ class _Builder:
         )
         self._rows[ref] = result
         return result
-
-
-def _objective_ref(text: str, period: str) -> str:
-    ref = parse_ref(text, period)
-    return f"{ref.period}:{ref.team}/{ref.objective}"
 
 
 def _clamped(value: float | None) -> float | None:

@@ -50,7 +50,7 @@ def console_blocks(command: str) -> list[tuple[list[str], str]]:
     return [(shlex.split(args), output) for args, output in blocks]
 
 
-@pytest.mark.parametrize("command", ["report", "explain"])
+@pytest.mark.parametrize("command", ["report", "explain", "align", "metrics"])
 def test_readme_outputs_are_current(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.chdir(ROOT)

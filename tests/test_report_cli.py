@@ -122,3 +122,42 @@ def test_explain_unknown_ref_is_a_usage_error() -> None:
     code, _, errors = run("explain", "ecommerce/nothing")
     assert code == 2
     assert "no objective ecommerce/nothing" in errors
+
+
+def test_align_shows_tree_coverage_matrix_and_conflicts() -> None:
+    code, out, _ = run("align")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "Northwind Outfitters · 2026-Q4 · as of 2026-11-20 · alignment"
+    assert (
+        "Coverage: 13 of 13 objectives below level 1 ladder up to a level-1 objective (100%)" in out
+    )
+    assert "Level-1 objectives no team supports: none" in lines
+    row = next(line for line in lines if line.startswith("stores "))
+    assert row.split() == ["stores", "●", "○"]
+    assert lines[-2:] == ["Conflicts", "none"]
+
+
+def test_align_json_lists_the_matrix() -> None:
+    document = json.loads(run("align", "--format", "json")[1])
+    cells = {(c["objective"], c["team"]): c["contribution"] for c in document["matrix"]}
+    assert cells[("2026:company/raise-aov", "ecommerce")] == "direct"
+    assert cells[("2026:company/raise-nps", "support")] == "indirect"
+    assert document["coverage"]["share"] == 1.0
+
+
+def test_metric_lens_puts_company_and_team_goals_side_by_side() -> None:
+    code, out, _ = run("metrics", "nps")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines[0] == "nps  Net Promoter Score (points, higher is better)"
+    assert any(line.startswith("online             44.4 on 2026-11-20") for line in lines)
+    company = lines.index("L1 company/raise-nps/nps-online [online]  38 → 45  91% on track  (2026)")
+    team = lines.index("L2 cx-leadership/lift-nps/nps-online [online]  42 → 46  60% on track")
+    assert company < team
+
+
+def test_unknown_metric_is_a_usage_error() -> None:
+    code, _, errors = run("metrics", "happiness")
+    assert code == 2
+    assert "no metric 'happiness'" in errors

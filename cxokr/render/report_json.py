@@ -17,7 +17,8 @@ from pydantic import BaseModel
 from cxokr.report import REPORT_VERSION, Report
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Dataclasses, models, enums and dates as JSON-ready values."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, BaseModel):
@@ -25,16 +26,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
 
 
 def document(report: Report) -> dict[str, Any]:
-    body = _plain(report)
+    body = plain(report)
     for objective in body["objectives"]:
         for kr in objective["key_results"]:
             kr["series"] = [{"date": d, "value": v} for d, v in kr["series"]]

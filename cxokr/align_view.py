@@ -1,0 +1,63 @@
+"""`cxokr align`: how the organization's objectives ladder up, as one data structure.
+
+The tree, coverage, unsupported level-1 objectives, the cross-functional
+matrix and the alignment conflicts `cxokr check` finds, for a period and the
+periods enclosing it, with progress and status from the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cxokr import align, align_checks
+from cxokr.problems import Problem
+from cxokr.report import Filters, Report, build
+from cxokr.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    objective: str
+    team: str
+    contribution: str  # "direct" or "indirect"
+
+
+@dataclass(frozen=True)
+class AlignView:
+    report: Report  # objectives with progress and status; its roots head the tree
+    below_level_one: int
+    covered: int
+    coverage: float | None
+    uncovered: tuple[str, ...]
+    unsupported: tuple[str, ...]
+    matrix_objectives: tuple[str, ...]
+    matrix_teams: tuple[str, ...]
+    matrix: tuple[MatrixCell, ...]
+    conflicts: tuple[Problem, ...]
+
+
+def build_view(ws: Workspace, as_of: date, period: str | None = None) -> AlignView:
+    report = build(ws, as_of, Filters(period=period))
+    graph = align.build(ws, report.periods)
+    cover = align.coverage(graph)
+    grid = align.matrix(graph, ws.teams)
+    files = {graph.nodes[ref].path for ref in graph.nodes}
+    conflicts = tuple(sorted(p for p in align_checks.check_alignment(ws) if p.path in files))
+    return AlignView(
+        report=report,
+        below_level_one=cover.below,
+        covered=cover.covered,
+        coverage=cover.share,
+        uncovered=cover.uncovered,
+        unsupported=align.unsupported(graph),
+        matrix_objectives=grid.roots,
+        matrix_teams=grid.teams,
+        matrix=tuple(
+            MatrixCell(root, team, grid.cells[(root, team)])
+            for root in grid.roots
+            for team in grid.teams
+            if (root, team) in grid.cells
+        ),
+        conflicts=conflicts,
+    )

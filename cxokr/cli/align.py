@@ -1,0 +1,82 @@
+"""`cxokr align` and `cxokr metrics`: how goals ladder up, and one metric across every level."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    AsOfOption,
+    PeriodOption,
+    WorkspaceOption,
+    app,
+    guarded,
+    load,
+    parse_date,
+    root_of,
+)
+
+
+class AlignFormat(StrEnum):
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
+@app.command("align")
+@guarded
+def align_command(
+    workspace: WorkspaceOption = None,
+    period: PeriodOption = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        AlignFormat, typer.Option("--format", "-f", help="text, md or json.")
+    ] = AlignFormat.TEXT,
+) -> int:
+    """The alignment tree, coverage, unsupported goals, who contributes to what, conflicts.
+
+    Example: cxokr align --as-of 2026-11-20 --format md
+    """
+    from cxokr.align_view import build_view
+    from cxokr.render import align as render
+
+    view = build_view(load(root_of(workspace)), parse_date(as_of), period)
+    if output_format is AlignFormat.TEXT:
+        render.text(view)
+    else:
+        sys.stdout.write(
+            render.markdown(view) if output_format is AlignFormat.MD else render.as_json(view)
+        )
+    return EXIT_OK
+
+
+@app.command()
+@guarded
+def metrics(
+    metric: Annotated[
+        str | None, typer.Argument(help="One metric (default: every metric).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+    period: PeriodOption = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        AlignFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = AlignFormat.TEXT,
+) -> int:
+    """The metric lens: definition, latest reading per segment, trend, and every KR using it.
+
+    Example: cxokr metrics nps --as-of 2026-11-20
+    """
+    from cxokr.lens import lenses
+    from cxokr.render import lens as render
+
+    covered, found = lenses(load(root_of(workspace)), parse_date(as_of), metric, period)
+    if output_format is AlignFormat.JSON:
+        sys.stdout.write(render.as_json(found, covered))
+    else:
+        render.text(found, covered.id)
+    return EXIT_OK

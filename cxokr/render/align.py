@@ -1,0 +1,195 @@
+"""`cxokr align` as text (Rich), Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from cxokr.align_view import AlignView
+from cxokr.render.console import can_encode, console
+from cxokr.render.markdown import escape
+from cxokr.render.report_json import plain
+from cxokr.render.text import STATUS_STYLE, Glyphs, bar, percent
+from cxokr.report import ObjectiveRow
+
+VERSION = 1
+
+
+def _short(ref: str) -> str:
+    return ref.split(":", 1)[1]
+
+
+def _node(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
+    label = Text()
+    label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
+    label.append(f"{percent(row.progress):>4} ")
+    state = row.status.value if row.state == "active" else row.state
+    label.append(f"{state:<9} ", style=STATUS_STYLE[row.status] if row.state == "active" else "dim")
+    label.append(row.title)
+    label.append(
+        f"  {row.team}" + (f" ({row.period})" if row.period != period else ""), style="cyan"
+    )
+    return label
+
+
+def _tree(view: AlignView, glyphs: Glyphs) -> list[Tree]:
+    report = view.report
+    rows = {o.ref: o for o in report.objectives}
+    trees = []
+    for root in report.roots:
+        top = Tree(_node(rows[root], glyphs, report.period.id), guide_style="dim")
+        stack = [(top, root, frozenset({root}))]
+        while stack:
+            node, ref, seen = stack.pop(0)
+            for child in rows[ref].children:
+                if child in rows and child not in seen:
+                    branch = node.add(_node(rows[child], glyphs, report.period.id))
+                    stack.append((branch, child, seen | {child}))
+        trees.append(top)
+    return trees
+
+
+def _matrix(view: AlignView, glyphs: Glyphs) -> Table:
+    direct, indirect = ("●", "○") if glyphs.arrow == "→" else ("X", "o")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("team")
+    for ref in view.matrix_objectives:
+        table.add_column(_short(ref).split("/", 1)[1], justify="center")
+    cells = {(c.objective, c.team): c.contribution for c in view.matrix}
+    for team in view.matrix_teams:
+        marks = [
+            {"direct": direct, "indirect": indirect}.get(cells.get((ref, team), ""), "")
+            for ref in view.matrix_objectives
+        ]
+        table.add_row(team, *marks)
+    table.caption = f"{direct} aligned directly   {indirect} through a chain"
+    return table
+
+
+def text(view: AlignView, out: TextIO | None = None) -> None:
+    target = console(out)
+    glyphs = Glyphs(can_encode("█░▁→·●○", out))
+    report = view.report
+    dot = f" {glyphs.dot} "
+    target.print(
+        Text(
+            f"{report.organization}{dot}{report.period.id}{dot}as of {report.as_of}{dot}alignment",
+            style="bold",
+        )
+    )
+    for tree in _tree(view, glyphs):
+        target.print()
+        target.print(tree)
+    target.print()
+    share = f" ({percent(view.coverage)})" if view.coverage is not None else ""
+    target.print(
+        Text(
+            f"Coverage: {view.covered} of {view.below_level_one} objectives below level 1 "
+            f"ladder up to a level-1 objective{share}",
+            style="bold",
+        )
+    )
+    for ref in view.uncovered:
+        target.print(Text(f"  not aligned: {_short(ref)}", style="yellow"))
+    unsupported = ", ".join(_short(r) for r in view.unsupported) or "none"
+    target.print(Text(f"Level-1 objectives no team supports: {unsupported}"))
+    target.print()
+    target.print(Text("Who contributes to what", style="bold"))
+    target.print(_matrix(view, glyphs))
+    target.print()
+    target.print(Text("Conflicts", style="bold"))
+    if not view.conflicts:
+        target.print(Text("none", style="green"))
+    for problem in view.conflicts:
+        target.print(Text(f"{problem.location()}: {problem.code} {problem.message}"))
+
+
+def markdown(view: AlignView) -> str:
+    report = view.report
+    rows = {o.ref: o for o in report.objectives}
+    lines = [
+        f"# {escape(report.organization)}: alignment {report.period.id}, as of {report.as_of}",
+        "",
+    ]
+
+    def walk(ref: str, depth: int, seen: frozenset[str]) -> None:
+        row = rows[ref]
+        state = row.status.value if row.state == "active" else row.state
+        lines.append(
+            f"{'  ' * depth}- **{escape(row.title)}** ({escape(row.team)}): "
+            f"{percent(row.progress)}, {state}"
+        )
+        for child in row.children:
+            if child in rows and child not in seen:
+                walk(child, depth + 1, seen | {child})
+
+    for root in report.roots:
+        walk(root, 0, frozenset({root}))
+    share = percent(view.coverage) if view.coverage is not None else "–"
+    lines += [
+        "",
+        f"**Coverage:** {view.covered} of {view.below_level_one} objectives below level 1 "
+        f"ladder up to a level-1 objective ({share}).",
+    ]
+    lines += [f"- not aligned: `{_short(r)}`" for r in view.uncovered]
+    unsupported = ", ".join(f"`{_short(r)}`" for r in view.unsupported) or "none"
+    lines += ["", f"**Level-1 objectives no team supports:** {unsupported}", ""]
+    heads = [_short(r).split("/", 1)[1] for r in view.matrix_objectives]
+    lines += ["| team | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
+    cells = {(c.objective, c.team): c.contribution for c in view.matrix}
+    for team in view.matrix_teams:
+        marks = [cells.get((ref, team), "") for ref in view.matrix_objectives]
+        lines.append(f"| {escape(team)} | " + " | ".join(marks) + " |")
+    lines += ["", "**Conflicts:**" + ("" if view.conflicts else " none")]
+    lines += [f"- `{p.location()}` {p.code} {escape(p.message)}" for p in view.conflicts]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(view: AlignView) -> str:
+    report = view.report
+    document = {
+        "version": VERSION,
+        "organization": report.organization,
+        "period": plain(report.period),
+        "as_of": report.as_of.isoformat(),
+        "objectives": [
+            {
+                "ref": o.ref,
+                "team": o.team,
+                "level": o.level,
+                "title": o.title,
+                "state": o.state,
+                "progress": o.progress,
+                "status": o.status.value,
+                "parents": list(o.parents),
+                "children": list(o.children),
+            }
+            for o in report.objectives
+        ],
+        "roots": list(report.roots),
+        "coverage": {
+            "below_level_one": view.below_level_one,
+            "covered": view.covered,
+            "share": view.coverage,
+            "uncovered": list(view.uncovered),
+        },
+        "unsupported": list(view.unsupported),
+        "matrix": [plain(c) for c in view.matrix],
+        "conflicts": [
+            {
+                "code": p.code,
+                "severity": p.severity.value,
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "message": p.message,
+            }
+            for p in view.conflicts
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
