@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/cxokr report --workspace examples/retail-cx --as-of 2026-11-20
 
 lint: $(STAMP)
-	$(BIN)/ruff check cxokr tests
-	$(BIN)/ruff format --check cxokr tests
+	$(BIN)/ruff check cxokr tests benchmarks
+	$(BIN)/ruff format --check cxokr tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,0 +1,189 @@
+"""Time whole cxokr processes on generated workspaces, against floors measured in the same run.
+
+    python benchmarks/run.py                # medium: 200 teams, median of 5 runs
+    python benchmarks/run.py --large        # also large: 2,000 teams, median of 3 runs
+    python benchmarks/run.py --runs 9       # another number of runs (for every size)
+
+Workspaces are generated into benchmarks/work/ (git-ignored) and reused while the
+generator's parameters and version are unchanged. Floors: start-up is
+`python -c "import yaml"`; read is reading every workspace byte; yaml is PyYAML's
+C loader over the files people write (cxokr.yaml, teams, metrics, okrs); json is
+`json.loads` over the body of every log line. A command that loads the workspace
+is compared with their sum ("load floor"). No thresholds: this always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import generate
+import yaml
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+SIZES = {"medium": (200, 5), "large": (2000, 3)}
+SEED = 1
+AS_OF = "2026-11-20"
+HUMAN_DIRS = ("teams", "metrics", "okrs")
+LOG_DIRS = ("checkins", "readings")
+
+
+def workspace(name: str, teams: int) -> tuple[Path, dict[str, int]]:
+    """The generated workspace and its size, regenerated only when parameters changed."""
+    root = WORK / name
+    stamp = WORK / f"{name}.json"
+    params = {"teams": teams, "seed": SEED, "version": generate.VERSION}
+    if stamp.exists() and (root / "cxokr.yaml").exists():
+        saved = json.loads(stamp.read_text())
+        if saved.get("params") == params:
+            return root, saved["stats"]
+    print(f"generating {name} workspace ({teams} teams) in {root} ...", flush=True)
+    stats = generate.generate(root, teams, SEED)
+    stamp.write_text(json.dumps({"params": params, "stats": stats}))
+    return root, stats
+
+
+def files(root: Path, dirs: tuple[str, ...]) -> list[Path]:
+    return sorted(p for d in dirs for p in (root / d).rglob("*.yaml"))
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float) -> Callable[[], object]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("FORCE_COLOR", None)
+    env.pop("GITHUB_ACTIONS", None)
+
+    def run() -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxokr", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=timeout,
+        )
+        if proc.returncode not in (0, 1):  # 1 is "problems found", still a full run
+            err = proc.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            print(f"  warning: cxokr {' '.join(args)} exited {proc.returncode}: {err}")
+
+    return run
+
+
+def floors(root: Path, runs: int) -> dict[str, float]:
+    all_files = [p for p in root.rglob("*") if p.is_file() and ".cxokr" not in p.parts]
+    human = [root / "cxokr.yaml", *files(root, HUMAN_DIRS)]
+    logs = files(root, LOG_DIRS)
+
+    def read_all() -> None:
+        for p in all_files:
+            p.read_bytes()
+
+    def yaml_c() -> None:
+        for p in human:
+            yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+
+    def json_lines() -> None:
+        loads = json.loads
+        for p in logs:
+            for line in p.read_bytes().splitlines():
+                if line.startswith(b"- {"):
+                    loads(line[2:])
+
+    def import_yaml() -> None:
+        subprocess.run([sys.executable, "-c", "import yaml"], check=True)
+
+    result = {
+        "start-up (python -c 'import yaml')": median_time(import_yaml, runs),
+        "read all bytes": median_time(read_all, runs),
+        "yaml C loader, human files": median_time(yaml_c, runs),
+        "json.loads, log lines": median_time(json_lines, runs),
+    }
+    result["load floor (sum of the four)"] = sum(result.values())
+    return result
+
+
+def bench(name: str, teams: int, runs: int, timeout: float) -> None:
+    root, stats = workspace(name, teams)
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".cxokr" not in p.parts)
+    entries = stats["checkins"] + stats["readings"]
+    print()
+    print(
+        f"{name}: {stats['teams']} teams, {stats['key_results']} KRs, {entries} entries "
+        f"({stats['checkins']} check-ins, {stats['readings']} readings), "
+        f"{size / 1e6:.1f} MB; median of {runs} runs",
+        flush=True,
+    )
+    fl = floors(root, runs)
+    startup = "start-up (python -c 'import yaml')"
+    load = "load floor (sum of the four)"
+    w = ["--workspace", str(root)]
+    commands = [
+        ("--version", ["--version"], startup),
+        ("check", ["check", *w], load),
+        ("report", ["report", *w, "--as-of", AS_OF], load),
+        ("report --format json", ["report", "--format", "json", *w, "--as-of", AS_OF], load),
+    ]
+    fwidth = max(len(k) for k in fl)
+    print()
+    print(f"{'floor':<{fwidth}}  {'median s':>8}")
+    for k, v in fl.items():
+        print(f"{k:<{fwidth}}  {v:8.3f}")
+    width = max(len(c[0]) for c in commands) + len("cxokr ")
+    print()
+    print(
+        f"{'command':<{width}}  {'median s':>8}  {'floor':<{fwidth}}  {'floor s':>7}  {'ratio':>6}"
+    )
+    for label, args, floor in commands:
+        name = f"cxokr {label}"
+        try:
+            seconds = median_time(run_cli(args, HERE.parent, timeout), runs)
+        except subprocess.TimeoutExpired:
+            shown = f"> {timeout:g} s (timed out, killed)"
+            print(f"{name:<{width}}  {shown}", flush=True)
+            continue
+        ratio = seconds / fl[floor]
+        print(
+            f"{name:<{width}}  {seconds:8.3f}  {floor:<{fwidth}}  {fl[floor]:7.3f}  {ratio:6.1f}",
+            flush=True,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--large", action="store_true", help="also run the 2,000-team workspace")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 5 medium, 3 large)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds after which one run of a command is killed (default 600)",
+    )
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    for name in ("medium", "large") if args.large else ("medium",):
+        teams, default_runs = SIZES[name]
+        bench(name, teams, max(1, args.runs or default_runs), args.timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
