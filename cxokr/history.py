@@ -2,16 +2,21 @@
 
 Commits go through the git command (via GitPython), never `index.commit`,
 so hooks, signing and the user's configuration apply. User-provided values
-only ever follow `--` on a git command line. Committing touches only the
-paths a command wrote: other staged changes stay staged.
+only ever follow `--` (or `--end-of-options`) on a git command line.
+Committing touches only the paths a command wrote: other staged changes stay
+staged. Reading history answers questions with a few git processes, never
+one per commit, and knows where a shallow clone's history is cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cxokr.errors import CxokrError
 
@@ -135,3 +140,249 @@ def author_email(folder: Path) -> str | None:
             return None
     start, end = ident.find("<"), ident.find(">")
     return ident[start + 1 : end] if 0 <= start < end else None
+
+
+# --- Reading history -------------------------------------------------------------------------
+#
+# Histories are read with a handful of git processes whatever their length: one `git log`
+# per question (its --raw lines name the blob of each version, its patch the lines added to a
+# log), blobs through the one `git cat-file --batch` process GitPython keeps open, and one
+# `git ls-tree` for a whole revision. Paths are relative to the workspace folder, which may sit
+# anywhere inside the repository.
+
+# The user's configuration must not change what the output looks like.
+_READ_CONFIG = tuple(
+    arg
+    for setting in (
+        "core.quotePath=false",
+        "log.showRoot=true",
+        "log.showSignature=false",
+        "diff.noprefix=false",
+        "diff.mnemonicPrefix=false",
+        "diff.relative=false",
+    )
+    for arg in ("-c", setting)
+)
+_FIELDS = ("%H", "%an", "%ae", "%aI", "%cI", "%s")
+_FORMAT = "%x1e" + "%x1f".join(_FIELDS)
+_NO_BLOB = "0" * 40
+# Larger blobs are left out of a revision's files: no file cxokr reads may be that large.
+MAX_BLOB_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit as the audit trail shows it: who wrote it, when, and its subject line."""
+
+    sha: str
+    author: str
+    email: str
+    authored: datetime
+    committed: datetime
+    subject: str
+    boundary: bool = False  # the oldest commit of a shallow clone: what came before is missing
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What one commit did to one file: its blob before and after (None: absent) and, when a
+    patch was asked for, the lines it added and removed."""
+
+    path: str
+    before: str | None
+    after: str | None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """A commit and the changes it made to the files asked about, in the order git lists them."""
+
+    commit: Commit
+    changes: tuple[FileChange, ...]
+
+
+class HistoryError(CxokrError):
+    """Git could not answer a question about history (an unknown revision, say)."""
+
+    exit_code = 2
+
+
+class History:
+    """Read-only questions about the history of the workspace at `root`."""
+
+    def __init__(self, repo: Any, root: Path) -> None:
+        import git
+
+        self._repo = repo
+        self._git = git.Git(str(root))  # runs in the workspace folder: paths are relative to it
+        self._boundary = _shallow_boundary(Path(repo.common_dir))
+
+    @property
+    def shallow(self) -> bool:
+        return bool(self._boundary)
+
+    def _run(self, *args: str) -> str:
+        import git
+
+        try:
+            out: bytes = self._git.execute(["git", *_READ_CONFIG, *args], stdout_as_string=False)
+        except git.GitCommandError as exc:
+            reason = exc.stderr.decode() if isinstance(exc.stderr, bytes) else str(exc.stderr)
+            lines = reason.strip().strip("'").splitlines() or ["git failed"]
+            raise HistoryError(f"git {args[0]} failed: {lines[-1].strip()}") from None
+        return out.decode("utf-8", "surrogateescape")
+
+    def _commit(self, header: str) -> Commit:
+        sha, author, email, authored, committed, subject = header.split("\x1f", 5)
+        return Commit(
+            sha,
+            author,
+            email,
+            datetime.fromisoformat(authored),
+            datetime.fromisoformat(committed),
+            subject,
+            sha in self._boundary,
+        )
+
+    def head(self) -> Commit | None:
+        """The commit checked out, or None in a repository without commits."""
+        try:
+            return self.commit("HEAD")
+        except HistoryError:
+            return None
+
+    def commit(self, rev: str) -> Commit:
+        """The commit `rev` names (a hash, branch, tag, `HEAD~3`, …)."""
+        missing = HistoryError(f"no commit {rev!r} in this repository")
+        if rev.startswith("-"):
+            raise missing
+        try:
+            out = self._run("log", "-1", f"--format={_FORMAT}", "--end-of-options", rev, "--")
+        except HistoryError:
+            raise missing from None
+        if not out.startswith("\x1e"):
+            raise missing
+        return self._commit(out[1:].rstrip("\n"))
+
+    def before(self, moment: datetime) -> Commit | None:
+        """The newest commit on the current branch committed before `moment`, if any is here."""
+        if self.head() is None:
+            return None
+        until = (moment - timedelta(seconds=1)).isoformat()  # git's --before includes the moment
+        out = self._run("log", "-1", "--first-parent", f"--before={until}", f"--format={_FORMAT}")
+        return self._commit(out[1:].rstrip("\n")) if out.startswith("\x1e") else None
+
+    def oldest(self) -> Commit | None:
+        """The oldest commit reachable here (in a shallow clone, where its history is cut)."""
+        if self._boundary:
+            commits = [self.commit(sha) for sha in sorted(self._boundary)]
+            return min(commits, key=lambda c: c.committed)
+        if self.head() is None:
+            return None
+        out = self._run("log", "--max-parents=0", f"--format={_FORMAT}", "HEAD")
+        roots = [self._commit(rec.rstrip("\n")) for rec in out.split("\x1e")[1:]]
+        return min(roots, key=lambda c: c.committed, default=None)
+
+    def steps(
+        self, paths: Sequence[str], *, since: str | None = None, patch: bool = False
+    ) -> list[Step]:
+        """Every commit that changed one of `paths`, oldest first, with what it changed.
+
+        `since`: only the commits after this one (`since..HEAD`). Merges are left out:
+        each change is shown where it was made.
+        """
+        if not paths or self.head() is None:
+            return []
+        args = ["log", "--reverse", "--no-renames", "--no-color", "--no-ext-diff", "--raw"]
+        args += ["--src-prefix=a/", "--dst-prefix=b/", "--no-merges"]
+        args += ["--no-abbrev", "--relative", f"--format={_FORMAT}"]
+        if patch:
+            args += ["-p", "--unified=0", "--no-textconv"]
+        args.append(f"{since}..HEAD" if since else "HEAD")
+        return [self._step(rec) for rec in self._run(*args, "--", *paths).split("\x1e")[1:]]
+
+    def _step(self, record: str) -> Step:
+        header, _, body = record.partition("\n")
+        raw: dict[str, tuple[str | None, str | None]] = {}
+        added: dict[str, list[str]] = {}
+        removed: dict[str, list[str]] = {}
+        current: str | None = None
+        in_hunk = False
+        for line in body.split("\n"):
+            if line.startswith(":"):
+                meta, _, path = line.partition("\t")
+                fields = meta.split()
+                raw[path] = (_blob(fields[2]), _blob(fields[3]))
+            elif line.startswith("diff --git a/"):
+                rest = line[len("diff --git a/") :]
+                current, in_hunk = rest[: (len(rest) - 3) // 2], False
+            elif line.startswith("@@"):
+                in_hunk = True
+            elif in_hunk and current is not None and line[:1] in ("+", "-"):
+                (added if line[0] == "+" else removed).setdefault(current, []).append(line[1:])
+        changes = tuple(
+            FileChange(
+                path, before, after, tuple(added.get(path, ())), tuple(removed.get(path, ()))
+            )
+            for path, (before, after) in raw.items()
+        )
+        return Step(self._commit(header), changes)
+
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The content of each blob, through the one `git cat-file --batch` process."""
+        found: dict[str, bytes] = {}
+        for sha in shas:
+            if sha not in found:
+                found[sha] = self._repo.git.get_object_data(sha)[3]
+        return found
+
+    def files_at(self, commit: Commit) -> dict[str, bytes]:
+        """Every file of the workspace folder as it stood at `commit` (relative path -> bytes)."""
+        out = self._run("ls-tree", "-r", "-z", "--long", commit.sha)
+        listed: dict[str, str] = {}
+        for entry in out.split("\0"):
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            # Regular files only: links and submodules have no content cxokr would read.
+            regular = len(fields) == 4 and fields[0] in ("100644", "100755")
+            if regular and int(fields[3]) <= MAX_BLOB_BYTES:
+                listed[path] = fields[2]
+        content = self.blobs(listed.values())
+        return {path: content[sha] for path, sha in listed.items()}
+
+
+def _blob(sha: str) -> str | None:
+    return None if sha == _NO_BLOB else sha
+
+
+def _shallow_boundary(common_dir: Path) -> frozenset[str]:
+    """The commits at which a shallow clone's history is cut (empty when it is complete)."""
+    try:
+        text = (common_dir / "shallow").read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _may_be_repository(folder: Path) -> bool:
+    """False when no `.git` is in sight: GitPython need not even be imported then."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    here = folder.resolve()
+    return any((p / ".git").exists() for p in (here, *here.parents))
+
+
+@contextmanager
+def history(root: Path) -> Iterator[History | None]:
+    """The history of the workspace at `root`, or None when it is not in a git repository."""
+    if not _may_be_repository(root):
+        yield None
+        return
+    with _repo(root) as repo:
+        yield None if repo is None else History(repo, root)

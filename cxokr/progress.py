@@ -93,8 +93,28 @@ def observations(
         for c in checkins
         if c.value is not None and period.start <= c.date <= end
     ]
-    found.sort(key=lambda o: (o.date, o.at, o.source == "checkin"))
+    found.sort(key=observation_key)
     return found
+
+
+def daily(points: Iterable[Observation]) -> list[Observation]:
+    """The last observation of each day, oldest first: the value each day ended with.
+
+    `points` must be in order. Series and forecasts use one point a day, so a
+    metric read every hour weighs no more than one read every day.
+    """
+    found: list[Observation] = []
+    for point in points:
+        if found and found[-1].date == point.date:
+            found[-1] = point
+        else:
+            found.append(point)
+    return found
+
+
+def observation_key(point: Observation) -> tuple[date, float, bool]:
+    """Order of observations: by date, then the moment in `at`, a check-in after a reading."""
+    return (point.date, point.at, point.source == "checkin")
 
 
 def start_from_readings(kr: KeyResult, period: Period, readings: Iterable[Reading]) -> float | None:

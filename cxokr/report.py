@@ -9,9 +9,12 @@ computed for the whole organization first; filters (`--team`, `--level`,
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 from cxokr import align
 from cxokr import progress as calc
@@ -24,7 +27,9 @@ from cxokr.model import (
     ObjectiveStatus,
     Period,
     ProgressFrom,
+    Reading,
     Thresholds,
+    at_key,
 )
 from cxokr.progress import Status
 from cxokr.workspace import Workspace
@@ -160,7 +165,11 @@ class Report:
     filters: Filters = field(default_factory=Filters)
 
     def objective(self, ref: str) -> ObjectiveRow:
-        return next(o for o in self.objectives if o.ref == ref)
+        return self._by_ref[ref]
+
+    @cached_property
+    def _by_ref(self) -> dict[str, ObjectiveRow]:
+        return {o.ref: o for o in self.objectives}
 
     def key_results(self) -> list[KrRow]:
         return [kr for o in self.objectives if not o.context for kr in o.key_results]
@@ -234,6 +243,8 @@ class _Builder:
                 self.kr_children[edge.parent].append(pair)
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
+        self._checkins: dict[tuple[str, str], dict[str, list[Checkin]]] = {}
+        self._readings: dict[tuple[str, str | None], _Readings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those also below another child: each counts once."""
@@ -253,9 +264,23 @@ class _Builder:
         return found.level if found else 4
 
     def checkins(self, pid: str, team: str, objective: str, kr: str) -> list[Checkin]:
-        log = self.ws.checkins.get((pid, team))
-        name = f"{objective}/{kr}"
-        return [c for c in log.entries if c.kr == name and c.date <= self.as_of] if log else []
+        key = (pid, team)
+        if key not in self._checkins:
+            log = self.ws.checkins.get(key)
+            grouped: dict[str, list[Checkin]] = {}
+            for entry in log.entries if log else ():
+                if entry.date <= self.as_of:
+                    grouped.setdefault(entry.kr, []).append(entry)
+            self._checkins[key] = grouped
+        return self._checkins[key].get(f"{objective}/{kr}", [])
+
+    def readings(self, metric: str, segment: str | None) -> _Readings:
+        key = (metric, segment)
+        if key not in self._readings:
+            log = self.ws.readings.get(metric)
+            mine = [r for r in log.entries if r.segment == segment] if log else []
+            self._readings[key] = _Readings(mine)
+        return self._readings[key]
 
     def kr_row(self, pid: str, team: str, objective: Objective, kr: KeyResult) -> KrRow:
         ref = f"{pid}:{team}/{objective.id}/{kr.id}"
@@ -263,15 +288,22 @@ class _Builder:
             return self._kr_rows[ref]
         period = self.periods[pid]
         metric = self.ws.metrics.get(kr.metric) if kr.metric else None
-        log = self.ws.readings.get(kr.metric) if kr.metric else None
-        readings = log.entries if log else ()
+        readings = self.readings(kr.metric, kr.segment) if kr.metric else _Readings([])
         checkins = self.checkins(pid, team, objective.id, kr.id)
-        points = calc.observations(kr, period, self.as_of, readings, checkins)
+        in_period = min(self.as_of, period.end)
+        noted = [
+            calc.Observation(c.date, c.value, "checkin", at_key(c.at), c.by)
+            for c in checkins
+            if c.value is not None and period.start <= c.date <= in_period
+        ]
+        read = readings.window(period.start, in_period)
+        points = calc.daily(heapq.merge(read, noted, key=calc.observation_key))
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
         elif start is None and kr.type is KrType.TARGET:
-            start = calc.start_from_readings(kr, period, readings)
+            before = readings.last_before(period.start)
+            start = before.value if before else None
             start_source = "reading" if start is not None else "none"
         target = kr.target if kr.type is not KrType.DONE else (kr.target or 1.0)
         latest = points[-1] if points else None
@@ -280,13 +312,8 @@ class _Builder:
         expected = calc.expected(period, self.as_of)
         guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
         status = calc.status(raw, expected, self.config.status, guardrail)
-        in_period = min(self.as_of, period.end)
-        updates = [c.date for c in checkins if period.start <= c.date <= in_period] + [
-            r.date
-            for r in readings
-            if r.segment == kr.segment and period.start <= r.date <= in_period
-        ]
-        last = max(updates, default=None)
+        updates = [c.date for c in checkins if period.start <= c.date <= in_period]
+        last = max([*updates, *(p.date for p in read[-1:])], default=None)
         fit = calc.forecast(points, period)
         forecast_progress = (
             calc.progress(kr.type, fit.value_at_end, start, target)
@@ -388,6 +415,24 @@ class _Builder:
         return result
 
 
+class _Readings:
+    """One metric's readings for one segment: the last of each day, oldest first, by date."""
+
+    def __init__(self, readings: list[Reading]) -> None:
+        points = (
+            calc.Observation(r.date, r.value, "reading", at_key(r.at), r.by) for r in readings
+        )
+        self.points = calc.daily(points)
+        self.dates = [p.date for p in self.points]
+
+    def window(self, first: date, last: date) -> list[calc.Observation]:
+        return self.points[bisect_left(self.dates, first) : bisect_right(self.dates, last)]
+
+    def last_before(self, day: date) -> calc.Observation | None:
+        index = bisect_left(self.dates, day)
+        return self.points[index - 1] if index else None
+
+
 def _clamped(value: float | None) -> float | None:
     return None if value is None else calc.clamp(value)
 
@@ -481,11 +526,13 @@ def _as_context(row: ObjectiveRow) -> ObjectiveRow:
 
 
 def _teams(ws: Workspace, rows: dict[str, ObjectiveRow], period_id: str) -> tuple[TeamRow, ...]:
+    by_team: dict[str, list[ObjectiveRow]] = {}
+    for row in rows.values():
+        if row.state == ObjectiveStatus.ACTIVE.value:
+            by_team.setdefault(row.team, []).append(row)
     found = []
     for name, team in sorted(ws.teams.items(), key=lambda kv: (kv[1].level, kv[0])):
-        mine = [
-            r for r in rows.values() if r.team == name and r.state == ObjectiveStatus.ACTIVE.value
-        ]
+        mine = by_team.get(name, [])
         own_period = [r for r in mine if r.period == period_id] or mine
         if not own_period:
             continue

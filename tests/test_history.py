@@ -1,0 +1,131 @@
+"""Reading history with real git: versions, patches, revisions, dates and shallow clones."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cxokr import history
+from cxokr.history import HistoryError
+from tests import scripted
+from tests.conftest import git
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: None) -> Path:
+    """The scripted repository; its workspace is `goals/` inside it."""
+    scripted.build(tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
+    with history.history(tmp_path) as h:
+        assert h is None
+
+
+def test_steps_are_oldest_first_with_paths_relative_to_the_workspace(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        steps = h.steps([scripted.OKRS])
+    assert [s.commit.subject for s in steps] == [
+        "Set the 2026-Q4 goals",
+        "Aim higher on online AOV",
+        "Rebaseline bundles: kids moved to 2027",
+    ]
+    assert [s.commit.author for s in steps] == ["Dana Cho", "Raj Patel", "Dana Cho"]
+    first, second = steps[0].changes[0], steps[1].changes[0]
+    assert first.path == scripted.OKRS
+    assert first.before is None
+    assert second.before == first.after
+
+
+def test_a_patch_gives_the_lines_each_commit_added(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        steps = h.steps([scripted.CHECKINS], patch=True)
+    assert [s.changes[0].added for s in steps[1:]] == [
+        (scripted.CHECKIN_1.rstrip("\n"),),
+        (scripted.CHECKIN_2.rstrip("\n"),),
+    ]
+
+
+def test_steps_since_a_revision_leave_out_what_came_before(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        steps = h.steps([scripted.OKRS], since=h.commit("HEAD~3").sha)
+    assert [s.commit.subject for s in steps] == [
+        "Aim higher on online AOV",
+        "Rebaseline bundles: kids moved to 2027",
+    ]
+
+
+def test_files_at_a_revision_are_the_workspace_as_it_stood(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        files = h.files_at(h.commit("HEAD~1"))
+    assert scripted.OKRS in files
+    assert b"target: 66" in files[scripted.OKRS]
+    assert files[scripted.CHECKINS] == scripted.CHECKIN_1.encode()
+    assert not any(path.startswith("goals/") for path in files)
+
+
+def test_before_a_moment_is_the_last_commit_made_before_it(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        found = h.before(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+        first = h.before(datetime(2026, 9, 1, tzinfo=UTC))
+    assert found is not None
+    assert found.subject == "record(aov): 60.1 online"
+    assert first is None
+
+
+@pytest.mark.parametrize("rev", ["--all", "no-such-branch", "HEAD~99"])
+def test_an_unknown_or_option_like_revision_is_refused(repo: Path, rev: str) -> None:
+    with history.history(repo) as h:
+        assert h is not None
+        with pytest.raises(HistoryError, match="no commit"):
+            h.commit(rev)
+
+
+def test_a_repository_without_commits_has_no_steps(tmp_path: Path, git_env: None) -> None:
+    git(tmp_path, "init", "-q")
+    with history.history(tmp_path) as h:
+        assert h is not None
+        assert h.head() is None
+        assert h.steps(["okrs"]) == []
+        assert h.oldest() is None
+
+
+def test_user_configuration_does_not_change_what_is_read(repo: Path) -> None:
+    for setting in ("diff.noprefix=true", "log.showRoot=false", "diff.mnemonicPrefix=true"):
+        git(repo, "config", *setting.split("="))
+    git(repo, "config", "log.showSignature", "true")
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        steps = h.steps([scripted.CHECKINS], patch=True)
+    assert len(steps) == 3
+    assert steps[0].changes[0].before is None
+    assert steps[1].changes[0].added == (scripted.CHECKIN_1.rstrip("\n"),)
+
+
+def test_a_shallow_clone_knows_where_its_history_is_cut(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    with history.history(clone / "goals") as h:
+        assert h is not None
+        assert h.shallow
+        steps = h.steps([scripted.CHECKINS, scripted.OKRS])
+        oldest = h.oldest()
+    assert [(s.commit.subject, s.commit.boundary) for s in steps] == [
+        ("Rebaseline bundles: kids moved to 2027", True),
+        ("checkin(ecommerce): aov-online = 62", False),
+    ]
+    assert oldest is not None
+    assert oldest.subject == "Rebaseline bundles: kids moved to 2027"
