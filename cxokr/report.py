@@ -167,6 +167,9 @@ class Report:
     def objective(self, ref: str) -> ObjectiveRow:
         return self._by_ref[ref]
 
+    def has(self, ref: str) -> bool:
+        return ref in self._by_ref
+
     @cached_property
     def _by_ref(self) -> dict[str, ObjectiveRow]:
         return {o.ref: o for o in self.objectives}

@@ -161,3 +161,16 @@ def test_unknown_metric_is_a_usage_error() -> None:
     code, _, errors = run("metrics", "happiness")
     assert code == 2
     assert "no metric 'happiness'" in errors
+
+
+def test_a_large_organization_gets_a_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxokr.render import text
+
+    monkeypatch.setattr(text, "DETAIL_LIMIT", 10)
+    monkeypatch.setattr(text, "ATTENTION_LIMIT", 3)
+    _, out, _ = run("report")
+    lines = out.splitlines()
+    assert lines[3].startswith("Summary of 17 objectives and 30 key results")
+    assert "aov-online: 64.1 → 66 USD" not in out  # no key result rows
+    assert any(line.endswith("+ 1 aligned objective below") for line in lines)
+    assert lines[-1].startswith("… and 12 more: cxokr report --format csv")

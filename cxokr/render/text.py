@@ -131,26 +131,57 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     return label
 
 
-def _tree(report: Report, ref: str, glyphs: Glyphs, shown: set[str], parent: Tree | None) -> Tree:
+# Rich costs about a millisecond a row: past this many key results the
+# terminal view summarises and points to the filters and to CSV or JSON.
+DETAIL_LIMIT = 200
+SUMMARY_DEPTH = 2
+ATTENTION_LIMIT = 30
+
+
+def _tree(report: Report, ref: str, view: _View, parent: Tree | None, depth: int = 1) -> Tree:
     row = report.objective(ref)
-    label = _objective_label(row, glyphs, report.period.id)
+    label = _objective_label(row, view.glyphs, report.period.id)
     node = parent.add(label) if parent is not None else Tree(label, guide_style="dim")
-    shown.add(ref)
-    if not row.context:
+    view.shown.add(ref)
+    if not row.context and view.detail:
         for kr in row.key_results:
-            node.add(_kr_label(kr, glyphs))
-    present = {o.ref for o in report.objectives}
-    for child in row.children:
-        if child in present and child not in shown:
-            _tree(report, child, glyphs, shown, node)
+            node.add(_kr_label(kr, view.glyphs))
+    children = [c for c in row.children if report.has(c) and c not in view.shown]
+    if view.detail or depth < SUMMARY_DEPTH:
+        for child in children:
+            _tree(report, child, view, node, depth + 1)
+    elif children:
+        below = _count_below(report, children, view.shown)
+        node.add(Text(f"+ {below} aligned objective{'s' if below != 1 else ''} below", style="dim"))
     return node
 
 
-def _attention(report: Report, glyphs: Glyphs) -> Group:
+def _count_below(report: Report, refs: list[str], shown: set[str]) -> int:
+    """Mark every objective under `refs` as accounted for, and count them."""
+    stack, counted = list(refs), 0
+    while stack:
+        ref = stack.pop()
+        if ref in shown or not report.has(ref):
+            continue
+        shown.add(ref)
+        counted += 1
+        stack += report.objective(ref).children
+    return counted
+
+
+class _View:
+    def __init__(self, report: Report, glyphs: Glyphs) -> None:
+        self.glyphs = glyphs
+        self.detail = len(report.key_results()) <= DETAIL_LIMIT
+        self.shown: set[str] = set()
+
+
+def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
     lines = [Text("Needs attention", style="bold")]
     if not report.attention:
         lines.append(Text("nothing: every key result is on track and fresh", style="green"))
-    for item in report.attention:
+    items = report.attention if limit is None else report.attention[:limit]
+    for item in items:
         severe = item.kind in ("breached", "off track", "regression")
         line = Text(f"{item.kind:<11}", style="red" if severe else "yellow")
         line.append(item.ref.split(":", 1)[1])
@@ -158,6 +189,14 @@ def _attention(report: Report, glyphs: Glyphs) -> Group:
         detail = [part for part in (item.detail, item.owner) if part]
         if detail:
             lines.append(Text(" " * 11 + f" {glyphs.dot} ".join(detail), style="dim"))
+    hidden = len(report.attention) - len(items)
+    if hidden:
+        lines.append(
+            Text(
+                f"… and {hidden} more: cxokr report --format csv lists every key result",
+                style="dim",
+            )
+        )
     return Group(*lines)
 
 
@@ -166,19 +205,25 @@ def render(report: Report, out: TextIO | None = None, width: int | None = None) 
     target: Console = console(out)
     if width is not None:
         target.width = width
-    glyphs = Glyphs(can_encode("█░▁→·", out))
-    target.print(_header(report, glyphs))
-    shown: set[str] = set()
+    view = _View(report, Glyphs(can_encode("█░▁→·", out)))
+    target.print(_header(report, view.glyphs))
+    if not view.detail:
+        target.print(
+            Text(
+                f"Summary of {len(report.objectives)} objectives and {len(report.key_results())} "
+                "key results: --team, --level or --owner show detail; --format csv or json everything",
+                style="dim",
+            )
+        )
     for ref in report.roots:
         target.print()
-        target.print(_tree(report, ref, glyphs, shown, None))
-    rest = [o.ref for o in report.objectives if o.ref not in shown and not o.parents]
-    rest += [o.ref for o in report.objectives if o.ref not in shown and o.ref not in rest]
+        target.print(_tree(report, ref, view, None))
+    rest = [o.ref for o in report.objectives if o.ref not in view.shown]
     if rest:
         target.print()
         target.print(Text("Not aligned to a level-1 objective", style="bold"))
-        for ref in rest:
-            if ref not in shown:
-                target.print(_tree(report, ref, glyphs, shown, None))
+        for ref in sorted(rest, key=lambda r: bool(report.objective(r).parents)):
+            if ref not in view.shown:
+                target.print(_tree(report, ref, view, None))
     target.print()
-    target.print(_attention(report, glyphs))
+    target.print(_attention(report, view.glyphs, None if view.detail else ATTENTION_LIMIT))
