@@ -217,11 +217,11 @@ class History:
     """Read-only questions about the history of the workspace at `root`."""
 
     def __init__(self, repo: Any, root: Path) -> None:
-        import git
-
         self._repo = repo
-        self._git = git.Git(str(root))  # runs in the workspace folder: paths are relative to it
+        self._root = str(root)  # git runs there (-C), so paths are relative to the workspace
         self._boundary = _shallow_boundary(Path(repo.common_dir))
+        self._head: Commit | None = None
+        self._head_read = False
 
     @property
     def shallow(self) -> bool:
@@ -231,7 +231,9 @@ class History:
         import git
 
         try:
-            out: bytes = self._git.execute(["git", *_READ_CONFIG, *args], stdout_as_string=False)
+            out: bytes = self._repo.git.execute(
+                ["git", "-C", self._root, *_READ_CONFIG, *args], stdout_as_string=False
+            )
         except git.GitCommandError as exc:
             reason = exc.stderr.decode() if isinstance(exc.stderr, bytes) else str(exc.stderr)
             lines = reason.strip().strip("'").splitlines() or ["git failed"]
@@ -252,10 +254,13 @@ class History:
 
     def head(self) -> Commit | None:
         """The commit checked out, or None in a repository without commits."""
-        try:
-            return self.commit("HEAD")
-        except HistoryError:
-            return None
+        if not self._head_read:
+            try:
+                self._head = self.commit("HEAD")
+            except HistoryError:
+                self._head = None
+            self._head_read = True
+        return self._head
 
     def commit(self, rev: str) -> Commit:
         """The commit `rev` names (a hash, branch, tag, `HEAD~3`, …)."""

@@ -1,0 +1,508 @@
+"""The audit trail of a key result, objective or team, read from git history (`cxokr log`).
+
+One `git log` over the team's OKR file and check-in log gives every commit
+that touched them: each version of the OKR file is read from its blob (each
+distinct version parsed once, through the workspace loader) and compared with
+the version before it, and the lines a commit added to the log are its
+check-ins. A second `git log` over the readings of the metrics its key results
+used gives the readings. A shallow clone's history is cut at some commit: what
+that commit holds is taken as the starting point, not as its creation, and the
+trail says that earlier history is missing.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from cxokr import workspace, yamlio
+from cxokr.errors import UsageError
+from cxokr.history import Commit, History, HistoryError, Step, history
+from cxokr.model import (
+    CHECKINS,
+    READINGS,
+    Checkin,
+    Config,
+    KeyResult,
+    Objective,
+    OkrFile,
+    Period,
+    Reading,
+    is_slug,
+)
+from cxokr.workspace import CONFIG_FILE, checkin_path, okr_path, reading_path
+
+TRAIL_VERSION = 1
+KR_FIELDS = (
+    "title",
+    "metric",
+    "segment",
+    "unit",
+    "type",
+    "start",
+    "target",
+    "weight",
+    "owner",
+    "aligns_to",
+    "rebaseline",
+)
+OBJECTIVE_FIELDS = ("title", "owner", "aligns_to", "weight", "status", "progress", "grade")
+_PERIOD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+_SINCE_DAYS = re.compile(r"^(\d{1,5})([dw])$")
+_SINCE_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+class Kind(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    REMOVED = "removed"
+    CHECKIN = "check-in"
+    CHECKIN_REMOVED = "check-in removed"
+    READING = "reading"
+    READING_REMOVED = "reading removed"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an objective or key result: its value before and after (None: not set)."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a commit did: to an objective's or key result's definition, or to a log.
+
+    `subject` is the reference of the objective or key result, or for a reading
+    the metric's ID.
+    """
+
+    commit: Commit
+    kind: Kind
+    subject: str
+    changes: tuple[FieldChange, ...] = ()
+    entry: Checkin | Reading | None = None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a trail is about: a team's OKRs in a period, one objective, or one key result."""
+
+    period: Period
+    team: str
+    objective: str | None = None
+    kr: str | None = None
+
+    def __str__(self) -> str:
+        tail = "".join(f"/{part}" for part in (self.objective, self.kr) if part)
+        return f"{self.period.id}:{self.team}{tail}"
+
+    def covers(self, objective: str, kr: str | None = None) -> bool:
+        """True when the objective (or its key result) is part of this subject."""
+        if self.objective is not None and objective != self.objective:
+            return False
+        return self.kr is None or kr == self.kr
+
+
+@dataclass(frozen=True)
+class Trail:
+    """The events of a subject, oldest first; `incomplete` says what history is missing."""
+
+    subject: Subject
+    title: str | None
+    events: tuple[Event, ...]
+    since: str | None = None
+    incomplete: str | None = None
+
+
+@dataclass(frozen=True)
+class Since:
+    """`--since`: a first day (`2026-11-13`, `7d`, `2w`) or a revision (what came after it)."""
+
+    text: str
+    day: date | None = None
+    rev: str | None = None
+
+    def start(self) -> datetime:
+        """Midnight at the start of `day`, local time."""
+        assert self.day is not None
+        return datetime.combine(self.day, time()).astimezone()
+
+
+def parse_since(text: str, today: date) -> Since:
+    """Read `--since`: a date, a number of days or weeks back from `today`, or a revision."""
+    found = _SINCE_DAYS.match(text)
+    if found:
+        days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
+        return Since(text, day=today - timedelta(days=days))
+    if _SINCE_DATE.match(text):
+        try:
+            return Since(text, day=date.fromisoformat(text))
+        except ValueError:
+            raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if not text or text.startswith("-"):
+        raise UsageError(f"{text!r} is not a date, a number of days (7d) or a revision")
+    return Since(text, rev=text)
+
+
+def shallow_note(commits: Iterable[Commit]) -> str | None:
+    """Why history is incomplete, when one of `commits` is where a shallow clone is cut."""
+    cut = [c for c in commits if c.boundary]
+    if not cut:
+        return None
+    first = min(cut, key=lambda c: c.committed)
+    return (
+        f"history is incomplete: this is a shallow clone and its history starts at "
+        f"{first.short} ({first.authored.date()}); earlier changes are not shown. "
+        "Run 'git fetch --unshallow' to read all of it."
+    )
+
+
+# --- Which subject ---------------------------------------------------------------------------
+
+
+def read_config(root: Path) -> Config:
+    try:
+        raw = (root / CONFIG_FILE).read_bytes()
+    except OSError:
+        raw = b""
+    config = workspace.load_files(root, {CONFIG_FILE: raw}).config
+    if config is None:
+        raise UsageError(f"{CONFIG_FILE} could not be read; run 'cxokr check'")
+    return config
+
+
+def _okr_file(root: Path, period: str, team: str) -> OkrFile | None:
+    rel = okr_path(period, team)
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        return None
+    return workspace.load_files(root, {rel: raw}).okrs.get((period, team))
+
+
+def _find(okr: OkrFile | None, objective: str | None, kr: str | None) -> bool:
+    if okr is None:
+        return False
+    for found in okr.objectives:
+        if objective is None or found.id == objective:
+            return kr is None or any(k.id == kr for k in found.key_results)
+    return objective is None
+
+
+def resolve(root: Path, ref: str, today: date) -> Subject:
+    """The subject `[PERIOD:]team[/objective[/kr]]`; without a period, the narrowest period
+    containing `today` in which the team, objective or key result exists."""
+    config = read_config(root)
+    period_id, _, rest = ref.rpartition(":")
+    parts = rest.strip("/").split("/")
+    if (
+        len(parts) > 3
+        or not all(is_slug(p) for p in parts)
+        or (period_id and not _PERIOD_RE.match(period_id))
+    ):
+        raise UsageError(
+            f"{ref!r} is not a reference; write team, team/objective or team/objective/kr"
+        )
+    team = parts[0]
+    objective = parts[1] if len(parts) > 1 else None
+    kr = parts[2] if len(parts) > 2 else None
+    periods = {p.id: p for p in config.periods}
+    if period_id:
+        if period_id not in periods:
+            raise UsageError(f"no period {period_id!r}; declared: {', '.join(periods)}")
+        return Subject(periods[period_id], team, objective, kr)
+    candidates = sorted(
+        (p for p in config.periods if p.start <= today <= p.end), key=lambda p: p.end - p.start
+    )
+    for period in candidates:
+        if _find(_okr_file(root, period.id, team), objective, kr):
+            return Subject(period, team, objective, kr)
+    where = ", ".join(p.id for p in candidates) or "no period (none contains today)"
+    raise UsageError(f"{rest} is not in {where}; name the period as PERIOD:{rest}")
+
+
+# --- Versions of an OKR file -----------------------------------------------------------------
+
+
+class _Versions:
+    """Parsed versions of OKR files by blob, each distinct blob read and parsed once."""
+
+    def __init__(self, h: History, root: Path) -> None:
+        self.h = h
+        self.root = root
+        self.parsed: dict[str, OkrFile | None] = {}
+
+    def load(self, rel: str, shas: Iterable[str | None]) -> None:
+        wanted = {sha for sha in shas if sha and sha not in self.parsed}
+        period, team = rel.split("/")[1], rel.split("/")[2].removesuffix(".yaml")
+        for sha, raw in self.h.blobs(wanted).items():
+            self.parsed[sha] = workspace.load_files(self.root, {rel: raw}).okrs.get((period, team))
+
+    def get(self, sha: str | None) -> OkrFile | None:
+        return self.parsed.get(sha) if sha else None
+
+
+def okr_chain(
+    h: History, root: Path, rel: str, steps: list[Step]
+) -> Iterator[tuple[Commit, OkrFile | None, OkrFile | None]]:
+    """(commit, before, after) for each commit that changed the OKR file `rel`.
+
+    A version that does not load (broken YAML, say) is skipped: the next good
+    one is compared with the last good one before it.
+    """
+    changes = [(s.commit, c) for s in steps for c in s.changes if c.path == rel]
+    versions = _Versions(h, root)
+    versions.load(rel, (sha for _, c in changes for sha in (c.before, c.after)))
+    last_good: OkrFile | None = None
+    for commit, change in changes:
+        before = versions.get(change.before)
+        if change.before and before is None:
+            before = last_good
+        after = versions.get(change.after)
+        if change.after and after is None:
+            continue
+        last_good = after
+        yield commit, before, after
+
+
+# --- Building the trail ----------------------------------------------------------------------
+
+
+def trail(root: Path, ref: str, since: str | None = None, today: date | None = None) -> Trail:
+    """Every creation, change and removal of the subject's definition, and every check-in and
+    reading that touched it, from git history."""
+    today = today or date.today()
+    subject = resolve(root, ref, today)
+    after = parse_since(since, today) if since else None
+    with history(root) as h:
+        if h is None:
+            raise HistoryError(f"{root} is not in a git repository; cxokr log reads git history")
+        since_sha = h.commit(after.rev).sha if after and after.rev else None
+        okr_rel = okr_path(subject.period.id, subject.team)
+        log_rel = checkin_path(subject.period.id, subject.team)
+        steps = h.steps([okr_rel, log_rel], since=since_sha, patch=True)
+        events: list[Event] = []
+        metrics: dict[str, set[str | None]] = {}
+        for commit, before, now in okr_chain(h, root, okr_rel, steps):
+            for version in (before, now):
+                for kr in _key_results(version, subject):
+                    if kr.metric:
+                        metrics.setdefault(kr.metric, set()).add(kr.segment)
+            if not commit.boundary:
+                events += _definition_events(commit, before, now, subject)
+        events += _checkin_events(steps, log_rel, subject)
+        rel_metric = {reading_path(m): m for m in sorted(metrics)}
+        reading_steps = h.steps(list(rel_metric), since=since_sha, patch=True)
+        readings = _reading_events(reading_steps, rel_metric, metrics, subject.period)
+    merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
+    if after and after.day:
+        merged = [e for e in merged if e.commit.authored.date() >= after.day]
+    current = _okr_file(root, subject.period.id, subject.team)
+    return Trail(
+        subject=subject,
+        title=_title(current, subject),
+        events=tuple(merged),
+        since=since,
+        incomplete=shallow_note(s.commit for s in (*steps, *reading_steps)),
+    )
+
+
+def _ordered(events: list[Event], steps: list[Step]) -> list[Event]:
+    """Events in commit order: definition changes, then check-ins, within each commit."""
+    position = {s.commit.sha: i for i, s in enumerate(steps)}
+    return sorted(events, key=lambda e: position[e.commit.sha])
+
+
+def _title(okr: OkrFile | None, subject: Subject) -> str | None:
+    for objective in okr.objectives if okr else []:
+        if objective.id == subject.objective:
+            if subject.kr is None:
+                return objective.title
+            return next((k.title for k in objective.key_results if k.id == subject.kr), None)
+    return None
+
+
+def _key_results(okr: OkrFile | None, subject: Subject) -> Iterator[KeyResult]:
+    for objective in okr.objectives if okr else []:
+        for kr in objective.key_results:
+            if subject.covers(objective.id, kr.id):
+                yield kr
+
+
+def _by_id(items: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        found.setdefault(item.id, item)  # a duplicate ID is a problem `check` reports
+    return found
+
+
+def _definition_events(
+    commit: Commit, before: OkrFile | None, after: OkrFile | None, subject: Subject
+) -> list[Event]:
+    old = _by_id(before.objectives if before else ())
+    new = _by_id(after.objectives if after else ())
+    events: list[Event] = []
+    prefix = f"{subject.period.id}:{subject.team}"
+    for objective_id in [*new, *(o for o in old if o not in new)]:
+        if not subject.covers(objective_id, subject.kr):
+            continue
+        was, now = old.get(objective_id), new.get(objective_id)
+        ref = f"{prefix}/{objective_id}"
+        if subject.kr is None:
+            events += _compare(commit, ref, was, now, OBJECTIVE_FIELDS)
+        old_krs = _by_id(was.key_results if was else ())
+        new_krs = _by_id(now.key_results if now else ())
+        for kr_id in [*new_krs, *(k for k in old_krs if k not in new_krs)]:
+            if subject.covers(objective_id, kr_id):
+                events += _compare(
+                    commit, f"{ref}/{kr_id}", old_krs.get(kr_id), new_krs.get(kr_id), KR_FIELDS
+                )
+    return events
+
+
+def _compare(
+    commit: Commit,
+    ref: str,
+    was: Objective | KeyResult | None,
+    now: Objective | KeyResult | None,
+    fields: tuple[str, ...],
+) -> list[Event]:
+    if was is None and now is None:
+        return []
+    if was is None:
+        assert now is not None
+        set_fields = now.model_fields_set | {"title"}
+        shown = tuple(
+            FieldChange(name, None, _plain(getattr(now, name)))
+            for name in fields
+            if name in set_fields and getattr(now, name) is not None
+        )
+        return [Event(commit, Kind.CREATED, ref, shown)]
+    if now is None:
+        return [Event(commit, Kind.REMOVED, ref)]
+    changed = tuple(
+        FieldChange(name, _plain(getattr(was, name)), _plain(getattr(now, name)))
+        for name in fields
+        if getattr(was, name) != getattr(now, name)
+    )
+    return [Event(commit, Kind.CHANGED, ref, changed)] if changed else []
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON would hold it: enums as their value."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- The logs --------------------------------------------------------------------------------
+
+
+def entries(lines: Iterable[str], adapter: TypeAdapter[list[Any]]) -> list[Any]:
+    """The valid entries among lines of a log (as a patch adds or removes them)."""
+    text = "\n".join(lines)
+    if not text.strip():
+        return []
+    items, _ = yamlio.load_log(text.encode("utf-8", "surrogateescape"))
+    found = []
+    for item in items:
+        if item.data is None:
+            continue
+        try:
+            found.append(adapter.validate_python([item.data])[0])
+        except ValidationError:
+            continue  # `cxokr check` reports it
+    return found
+
+
+@dataclass
+class _Present:
+    """Entries in a log so far: a line a union merge duplicated is not a new entry."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, entry: BaseModel) -> bool:
+        key = entry.model_dump_json()
+        self.counts[key] += 1
+        return self.counts[key] == 1
+
+    def remove(self, entry: BaseModel) -> bool:
+        key = entry.model_dump_json()
+        if self.counts[key] > 0:
+            self.counts[key] -= 1
+        return self.counts[key] == 0
+
+
+def _checkin_events(steps: list[Step], rel: str, subject: Subject) -> list[Event]:
+    events: list[Event] = []
+    present = _Present()
+    prefix = f"{subject.period.id}:{subject.team}"
+    for step in steps:
+        for change in step.changes:
+            if change.path != rel:
+                continue
+            for entry in entries(change.removed, CHECKINS):
+                gone = present.remove(entry)
+                if gone and not step.commit.boundary and _covers(subject, entry):
+                    events.append(
+                        Event(
+                            step.commit, Kind.CHECKIN_REMOVED, f"{prefix}/{entry.kr}", entry=entry
+                        )
+                    )
+            for entry in entries(change.added, CHECKINS):
+                new = present.add(entry)
+                if new and not step.commit.boundary and _covers(subject, entry):
+                    events.append(
+                        Event(step.commit, Kind.CHECKIN, f"{prefix}/{entry.kr}", entry=entry)
+                    )
+    return events
+
+
+def _covers(subject: Subject, entry: Checkin) -> bool:
+    objective, _, kr = entry.kr.partition("/")
+    return subject.covers(objective, kr)
+
+
+def _reading_events(
+    steps: list[Step],
+    rel_metric: dict[str, str],
+    segments: dict[str, set[str | None]],
+    period: Period,
+) -> list[Event]:
+    events: list[Event] = []
+    present: dict[str, _Present] = {}
+    for step in steps:
+        for change in step.changes:
+            metric = rel_metric.get(change.path)
+            if metric is None:
+                continue
+            seen = present.setdefault(metric, _Present())
+            wanted = segments[metric]
+            for entry in entries(change.removed, READINGS):
+                if seen.remove(entry) and _counts(step, entry, wanted, period):
+                    events.append(Event(step.commit, Kind.READING_REMOVED, metric, entry=entry))
+            for entry in entries(change.added, READINGS):
+                if seen.add(entry) and _counts(step, entry, wanted, period):
+                    events.append(Event(step.commit, Kind.READING, metric, entry=entry))
+    return events
+
+
+def _counts(step: Step, entry: Reading, segments: set[str | None], period: Period) -> bool:
+    """A reading is part of the trail when it is of a segment the key results use, in their
+    period, and not merely present where a shallow clone's history starts."""
+    in_period = period.start <= entry.date <= period.end
+    return in_period and entry.segment in segments and not step.commit.boundary

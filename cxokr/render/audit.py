@@ -1,0 +1,113 @@
+"""The audit trail (`cxokr log`) as text lines or a versioned JSON document.
+
+One line per event, never wrapped: date, commit, author, then what changed.
+User text (titles, notes, names) is quoted as JSON strings, so a newline or a
+control character in it cannot break a line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cxokr.audit import TRAIL_VERSION, Event, FieldChange, Kind, Trail
+from cxokr.model import Checkin, Reading
+
+_WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*")
+
+
+def value(item: Any) -> str:
+    """A field's value for a line of text: numbers trimmed, lists joined, and text quoted
+    unless it is a single word such as an ID, a reference or an email address."""
+    if item is None:
+        return "none"
+    if isinstance(item, bool):
+        return str(item).lower()
+    if isinstance(item, float | int):
+        return f"{item:g}"
+    if isinstance(item, list):
+        return ", ".join(value(v) for v in item) or "none"
+    text = str(item)
+    return text if _WORD.fullmatch(text) else json.dumps(text, ensure_ascii=False)
+
+
+def _change(change: FieldChange, arrow: str) -> str:
+    if change.old is None and change.new is not None:
+        return f"{change.field} {value(change.new)}"
+    return f"{change.field} {value(change.old)} {arrow} {value(change.new)}"
+
+
+def _entry(entry: Checkin | Reading) -> str:
+    head = [] if entry.value is None else [value(entry.value)]
+    if isinstance(entry, Reading) and entry.segment:
+        head.append(entry.segment)
+    head.append(f"on {entry.date.isoformat()}")
+    extra = []
+    if isinstance(entry, Checkin):
+        if entry.confidence is not None:
+            extra.append(f"confidence {value(entry.confidence)}")
+        if entry.note:
+            extra.append(f"note {value(entry.note)}")
+    return ", ".join([" ".join(head), *extra])
+
+
+def describe(event: Event, subject: str, arrow: str = "→") -> str:
+    """What an event did, as shown after its date, commit and author."""
+    what = event.subject.removeprefix(subject).lstrip("/")
+    if event.kind in (Kind.READING, Kind.READING_REMOVED):
+        what = f"{event.subject}:"
+    elif what:
+        what += ":"
+    detail = ""
+    if event.entry is not None:
+        detail = _entry(event.entry)
+    elif event.changes:
+        detail = ", ".join(_change(c, arrow) for c in event.changes)
+        if event.kind is Kind.CREATED:
+            detail = f"with {detail}"
+    return " ".join(part for part in (what, event.kind.value, detail) if part)
+
+
+def text(trail: Trail, arrow: str = "→") -> str:
+    subject = str(trail.subject)
+    header = subject + (f"  {trail.title}" if trail.title else "")
+    width = max((len(e.commit.author) for e in trail.events), default=0)
+    lines = [header.replace("\n", " ")]
+    for event in trail.events:
+        author = event.commit.author.replace("\n", " ")
+        lines.append(
+            f"{event.commit.authored.date().isoformat()}  {event.commit.short}  "
+            f"{author:<{width}}  {describe(event, subject, arrow)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def document(trail: Trail) -> dict[str, Any]:
+    return {
+        "version": TRAIL_VERSION,
+        "ref": str(trail.subject),
+        "title": trail.title,
+        "since": trail.since,
+        "complete": trail.incomplete is None,
+        "incomplete": trail.incomplete,
+        "events": [_event(e) for e in trail.events],
+    }
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "date": event.commit.authored.isoformat(),
+        "commit": event.commit.sha,
+        "author": event.commit.author,
+        "email": event.commit.email,
+        "message": event.commit.subject,
+        "kind": event.kind.value,
+        "subject": event.subject,
+        "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in event.changes],
+        "entry": event.entry.model_dump(mode="json", exclude_none=True) if event.entry else None,
+    }
+
+
+def as_json(trail: Trail) -> str:
+    return json.dumps(document(trail), indent=2, ensure_ascii=False) + "\n"
