@@ -92,6 +92,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "CX401": (W, "more than 5 objectives for one team in one period"),
     "CX402": (W, "more than 5 key results on one objective"),
     "CX403": (W, "objective with no key results and nothing aligned to it"),
+    # History.
+    "CX501": (W, "key result's start or target moved after its period began, unexplained"),
 }
 
 

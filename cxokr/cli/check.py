@@ -48,11 +48,13 @@ def check(
 
     Example: cxokr check --format github --strict
     """
+    from cxokr import goalposts
     from cxokr.checks import check_workspace
     from cxokr.render import problems as render
 
     root = root_of(workspace)
-    result = check_workspace(load(root))
+    ws = load(root)
+    result = goalposts.checked(root, ws, check_workspace(ws))
     fmt = output_format or (
         CheckFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.TEXT
     )

@@ -1,0 +1,125 @@
+"""Moved goalposts (CX501): start or target changed after the period began, unexplained."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr import goalposts, workspace
+from cxokr.cli import app
+from tests import scripted
+from tests.conftest import WriteFiles, git
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, git_env: None) -> Path:
+    return scripted.build(tmp_path / "repo")
+
+
+def check(ws: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["check", "--workspace", str(ws), *args])
+    return result.exit_code, result.stdout
+
+
+def moves(ws: Path) -> list[str]:
+    return [goalposts.message(m) for m in goalposts.find(ws, workspace.load(ws), TODAY)]
+
+
+def test_check_flags_only_the_unexplained_target_change(ws: Path) -> None:
+    code, out = check(ws)
+    sha = git(ws, "rev-parse", "--short", "HEAD~2").strip()
+    assert code == 0
+    assert out == (
+        f"{scripted.OKRS}:12:9: CX501 warning: aov-online: target moved from 64 to 66 on "
+        f"2026-11-02 in {sha} by Raj Patel <raj@acme.example>, after 2026-Q4 began on "
+        "2026-10-01; if that is meant, say why in a rebaseline: note\n"
+    )
+    assert check(ws, "--strict")[0] == 1
+
+
+def test_a_change_before_the_period_began_is_no_move(make_ws: WriteFiles, git_env: None) -> None:
+    root = make_ws()
+    git(root, "init", "-q")
+    okrs = root / "okrs/2026-Q4/ecommerce.yaml"
+    scripted.commit(root, scripted.DANA, "2026-09-20T10:00:00+00:00", "Draft Q4")
+    scripted.edit(okrs, "target: 64", "target: 65")
+    scripted.commit(root, scripted.RAJ, "2026-09-30T23:00:00+00:00", "Final Q4")
+    assert moves(root) == []
+    scripted.edit(okrs, "target: 65", "target: 66")
+    scripted.commit(root, scripted.RAJ, "2026-10-01T09:00:00+00:00", "First day")
+    assert [m.split(" in ")[0] for m in moves(root)] == [
+        "aov-online: target moved from 65 to 66 on 2026-10-01"
+    ]
+
+
+def test_a_backdated_commit_is_judged_by_its_date(ws: Path) -> None:
+    scripted.edit(ws / scripted.OKRS, "target: 66", "target: 70")
+    scripted.commit(ws.parent, scripted.DANA, "2026-09-30T23:00:00+00:00", "Backdated")
+    assert len(moves(ws)) == 1  # the move of 2026-11-02, not the backdated one
+
+
+def test_a_note_written_later_explains_the_moves_before_it(ws: Path) -> None:
+    scripted.edit(
+        ws / scripted.OKRS,
+        "target: 66\n",
+        "target: 66\n        rebaseline: Peak season came early\n",
+    )
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-17T12:00:00+00:00", "Say why")
+    assert moves(ws) == []
+
+
+def test_a_move_after_the_note_was_written_needs_the_note_rewritten(ws: Path) -> None:
+    okrs = ws / scripted.OKRS
+    scripted.edit(okrs, "target: 2\n", "target: 4\n")
+    scripted.commit(ws.parent, scripted.DANA, "2026-11-18T12:00:00+00:00", "More bundles")
+    assert [m.split(" in ")[0] for m in moves(ws)] == [
+        "aov-online: target moved from 64 to 66 on 2026-11-02",
+        "bundles-live: target moved from 2 to 4 on 2026-11-18",
+    ]
+    scripted.edit(okrs, "(2026-11-09)", "(2026-11-09); kids back in Q4 (2026-11-19)")
+    scripted.commit(ws.parent, scripted.DANA, "2026-11-19T12:00:00+00:00", "Say why")
+    assert len(moves(ws)) == 1
+
+
+def test_a_start_and_target_moved_together_are_one_warning(ws: Path) -> None:
+    scripted.edit(
+        ws / scripted.OKRS, "start: 58\n        target: 66", "start: 57\n        target: 65"
+    )
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-18T12:00:00+00:00", "Both")
+    assert moves(ws)[-1].startswith(
+        "aov-online: start moved from 58 to 57 and target from 66 to 65 on 2026-11-18"
+    )
+
+
+def test_an_edit_not_committed_yet_counts_unless_it_carries_a_note(ws: Path) -> None:
+    okrs = ws / scripted.OKRS
+    scripted.edit(okrs, "start: 0\n", "start: 1\n")
+    assert moves(ws)[-1] == (
+        "bundles-live: start moved from 0 to 1 in changes not committed yet, after 2026-Q4 "
+        "began on 2026-10-01; if that is meant, say why in a rebaseline: note"
+    )
+    scripted.edit(okrs, "(2026-11-09)", "(2026-11-09); one page was live before Q4")
+    assert len(moves(ws)) == 1
+
+
+def test_a_shallow_clone_reports_only_the_history_it_holds(ws: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{ws.parent}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    code, out = check(clone / "goals")
+    assert (code, out) == (0, "")
+
+
+def test_outside_git_check_has_no_history_to_read(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    assert goalposts.find(root, workspace.load(root), TODAY) == []
+    assert check(root) == (0, "")
