@@ -26,7 +26,8 @@ from cxokr.model import (
     Config,
     Period,
 )
-from cxokr.workspace import CONFIG_FILE, validation_problems
+from cxokr.parsing import validation_problems
+from cxokr.workspace import CONFIG_FILE
 
 # --- Editing cxokr.yaml in place ------------------------------------------------------------
 

@@ -6,18 +6,18 @@ Problems located at `path:line:col`, and the rest of the workspace still loads.
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
-from cxokr import yamlio
+from cxokr import parsing, yamlio
+from cxokr.cache import Cache
 from cxokr.errors import WorkspaceNotFound
 from cxokr.model import (
     CHECKINS,
@@ -28,7 +28,6 @@ from cxokr.model import (
     OkrFile,
     Reading,
     Team,
-    entry_sort_key,
     is_slug,
 )
 from cxokr.problems import Problem, problem
@@ -114,18 +113,18 @@ def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
     )
 
 
-def load(root: Path) -> Workspace:
-    """Load every file of the workspace at `root`."""
-    return _Loader(root.resolve()).run()
+def load(root: Path, cache: Cache | None = None) -> Workspace:
+    """Load every file of the workspace at `root`, through `cache` when given."""
+    return _Loader(root.resolve(), cache=cache).run()
 
 
-def load_files(root: Path, files: Mapping[str, bytes]) -> Workspace:
+def load_files(root: Path, files: Mapping[str, bytes], cache: Cache | None = None) -> Workspace:
     """Load a workspace from the bytes of its files, by path relative to `root`.
 
     The same rules and problems apply as for a folder; this is how a workspace
     as it stood at a git revision is read. `root` only says where it lives.
     """
-    return _FilesLoader(root.resolve(), files=files).run()
+    return _FilesLoader(root.resolve(), cache=cache, files=files).run()
 
 
 @dataclass
@@ -134,6 +133,8 @@ class _Loader:
     problems: list[Problem] = field(default_factory=list)
     marks: dict[str, yamlio.Marks] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+    cache: Cache | None = None
+    _links: dict[Path, bool] = field(default_factory=dict)
 
     def run(self) -> Workspace:
         config = self._document(CONFIG_FILE, Config) if self._exists(CONFIG_FILE) else None
@@ -232,9 +233,17 @@ class _Loader:
     def _unread(self, rel: str, why: str) -> None:
         self.problems.append(problem("CX115", rel, 0, 0, f"not read: {why}"))
 
+    def _linked(self, path: Path) -> bool:
+        """Whether `path` or a folder between it and the root is a symbolic link."""
+        if path == self.root or self.root not in path.parents:
+            return False
+        if path not in self._links:
+            self._links[path] = path.is_symlink() or self._linked(path.parent)
+        return self._links[path]
+
     def _inside(self, path: Path, rel: str) -> bool:
         """False (with a problem) for a link that leads outside the workspace."""
-        if not path.is_symlink() and not any(p.is_symlink() for p in path.parents):
+        if not self._linked(path):
             return True
         try:
             path.resolve(strict=True).relative_to(self.root)
@@ -281,49 +290,39 @@ class _Loader:
         if raw is None:
             self.failed.add(rel)
             return None
-        doc = yamlio.load_document(raw)
-        self._issues(rel, doc.issues)
-        self.marks[rel] = doc.marks
-        if doc.data is None and doc.issues:
-            self.failed.add(rel)
-            return None
-        data = {} if doc.data is None and model is OkrFile else doc.data
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            self.failed.add(rel)
-            for code, loc, message in validation_problems(exc, data):
-                line, col = doc.marks.find(loc)
-                self.problems.append(problem(code, rel, line, col, message))
-            return None
+        outcome = self._parsed(raw, model.__name__, lambda: parsing.document(raw, model))
+        if outcome.marks is not None:
+            self.marks[rel] = outcome.marks
+        found: M | None = self._apply(rel, outcome)
+        return found
 
     def _log(self, rel: str, adapter: TypeAdapter[list[E]]) -> Log[E]:
         raw = self._read(rel, yamlio.MAX_LOG_BYTES)
         if raw is None:
             return Log(rel, (), ())
-        items, issues = yamlio.load_log(raw)
-        self._issues(rel, issues)
-        items = [item for item in items if item.data is not None]
-        datas = [item.data for item in items]
-        try:
-            entries = adapter.validate_python(datas)
-            kept = list(zip(entries, (item.line for item in items), strict=True))
-        except ValidationError:
-            kept = self._log_one_by_one(rel, adapter, items)
-        return _ordered_log(rel, kept)
+        kind = "checkins" if adapter is CHECKINS else "readings"
+        outcome = self._parsed(raw, kind, lambda: parsing.log(raw, adapter))
+        entries, lines = self._apply(rel, outcome) or ((), ())
+        return Log(rel, entries, lines)
 
-    def _log_one_by_one(
-        self, rel: str, adapter: TypeAdapter[list[E]], items: list[yamlio.LogItem]
-    ) -> list[tuple[E, int]]:
-        kept: list[tuple[E, int]] = []
-        for item in items:
-            try:
-                kept.append((adapter.validate_python([item.data])[0], item.line))
-            except ValidationError as exc:
-                for code, loc, message in validation_problems(exc, [item.data]):
-                    message = message.removeprefix(f"{_dotted(loc[:1])}.")
-                    self.problems.append(problem(code, rel, item.line, 1, message))
-        return kept
+    def _parsed(
+        self, raw: bytes, kind: str, parse: Callable[[], parsing.Outcome]
+    ) -> parsing.Outcome:
+        """The outcome of reading `raw`: from the cache when this content was read before."""
+        if self.cache is None:
+            return parse()
+        found = self.cache.get(kind, raw)
+        if isinstance(found, parsing.Outcome):
+            return found
+        outcome = parse()
+        self.cache.put(kind, raw, outcome)
+        return outcome
+
+    def _apply(self, rel: str, outcome: parsing.Outcome) -> Any:
+        self._issues(rel, list(outcome.issues))
+        if outcome.failed:
+            self.failed.add(rel)
+        return outcome.value
 
 
 @dataclass
@@ -394,85 +393,3 @@ def _printable(rel: str) -> str:
     """`rel` with undecodable bytes and control characters escaped, safe to print."""
     text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-
-
-def _ordered_log(rel: str, kept: list[tuple[E, int]]) -> Log[E]:
-    """Sort by (date, at) and drop exact duplicates, which a union merge can produce."""
-    seen: set[str] = set()
-    unique: list[tuple[E, int]] = []
-    for entry, line in kept:
-        key = entry.model_dump_json()
-        if key not in seen:
-            seen.add(key)
-            unique.append((entry, line))
-    unique.sort(key=lambda pair: entry_sort_key(pair[0]))
-    return Log(rel, tuple(e for e, _ in unique), tuple(line for _, line in unique))
-
-
-# --- Pydantic errors as problems -------------------------------------------------
-
-
-def validation_problems(
-    exc: ValidationError, data: Any
-) -> list[tuple[str, tuple[str | int, ...], str]]:
-    """(code, data path, message) for each error, one per location."""
-    found: dict[tuple[str | int, ...], tuple[str, str]] = {}
-    for error in exc.errors(include_url=False):
-        path = _data_path(data, error["loc"])
-        if path in found:
-            continue
-        found[path] = _describe(error, path)
-    return [(code, path, message) for path, (code, message) in found.items()]
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """Keep the parts of a Pydantic location that index into the data (drop union tags)."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        in_dict = isinstance(node, dict) and part in node
-        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            path.append(part)
-            node = node[part]
-        elif (
-            isinstance(node, dict)
-            and isinstance(part, str)
-            and not part.startswith(("function-", "list[", "str", "constrained-"))
-        ):
-            path.append(part)  # a missing or extra key: name it
-            break
-    return tuple(path)
-
-
-def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
-    kind = error["type"]
-    where = _dotted(path) or "the file"
-    value = error.get("input")
-    if kind == "missing":
-        return "CX201", f"{where}: required key missing"
-    if kind == "extra_forbidden":
-        key = path[-1] if path else "?"
-        return "CX202", f"unknown key {key!r} in {_dotted(path[:-1]) or 'the file'}"
-    if kind == "string_pattern_mismatch":
-        return "CX204", (
-            f"{where}: {value!r} is not a valid ID "
-            "(lowercase letters, digits and '-', at most 64; references read team/objective[/kr])"
-        )
-    if kind == "finite_number":
-        return "CX111", f"{where}: {value!r} is not a finite number"
-    if kind.startswith(("date_", "datetime_")):
-        return "CX205", f"{where}: {value!r} is not a valid date ({error['msg']})"
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        hint = difflib.get_close_matches(str(value), [s.strip("'") for s in expected.split()], 1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else ""
-        return "CX203", f"{where}: {value!r} is not one of {expected}{extra}"
-    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
-    return "CX203", f"{where}: {error['msg']}{shown}"
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

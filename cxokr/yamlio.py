@@ -318,6 +318,7 @@ class LogItem:
 
     line: int
     data: Any
+    text: str = field(default="", compare=False)  # as written, to spot exact duplicates
 
 
 def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
@@ -339,7 +340,7 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
             except (ValueError, RecursionError):
                 data = None
             if isinstance(data, dict) and _json_numbers_ok(data):
-                items.append(LogItem(index + 1, data))
+                items.append(LogItem(index + 1, data, line))
                 index += 1
                 continue
         stripped = line.strip()
@@ -367,7 +368,7 @@ def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> L
     issues.extend(doc.issues)
     data = doc.data
     if isinstance(data, list) and len(data) == 1 and data[0] is not None:
-        return LogItem(start + 1, data[0])
+        return LogItem(start + 1, data[0], "\n".join(lines[start:end]).rstrip())
     if data is not None or not doc.issues:
         issues.append(Issue("CX116", start + 1, 1, "a log entry must be one list item"))
     return LogItem(start + 1, None)

@@ -102,6 +102,9 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    # Commands run on examples/ must not leave a cache there; tests/test_cache.py
+    # turns it back on in its own workspaces.
+    monkeypatch.setenv("CXOKR_NO_CACHE", "1")
 
 
 GIT_ENV = {

@@ -1,0 +1,91 @@
+"""The parse cache: content-keyed, rebuilt when damaged or foreign, bypassed on request."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr import checks, workspace
+from cxokr.cache import NAME, STAMP, Cache
+from cxokr.cli import app
+from tests.conftest import WriteFiles
+
+
+def load_twice(root: Path) -> tuple[Cache, Cache]:
+    first = Cache.for_workspace(root)
+    workspace.load(root, first)
+    first.save()
+    second = Cache.for_workspace(root)
+    workspace.load(root, second)
+    return first, second
+
+
+def test_an_unchanged_workspace_is_not_parsed_again(make_ws: WriteFiles) -> None:
+    first, second = load_twice(make_ws())
+    assert first.added == 8  # cxokr.yaml, 2 teams, 1 metric, 2 OKR files, 2 logs
+    assert second.added == 0
+    assert set(second.used) == set(first.used)
+
+
+def test_a_changed_file_alone_is_parsed_again(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    load_twice(root)
+    (root / "teams" / "company.yaml").write_text("name: Exec\nlevel: 1\n", encoding="utf-8")
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    assert cache.added == 1
+    assert ws.teams["company"].name == "Exec"
+
+
+def test_cached_and_fresh_loads_give_the_same_problems(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/ecommerce.yaml": "name: E\nlevel: 3\nparent: nobody\nname: twice\n"})
+    load_twice(root)
+    cached = checks.check(workspace.load(root, Cache.for_workspace(root)))
+    fresh = checks.check(workspace.load(root))
+    assert cached == fresh
+    assert [p.code for p in cached] == ["CX103"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not a pickle", pickle.dumps(("other", {})), pickle.dumps(((0, "0", "0", (3, 0)), {}))],
+)
+def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(
+    make_ws: WriteFiles, damage: bytes
+) -> None:
+    root = make_ws()
+    path = root / ".cxokr" / NAME
+    path.parent.mkdir()
+    path.write_bytes(damage)
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    cache.save()
+    assert cache.old == {}
+    assert ws.teams["company"].level == 1
+    assert pickle.loads(path.read_bytes())[0] == STAMP
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_not_trusted(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    first, _ = load_twice(root)
+    path = root / ".cxokr" / NAME
+    path.write_bytes(pickle.dumps((STAMP, dict.fromkeys(first.used, "junk"))))
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    assert cache.added == len(first.used)
+    assert ws.teams["company"].level == 1
+
+
+def test_the_cli_writes_the_cache_and_no_cache_bypasses_it(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_ws()
+    monkeypatch.delenv("CXOKR_NO_CACHE", raising=False)
+    assert CliRunner().invoke(app, ["--no-cache", "check", "-w", str(root)]).exit_code == 0
+    assert not (root / ".cxokr" / NAME).exists()
+    assert CliRunner().invoke(app, ["check", "-w", str(root)]).exit_code == 0
+    assert (root / ".cxokr" / NAME).exists()
+    assert (root / ".cxokr" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
