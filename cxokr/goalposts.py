@@ -23,6 +23,7 @@ from cxokr.checks import CheckResult
 from cxokr.history import Commit, History, Step, history
 from cxokr.model import KeyResult, OkrFile, Period
 from cxokr.problems import Problem
+from cxokr.report import Report
 from cxokr.workspace import Workspace, okr_path
 
 MOVABLE = ("start", "target")
@@ -62,14 +63,17 @@ def find(root: Path, ws: Workspace, today: date | None = None) -> list[Move]:
 
 def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
     periods = {p.id: p for p in ws.config.periods} if ws.config else {}
-    steps = h.steps(["okrs"])
+    by_path: dict[str, list[Step]] = {}
+    for step in h.steps(["okrs"]):
+        for change in step.changes:
+            by_path.setdefault(change.path, []).append(step)
     found: list[Move] = []
     for (period_id, team), current in sorted(ws.okrs.items()):
         period = periods.get(period_id)
-        if period is None:
-            continue
+        mine = by_path.get(okr_path(period_id, team), [])
+        if period is None or not mine:
+            continue  # a file never committed has no history to judge
         rel = okr_path(period_id, team)
-        mine = [s for s in steps if any(c.path == rel for c in s.changes)]
         late = [s for s in mine if s.commit.authored.date() >= period.start]
         versions: list[tuple[Commit | None, OkrFile | None]] = []
         for commit, before, after in okr_chain(h, root, rel, late):
@@ -164,3 +168,25 @@ def checked(root: Path, ws: Workspace, result: CheckResult) -> CheckResult:
     if not found:
         return result
     return replace(result, problems=tuple(sorted({*result.problems, *found})))
+
+
+def mark(report: Report, found: list[Move]) -> Report:
+    """The report with `moved_goalposts` set on the key results of `found`."""
+    refs = {m.ref for m in found}
+    if not refs:
+        return report
+    objectives = tuple(
+        replace(
+            row,
+            key_results=tuple(
+                replace(kr, moved_goalposts=kr.ref in refs) for kr in row.key_results
+            ),
+        )
+        for row in report.objectives
+    )
+    return replace(report, objectives=objectives)
+
+
+def marked(root: Path, ws: Workspace, report: Report) -> Report:
+    """The report of `ws` with the key results whose goalposts moved marked, from git."""
+    return mark(report, find(root, ws))

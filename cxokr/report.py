@@ -90,6 +90,7 @@ class KrRow:
     grade: float | None
     band: str | None
     series: tuple[tuple[date, float], ...]
+    moved_goalposts: bool = False  # set from git history by `goalposts.mark`
 
 
 @dataclass(frozen=True)

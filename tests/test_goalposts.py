@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -123,3 +124,22 @@ def test_outside_git_check_has_no_history_to_read(make_ws: WriteFiles) -> None:
     root = make_ws()
     assert goalposts.find(root, workspace.load(root), TODAY) == []
     assert check(root) == (0, "")
+
+
+def test_the_report_marks_the_key_result_whose_goalposts_moved(ws: Path) -> None:
+    args = ["report", "--workspace", str(ws), "--as-of", "2026-11-20"]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    flags = {
+        kr["ref"]: kr["moved_goalposts"]
+        for objective in json.loads(result.stdout)["objectives"]
+        for kr in objective["key_results"]
+    }
+    assert flags == {
+        "2026:company/raise-aov/aov": False,
+        scripted.KR: True,
+        "2026-Q4:ecommerce/grow-basket/bundles-live": False,
+    }
+    text = CliRunner().invoke(app, args).stdout
+    assert "50% on track (moved goalposts)  Raise online AOV" in text
+    markdown = CliRunner().invoke(app, [*args, "--format", "md"]).stdout
+    assert "| 62 → 66 USD (moved goalposts) |" in markdown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from cxokr.cli.app import (
     parse_date,
     root_of,
 )
+from cxokr.errors import UsageError
 
 # --- report --------------------------------------------------------------------------------
 
@@ -56,23 +58,65 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="What moved since a date (YYYY-MM-DD), a number of days or weeks back "
+            "(7d, 2w) or a revision, from git history (text, md or json).",
+        ),
+    ] = None,
 ) -> int:
     """The weekly view: progress, pace and status of every objective and key result.
 
     Example: cxokr report --team ecommerce --as-of 2026-11-20
     """
+    from cxokr.goalposts import marked
     from cxokr.report import Filters, build
 
-    ws = load(root_of(workspace))
-    result = build(
-        ws, parse_date(as_of), Filters(period=period, team=team, level=level, owner=owner)
-    )
+    root = root_of(workspace)
+    ws = load(root)
+    filters = Filters(period=period, team=team, level=level, owner=owner)
+    if since is not None:
+        return _report_since(root, ws, parse_date(as_of), since, filters, output_format, output)
+    result = marked(root, ws, build(ws, parse_date(as_of), filters))
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
         text.render(result)
         return EXIT_OK
     _emit(_render_report(result, output_format), output)
+    return EXIT_OK
+
+
+def _report_since(
+    root: Path,
+    ws: Any,
+    as_of: date,
+    since: str,
+    filters: Any,
+    fmt: ReportFormat,
+    output: Path | None,
+) -> int:
+    """`report --since`: what moved between the workspace in git and now."""
+    from cxokr.changes import since as changes_since
+    from cxokr.render import changes as render
+    from cxokr.render.console import can_encode
+
+    if fmt is ReportFormat.CSV:
+        raise UsageError("report --since is written as text, md or json")
+    result = changes_since(root, ws, as_of, since, filters)
+    if result.then.incomplete:
+        err(f"warning: {result.then.incomplete}")
+    if fmt is ReportFormat.JSON:
+        content = render.as_json(result)
+    elif fmt is ReportFormat.MD:
+        content = render.markdown(result)
+    elif output is None and not can_encode("→·"):
+        content = render.text(result, "->", "|")
+    else:
+        content = render.text(result)
+    _emit(content, output)
     return EXIT_OK
 
 

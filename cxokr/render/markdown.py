@@ -149,7 +149,8 @@ def _kr_table(krs: Iterable[KrRow]) -> list[str]:
 def _value_to_target(kr: KrRow) -> str:
     unit = "" if not kr.unit else (kr.unit if kr.unit == "%" else f" {kr.unit}")
     line = {KrType.STAY_BELOW.value: "≤ ", KrType.STAY_ABOVE.value: "≥ "}.get(kr.type, "")
-    return f"{number(kr.value)} → {line}{number(kr.target)}{escape(unit)}"
+    moved = " (moved goalposts)" if kr.moved_goalposts else ""
+    return f"{number(kr.value)} → {line}{number(kr.target)}{escape(unit)}{moved}"
 
 
 def _age(kr: KrRow) -> str:

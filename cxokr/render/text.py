@@ -107,6 +107,7 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
             ("regression", kr.regression),
             ("over target", kr.overachieved),
             ("stale", kr.stale),
+            ("moved goalposts", kr.moved_goalposts),
         )
         if on
     ]
