@@ -7,7 +7,6 @@ Each rule takes the workspace and its alignment graph, built once by
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import combinations
 
 from cxokr import align
 from cxokr.model import Direction, KeyResult, KrType
@@ -102,44 +101,56 @@ def check_unsupported(ws: Workspace, graph: align.Graph) -> list[Problem]:
     ]
 
 
-def _movement(ws: Workspace, period: str, kr: KeyResult) -> float | None:
+def _movement(
+    ws: Workspace,
+    period: str,
+    kr: KeyResult,
+    starts: dict[tuple[str, str, str | None], float | None],
+) -> float | None:
     """+1 when the KR moves its metric up, -1 down, None when unknown or not a target KR."""
-    if kr.type is not KrType.TARGET or kr.target is None:
+    if kr.type is not KrType.TARGET or kr.target is None or kr.metric is None:
         return None
     start = kr.start
-    log = ws.readings.get(kr.metric) if kr.metric else None
-    if start is None and ws.config and log is not None:
-        found = next((p for p in ws.config.periods if p.id == period), None)
-        if found:
-            start = start_from_readings(kr, found, log.entries)
+    if start is None:
+        key = (period, kr.metric, kr.segment)
+        if key not in starts:
+            log = ws.readings.get(kr.metric)
+            found = (
+                next((p for p in ws.config.periods if p.id == period), None) if ws.config else None
+            )
+            starts[key] = start_from_readings(kr, found, log.entries) if log and found else None
+        start = starts[key]
     if start is None or start == kr.target:
         return None
     return 1.0 if kr.target > start else -1.0
 
 
 def check_opposite_pulls(ws: Workspace, graph: align.Graph) -> list[Problem]:
-    by_key: dict[tuple[str, str, str | None], list[tuple[align.Node, int, KeyResult, float]]] = {}
+    """Each KR pulling against the first KR on its metric, segment and period, named once."""
+    starts: dict[tuple[str, str, str | None], float | None] = {}
+    first: dict[tuple[str, str, str | None], tuple[align.Node, KeyResult, float]] = {}
+    found = []
     for node in graph.nodes.values():
         if not node.active:
             continue
         for k, kr in enumerate(node.objective.key_results):
-            sign = _movement(ws, node.period, kr) if kr.metric else None
-            if sign is not None and kr.metric:
-                by_key.setdefault((node.period, kr.metric, kr.segment), []).append(
-                    (node, k, kr, sign)
-                )
-    found = []
-    for (period, metric, segment), krs in sorted(by_key.items(), key=lambda kv: str(kv[0])):
-        for (a, _, a_kr, a_sign), (b, bk, b_kr, b_sign) in combinations(krs, 2):
-            if a_sign != b_sign:
-                where = f"{metric}" + (f" ({segment})" if segment else "")
+            sign = _movement(ws, node.period, kr, starts)
+            if sign is None or kr.metric is None:
+                continue
+            key = (node.period, kr.metric, kr.segment)
+            if key not in first:
+                first[key] = (node, kr, sign)
+                continue
+            other, other_kr, other_sign = first[key]
+            if sign != other_sign:
+                where = kr.metric + (f" ({kr.segment})" if kr.segment else "")
                 found.append(
                     ws.problem_at(
                         "CX335",
-                        b.path,
-                        ("objectives", b.index, "key_results", bk, "target"),
-                        f"{_short(a.ref)}/{a_kr.id} and {_short(b.ref)}/{b_kr.id} pull {where} "
-                        f"in opposite directions in {period}",
+                        node.path,
+                        ("objectives", node.index, "key_results", k, "target"),
+                        f"{_short(other.ref)}/{other_kr.id} and {_short(node.ref)}/{kr.id} pull "
+                        f"{where} in opposite directions in {node.period}",
                     )
                 )
     return found
