@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from cxokr import goalposts, workspace
 from cxokr.audit import Since, parse_since
+from cxokr.cache import Cache
 from cxokr.errors import UsageError
 from cxokr.history import Commit, History, HistoryError, history
 from cxokr.model import Checkin, Period
@@ -132,15 +133,23 @@ class Changes:
 
 
 def since(
-    root: Path, ws: Workspace, as_of: date, spec: str, filters: Filters = Filters()
+    root: Path,
+    ws: Workspace,
+    as_of: date,
+    spec: str,
+    filters: Filters = Filters(),
+    cache: Cache | None = None,
 ) -> Changes:
-    """Compare the workspace `ws` as of `as_of` with the workspace `spec` names in git."""
+    """Compare the workspace `ws` as of `as_of` with the workspace `spec` names in git.
+
+    With `cache`, files unchanged since then are not parsed again.
+    """
     point = parse_since(spec, as_of)
     with history(root) as h:
         if h is None:
             raise HistoryError(f"{root} is not in a git repository; --since reads git history")
         then = _then(h, point)
-        old = _workspace_at(h, root, then.commit)
+        old = _workspace_at(h, root, then.commit, cache)
         moved = {m.ref for m in goalposts.moves(h, root, ws, date.today())}
     now_report = build(ws, as_of, filters)
     then_report = None
@@ -173,11 +182,13 @@ def _then(h: History, point: Since) -> Then:
     return Then(point.text, day_before, found)
 
 
-def _workspace_at(h: History, root: Path, commit: Commit | None) -> Workspace | None:
+def _workspace_at(
+    h: History, root: Path, commit: Commit | None, cache: Cache | None
+) -> Workspace | None:
     if commit is None:
         return None
     files = h.files_at(commit)
-    return workspace.load_files(root, files) if CONFIG_FILE in files else None
+    return workspace.load_files(root, files, cache) if CONFIG_FILE in files else None
 
 
 def _compare(

@@ -179,3 +179,14 @@ def test_docs_list_exactly_the_keys_of_the_since_document(ws: Path) -> None:
     actual = {path.replace(".now", ".then"): keys for path, keys in actual.items()}
     actual = {p: k for p, k in actual.items() if ".new_checkins" not in p}
     assert documented("since") == actual
+
+
+def test_since_keeps_what_it_parsed_of_then_in_the_cache(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxokr.cache import Cache
+
+    monkeypatch.delenv("CXOKR_NO_CACHE")
+    old_log = git(ws, "show", f"HEAD~3:goals/{scripted.CHECKINS}").encode()
+    assert run(ws, "--since", "2026-11-01")[0] == 0
+    assert Cache.for_workspace(ws).get("checkins", old_log) is not None

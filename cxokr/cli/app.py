@@ -25,6 +25,7 @@ from cxokr import __version__
 from cxokr.errors import CxokrError, UsageError
 
 if TYPE_CHECKING:
+    from cxokr.cache import Cache
     from cxokr.workspace import Workspace
 
 app = typer.Typer(
@@ -166,6 +167,13 @@ def load(root: Path) -> Workspace:
         gc.enable()
     gc.freeze()
     return ws
+
+
+def parse_cache(root: Path) -> Cache | None:
+    """The parse cache of the workspace at `root`, unless --no-cache; the caller saves it."""
+    from cxokr.cache import Cache
+
+    return None if _state["no_cache"] else Cache.for_workspace(root)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from cxokr.cli.app import (
     err,
     guarded,
     load,
+    parse_cache,
     parse_date,
     root_of,
 )
@@ -105,7 +106,10 @@ def _report_since(
 
     if fmt is ReportFormat.CSV:
         raise UsageError("report --since is written as text, md or json")
-    result = changes_since(root, ws, as_of, since, filters)
+    cache = parse_cache(root)
+    result = changes_since(root, ws, as_of, since, filters, cache)
+    if cache is not None:
+        cache.save()
     if result.then.incomplete:
         err(f"warning: {result.then.incomplete}")
     if fmt is ReportFormat.JSON:
