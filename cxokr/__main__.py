@@ -1,6 +1,6 @@
 """`python -m cxokr` runs the command line."""
 
-from cxokr.cli import main
+from cxokr.launch import main
 
 if __name__ == "__main__":
     main()
