@@ -74,4 +74,6 @@ def test_version_answers_without_loading_the_framework() -> None:
 
     code = "import sys, runpy; sys.argv=['cxokr','--version']; runpy.run_module('cxokr', run_name='__main__'); print(sorted(m for m in sys.modules if m in ('typer', 'pydantic', 'rich')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["cxokr 0.1.0", "[]"]
+    from cxokr import __version__
+
+    assert done.stdout.splitlines() == [f"cxokr {__version__}", "[]"]
