@@ -351,3 +351,17 @@ def test_log_line_escapes_what_the_reader_refuses(char: str) -> None:
     line = log_line({"note": f"a{char}b"})
     assert char not in line
     assert load_log(line.encode()) == ([yamlio.LogItem(1, {"note": f"a{char}b"})], [])
+
+
+def test_a_line_with_two_objects_is_not_taken_for_two_entries() -> None:
+    text = '- {"date": "2026-11-20", "value": 1}, {"date": "2026-11-21", "value": 2}\n'
+    items, issues = load_log(text.encode())
+    assert [item.data for item in items] == [None]
+    assert [(i.code, i.line) for i in issues] == [("CX102", 1)]
+
+
+def test_the_whole_log_fast_path_keeps_line_numbers() -> None:
+    text = '# modeline\n- {"value": 1}\n\n- {"value": 2}\n'
+    items, issues = load_log(text.encode())
+    assert [(item.line, item.data) for item in items] == [(2, {"value": 1}), (4, {"value": 2})]
+    assert issues == []
