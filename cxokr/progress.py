@@ -7,6 +7,7 @@ recomputed and explained from its inputs.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -213,17 +214,21 @@ class Forecast:
 
 
 def forecast(points: Sequence[Observation], period: Period) -> Forecast | None:
-    """Fit value = intercept + slope * (days since period start); None without two distinct days."""
-    xs = [float((o.date - period.start).days) for o in points]
-    ys = [o.value for o in points]
-    if len(set(xs)) < 2:
+    """Fit value = intercept + slope * (days since period start); None without two distinct days.
+
+    `points` are in date order, as `observations` and `daily` give them.
+    """
+    if len(points) < 2 or points[0].date == points[-1].date:
         return None
+    origin = period.start.toordinal()
+    xs = [o.date.toordinal() - origin for o in points]
+    ys = [o.value for o in points]
     n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sum_x, sum_y = sum(xs), sum(ys)
+    sxx = n * sum(x * x for x in xs) - sum_x * sum_x
+    sxy = n * sum(map(operator.mul, xs, ys)) - sum_x * sum_y
     slope = sxy / sxx
-    intercept = mean_y - slope * mean_x
+    intercept = (sum_y - slope * sum_x) / n
     end_x = float((period.end - period.start).days)
     return Forecast(slope, intercept, intercept + slope * end_x, n)
 

@@ -301,7 +301,7 @@ class _Builder:
             if c.value is not None and period.start <= c.date <= in_period
         ]
         read = readings.window(period.start, in_period)
-        points = calc.daily(heapq.merge(read, noted, key=calc.observation_key))
+        points = calc.daily(heapq.merge(read, noted, key=calc.observation_key)) if noted else read
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
@@ -361,7 +361,7 @@ class _Builder:
             forecast_progress=forecast_progress,
             grade=calc.clamp(raw) if ended and raw is not None else None,
             band=calc.band(calc.clamp(raw)).value if ended and raw is not None else None,
-            series=tuple((p.date, p.value) for p in points),
+            series=tuple(zip([p.date for p in points], [p.value for p in points], strict=True)),
         )
         self._kr_rows[ref] = row
         return row
