@@ -181,7 +181,7 @@ def test_docs_list_exactly_the_keys_of_the_since_document(ws: Path) -> None:
     assert documented("since") == actual
 
 
-def test_since_keeps_what_it_parsed_of_then_in_the_cache(
+def test_since_reads_then_through_the_cache_without_keeping_it(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cxokr.cache import Cache
@@ -189,4 +189,6 @@ def test_since_keeps_what_it_parsed_of_then_in_the_cache(
     monkeypatch.delenv("CXOKR_NO_CACHE")
     old_log = git(ws, "show", f"HEAD~3:goals/{scripted.CHECKINS}").encode()
     assert run(ws, "--since", "2026-11-01")[0] == 0
-    assert Cache.for_workspace(ws).get("checkins", old_log) is not None
+    cache = Cache.for_workspace(ws)
+    assert cache.get("checkins", (ws / scripted.CHECKINS).read_bytes()) is not None
+    assert cache.get("checkins", old_log) is None

@@ -41,6 +41,7 @@ app = typer.Typer(
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _state = {"debug": False, "no_cache": False}
+_loaded: dict[Path, Cache] = {}  # the parse cache each workspace was loaded through
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,6 +164,7 @@ def load(root: Path) -> Workspace:
         ws = load_workspace(root, cache)
         if cache is not None:
             cache.save()
+            _loaded[root] = cache
     finally:
         gc.enable()
     gc.freeze()
@@ -170,10 +172,12 @@ def load(root: Path) -> Workspace:
 
 
 def parse_cache(root: Path) -> Cache | None:
-    """The parse cache of the workspace at `root`, unless --no-cache; the caller saves it."""
-    from cxokr.cache import Cache
+    """The parse cache `load` read for `root`, already in memory, to serve old revisions.
 
-    return None if _state["no_cache"] else Cache.for_workspace(root)
+    What it parses of them is not saved: outcomes of old revisions would grow the
+    cache file that every command reads.
+    """
+    return _loaded.get(root)
 
 
 def main() -> None:

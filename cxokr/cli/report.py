@@ -106,10 +106,7 @@ def _report_since(
 
     if fmt is ReportFormat.CSV:
         raise UsageError("report --since is written as text, md or json")
-    cache = parse_cache(root)
-    result = changes_since(root, ws, as_of, since, filters, cache)
-    if cache is not None:
-        cache.save()
+    result = changes_since(root, ws, as_of, since, filters, parse_cache(root))
     if result.then.incomplete:
         err(f"warning: {result.then.incomplete}")
     if fmt is ReportFormat.JSON:
