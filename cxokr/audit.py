@@ -26,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cxokr import workspace, yamlio
 from cxokr.errors import UsageError
-from cxokr.history import Commit, History, HistoryError, Step, history
+from cxokr.history import Commit, FileChange, History, HistoryError, Step, history
 from cxokr.model import (
     CHECKINS,
     READINGS,
@@ -236,45 +236,51 @@ def resolve(root: Path, ref: str, today: date) -> Subject:
 # --- Versions of an OKR file -----------------------------------------------------------------
 
 
-class _Versions:
-    """Parsed versions of OKR files by blob, each distinct blob read and parsed once."""
+class OkrVersions:
+    """Versions of one OKR file by blob, each distinct blob read and parsed once."""
 
-    def __init__(self, h: History, root: Path) -> None:
+    def __init__(self, h: History, root: Path, rel: str) -> None:
         self.h = h
         self.root = root
+        self.rel = rel
+        parts = rel.split("/")
+        self.key = (parts[1], parts[2].removesuffix(workspace.SUFFIX))
         self.parsed: dict[str, OkrFile | None] = {}
 
-    def load(self, rel: str, shas: Iterable[str | None]) -> None:
+    def load(self, shas: Iterable[str | None]) -> None:
         wanted = {sha for sha in shas if sha and sha not in self.parsed}
-        period, team = rel.split("/")[1], rel.split("/")[2].removesuffix(".yaml")
         for sha, raw in self.h.blobs(wanted).items():
-            self.parsed[sha] = workspace.load_files(self.root, {rel: raw}).okrs.get((period, team))
+            self.parsed[sha] = workspace.load_files(self.root, {self.rel: raw}).okrs.get(self.key)
 
     def get(self, sha: str | None) -> OkrFile | None:
+        if sha and sha not in self.parsed:
+            self.load([sha])
         return self.parsed.get(sha) if sha else None
 
+    def chain(
+        self, changes: list[tuple[Commit, FileChange]]
+    ) -> Iterator[tuple[Commit, OkrFile | None, OkrFile | None]]:
+        """(commit, before, after) for each change, in order.
 
-def okr_chain(
-    h: History, root: Path, rel: str, steps: list[Step]
-) -> Iterator[tuple[Commit, OkrFile | None, OkrFile | None]]:
-    """(commit, before, after) for each commit that changed the OKR file `rel`.
+        A version that does not load (broken YAML, say) is skipped: the next
+        good one is compared with the last good one before it.
+        """
+        self.load(sha for _, c in changes for sha in (c.before, c.after))
+        last_good: OkrFile | None = None
+        for commit, change in changes:
+            before = self.get(change.before)
+            if change.before and before is None:
+                before = last_good
+            after = self.get(change.after)
+            if change.after and after is None:
+                continue
+            last_good = after
+            yield commit, before, after
 
-    A version that does not load (broken YAML, say) is skipped: the next good
-    one is compared with the last good one before it.
-    """
-    changes = [(s.commit, c) for s in steps for c in s.changes if c.path == rel]
-    versions = _Versions(h, root)
-    versions.load(rel, (sha for _, c in changes for sha in (c.before, c.after)))
-    last_good: OkrFile | None = None
-    for commit, change in changes:
-        before = versions.get(change.before)
-        if change.before and before is None:
-            before = last_good
-        after = versions.get(change.after)
-        if change.after and after is None:
-            continue
-        last_good = after
-        yield commit, before, after
+
+def changes_to(rel: str, steps: list[Step]) -> list[tuple[Commit, FileChange]]:
+    """The changes `steps` made to the file `rel`, with their commits, in order."""
+    return [(s.commit, c) for s in steps for c in s.changes if c.path == rel]
 
 
 # --- Building the trail ----------------------------------------------------------------------
@@ -295,7 +301,8 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
         steps = h.steps([okr_rel, log_rel], since=since_sha, patch=True)
         events: list[Event] = []
         metrics: dict[str, set[str | None]] = {}
-        for commit, before, now in okr_chain(h, root, okr_rel, steps):
+        versions = OkrVersions(h, root, okr_rel)
+        for commit, before, now in versions.chain(changes_to(okr_rel, steps)):
             for version in (before, now):
                 for kr in _key_results(version, subject):
                     if kr.metric:

@@ -7,24 +7,28 @@ with no note at all, is a move nobody explained. Edits not committed yet count
 too, as of today, so the warning shows before the commit and adding the note
 in the same edit silences it.
 
-One `git log --raw` over the OKR files gives every version; only files whose
-period had begun when they changed are read, each distinct version once.
+One `git log -p` over the OKR files gives every change. Only changes made once
+the period had begun, to lines that may hold a goalpost, are looked at; one
+that only rewrites numbers in place is read from the patch alone, any other
+has the version after it read from git and loaded by the workspace loader.
 Outside a git repository there is no history and nothing to report.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from cxokr.audit import FieldChange, okr_chain
+from cxokr.audit import FieldChange
 from cxokr.checks import CheckResult
-from cxokr.history import Commit, History, Step, history
-from cxokr.model import KeyResult, OkrFile, Period
+from cxokr.history import Commit, FileChange, History, history
+from cxokr.model import OkrFile, Period
 from cxokr.problems import Problem
 from cxokr.report import Report
-from cxokr.workspace import Workspace, okr_path
+from cxokr.workspace import SUFFIX, Workspace, load_files, okr_path
+from cxokr.yamlio import Marks
 
 MOVABLE = ("start", "target")
 
@@ -62,75 +66,174 @@ def find(root: Path, ws: Workspace, today: date | None = None) -> list[Move]:
 
 
 def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
+    """The unexplained moves in the open periods of `ws`, from the history `h`."""
     periods = {p.id: p for p in ws.config.periods} if ws.config else {}
-    by_path: dict[str, list[Step]] = {}
-    for step in h.steps(["okrs"]):
+    by_path: dict[str, list[tuple[Commit, FileChange]]] = {}
+    for step in h.steps(["okrs"], patch=True):
         for change in step.changes:
-            by_path.setdefault(change.path, []).append(step)
+            by_path.setdefault(change.path, []).append((step.commit, change))
+    dirty = h.dirty(["okrs"])
     found: list[Move] = []
     for (period_id, team), current in sorted(ws.okrs.items()):
-        period = periods.get(period_id)
-        mine = by_path.get(okr_path(period_id, team), [])
-        if period is None or not mine:
-            continue  # a file never committed has no history to judge
-        rel = okr_path(period_id, team)
-        late = [s for s in mine if s.commit.authored.date() >= period.start]
-        versions: list[tuple[Commit | None, OkrFile | None]] = []
-        for commit, before, after in okr_chain(h, root, rel, late):
-            if not versions:
-                versions.append((None, before))
-            versions.append((commit, after))
-        committed = _last(h, root, rel, mine)
-        if today >= period.start and current != committed:
-            versions = versions or [(None, committed)]
-            versions.append((None, current))
-        if len(versions) > 1:
-            found += _moves_in(period, team, current, versions)
+        period, rel = periods.get(period_id), okr_path(period_id, team)
+        mine = by_path.get(rel)
+        if period is None or period.closed is not None or not mine:
+            continue  # a closed period's grades are final; an uncommitted file has no history
+        late = [
+            (commit, change)
+            for commit, change in mine
+            if commit.authored.date() >= period.start and _may_move(change)
+        ]
+        pairs = _pairs(_Reader(h, root, rel), late)
+        if rel in dirty and today >= period.start:
+            head = mine[-1][1].after
+            committed = pairs[-1][2] if pairs and pairs[-1][3] == head else None
+            committed = committed or _Reader(h, root, rel).state(head)
+            now = _state(current, None)
+            if committed is not None and committed.values != now.values:
+                pairs.append((None, committed, now, None))
+        found += _moves_in(period, team, current, pairs)
     return found
 
 
-def _last(h: History, root: Path, rel: str, steps: list[Step]) -> OkrFile | None:
-    """The file as last committed."""
-    last = list(okr_chain(h, root, rel, steps[-1:]))
-    return last[-1][2] if last else None
+# A changed line that cannot move a start or target or rewrite a note: blank, a comment,
+# or another key of an objective or key result. Anything else (a note's second line, say)
+# may, and has the versions before and after read.
+_OTHER_KEY = re.compile(
+    r"\s*(-\s+)?(id|title|owner|metric|segment|unit|type|weight|aligns_to|status|progress"
+    r"|grade|retro|carried_from|objectives|key_results)\s*:"
+)
+# A start or target given as a plain decimal on its key's line: the one edit read from the
+# patch alone, without parsing the file again.
+_NUMBER_LINE = re.compile(r"(\s*)(start|target):[ ]+(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?)[ ]*")
 
 
-def _kr(okr: OkrFile | None, objective: str, kr: str) -> KeyResult | None:
-    for found in okr.objectives if okr else []:
-        if found.id == objective:
-            return next((k for k in found.key_results if k.id == kr), None)
-    return None
+def _may_move(change: FileChange) -> bool:
+    if change.before is None or change.after is None:
+        return False  # created or deleted: there is nothing to compare
+    for line in (*change.added, *change.removed):
+        text = line.strip()
+        if text and not text.startswith("#") and not _OTHER_KEY.match(line):
+            return True
+    return False
 
 
-def _moves_in(
-    period: Period,
-    team: str,
-    current: OkrFile,
-    versions: list[tuple[Commit | None, OkrFile | None]],
-) -> list[Move]:
+Values = tuple[float | None, float | None, str | None]  # start, target, rebaseline note
+
+
+@dataclass(frozen=True)
+class _State:
+    """What one version of an OKR file says of each key result's goalposts, and on which
+    line each start and target is written."""
+
+    values: dict[tuple[str, str], Values]
+    lines: dict[int, tuple[str, str, str]]  # line -> (objective, key result, field)
+
+
+def _state(okr: OkrFile, marks: Marks | None) -> _State:
+    values: dict[tuple[str, str], Values] = {}
+    lines: dict[int, tuple[str, str, str]] = {}
+    positions = marks.positions if marks else {}
+    for oi, objective in enumerate(okr.objectives):
+        for ki, kr in enumerate(objective.key_results):
+            key = (objective.id, kr.id)
+            if key in values:
+                positions = {}  # duplicate IDs: no shortcut, every version is read
+            values.setdefault(key, (kr.start, kr.target, kr.rebaseline))
+            for name in MOVABLE:
+                found = positions.get(("objectives", oi, "key_results", ki, name))
+                if found:
+                    lines[found[0]] = (*key, name)
+    return _State(values, lines if positions else {})
+
+
+class _Reader:
+    """Reads versions of one OKR file from git into states, each blob at most once."""
+
+    def __init__(self, h: History, root: Path, rel: str) -> None:
+        self.h, self.root, self.rel = h, root, rel
+        parts = rel.split("/")
+        self.key = (parts[1], parts[2].removesuffix(SUFFIX))
+
+    def state(self, sha: str | None) -> _State | None:
+        if sha is None:
+            return None
+        loaded = load_files(self.root, {self.rel: self.h.blobs([sha])[sha]})
+        okr = loaded.okrs.get(self.key)
+        return None if okr is None else _state(okr, loaded.marks.get(self.rel))
+
+
+Pair = tuple[Commit | None, _State, _State, str | None]  # commit, before, after, blob after
+
+
+def _pairs(reader: _Reader, changes: list[tuple[Commit, FileChange]]) -> list[Pair]:
+    """(commit, before, after) for each change. A version that does not load is skipped:
+    the next good one is compared with the last good one before it."""
+    pairs: list[Pair] = []
+    last: tuple[str | None, _State] | None = None
+    for commit, change in changes:
+        before = last[1] if last and last[0] == change.before else reader.state(change.before)
+        before = before or (last[1] if last else None)
+        if before is None:
+            continue
+        after = _edited(before, change) or reader.state(change.after)
+        if after is None:
+            continue
+        last = (change.after, after)
+        pairs.append((commit, before, after, change.after))
+    return pairs
+
+
+def _edited(before: _State, change: FileChange) -> _State | None:
+    """The state after `change` when it only rewrites starts and targets in place."""
+    old = dict(zip(change.removed_at, change.removed, strict=True))
+    new = dict(zip(change.added_at, change.added, strict=True))
+    if not old or old.keys() != new.keys() or len(old) != len(change.removed):
+        return None
+    values = dict(before.values)
+    for line, text in old.items():
+        was, now = _NUMBER_LINE.fullmatch(text), _NUMBER_LINE.fullmatch(new[line])
+        where = before.lines.get(line)
+        if not was or not now or was.group(1, 2) != now.group(1, 2) or where is None:
+            return None
+        objective, kr, name = where
+        start, target, note = values[(objective, kr)]
+        if name != was.group(2) or (start, target)[MOVABLE.index(name)] != float(was.group(3)):
+            return None
+        if name == "start":
+            start = float(now.group(3))
+        else:
+            target = float(now.group(3))
+        values[(objective, kr)] = (start, target, note)
+    return _State(values, before.lines)
+
+
+def _moves_in(period: Period, team: str, current: OkrFile, pairs: list[Pair]) -> list[Move]:
     found = []
     for oi, objective in enumerate(current.objectives):
         for ki, kr in enumerate(objective.key_results):
-            chain = [(commit, _kr(okr, objective.id, kr.id)) for commit, okr in versions]
+            key = (objective.id, kr.id)
             noted, moved = -1, []
-            for i in range(1, len(chain)):
-                was, now = chain[i - 1][1], chain[i][1]
+            for i, (commit, before, after, _) in enumerate(pairs):
+                was, now = before.values.get(key), after.values.get(key)
                 if was is None or now is None:
                     continue
-                if now.rebaseline and now.rebaseline != was.rebaseline:
+                if now[2] and now[2] != was[2]:
                     noted = i
                 changes = tuple(
-                    FieldChange(name, getattr(was, name), getattr(now, name))
-                    for name in MOVABLE
-                    if getattr(was, name) != getattr(now, name)
+                    FieldChange(name, was[j], now[j])
+                    for j, name in enumerate(MOVABLE)
+                    if was[j] != now[j]
                 )
                 if changes:
-                    moved.append((i, changes))
+                    moved.append((i, commit, changes))
             if not kr.rebaseline:
                 noted = -1
             ref = f"{period.id}:{team}/{objective.id}/{kr.id}"
             found += [
-                Move(ref, period, oi, ki, changes, chain[i][0]) for i, changes in moved if i > noted
+                Move(ref, period, oi, ki, changes, commit)
+                for i, commit, changes in moved
+                if i > noted
             ]
     return found
 

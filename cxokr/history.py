@@ -11,6 +11,7 @@ one per commit, and knows where a shallow clone's history is cut.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,6 +167,7 @@ _READ_CONFIG = tuple(
 _FIELDS = ("%H", "%an", "%ae", "%aI", "%cI", "%s")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS)
 _NO_BLOB = "0" * 40
+_HUNK = re.compile(r"@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 # Larger blobs are left out of a revision's files: no file cxokr reads may be that large.
 MAX_BLOB_BYTES = 32 * 1024 * 1024
 
@@ -197,6 +199,8 @@ class FileChange:
     after: str | None
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    added_at: tuple[int, ...] = ()  # the line number of each added line, after the change
+    removed_at: tuple[int, ...] = ()  # and of each removed line, before it
 
 
 @dataclass(frozen=True)
@@ -315,10 +319,8 @@ class History:
     def _step(self, record: str) -> Step:
         header, _, body = record.partition("\n")
         raw: dict[str, tuple[str | None, str | None]] = {}
-        added: dict[str, list[str]] = {}
-        removed: dict[str, list[str]] = {}
-        current: str | None = None
-        in_hunk = False
+        patch: dict[str, _Patch] = {}
+        current: _Patch | None = None
         for line in body.split("\n"):
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
@@ -326,18 +328,21 @@ class History:
                 raw[path] = (_blob(fields[2]), _blob(fields[3]))
             elif line.startswith("diff --git a/"):
                 rest = line[len("diff --git a/") :]
-                current, in_hunk = rest[: (len(rest) - 3) // 2], False
-            elif line.startswith("@@"):
-                in_hunk = True
-            elif in_hunk and current is not None and line[:1] in ("+", "-"):
-                (added if line[0] == "+" else removed).setdefault(current, []).append(line[1:])
+                current = patch.setdefault(rest[: (len(rest) - 3) // 2], _Patch())
+            elif current is not None:
+                current.read(line)
         changes = tuple(
-            FileChange(
-                path, before, after, tuple(added.get(path, ())), tuple(removed.get(path, ()))
-            )
+            patch.get(path, _Patch()).change(path, before, after)
             for path, (before, after) in raw.items()
         )
         return Step(self._commit(header), changes)
+
+    def dirty(self, paths: Sequence[str]) -> set[str]:
+        """Which of the files under `paths` differ in the working tree from `HEAD`."""
+        if self.head() is None:
+            return set()
+        out = self._run("diff", "--name-only", "--no-renames", "--relative", "HEAD", "--", *paths)
+        return {line for line in out.splitlines() if line}
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The content of each blob, through the one `git cat-file --batch` process."""
@@ -360,6 +365,44 @@ class History:
                 listed[path] = fields[2]
         content = self.blobs(listed.values())
         return {path: content[sha] for path, sha in listed.items()}
+
+
+class _Patch:
+    """The lines a patch adds to and removes from one file, with their line numbers."""
+
+    def __init__(self) -> None:
+        self.added: list[str] = []
+        self.added_at: list[int] = []
+        self.removed: list[str] = []
+        self.removed_at: list[int] = []
+        self.old_at: int | None = None  # None: not in a hunk yet
+        self.new_at = 0
+
+    def read(self, line: str) -> None:
+        if line.startswith("@@"):
+            hunk = _HUNK.match(line)
+            self.old_at, self.new_at = (int(hunk.group(1)), int(hunk.group(2))) if hunk else (0, 0)
+        elif self.old_at is None:
+            return  # the header: --- a/…, +++ b/…, index, mode lines
+        elif line.startswith("+"):
+            self.added.append(line[1:])
+            self.added_at.append(self.new_at)
+            self.new_at += 1
+        elif line.startswith("-"):
+            self.removed.append(line[1:])
+            self.removed_at.append(self.old_at)
+            self.old_at += 1
+
+    def change(self, path: str, before: str | None, after: str | None) -> FileChange:
+        return FileChange(
+            path,
+            before,
+            after,
+            tuple(self.added),
+            tuple(self.removed),
+            tuple(self.added_at),
+            tuple(self.removed_at),
+        )
 
 
 def _blob(sha: str) -> str | None:

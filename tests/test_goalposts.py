@@ -143,3 +143,61 @@ def test_the_report_marks_the_key_result_whose_goalposts_moved(ws: Path) -> None
     assert "50% on track (moved goalposts)  Raise online AOV" in text
     markdown = CliRunner().invoke(app, [*args, "--format", "md"]).stdout
     assert "| 62 → 66 USD (moved goalposts) |" in markdown
+
+
+def test_a_closed_period_is_not_judged_again(ws: Path) -> None:
+    scripted.edit(
+        ws / "cxokr.yaml",
+        "{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}",
+        "{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31, closed: 2026-12-31}",
+    )
+    assert moves(ws) == []
+
+
+def test_rewriting_the_second_line_of_a_note_explains_the_moves_before_it(ws: Path) -> None:
+    okrs = ws / scripted.OKRS
+    scripted.edit(
+        okrs, "target: 66\n", "target: 66\n        rebaseline: >\n          Peak season\n"
+    )
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-17T12:00:00+00:00", "Say why")
+    scripted.edit(okrs, "target: 66\n", "target: 67\n")
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-18T12:00:00+00:00", "Again")
+    assert [m.split(" in ")[0] for m in moves(ws)] == [
+        "aov-online: target moved from 66 to 67 on 2026-11-18"
+    ]
+    scripted.edit(okrs, "          Peak season\n", "          Peak season, and again\n")
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-19T12:00:00+00:00", "Say why again")
+    assert moves(ws) == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "may"),
+    [
+        (("        title: Raise online AOV faster",), False),
+        (("      - id: aov-web", "    owner: raj@acme.example", "", "# a comment"), False),
+        (("        target: 66",), True),
+        (("      - {id: aov-web, title: x, target: 3}",), True),
+        (("          Peak season came early",), True),
+    ],
+)
+def test_only_changes_that_may_move_a_goalpost_are_read(lines: tuple[str, ...], may: bool) -> None:
+    from cxokr.history import FileChange
+
+    assert goalposts._may_move(FileChange(scripted.OKRS, "a" * 40, "b" * 40, lines)) is may
+    assert not goalposts._may_move(FileChange(scripted.OKRS, None, "b" * 40, lines))
+
+
+def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws: Path) -> None:
+    from cxokr.history import history
+
+    with history(ws) as h:
+        assert h is not None
+        step = h.steps([scripted.OKRS], patch=True)[1]
+        reader = goalposts._Reader(h, ws, scripted.OKRS)
+        change = step.changes[0]
+        before, after = reader.state(change.before), reader.state(change.after)
+    assert before is not None and after is not None
+    edited = goalposts._edited(before, change)
+    assert edited is not None
+    assert edited.values == after.values
+    assert edited.values[("grow-basket", "aov-online")] == (58.0, 66.0, None)

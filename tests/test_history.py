@@ -129,3 +129,14 @@ def test_a_shallow_clone_knows_where_its_history_is_cut(repo: Path, tmp_path: Pa
     ]
     assert oldest is not None
     assert oldest.subject == "Rebaseline bundles: kids moved to 2027"
+
+
+def test_a_patch_gives_the_line_numbers_of_what_changed(repo: Path) -> None:
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        steps = h.steps([scripted.OKRS], patch=True)
+    change = steps[1].changes[0]
+    assert (change.removed, change.removed_at) == (("        target: 64",), (12,))
+    assert (change.added, change.added_at) == (("        target: 66",), (12,))
+    created = steps[0].changes[0]
+    assert created.added_at == tuple(range(1, len(created.added) + 1))
