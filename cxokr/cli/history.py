@@ -48,7 +48,6 @@ def log(
     """
     from cxokr.audit import trail
     from cxokr.render import audit as render
-    from cxokr.render.console import symbol
 
     found = trail(root_of(workspace), ref, since)
     if found.incomplete:
@@ -56,7 +55,7 @@ def log(
     if output_format is LogFormat.JSON:
         sys.stdout.write(render.as_json(found))
     else:
-        sys.stdout.write(render.text(found, symbol("→", "->")))
+        sys.stdout.write(render.text(found, render.arrow()))
     if not found.events:
         err(f"no changes to {found.subject} in the history read")
     return EXIT_OK

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import sys
+from typing import Any, TextIO
 
 from cxokr.audit import TRAIL_VERSION, Event, FieldChange, Kind, Trail
 from cxokr.model import Checkin, Reading
@@ -67,6 +68,16 @@ def describe(event: Event, subject: str, arrow: str = "→") -> str:
         if event.kind is Kind.CREATED:
             detail = f"with {detail}"
     return " ".join(part for part in (what, event.kind.value, detail) if part)
+
+
+def arrow(stream: TextIO | None = None) -> str:
+    """→ where the stream can print it, else -> (without loading Rich for one symbol)."""
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
+    try:
+        "→".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "->"
+    return "→"
 
 
 def text(trail: Trail, arrow: str = "→") -> str:
