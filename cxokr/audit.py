@@ -1,11 +1,11 @@
 """The audit trail of a key result, objective or team, read from git history (`cxokr log`).
 
-One `git log` over the team's OKR file and check-in log gives every commit
-that touched them: each version of the OKR file is read from its blob (each
-distinct version parsed once, through the workspace loader) and compared with
-the version before it, and the lines a commit added to the log are its
-check-ins. A second `git log` over the readings of the metrics its key results
-used gives the readings. A shallow clone's history is cut at some commit: what
+One `git log` over the team's OKR file, its check-in log and the readings of
+the metrics its key results use gives every commit that touched them: each
+version of the OKR file is read from its blob (each distinct version parsed
+once, through the workspace loader) and compared with the version before it,
+and the lines a commit added to a log are its check-ins and readings. A
+second `git log` reads the readings of metrics used only in the past. A shallow clone's history is cut at some commit: what
 that commit holds is taken as the starting point, not as its creation, and the
 trail says that earlier history is missing.
 """
@@ -292,42 +292,55 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
     today = today or date.today()
     subject = resolve(root, ref, today)
     after = parse_since(since, today) if since else None
+    current = _okr_file(root, subject.period.id, subject.team)
+    metrics = _metrics([current], subject)
     with history(root) as h:
         if h is None:
             raise HistoryError(f"{root} is not in a git repository; cxokr log reads git history")
         since_sha = h.commit(after.rev).sha if after and after.rev else None
         okr_rel = okr_path(subject.period.id, subject.team)
         log_rel = checkin_path(subject.period.id, subject.team)
-        steps = h.steps([okr_rel, log_rel], since=since_sha, patch=True)
+        # The readings of the metrics used now come in the same git log; those of metrics
+        # used only in the past, once history has named them, in a second one.
+        readings_now = [reading_path(m) for m in metrics]
+        steps = h.steps([okr_rel, log_rel, *readings_now], since=since_sha, patch=True)
         events: list[Event] = []
-        metrics: dict[str, set[str | None]] = {}
         versions = OkrVersions(h, root, okr_rel)
         for commit, before, now in versions.chain(changes_to(okr_rel, steps)):
-            for version in (before, now):
-                for kr in _key_results(version, subject):
-                    if kr.metric:
-                        metrics.setdefault(kr.metric, set()).add(kr.segment)
+            for metric, segments in _metrics([before, now], subject).items():
+                metrics.setdefault(metric, set()).update(segments)
             if not commit.boundary:
                 events += _definition_events(commit, before, now, subject)
         events += _checkin_events(steps, log_rel, subject)
         rel_metric = {reading_path(m): m for m in sorted(metrics)}
-        reading_steps = h.steps(list(rel_metric), since=since_sha, patch=True)
-        readings = _reading_events(reading_steps, rel_metric, metrics, subject.period)
+        events += _reading_events(steps, rel_metric, metrics, subject.period)
+        earlier = [rel for rel in rel_metric if rel not in readings_now]
+        more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
+        readings = _reading_events(more, rel_metric, metrics, subject.period)
     merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
     if after and after.day:
         merged = [e for e in merged if e.commit.authored.date() >= after.day]
-    current = _okr_file(root, subject.period.id, subject.team)
     return Trail(
         subject=subject,
         title=_title(current, subject),
         events=tuple(merged),
         since=since,
-        incomplete=shallow_note(s.commit for s in (*steps, *reading_steps)),
+        incomplete=shallow_note(s.commit for s in (*steps, *more)),
     )
 
 
+def _metrics(versions: Iterable[OkrFile | None], subject: Subject) -> dict[str, set[str | None]]:
+    """The metrics the subject's key results use in `versions`, with their segments."""
+    found: dict[str, set[str | None]] = {}
+    for version in versions:
+        for kr in _key_results(version, subject):
+            if kr.metric:
+                found.setdefault(kr.metric, set()).add(kr.segment)
+    return found
+
+
 def _ordered(events: list[Event], steps: list[Step]) -> list[Event]:
-    """Events in commit order: definition changes, then check-ins, within each commit."""
+    """Events in commit order: definition changes, check-ins, then readings within a commit."""
     position = {s.commit.sha: i for i, s in enumerate(steps)}
     return sorted(events, key=lambda e: position[e.commit.sha])
 

@@ -249,3 +249,20 @@ def json_keys(value: Any, path: str) -> dict[str, set[str]]:
 def test_docs_list_exactly_the_keys_of_the_log_document(ws: Path) -> None:
     _, out, _ = run(ws, "log", "2026-Q4:ecommerce/grow-basket", "--format", "json")
     assert documented("log") == json_keys(json.loads(out), "log")
+
+
+def test_readings_of_a_metric_used_only_in_the_past_stay_in_the_log(ws: Path) -> None:
+    scripted.edit(
+        ws / scripted.OKRS,
+        "        metric: aov\n        segment: online\n        start: 58",
+        "        unit: USD\n        start: 58",
+    )
+    scripted.commit(ws.parent, scripted.DANA, "2026-11-18T12:00:00+00:00", "Track it by hand")
+    trail = audit.trail(ws, scripted.KR)
+    assert [(e.kind.value, e.commit.subject) for e in trail.events[2:]] == [
+        ("reading", "record(aov): 60.1 online"),
+        ("changed", "Aim higher on online AOV"),
+        ("check-in", "checkin(ecommerce): aov-online = 62"),
+        ("changed", "Track it by hand"),
+    ]
+    assert [c.field for c in trail.events[-1].changes] == ["metric", "segment", "unit"]
