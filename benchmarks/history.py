@@ -1,0 +1,247 @@
+"""Time the history commands on a generated 10,000-commit repository.
+
+    python benchmarks/history.py              # median of 3 runs per command
+    python benchmarks/history.py --runs 5
+    python benchmarks/history.py --commits 50000
+
+The repository is built with `git fast-import` into benchmarks/work/ (git-ignored)
+and reused while its parameters are unchanged. Its workspace has 50 teams with
+3 objectives of 3 key results each in 2026-Q4, and 20 metrics. After the first
+commit, each commit, one a day-slice apart through the quarter, is a check-in to
+a random team's log (70%), a reading of a random metric (25%) or a change to a
+random key result's target (5%), by one of five authors. Timed: whole `cxokr`
+processes (start-up included) of `log` of one key result, `log` of one team,
+`check` (which reads the OKR files' history for moved goalposts) and
+`report --since`, first without and then with a commit-graph (what `git gc`
+writes); against floors of `python -c "import cxokr.cli"` and the `git log`
+that `cxokr log` runs. A warm-up run precedes each measurement. Always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+VERSION = 1
+SEED = 7
+TEAMS, OBJECTIVES, KRS, METRICS = 50, 3, 3, 20
+KR = "2026-Q4:team-00/objective-0/kr-0"
+AUTHORS = [("Dana Cho", "dana"), ("Raj Patel", "raj"), ("Ines Okafor", "ines")]
+AUTHORS += [("Tom Reyes", "tom"), ("Maya Lindqvist", "maya")]
+START = datetime(2026, 9, 25, 9, 0, tzinfo=UTC)
+QUARTER = datetime(2026, 10, 1, tzinfo=UTC)
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "CXOKR_NO_CACHE"},
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+}
+
+
+def okr_file(team: int, targets: dict[tuple[int, int, int], float]) -> str:
+    lines = ["objectives:"]
+    for o in range(OBJECTIVES):
+        lines += [f"  - id: objective-{o}", f"    title: Objective {o} of team {team}"]
+        lines.append("    key_results:")
+        for k in range(KRS):
+            metric = (team * OBJECTIVES * KRS + o * KRS + k) % METRICS
+            lines += [
+                f"      - id: kr-{k}",
+                f"        title: Key result {k}",
+                f"        metric: metric-{metric:02d}",
+                "        segment: online",
+                "        start: 100",
+                f"        target: {targets[(team, o, k)]:g}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def base_files() -> dict[str, str]:
+    files = {
+        "cxokr.yaml": (
+            "organization: Benchmark Retail\nperiods:\n"
+            "  - {id: 2026, start: 2026-01-01, end: 2026-12-31}\n"
+            "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        ),
+        "teams/company.yaml": "name: Executive team\nlevel: 1\n",
+    }
+    for t in range(TEAMS):
+        files[f"teams/team-{t:02d}.yaml"] = f"name: Team {t}\nlevel: 3\nparent: company\n"
+        files[f"checkins/2026-Q4/team-{t:02d}.yaml"] = ""
+    for m in range(METRICS):
+        files[f"metrics/metric-{m:02d}.yaml"] = (
+            f"name: Metric {m}\nunit: points\ndirection: higher\nsegments: [online, in-store]\n"
+        )
+        files[f"readings/metric-{m:02d}.yaml"] = ""
+    return files
+
+
+def build(repo: Path, commits: int) -> dict[str, int]:
+    """A repository of `commits` commits, written with one `git fast-import`."""
+    rng = random.Random(SEED)
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True, env=ENV)
+    files = base_files()
+    targets = {
+        (t, o, k): 120.0 for t in range(TEAMS) for o in range(OBJECTIVES) for k in range(KRS)
+    }
+    for t in range(TEAMS):
+        files[f"okrs/2026-Q4/team-{t:02d}.yaml"] = okr_file(t, targets)
+    step = (datetime(2026, 12, 20, tzinfo=UTC) - QUARTER) / commits
+    out: list[bytes] = []
+    kinds = {"checkin": 0, "reading": 0, "target": 0}
+
+    def commit(n: int, when: datetime, message: str, changed: list[str]) -> None:
+        name, user = AUTHORS[n % len(AUTHORS)]
+        stamp = f"{name} <{user}@bench.example> {int(when.timestamp())} +0000"
+        body = message.encode()
+        out.append(f"commit refs/heads/main\nmark :{n + 1}\n".encode())
+        out.append(f"author {stamp}\ncommitter {stamp}\ndata {len(body)}\n".encode() + body + b"\n")
+        for path in changed:
+            data = files[path].encode()
+            out.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+
+    commit(0, START, "Set the 2026-Q4 goals", sorted(files))
+    for n in range(1, commits):
+        when = QUARTER + step * n
+        day = (QUARTER + step * n).date().isoformat()
+        roll = rng.random()
+        if roll < 0.70:
+            t, o, k = rng.randrange(TEAMS), rng.randrange(OBJECTIVES), rng.randrange(KRS)
+            path = f"checkins/2026-Q4/team-{t:02d}.yaml"
+            value = round(100 + rng.random() * 20, 1)
+            files[path] += (
+                f'- {{"kr": "objective-{o}/kr-{k}", "date": "{day}", "value": {value}, '
+                f'"confidence": {rng.choice([0.5, 0.7, 0.9])}, "note": "Week {n}"}}\n'
+            )
+            kinds["checkin"] += 1
+            commit(n, when, f"checkin(team-{t:02d}): objective-{o}/kr-{k} = {value}", [path])
+        elif roll < 0.95:
+            m = rng.randrange(METRICS)
+            path = f"readings/metric-{m:02d}.yaml"
+            value = round(100 + rng.random() * 20, 2)
+            files[path] += f'- {{"date": "{day}", "value": {value}, "segment": "online"}}\n'
+            kinds["reading"] += 1
+            commit(n, when, f"record(metric-{m:02d}): {value}", [path])
+        else:
+            t, o, k = rng.randrange(TEAMS), rng.randrange(OBJECTIVES), rng.randrange(KRS)
+            targets[(t, o, k)] += 1
+            path = f"okrs/2026-Q4/team-{t:02d}.yaml"
+            files[path] = okr_file(t, targets)
+            kinds["target"] += 1
+            commit(n, when, f"Raise team-{t:02d} objective-{o}/kr-{k}", [path])
+    stream = b"".join(out) + b"done\n"
+    subprocess.run(
+        ["git", "fast-import", "--quiet", "--done"],
+        cwd=repo,
+        input=stream,
+        check=True,
+        env=ENV,
+    )
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True, env=ENV)
+    return {"commits": commits, "bytes": len(stream), **kinds}
+
+
+def repository(commits: int) -> tuple[Path, dict[str, int]]:
+    repo = WORK / f"history-{commits}"
+    stamp = WORK / f"history-{commits}.json"
+    params = {"commits": commits, "seed": SEED, "version": VERSION}
+    if stamp.exists() and (repo / ".git").exists():
+        saved = json.loads(stamp.read_text())
+        if saved.get("params") == params:
+            return repo, saved["stats"]
+    print(f"building a {commits}-commit repository in {repo} ...", flush=True)
+    started = time.perf_counter()
+    stats = build(repo, commits)
+    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    stamp.write_text(json.dumps({"params": params, "stats": stats}))
+    return repo, stats
+
+
+def median_time(command: list[str], cwd: Path, runs: int) -> float:
+    def once() -> float:
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, check=False)
+        elapsed = time.perf_counter() - started
+        if done.returncode not in (0, 1):
+            reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            print(f"  warning: {' '.join(command[2:])} exited {done.returncode}: {reason}")
+        return elapsed
+
+    once()  # warm-up: file system cache, and the parse cache for commands that load
+    return statistics.median(once() for _ in range(runs))
+
+
+def measure(repo: Path, runs: int, label: str) -> None:
+    cxokr = [sys.executable, "-m", "cxokr"]
+    rows: list[tuple[str, list[str]]] = [
+        ('python -c "import cxokr.cli"', [sys.executable, "-c", "import cxokr.cli"]),
+        (
+            "git log -p (the log of the KR's files)",
+            [
+                "git",
+                "log",
+                "-p",
+                "--raw",
+                "--",
+                "okrs/2026-Q4/team-00.yaml",
+                "checkins/2026-Q4/team-00.yaml",
+            ],
+        ),
+        (f"cxokr log {KR}", [*cxokr, "log", KR]),
+        ("cxokr log 2026-Q4:team-00", [*cxokr, "log", "2026-Q4:team-00"]),
+        ("cxokr check", [*cxokr, "check"]),
+        ("cxokr report --since 7d", [*cxokr, "report", "--since", "7d", "--as-of", "2026-12-20"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{label}: median of {runs} runs (seconds)")
+    for name, command in rows:
+        print(f"  {name:<{width}}  {median_time(command, repo, runs):7.3f}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per command (default 3)")
+    parser.add_argument("--commits", type=int, default=10_000, help="commits (default 10,000)")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    repo, stats = repository(args.commits)
+    print(
+        f"{stats['commits']} commits: {stats['checkin']} check-ins, {stats['reading']} readings, "
+        f"{stats['target']} target changes; {TEAMS} teams, {TEAMS * OBJECTIVES * KRS} KRs"
+    )
+    graph = Path(repo / ".git" / "objects" / "info" / "commit-graph")
+    graph.unlink(missing_ok=True)
+    shutil.rmtree(graph.parent / "commit-graphs", ignore_errors=True)
+    measure(repo, args.runs, "without a commit-graph")
+    subprocess.run(
+        ["git", "commit-graph", "write", "--reachable", "--changed-paths"],
+        cwd=repo,
+        check=True,
+        env=ENV,
+        capture_output=True,
+    )
+    measure(
+        repo, args.runs, "with a commit-graph (git commit-graph write --reachable --changed-paths)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
