@@ -318,14 +318,17 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
         more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
         readings = _reading_events(more, rel_metric, metrics, subject.period)
     merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
+    cut = [s.commit for s in (*steps, *more) if s.commit.boundary]
     if after and after.day:
         merged = [e for e in merged if e.commit.authored.date() >= after.day]
+        # History cut before the first day asked for misses nothing asked for.
+        cut = [c for c in cut if c.authored.date() >= after.day]
     return Trail(
         subject=subject,
         title=_title(current, subject),
         events=tuple(merged),
         since=since,
-        incomplete=shallow_note(s.commit for s in (*steps, *more)),
+        incomplete=shallow_note(cut),
     )
 
 

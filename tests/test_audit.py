@@ -266,3 +266,16 @@ def test_readings_of_a_metric_used_only_in_the_past_stay_in_the_log(ws: Path) ->
         ("changed", "Track it by hand"),
     ]
     assert [c.field for c in trail.events[-1].changes] == ["metric", "segment", "unit"]
+
+
+def test_a_shallow_clone_reaching_back_far_enough_is_complete(ws: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "3", f"file://{ws.parent}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    assert audit.trail(clone / "goals", scripted.KR).incomplete is not None
+    recent = audit.trail(clone / "goals", scripted.KR, since="2026-11-10")
+    assert recent.incomplete is None
+    assert [e.commit.subject for e in recent.events] == ["checkin(ecommerce): aov-online = 62"]
