@@ -11,19 +11,16 @@ Markdown or JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-
-from pydantic import BaseModel
 
 from cxokr import goalposts, workspace
 from cxokr.audit import Since, parse_since
 from cxokr.cache import Cache
 from cxokr.errors import UsageError
 from cxokr.history import Commit, History, HistoryError, history
-from cxokr.model import Checkin, Period
+from cxokr.model import CheckinEntry, Period, ReadingEntry
 from cxokr.report import Filters, KrRow, ObjectiveRow, Report, build
 from cxokr.workspace import CONFIG_FILE, Workspace
 
@@ -50,7 +47,7 @@ class KrDelta:
     unit: str | None
     then: KrRow | None
     now: KrRow | None
-    checkins: tuple[Checkin, ...]  # added since then, dated up to the report date
+    checkins: tuple[CheckinEntry, ...]  # added since then, dated up to the report date
     readings: int  # readings of its metric and segment added since then
     moved_goalposts: bool
     rebaseline: str | None  # the key result's note explaining a move, as it stands now
@@ -127,7 +124,7 @@ class Changes:
     key_results: tuple[KrDelta, ...]
     filters: Filters
 
-    def new_checkins(self) -> list[tuple[KrDelta, Checkin]]:
+    def new_checkins(self) -> list[tuple[KrDelta, CheckinEntry]]:
         found = [(kr, c) for kr in self.key_results for c in kr.checkins]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].ref))
 
@@ -249,20 +246,18 @@ def _compare(
     )
 
 
-def _keys(entries: Iterable[BaseModel]) -> set[str]:
-    return {e.model_dump_json() for e in entries}
-
-
-def _new_checkins(ws: Workspace, old: Workspace | None, kr: KrRow, as_of: date) -> list[Checkin]:
+def _new_checkins(
+    ws: Workspace, old: Workspace | None, kr: KrRow, as_of: date
+) -> list[CheckinEntry]:
     name = f"{kr.objective}/{kr.id}"
     key = (kr.period, kr.team)
     log = ws.checkins.get(key)
     before = old.checkins.get(key) if old else None
-    seen = _keys(before.entries) if before else set()
+    seen: set[CheckinEntry] = set(before.entries) if before else set()
     return [
         c
         for c in (log.entries if log else ())
-        if c.kr == name and c.date <= as_of and c.model_dump_json() not in seen
+        if c.kr == name and c.date <= as_of and c not in seen
     ]
 
 
@@ -271,11 +266,11 @@ def _new_readings(ws: Workspace, old: Workspace | None, kr: KrRow, as_of: date) 
         return 0
     log = ws.readings.get(kr.metric)
     before = old.readings.get(kr.metric) if old else None
-    seen = _keys(before.entries) if before else set()
+    seen: set[ReadingEntry] = set(before.entries) if before else set()
     return sum(
         1
         for r in (log.entries if log else ())
-        if r.segment == kr.segment and r.date <= as_of and r.model_dump_json() not in seen
+        if r.segment == kr.segment and r.date <= as_of and r not in seen
     )
 
 

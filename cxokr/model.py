@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
@@ -221,6 +221,30 @@ class Reading(_Model):
 CHECKINS = TypeAdapter(list[Checkin])
 READINGS = TypeAdapter(list[Reading])
 
+
+class CheckinEntry(NamedTuple):
+    """A validated check-in as a log holds it: a plain tuple, cheap to keep and to cache."""
+
+    kr: str
+    date: date
+    value: float | None
+    confidence: float | None
+    note: str | None
+    by: str | None
+    at: datetime | None
+
+
+class ReadingEntry(NamedTuple):
+    """A validated reading as a log holds it: a plain tuple, cheap to keep and to cache."""
+
+    date: date
+    value: float
+    segment: str | None
+    source: str | None
+    by: str | None
+    at: datetime | None
+
+
 # File kind name -> (model, is the file a list of entries). Used by schema and workspace.
 FILE_KINDS: dict[str, tuple[type[BaseModel], bool]] = {
     "config": (Config, False),
@@ -239,7 +263,7 @@ def at_key(at: datetime | None) -> float:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
-def entry_sort_key(entry: Checkin | Reading) -> tuple[date, float]:
+def entry_sort_key(entry: Checkin | Reading | CheckinEntry | ReadingEntry) -> tuple[date, float]:
     """Order of entries in a log: by date, then by the moment in `at`."""
     return (entry.date, at_key(entry.at))
 

@@ -8,15 +8,17 @@ the same bytes at any path or git revision.
 from __future__ import annotations
 
 import difflib
+import operator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cxokr import yamlio
-from cxokr.model import Checkin, OkrFile, Reading, entry_sort_key
+from cxokr.model import Checkin, CheckinEntry, OkrFile, Reading, ReadingEntry, entry_sort_key
 
 E = TypeVar("E", Checkin, Reading)
+R = TypeVar("R", CheckinEntry, ReadingEntry)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -46,8 +48,8 @@ def document(raw: bytes, model: type[M]) -> Outcome:
         return Outcome(None, doc.marks, tuple(issues), True)
 
 
-def log(raw: bytes, adapter: TypeAdapter[list[E]]) -> Outcome:
-    """Split, validate, de-duplicate and order the entries of a log."""
+def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
+    """Split, validate, de-duplicate and order the entries of a log, as `entry` tuples."""
     items, issues = yamlio.load_log(raw)
     seen: set[str] = set()
     unique = []
@@ -65,7 +67,8 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]]) -> Outcome:
     except ValidationError:
         kept = _one_by_one(adapter, unique, issues)
     kept.sort(key=lambda pair: entry_sort_key(pair[0]))
-    value = (tuple(e for e, _ in kept), tuple(line for _, line in kept))
+    fields = operator.attrgetter(*entry._fields)
+    value = (tuple(entry._make(fields(e)) for e, _ in kept), tuple(line for _, line in kept))
     return Outcome(value, None, tuple(issues), False)
 
 

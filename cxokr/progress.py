@@ -15,10 +15,12 @@ from enum import StrEnum
 
 from cxokr.model import (
     Checkin,
+    CheckinEntry,
     KeyResult,
     KrType,
     Period,
     Reading,
+    ReadingEntry,
     Thresholds,
     at_key,
     entry_sort_key,
@@ -79,8 +81,8 @@ def observations(
     kr: KeyResult,
     period: Period,
     as_of: date,
-    readings: Iterable[Reading],
-    checkins: Iterable[Checkin],
+    readings: Iterable[Reading | ReadingEntry],
+    checkins: Iterable[Checkin | CheckinEntry],
 ) -> list[Observation]:
     """The period's observations up to `as_of`, oldest first (check-ins after readings on ties)."""
     end = min(as_of, period.end)
@@ -118,7 +120,9 @@ def observation_key(point: Observation) -> tuple[date, float, bool]:
     return (point.date, point.at, point.source == "checkin")
 
 
-def start_from_readings(kr: KeyResult, period: Period, readings: Iterable[Reading]) -> float | None:
+def start_from_readings(
+    kr: KeyResult, period: Period, readings: Iterable[Reading | ReadingEntry]
+) -> float | None:
     """The metric's newest reading (matching the segment) dated before the period starts."""
     before = [r for r in readings if r.segment == kr.segment and r.date < period.start]
     if not before:

@@ -20,14 +20,14 @@ from cxokr import align
 from cxokr import progress as calc
 from cxokr.errors import UsageError
 from cxokr.model import (
-    Checkin,
+    CheckinEntry,
     KeyResult,
     KrType,
     Objective,
     ObjectiveStatus,
     Period,
     ProgressFrom,
-    Reading,
+    ReadingEntry,
     Thresholds,
     at_key,
 )
@@ -247,7 +247,7 @@ class _Builder:
                 self.kr_children[edge.parent].append(pair)
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
-        self._checkins: dict[tuple[str, str], dict[str, list[Checkin]]] = {}
+        self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
         self._readings: dict[tuple[str, str | None], _Readings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
@@ -267,11 +267,11 @@ class _Builder:
         found = self.ws.teams.get(team)
         return found.level if found else 4
 
-    def checkins(self, pid: str, team: str, objective: str, kr: str) -> list[Checkin]:
+    def checkins(self, pid: str, team: str, objective: str, kr: str) -> list[CheckinEntry]:
         key = (pid, team)
         if key not in self._checkins:
             log = self.ws.checkins.get(key)
-            grouped: dict[str, list[Checkin]] = {}
+            grouped: dict[str, list[CheckinEntry]] = {}
             for entry in log.entries if log else ():
                 if entry.date <= self.as_of:
                     grouped.setdefault(entry.kr, []).append(entry)
@@ -422,7 +422,7 @@ class _Builder:
 class _Readings:
     """One metric's readings for one segment: the last of each day, oldest first, by date."""
 
-    def __init__(self, readings: list[Reading]) -> None:
+    def __init__(self, readings: list[ReadingEntry]) -> None:
         points = (
             calc.Observation(r.date, r.value, "reading", at_key(r.at), r.by) for r in readings
         )

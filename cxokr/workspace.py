@@ -22,11 +22,11 @@ from cxokr.errors import WorkspaceNotFound
 from cxokr.model import (
     CHECKINS,
     READINGS,
-    Checkin,
+    CheckinEntry,
     Config,
     Metric,
     OkrFile,
-    Reading,
+    ReadingEntry,
     Team,
     is_slug,
 )
@@ -35,7 +35,7 @@ from cxokr.problems import Problem, problem
 CONFIG_FILE = "cxokr.yaml"
 SUFFIX = ".yaml"
 
-E = TypeVar("E", Checkin, Reading)
+E = TypeVar("E", CheckinEntry, ReadingEntry)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -57,8 +57,8 @@ class Workspace:
     teams: Mapping[str, Team]
     metrics: Mapping[str, Metric]
     okrs: Mapping[tuple[str, str], OkrFile]
-    checkins: Mapping[tuple[str, str], Log[Checkin]]
-    readings: Mapping[str, Log[Reading]]
+    checkins: Mapping[tuple[str, str], Log[CheckinEntry]]
+    readings: Mapping[str, Log[ReadingEntry]]
     marks: Mapping[str, yamlio.Marks]
     problems: tuple[Problem, ...]
     failed: frozenset[str] = frozenset()
@@ -154,10 +154,12 @@ class _Loader:
             if (okr := self._document(rel, OkrFile)) is not None
         }
         checkins = {
-            (period, name): self._log(rel, CHECKINS)
+            (period, name): self._log(rel, CHECKINS, CheckinEntry)
             for period, name, rel in self._period_files("checkins")
         }
-        readings = {name: self._log(rel, READINGS) for name, rel in self._files("readings")}
+        readings = {
+            name: self._log(rel, READINGS, ReadingEntry) for name, rel in self._files("readings")
+        }
         return Workspace(
             root=self.root,
             config=config,
@@ -296,12 +298,12 @@ class _Loader:
         found: M | None = self._apply(rel, outcome)
         return found
 
-    def _log(self, rel: str, adapter: TypeAdapter[list[E]]) -> Log[E]:
+    def _log(self, rel: str, adapter: TypeAdapter[list[Any]], entry: type[E]) -> Log[E]:
         raw = self._read(rel, yamlio.MAX_LOG_BYTES)
         if raw is None:
             return Log(rel, (), ())
-        kind = "checkins" if adapter is CHECKINS else "readings"
-        outcome = self._parsed(raw, kind, lambda: parsing.log(raw, adapter))
+        kind = "checkins" if entry is CheckinEntry else "readings"
+        outcome = self._parsed(raw, kind, lambda: parsing.log(raw, adapter, entry))
         entries, lines = self._apply(rel, outcome) or ((), ())
         return Log(rel, entries, lines)
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from cxokr.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
-from cxokr.model import Checkin
+from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.markdown import escape
 from cxokr.report import KrRow
 
@@ -96,7 +96,7 @@ def _target(kr: KrDelta, arrow: str) -> str:
     return text
 
 
-def _checkin(checkin: Checkin) -> str:
+def _checkin(checkin: CheckinEntry) -> str:
     parts = [] if checkin.value is None else [number(checkin.value)]
     if checkin.confidence is not None:
         parts.append(f"confidence {number(checkin.confidence)}")
@@ -293,7 +293,10 @@ def document(changes: Changes) -> dict[str, Any]:
                 "rebaseline": k.rebaseline,
                 "went_stale": k.went_stale,
                 "new_readings": k.readings,
-                "new_checkins": [c.model_dump(mode="json") for c in k.checkins],
+                "new_checkins": [
+                    Checkin.model_construct(**c._asdict()).model_dump(mode="json")
+                    for c in k.checkins
+                ],
                 "then": _figures(k.then, kr=True),
                 "now": _figures(k.now, kr=True),
             }
