@@ -134,7 +134,7 @@ class _Loader:
     marks: dict[str, yamlio.Marks] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
     cache: Cache | None = None
-    _links: dict[Path, bool] = field(default_factory=dict)
+    _links: dict[str, bool] = field(default_factory=dict)
 
     def run(self) -> Workspace:
         config = self._document(CONFIG_FILE, Config) if self._exists(CONFIG_FILE) else None
@@ -235,17 +235,20 @@ class _Loader:
     def _unread(self, rel: str, why: str) -> None:
         self.problems.append(problem("CX115", rel, 0, 0, f"not read: {why}"))
 
-    def _linked(self, path: Path) -> bool:
-        """Whether `path` or a folder between it and the root is a symbolic link."""
-        if path == self.root or self.root not in path.parents:
+    def _linked(self, rel: str) -> bool:
+        """Whether `rel` or a folder between it and the root is a symbolic link."""
+        if not rel:
             return False
-        if path not in self._links:
-            self._links[path] = path.is_symlink() or self._linked(path.parent)
-        return self._links[path]
+        found = self._links.get(rel)
+        if found is None:
+            parent = rel.rpartition("/")[0]
+            found = (self.root / rel).is_symlink() or self._linked(parent)
+            self._links[rel] = found
+        return found
 
     def _inside(self, path: Path, rel: str) -> bool:
         """False (with a problem) for a link that leads outside the workspace."""
-        if not self._linked(path):
+        if not self._linked(rel):
             return True
         try:
             path.resolve(strict=True).relative_to(self.root)
@@ -393,5 +396,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _printable(rel: str) -> str:
     """`rel` with undecodable bytes and control characters escaped, safe to print."""
+    if rel.isprintable():
+        return rel
     text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
