@@ -16,9 +16,20 @@ from pydantic import BaseModel
 
 from cxokr.report import REPORT_VERSION, Report
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
 
 def plain(value: Any) -> Any:
     """Dataclasses, models, enums and dates as JSON-ready values."""
+    kind = type(value)
+    if kind in _SCALARS:  # by far the most common: answer before any isinstance
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, BaseModel):
@@ -29,8 +40,6 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
 
 
