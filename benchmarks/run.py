@@ -115,6 +115,9 @@ def floors(root: Path, runs: int) -> dict[str, float]:
         "json.loads, log lines": median_time(json_lines, runs),
     }
     result["load floor (sum of the four)"] = sum(result.values())
+    result["parse floor (yaml C + json)"] = (
+        result["yaml C loader, human files"] + result["json.loads, log lines"]
+    )
     return result
 
 
@@ -131,14 +134,21 @@ def bench(name: str, teams: int, runs: int, timeout: float) -> None:
     )
     fl = floors(root, runs)
     startup = "start-up (python -c 'import yaml')"
-    load = "load floor (sum of the four)"
+    parse = "parse floor (yaml C + json)"
     w = ["--workspace", str(root)]
+    cold = ["--no-cache"]
     commands = [
         ("--version", ["--version"], startup),
-        ("check", ["check", *w], load),
-        ("report", ["report", *w, "--as-of", AS_OF], load),
-        ("report --format json", ["report", "--format", "json", *w, "--as-of", AS_OF], load),
+        ("--help", ["--help"], startup),
+        ("check, cold", [*cold, "check", *w], parse),
+        ("check, warm", ["check", *w], parse),
+        ("report, cold", [*cold, "report", *w, "--as-of", AS_OF], parse),
+        ("report, warm", ["report", *w, "--as-of", AS_OF], parse),
+        ("report --format json, warm", ["report", "--format", "json", *w, "--as-of", AS_OF], parse),
+        ("align, warm", ["align", *w, "--as-of", AS_OF], parse),
     ]
+    # Prime the cache, as any earlier run would have.
+    run_cli(["check", *w], HERE.parent, timeout)()
     fwidth = max(len(k) for k in fl)
     print()
     print(f"{'floor':<{fwidth}}  {'median s':>8}")
@@ -162,6 +172,26 @@ def bench(name: str, teams: int, runs: int, timeout: float) -> None:
             f"{name:<{width}}  {seconds:8.3f}  {floor:<{fwidth}}  {fl[floor]:7.3f}  {ratio:6.1f}",
             flush=True,
         )
+    peak = peak_memory(["report", *w, "--as-of", AS_OF], timeout)
+    print(f"\npeak memory of cxokr report, warm: {peak / 1024:.0f} MiB", flush=True)
+
+
+def peak_memory(args: list[str], timeout: float) -> int:
+    """Peak resident memory (KiB) of one whole cxokr process, measured from a fresh parent."""
+    probe = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], capture_output=True, check=False); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, "-m", "cxokr", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+        cwd=HERE.parent,
+    )
+    return int(done.stdout.strip())
 
 
 def main() -> int:
