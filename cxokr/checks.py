@@ -8,96 +8,39 @@ their period, units agree with the catalog, and teams keep their focus.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from cxokr.align_checks import check_alignment
+from cxokr.log_checks import check_checkins, check_readings
+from cxokr.lookups import (
+    Loc,
+    ObjectiveAt,
+    no_metric,
+    no_period,
+    no_team,
+    objectives,
+    periods,
+    resolve,
+)
 from cxokr.model import (
     KeyResult,
     KrType,
-    Objective,
-    Period,
-    RefParts,
     as_list,
     parse_ref,
 )
-from cxokr.problems import Problem, Severity, problem
+from cxokr.problems import Problem, Severity
 from cxokr.workspace import (
     CONFIG_FILE,
     Workspace,
-    checkin_path,
     metric_path,
     okr_path,
-    reading_path,
     team_path,
 )
 
 MAX_OBJECTIVES = 5
 MAX_KEY_RESULTS = 5
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class ObjectiveAt:
-    """An objective with where it lives: its period, team, file and index in the file."""
-
-    period: str
-    team: str
-    index: int
-    objective: Objective
-
-    @property
-    def path(self) -> str:
-        return okr_path(self.period, self.team)
-
-    @property
-    def loc(self) -> Loc:
-        return ("objectives", self.index)
-
-
-def objectives(ws: Workspace) -> Iterator[ObjectiveAt]:
-    for (period, team), okr in sorted(ws.okrs.items()):
-        for index, objective in enumerate(okr.objectives):
-            yield ObjectiveAt(period, team, index, objective)
-
-
-def periods(ws: Workspace) -> dict[str, Period]:
-    return {p.id: p for p in ws.config.periods} if ws.config else {}
-
-
-# A file that failed to load has problems of its own; what it would have
-# declared is unknown, so nothing is reported missing because of it.
-
-
-def _no_period(ws: Workspace, period: str) -> bool:
-    return ws.config is not None and period not in periods(ws)
-
-
-def _no_team(ws: Workspace, team: str) -> bool:
-    return team not in ws.teams and team_path(team) not in ws.failed
-
-
-def _no_metric(ws: Workspace, metric: str) -> bool:
-    return metric not in ws.metrics and metric_path(metric) not in ws.failed
-
-
-def resolve(ws: Workspace, ref: RefParts) -> str | None:
-    """None when the reference resolves; otherwise the code and reason, as 'CODE reason'."""
-    if _no_period(ws, ref.period):
-        return f"CX306 period {ref.period!r} is not declared in {CONFIG_FILE}"
-    if ws.config is None or okr_path(ref.period, ref.team) in ws.failed:
-        return None
-    if _no_team(ws, ref.team):
-        return f"CX301 team {ref.team!r} does not exist"
-    okr = ws.okrs.get((ref.period, ref.team))
-    found = next((o for o in okr.objectives if o.id == ref.objective), None) if okr else None
-    if found is None:
-        return f"CX303 {ref.team} has no objective {ref.objective!r} in {ref.period}"
-    if ref.kr is not None and all(kr.id != ref.kr for kr in found.key_results):
-        return f"CX303 {ref.team}/{ref.objective} has no key result {ref.kr!r}"
-    return None
 
 
 # --- cxokr.yaml ---------------------------------------------------------------------
@@ -142,7 +85,7 @@ def check_teams(ws: Workspace) -> list[Problem]:
         if team.parent is None:
             continue
         parent = ws.teams.get(team.parent)
-        if parent is None and not _no_team(ws, team.parent):
+        if parent is None and not no_team(ws, team.parent):
             continue
         if parent is None:
             found.append(
@@ -185,7 +128,7 @@ def check_metrics(ws: Workspace) -> list[Problem]:
                     "CX305", rel, ("id",), f"id {metric.id!r} differs from the file name {name!r}"
                 )
             )
-        if metric.owner is not None and _no_team(ws, metric.owner):
+        if metric.owner is not None and no_team(ws, metric.owner):
             found.append(
                 ws.problem_at("CX301", rel, ("owner",), f"owner team {metric.owner!r} not found")
             )
@@ -204,13 +147,13 @@ def check_okr_files(ws: Workspace) -> list[Problem]:
     found = []
     for period, team in sorted(ws.okrs):
         rel = okr_path(period, team)
-        if _no_period(ws, period):
+        if no_period(ws, period):
             found.append(
                 ws.problem_at(
                     "CX306", rel, (), f"period {period!r} is not declared in {CONFIG_FILE}"
                 )
             )
-        if _no_team(ws, team):
+        if no_team(ws, team):
             found.append(ws.problem_at("CX301", rel, (), f"team {team!r} has no {team_path(team)}"))
         okr = ws.okrs[(period, team)]
         found += _duplicates(
@@ -329,7 +272,7 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
             return [ws.problem_at("CX310", rel, (*loc, "segment"), "a segment needs a metric")]
         return []
     metric = ws.metrics.get(kr.metric)
-    if metric is None and not _no_metric(ws, kr.metric):
+    if metric is None and not no_metric(ws, kr.metric):
         return []
     if metric is None:
         return [
@@ -409,80 +352,6 @@ def _reading_before(ws: Workspace, kr: KeyResult, day: date) -> bool:
     if log is None:
         return False
     return any(r.date < day and r.segment == kr.segment for r in log.entries)
-
-
-# --- The logs -------------------------------------------------------------------------------
-
-
-def check_checkins(ws: Workspace) -> list[Problem]:
-    found = []
-    known = periods(ws)
-    for (period_id, team), log in sorted(ws.checkins.items()):
-        rel = checkin_path(period_id, team)
-        period = known.get(period_id)
-        if _no_period(ws, period_id):
-            found.append(
-                ws.problem_at(
-                    "CX306", rel, (), f"period {period_id!r} is not declared in {CONFIG_FILE}"
-                )
-            )
-        # While the OKR file has problems of its own, its key results are unknown.
-        unknown_krs = okr_path(period_id, team) not in ws.failed
-        okr = ws.okrs.get((period_id, team))
-        krs = {
-            f"{o.id}/{kr.id}": kr for o in (okr.objectives if okr else []) for kr in o.key_results
-        }
-        for entry, line in zip(log.entries, log.lines, strict=True):
-            kr = krs.get(entry.kr)
-            if kr is None and unknown_krs:
-                found.append(
-                    _at_line(
-                        "CX307",
-                        rel,
-                        line,
-                        f"{entry.kr} is not a key result of {team} in {period_id}",
-                    )
-                )
-            elif kr is not None and kr.type is KrType.DONE and entry.value not in (None, 0, 1):
-                found.append(
-                    _at_line("CX320", rel, line, f"{entry.kr} is a milestone: value is 0 or 1")
-                )
-            if period and not period.start <= entry.date <= period.end:
-                found.append(
-                    _at_line(
-                        "CX308",
-                        rel,
-                        line,
-                        f"dated {entry.date}, outside {period_id} ({period.start} to {period.end})",
-                    )
-                )
-    return found
-
-
-def _at_line(code: str, rel: str, line: int, message: str) -> Problem:
-    return problem(code, rel, line, 1, message)
-
-
-def check_readings(ws: Workspace) -> list[Problem]:
-    found = []
-    for name, log in sorted(ws.readings.items()):
-        rel = reading_path(name)
-        metric = ws.metrics.get(name)
-        if metric is None:
-            if not _no_metric(ws, name):
-                continue
-            found.append(
-                ws.problem_at("CX309", rel, (), f"no metric {name!r} in {metric_path(name)}")
-            )
-            continue
-        for entry, line in zip(log.entries, log.lines, strict=True):
-            if entry.segment is not None and entry.segment not in metric.segments:
-                found.append(
-                    _at_line(
-                        "CX310", rel, line, f"segment {entry.segment!r} is not declared by {name}"
-                    )
-                )
-    return found
 
 
 Rule = Callable[[Workspace], list[Problem]]

@@ -1,0 +1,73 @@
+"""Looking things up across files, for the rules of `checks` and `log_checks`.
+
+A file that failed to load has problems of its own; what it would have
+declared is unknown, so the `no_*` questions answer "no" for it and nothing
+is reported missing because of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cxokr.model import Objective, Period, RefParts
+from cxokr.workspace import CONFIG_FILE, Workspace, metric_path, okr_path, team_path
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ObjectiveAt:
+    """An objective with where it lives: its period, team, file and index in the file."""
+
+    period: str
+    team: str
+    index: int
+    objective: Objective
+
+    @property
+    def path(self) -> str:
+        return okr_path(self.period, self.team)
+
+    @property
+    def loc(self) -> Loc:
+        return ("objectives", self.index)
+
+
+def objectives(ws: Workspace) -> Iterator[ObjectiveAt]:
+    for (period, team), okr in sorted(ws.okrs.items()):
+        for index, objective in enumerate(okr.objectives):
+            yield ObjectiveAt(period, team, index, objective)
+
+
+def periods(ws: Workspace) -> dict[str, Period]:
+    return {p.id: p for p in ws.config.periods} if ws.config else {}
+
+
+def no_period(ws: Workspace, period: str) -> bool:
+    return ws.config is not None and period not in periods(ws)
+
+
+def no_team(ws: Workspace, team: str) -> bool:
+    return team not in ws.teams and team_path(team) not in ws.failed
+
+
+def no_metric(ws: Workspace, metric: str) -> bool:
+    return metric not in ws.metrics and metric_path(metric) not in ws.failed
+
+
+def resolve(ws: Workspace, ref: RefParts) -> str | None:
+    """None when the reference resolves; otherwise the code and reason, as 'CODE reason'."""
+    if no_period(ws, ref.period):
+        return f"CX306 period {ref.period!r} is not declared in {CONFIG_FILE}"
+    if ws.config is None or okr_path(ref.period, ref.team) in ws.failed:
+        return None
+    if no_team(ws, ref.team):
+        return f"CX301 team {ref.team!r} does not exist"
+    okr = ws.okrs.get((ref.period, ref.team))
+    found = next((o for o in okr.objectives if o.id == ref.objective), None) if okr else None
+    if found is None:
+        return f"CX303 {ref.team} has no objective {ref.objective!r} in {ref.period}"
+    if ref.kr is not None and all(kr.id != ref.kr for kr in found.key_results):
+        return f"CX303 {ref.team}/{ref.objective} has no key result {ref.kr!r}"
+    return None
