@@ -7,6 +7,7 @@ periods enclosing it, with progress and status from the report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,30 @@ class MatrixCell:
     objective: str
     team: str
     contribution: str  # "direct" or "indirect"
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """The cross-functional matrix: level-1 objectives × the teams contributing to them."""
+
+    objectives: tuple[str, ...]
+    teams: tuple[str, ...]
+    cells: tuple[MatrixCell, ...]
+
+
+def contributions(ws: Workspace, periods: Iterable[str]) -> Contributions:
+    """Who contributes to which level-1 objective of `periods`, directly or through a chain."""
+    return _contributions(align.matrix(align.build(ws, periods), ws.teams))
+
+
+def _contributions(grid: align.Matrix) -> Contributions:
+    cells = tuple(
+        MatrixCell(root, team, grid.cells[(root, team)])
+        for root in grid.roots
+        for team in grid.teams
+        if (root, team) in grid.cells
+    )
+    return Contributions(grid.roots, grid.teams, cells)
 
 
 @dataclass(frozen=True)
@@ -41,7 +66,7 @@ def build_view(ws: Workspace, as_of: date, period: str | None = None) -> AlignVi
     report = build(ws, as_of, Filters(period=period))
     graph = align.build(ws, report.periods)
     cover = align.coverage(graph)
-    grid = align.matrix(graph, ws.teams)
+    grid = _contributions(align.matrix(graph, ws.teams))
     files = {graph.nodes[ref].path for ref in graph.nodes}
     conflicts = tuple(sorted(p for p in align_checks.check_alignment(ws) if p.path in files))
     return AlignView(
@@ -51,13 +76,8 @@ def build_view(ws: Workspace, as_of: date, period: str | None = None) -> AlignVi
         coverage=cover.share,
         uncovered=cover.uncovered,
         unsupported=align.unsupported(graph),
-        matrix_objectives=grid.roots,
+        matrix_objectives=grid.objectives,
         matrix_teams=grid.teams,
-        matrix=tuple(
-            MatrixCell(root, team, grid.cells[(root, team)])
-            for root in grid.roots
-            for team in grid.teams
-            if (root, team) in grid.cells
-        ),
+        matrix=grid.cells,
         conflicts=conflicts,
     )

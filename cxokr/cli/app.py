@@ -65,6 +65,16 @@ PeriodOption = Annotated[
         "--period", "-p", help="Period ID (default: the narrowest one containing the date)."
     ),
 ]
+TeamOption = Annotated[
+    str | None, typer.Option("--team", "-t", help="One team's objectives, with their parents.")
+]
+LevelOption = Annotated[
+    int | None,
+    typer.Option(
+        "--level", "-l", min=1, max=4, help="Levels down to this one (1: executive view)."
+    ),
+]
+OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only what this person owns.")]
 
 
 def err(message: str) -> None:

@@ -13,7 +13,10 @@ import typer
 from cxokr.cli.app import (
     EXIT_OK,
     AsOfOption,
+    LevelOption,
+    OwnerOption,
     PeriodOption,
+    TeamOption,
     WorkspaceOption,
     app,
     err,
@@ -33,6 +36,7 @@ class ReportFormat(StrEnum):
     MD = "md"
     JSON = "json"
     CSV = "csv"
+    HTML = "html"
 
 
 @app.command()
@@ -40,21 +44,15 @@ class ReportFormat(StrEnum):
 def report(
     workspace: WorkspaceOption = None,
     period: PeriodOption = None,
-    team: Annotated[
-        str | None, typer.Option("--team", "-t", help="One team's objectives, with their parents.")
-    ] = None,
-    level: Annotated[
-        int | None,
-        typer.Option(
-            "--level", "-l", min=1, max=4, help="Levels down to this one (1: executive view)."
-        ),
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="Only what this person owns.")
-    ] = None,
+    team: TeamOption = None,
+    level: LevelOption = None,
+    owner: OwnerOption = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="text, md, json or csv.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="text, md, json, csv or html (a self-contained page to share)."
+        ),
     ] = ReportFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
@@ -71,6 +69,8 @@ def report(
     """The weekly view: progress, pace and status of every objective and key result.
 
     Example: cxokr report --team ecommerce --as-of 2026-11-20
+
+    Example: cxokr report --format html -o okrs.html
     """
     from cxokr.goalposts import marked
     from cxokr.report import Filters, build
@@ -85,6 +85,9 @@ def report(
         from cxokr.render import text
 
         text.render(result)
+        return EXIT_OK
+    if output_format is ReportFormat.HTML:
+        _emit(_render_html(ws, result), output)
         return EXIT_OK
     _emit(_render_report(result, output_format), output)
     return EXIT_OK
@@ -104,7 +107,7 @@ def _report_since(
     from cxokr.render import changes as render
     from cxokr.render.console import can_encode
 
-    if fmt is ReportFormat.CSV:
+    if fmt in (ReportFormat.CSV, ReportFormat.HTML):
         raise UsageError("report --since is written as text, md or json")
     result = changes_since(root, ws, as_of, since, filters, parse_cache(root))
     if result.then.incomplete:
@@ -141,6 +144,13 @@ def _render_report(result: Any, fmt: ReportFormat) -> str:
     buffer = io.StringIO()
     text.render(result, buffer, width=100)
     return buffer.getvalue()
+
+
+def _render_html(ws: Any, result: Any) -> str:
+    from cxokr.align_view import contributions
+    from cxokr.render import html
+
+    return html.render(result, ws.config.periods, contributions(ws, result.periods))
 
 
 def _emit(content: str, output: Path | None) -> None:

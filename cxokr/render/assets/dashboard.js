@@ -1,0 +1,752 @@
+// The cxokr dashboard: builds the page from the embedded report document.
+// Every piece of user text goes in with textContent or setAttribute, never as
+// HTML; the page's Content-Security-Policy enforces Trusted Types to keep it so.
+(() => {
+  'use strict';
+
+  const STATUSES = ['done', 'on track', 'at risk', 'off track', 'no data'];
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const DAY_MS = 86400000;
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const DASH = '\u2013';
+  const ARROW = '\u2192';
+  const DOT = ' \u00b7 ';
+  const ATTENTION_SHOWN = 25; // items listed before "Show all"
+
+  // --- Small helpers ---------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function add(parent, ...children) {
+    for (const child of children) {
+      if (child) parent.appendChild(child);
+    }
+    return parent;
+  }
+
+  function svg(tag, attributes, className) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
+    if (className) node.setAttribute('class', className);
+    return node;
+  }
+
+  function slug(text) {
+    return String(text).replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  }
+
+  function statusClass(status) {
+    return 's-' + slug(status);
+  }
+
+  // A fraction as a whole percent, rounded half to even like the Markdown report.
+  function pct(value) {
+    if (value === null || value === undefined) return DASH;
+    const x = value * 100;
+    let rounded = Math.round(x);
+    if (Math.abs(x - Math.trunc(x)) === 0.5) rounded = 2 * Math.round(x / 2);
+    return (rounded === 0 ? 0 : rounded) + '%';
+  }
+
+  // Up to six significant digits, no exponent for large values.
+  function num(value) {
+    if (value === null || value === undefined) return DASH;
+    if (Math.abs(value) >= 999999.5) return value.toFixed(0);
+    const text = String(Number(value.toPrecision(6)));
+    return text === '-0' ? '0' : text;
+  }
+
+  function clamp01(value) {
+    return Math.min(1, Math.max(0, value || 0));
+  }
+
+  function dayNumber(iso) {
+    const [y, m, d] = iso.split('-').map(Number);
+    return Date.UTC(y, m - 1, d) / DAY_MS;
+  }
+
+  function shortDate(iso) {
+    const [, m, d] = iso.split('-').map(Number);
+    return MONTHS[m - 1] + ' ' + d;
+  }
+
+  function withUnit(text, unit) {
+    if (!unit) return text;
+    return unit === '%' ? text + '%' : text + ' ' + unit;
+  }
+
+  function shortRef(ref) {
+    const colon = ref.indexOf(':');
+    return colon < 0 ? ref : ref.slice(colon + 1);
+  }
+
+  function teamOf(ref) {
+    return shortRef(ref).split('/')[0];
+  }
+
+  function readJson(id) {
+    const node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function bar(progress, expected, status, label) {
+    const node = el('div', 'bar ' + statusClass(status));
+    node.setAttribute('role', 'img');
+    node.setAttribute('aria-label', label);
+    const fill = el('span', 'fill');
+    fill.style.width = clamp01(progress) * 100 + '%';
+    node.appendChild(fill);
+    if (expected !== null && expected !== undefined) {
+      const mark = el('span', 'mark');
+      mark.style.left = clamp01(expected) * 100 + '%';
+      mark.title = 'expected ' + pct(expected);
+      node.appendChild(mark);
+    }
+    return node;
+  }
+
+  function pill(text, className) {
+    return el('span', 'pill ' + className, text);
+  }
+
+  // --- The page ------------------------------------------------------------------------------
+
+  class Dashboard {
+    constructor(data, context) {
+      this.data = data;
+      this.context = context || {};
+      this.spans = new Map((this.context.periods || []).map((p) => [p.id, p]));
+      this.rows = new Map(data.objectives.map((o) => [o.ref, o]));
+      this.statusOf = new Map();
+      for (const o of data.objectives) {
+        for (const kr of o.key_results) this.statusOf.set(kr.ref, kr.status);
+      }
+      this.teamNames = new Map(data.teams.map((t) => [t.id, t.name]));
+      this.articles = [];
+    }
+
+    teamName(id) {
+      return this.teamNames.get(id) || id;
+    }
+
+    render(root) {
+      const page = el('div', 'page');
+      add(page, this.header(), this.filterBar());
+      const layout = el('div', 'layout');
+      const side = el('div', 'side');
+      add(side, this.attentionSection(), this.teamsSection());
+      add(layout, this.treeSection(), side, this.matrixSection());
+      add(page, layout, this.footer());
+      root.replaceChildren(page);
+      this.readHash();
+      this.apply();
+    }
+
+    // --- Header figures ---
+
+    header() {
+      const data = this.data;
+      const head = el('header');
+      add(head, el('h1', null, data.organization || 'OKR report'));
+      const parts = ['OKR report ' + data.period.id, 'as of ' + data.as_of];
+      if (data.period.closed) parts.push('closed ' + data.period.closed);
+      const applied = ['team', 'level', 'owner']
+        .filter((name) => data.filters[name] !== null && data.filters[name] !== undefined)
+        .map((name) => name + ' ' + data.filters[name]);
+      if (applied.length) parts.push('filtered by ' + applied.join(', '));
+      add(head, el('p', 'subtitle', parts.join(DOT)));
+
+      const figures = el('div', 'figures');
+      const org = this.figure('Organization', pct(data.progress), 'org-progress');
+      org.appendChild(bar(data.progress, data.expected, this.orgStatus(), 'organization progress ' + pct(data.progress)));
+      org.appendChild(el('div', 'caption', 'expected ' + pct(data.expected) + ' by today'));
+
+      const period = this.figure('Period', data.period.id, 'period-id');
+      period.appendChild(el('div', 'caption', shortDate(data.period.start) + ' ' + DASH + ' ' +
+        shortDate(data.period.end) + ', ' + data.period.end.slice(0, 4)));
+      period.appendChild(el('div', 'caption', 'day ' + data.day + ' of ' + data.days));
+
+      const total = STATUSES.reduce((sum, s) => sum + (data.counts[s] || 0), 0);
+      const krs = this.figure('Key results', total, 'kr-total');
+      const stack = el('div', 'stack');
+      stack.setAttribute('role', 'img');
+      stack.setAttribute('aria-label', STATUSES.map((s) => data.counts[s] + ' ' + s).join(', '));
+      const legend = el('ul', 'legend');
+      for (const status of STATUSES) {
+        const count = data.counts[status] || 0;
+        if (count && total) {
+          const part = el('span', statusClass(status));
+          part.style.width = (count / total) * 100 + '%';
+          part.title = count + ' ' + status;
+          stack.appendChild(part);
+        }
+        const item = el('li');
+        const value = el('strong', null, count);
+        value.id = 'count-' + slug(status);
+        add(item, el('span', 'dot ' + statusClass(status)), value, document.createTextNode(status));
+        legend.appendChild(item);
+      }
+      add(krs, stack, legend);
+
+      const flagged = new Set(data.attention.map((a) => a.ref)).size;
+      const attention = this.figure('Needs attention', flagged, 'attention-total');
+      attention.appendChild(el('div', 'caption', flagged === 1 ? 'key result' : 'key results'));
+      const kinds = new Map();
+      for (const a of data.attention) kinds.set(a.kind, (kinds.get(a.kind) || 0) + 1);
+      if (kinds.size) {
+        attention.appendChild(el('div', 'caption',
+          Array.from(kinds, ([kind, count]) => count + ' ' + kind).join(DOT)));
+      }
+      add(figures, org, period, krs, attention);
+      head.appendChild(figures);
+      return head;
+    }
+
+    figure(label, value, id) {
+      const card = el('div', 'card figure');
+      const big = el('div', 'big', value);
+      big.id = id;
+      add(card, el('div', 'label', label), big);
+      return card;
+    }
+
+    orgStatus() {
+      const p = this.data.progress;
+      if (p === null || p === undefined) return 'no data';
+      if (p >= 1) return 'done';
+      const pace = this.data.expected ? p / this.data.expected : 1;
+      const t = this.data.thresholds;
+      return pace >= t.on_track ? 'on track' : pace >= t.at_risk ? 'at risk' : 'off track';
+    }
+
+    // --- Filters ---
+
+    filterBar() {
+      const bar_ = el('div', 'filters');
+      bar_.setAttribute('role', 'search');
+      const label = el('label', null, 'Team');
+      const select = el('select');
+      select.id = 'filter-team';
+      select.appendChild(this.option('', 'All teams'));
+      const listed = new Set(this.data.objectives.filter((o) => !o.context).map((o) => o.team));
+      const ordered = this.data.teams.map((t) => t.id).filter((id) => listed.has(id));
+      for (const id of Array.from(listed).sort()) if (!ordered.includes(id)) ordered.push(id);
+      for (const id of ordered) {
+        const name = this.teamName(id);
+        select.appendChild(this.option(id, name === id ? id : name + ' (' + id + ')'));
+      }
+      select.addEventListener('change', () => this.changed());
+      label.appendChild(select);
+      this.teamSelect = select;
+
+      const group = el('div', 'group');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', 'Status');
+      group.appendChild(el('span', 'group-label', 'Status'));
+      this.chips = STATUSES.map((status) => {
+        const chip = el('button', 'chip ' + statusClass(status));
+        chip.type = 'button';
+        chip.dataset.status = status;
+        chip.setAttribute('aria-pressed', 'true');
+        add(chip, el('span', 'dot'), document.createTextNode(status + ' ' + (this.data.counts[status] || 0)));
+        chip.addEventListener('click', () => {
+          chip.setAttribute('aria-pressed', chip.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+          this.changed();
+        });
+        group.appendChild(chip);
+        return chip;
+      });
+      const reset = el('button', 'reset', 'Show all');
+      reset.type = 'button';
+      reset.id = 'filter-reset';
+      reset.addEventListener('click', () => {
+        this.teamSelect.value = '';
+        for (const chip of this.chips) chip.setAttribute('aria-pressed', 'true');
+        this.changed();
+      });
+      const summary = el('span');
+      summary.id = 'filter-summary';
+      summary.setAttribute('aria-live', 'polite');
+      this.summary = summary;
+      add(bar_, label, group, reset, summary);
+      return bar_;
+    }
+
+    option(value, text) {
+      const node = el('option', null, text);
+      node.value = value;
+      return node;
+    }
+
+    wanted() {
+      return new Set(this.chips.filter((c) => c.getAttribute('aria-pressed') === 'true').map((c) => c.dataset.status));
+    }
+
+    changed() {
+      this.apply();
+      this.writeHash();
+    }
+
+    // The filters live in the address's fragment, so a bookmark or a shared link keeps them.
+    readHash() {
+      const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+      const team = params.get('team');
+      if (team && Array.from(this.teamSelect.options).some((o) => o.value === team)) this.teamSelect.value = team;
+      const status = params.get('status');
+      if (status !== null) {
+        const chosen = new Set(status.split(',').map((s) => s.replace(/-/g, ' ')));
+        for (const chip of this.chips) chip.setAttribute('aria-pressed', String(chosen.has(chip.dataset.status)));
+      }
+    }
+
+    writeHash() {
+      const params = new URLSearchParams();
+      if (this.teamSelect.value) params.set('team', this.teamSelect.value);
+      const wanted = this.wanted();
+      if (wanted.size !== STATUSES.length) params.set('status', Array.from(wanted, slug).join(','));
+      const hash = params.toString();
+      try {
+        window.history.replaceState(null, '', hash ? '#' + hash : window.location.pathname + window.location.search);
+      } catch (e) {
+        // Some browsers refuse history changes on file: pages; the filters still work.
+      }
+    }
+
+    apply() {
+      const team = this.teamSelect.value;
+      const wanted = this.wanted();
+      const counted = { shown: 0, total: 0 };
+      const visit = (article) => {
+        const teamOk = !team || article.dataset.team === team;
+        const context = article.classList.contains('context');
+        let anyKr = false;
+        let hiddenKrs = 0;
+        for (const li of article.querySelectorAll(':scope > .krs > .kr')) {
+          const ok = teamOk && wanted.has(li.dataset.status);
+          li.hidden = !ok;
+          counted.total += 1;
+          if (ok) {
+            anyKr = true;
+            counted.shown += 1;
+          } else {
+            hiddenKrs += 1;
+          }
+        }
+        let anyChild = false;
+        for (const child of article.querySelectorAll(':scope > .children > .objective')) {
+          if (visit(child)) anyChild = true;
+        }
+        const own = teamOk && !context && (wanted.has(article.dataset.status) || anyKr);
+        article.hidden = !own && !anyChild;
+        article.classList.toggle('dimmed', !own && anyChild);
+        const note = article.querySelector(':scope > .hidden-note');
+        if (note) {
+          note.hidden = !own || hiddenKrs === 0;
+          note.textContent = hiddenKrs === 1 ? '1 key result hidden by the filters'
+            : hiddenKrs + ' key results hidden by the filters';
+        }
+        return !article.hidden;
+      };
+      for (const group of this.treeGroups) {
+        let any = false;
+        for (const article of group.articles) if (visit(article)) any = true;
+        if (group.heading) group.heading.hidden = !any;
+      }
+      const anyObjective = this.treeGroups.some((g) => g.articles.some((a) => !a.hidden));
+      this.noMatch.hidden = anyObjective;
+
+      let matching = 0;
+      for (const li of this.attentionItems) {
+        const match = (!team || li.dataset.team === team) && wanted.has(li.dataset.status);
+        li.hidden = !match || (!this.attentionExpanded && matching >= ATTENTION_SHOWN);
+        if (match) matching += 1;
+      }
+      if (this.attentionEmpty) this.attentionEmpty.hidden = matching > 0;
+      if (this.attentionMore) {
+        this.attentionMore.hidden = this.attentionExpanded || matching <= ATTENTION_SHOWN;
+        this.attentionMore.textContent = 'Show all ' + matching;
+      }
+      for (const row of this.teamRows) row.hidden = Boolean(team) && row.dataset.team !== team;
+      this.summary.textContent = 'Showing ' + counted.shown + ' of ' + counted.total + ' key results';
+    }
+
+    // --- The objective tree ---
+
+    treeSection() {
+      const section = el('section', 'card');
+      section.id = 'objectives';
+      const title = el('div', 'section-title');
+      add(title, el('h2', null, 'Objectives'), this.chartLegend());
+      section.appendChild(title);
+      const tree = el('div', 'tree');
+      section.appendChild(tree);
+      this.treeGroups = [];
+      const shown = new Set();
+      const roots = { heading: null, articles: [] };
+      for (const ref of this.data.roots) {
+        if (this.rows.has(ref) && !shown.has(ref)) roots.articles.push(this.objectiveNode(ref, shown));
+      }
+      add(tree, ...roots.articles);
+      this.treeGroups.push(roots);
+      const sections = [
+        ['Not aligned to a level-1 objective', this.data.unaligned],
+        ['Other objectives', this.data.objectives.map((o) => o.ref)],
+      ];
+      for (const [heading, refs] of sections) {
+        const pending = refs.filter((ref) => this.rows.has(ref) && !shown.has(ref));
+        if (!pending.length) continue;
+        const group = { heading: el('h3', 'subheading', heading), articles: [] };
+        tree.appendChild(group.heading);
+        for (const ref of pending) {
+          if (!shown.has(ref)) {
+            const article = this.objectiveNode(ref, shown);
+            group.articles.push(article);
+            tree.appendChild(article);
+          }
+        }
+        this.treeGroups.push(group);
+      }
+      this.noMatch = el('p', 'empty', this.data.objectives.length ? 'No objectives match the filters.'
+        : 'No objectives match the report\u2019s filters.');
+      this.noMatch.hidden = true;
+      tree.appendChild(this.noMatch);
+      return section;
+    }
+
+    chartLegend() {
+      const legend = el('div', 'chart-legend');
+      legend.setAttribute('aria-label', 'Trend chart legend');
+      const items = [
+        ['values', 'values s-on-track'],
+        ['target', 'target'],
+        ['expected pace', 'pace'],
+        ['forecast', 'forecast s-on-track'],
+        ['today', 'today'],
+      ];
+      for (const [label, className] of items) {
+        const sample = svg('svg', { viewBox: '0 0 22 8', 'aria-hidden': 'true' }, 'trend');
+        sample.appendChild(svg('line', { x1: 1, y1: 4, x2: 21, y2: 4 }, className));
+        const item = el('span');
+        add(item, sample, document.createTextNode(label));
+        legend.appendChild(item);
+      }
+      return legend;
+    }
+
+    objectiveNode(ref, shown) {
+      const row = this.rows.get(ref);
+      shown.add(ref);
+      const article = this.objectiveCard(row);
+      const children = row.children.filter((c) => this.rows.has(c));
+      const elsewhere = children.filter((c) => shown.has(c)).map((c) => this.rows.get(c));
+      if (elsewhere.length) {
+        article.appendChild(el('p', 'note', 'Also aligned here, shown above: ' +
+          elsewhere.map((o) => o.title + ' (' + pct(o.progress) + ')').join('; ')));
+      }
+      const list = el('div', 'children');
+      for (const child of children) {
+        if (!shown.has(child)) list.appendChild(this.objectiveNode(child, shown));
+      }
+      if (list.childElementCount) article.appendChild(list);
+      return article;
+    }
+
+    objectiveCard(row) {
+      const active = row.state === 'active';
+      const article = el('article', 'objective' + (row.context ? ' context' : '') + (active ? '' : ' inactive'));
+      article.dataset.ref = row.ref;
+      article.dataset.team = row.team;
+      article.dataset.status = row.status;
+      const head = el('div', 'obj-head');
+      const text = el('div');
+      const meta = [this.teamName(row.team)];
+      if (row.period !== this.data.period.id) meta.push(row.period);
+      if (row.owner) meta.push(row.owner);
+      if (row.context) meta.push('shown for context');
+      if (row.team_grade !== null && row.team_grade !== undefined) meta.push('team grade ' + num(row.team_grade));
+      add(text, el('h3', 'obj-title', row.title), el('div', 'obj-meta', meta.join(DOT)));
+      const score = el('div', 'obj-score');
+      const percent = el('span', 'pct obj-pct', pct(row.progress));
+      const state = active ? pill(row.status, statusClass(row.status)) : pill(row.state, 'k-state');
+      add(score, bar(row.progress, row.expected, row.status, 'progress ' + pct(row.progress)), percent, state);
+      add(head, text, score);
+      article.appendChild(head);
+      if (!row.context) {
+        if (row.key_results.length) {
+          const list = el('ol', 'krs');
+          for (const kr of row.key_results) list.appendChild(this.krRow(kr));
+          article.appendChild(list);
+          const note = el('p', 'note hidden-note');
+          note.hidden = true;
+          article.appendChild(note);
+        } else if (row.children.length) {
+          article.appendChild(el('p', 'note', 'No key results of its own: progress rolls up from aligned objectives.'));
+        }
+      }
+      this.articles.push(article);
+      return article;
+    }
+
+    krRow(kr) {
+      const li = el('li', 'kr ' + statusClass(kr.status));
+      li.dataset.ref = kr.ref;
+      li.dataset.team = kr.team;
+      li.dataset.status = kr.status;
+      const text = el('div', 'kr-text');
+      const line = { stay_below: '\u2264 ', stay_above: '\u2265 ' }[kr.type] || '';
+      const facts = [withUnit(num(kr.value) + ' ' + ARROW + ' ' + line + num(kr.target), kr.unit)];
+      if (kr.confidence !== null) facts.push('confidence ' + num(kr.confidence));
+      facts.push(kr.age_days === null ? 'no update yet' : 'updated ' + (kr.age_days === 0 ? 'today' : kr.age_days + ' d ago'));
+      if (kr.owner) facts.push(kr.owner);
+      add(text, el('div', 'kr-title', kr.title), el('div', 'kr-facts', facts.join(DOT)));
+      const flags = el('div', 'flags');
+      const flag = (label, tone) => flags.appendChild(el('span', 'flag ' + tone, label));
+      if (kr.breached) flag('breached', 'bad');
+      if (kr.regression) flag('regression', 'bad');
+      if (kr.stale) flag('stale', 'warn');
+      if (kr.moved_goalposts) flag('moved goalposts', 'warn');
+      if (kr.overachieved) flag('over-achieved', 'info');
+      if (kr.grade !== null) flag('grade ' + num(kr.grade), 'info');
+      if (flags.childElementCount) text.appendChild(flags);
+
+      const score = el('div', 'kr-score');
+      add(score, el('span', 'pct kr-pct', pct(kr.progress)), pill(kr.status, statusClass(kr.status)),
+        bar(kr.progress, kr.type === 'target' || kr.type === 'done' ? kr.expected : null, kr.status,
+          'progress ' + pct(kr.progress)));
+      add(li, text, score, this.trend(kr));
+      return li;
+    }
+
+    // --- A trend chart: values over the period, the target, the expected pace and today ---
+
+    trend(kr) {
+      const W = 240;
+      const H = 76;
+      const pad = { left: 4, right: 4, top: 10, bottom: 14 };
+      const chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' }, 'trend');
+      const span = this.spans.get(kr.period);
+      const today = dayNumber(this.data.as_of);
+      const points = kr.series.map((p) => [dayNumber(p.date), p.value]);
+      // Expected progress on day t is (t - start + 1) / days: zero the day before the start.
+      let x0 = span ? dayNumber(span.start) - 1 : points.length ? points[0][0] - 1 : today - 1;
+      let x1 = span ? dayNumber(span.end) : Math.max(today, points.length ? points[points.length - 1][0] : today);
+      if (x1 <= x0) x1 = x0 + 1;
+      const paced = (kr.type === 'target' || kr.type === 'done') && kr.start !== null && kr.target !== null && span;
+      const ys = points.map((p) => p[1]);
+      if (kr.target !== null) ys.push(kr.target);
+      if (paced) ys.push(kr.start);
+      if (kr.forecast_value !== null && points.length) ys.push(kr.forecast_value);
+      let y0 = ys.length ? Math.min(...ys) : 0;
+      let y1 = ys.length ? Math.max(...ys) : 1;
+      if (y1 === y0) {
+        y0 -= Math.abs(y0) * 0.1 || 1;
+        y1 += Math.abs(y1) * 0.1 || 1;
+      }
+      const margin = (y1 - y0) * 0.08;
+      y0 -= margin;
+      y1 += margin;
+      // A lower-is-better metric still draws up as higher values: the axis is the value's.
+      const X = (d) => pad.left + ((d - x0) / (x1 - x0)) * (W - pad.left - pad.right);
+      const Y = (v) => H - pad.bottom - ((v - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
+      const f = (n) => Math.round(n * 100) / 100;
+
+      const description = [kr.title + ': values over ' + kr.period];
+      if (kr.target !== null) description.push('target ' + withUnit(num(kr.target), kr.unit));
+      if (points.length) description.push('latest ' + withUnit(num(kr.value), kr.unit) + ' on ' + kr.value_date);
+      chart.setAttribute('aria-label', description.join(', '));
+      const title = svg('title');
+      title.textContent = description.join(', ');
+      chart.appendChild(title);
+
+      chart.appendChild(svg('line', { x1: pad.left, y1: H - pad.bottom, x2: W - pad.right, y2: H - pad.bottom }, 'frame'));
+      if (today >= x0 && today <= x1) {
+        chart.appendChild(svg('line', { x1: f(X(today)), y1: pad.top - 4, x2: f(X(today)), y2: H - pad.bottom }, 'today'));
+      }
+      if (kr.target !== null) {
+        chart.appendChild(svg('line', { x1: pad.left, y1: f(Y(kr.target)), x2: W - pad.right, y2: f(Y(kr.target)) }, 'target'));
+        const label = svg('text', { x: W - pad.right, y: f(Y(kr.target) - 3), 'text-anchor': 'end' }, 'label');
+        label.textContent = 'target ' + num(kr.target);
+        chart.appendChild(label);
+      }
+      if (paced) {
+        chart.appendChild(svg('line', { x1: f(X(x0)), y1: f(Y(kr.start)), x2: f(X(x1)), y2: f(Y(kr.target)) }, 'pace'));
+      }
+      const group = svg('g', {}, statusClass(kr.status));
+      if (points.length && kr.forecast_value !== null) {
+        const last = points[points.length - 1];
+        group.appendChild(svg('line', { x1: f(X(last[0])), y1: f(Y(last[1])), x2: f(X(x1)), y2: f(Y(kr.forecast_value)) }, 'forecast'));
+      }
+      if (points.length > 1) {
+        const path = points.map((p) => f(X(p[0])) + ',' + f(Y(p[1]))).join(' ');
+        group.appendChild(svg('polyline', { points: path }, 'values'));
+      }
+      points.forEach((p, i) => {
+        const lastOne = i === points.length - 1;
+        group.appendChild(svg('circle', { cx: f(X(p[0])), cy: f(Y(p[1])), r: lastOne ? 3 : 1.6 }, 'point'));
+      });
+      chart.appendChild(group);
+      if (!points.length) {
+        const none = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'nodata');
+        none.textContent = 'no values yet';
+        chart.appendChild(none);
+      }
+      if (span) {
+        const first = svg('text', { x: pad.left, y: H - 2 }, 'label');
+        first.textContent = shortDate(span.start);
+        const lastDay = svg('text', { x: W - pad.right, y: H - 2, 'text-anchor': 'end' }, 'label');
+        lastDay.textContent = shortDate(span.end);
+        add(chart, first, lastDay);
+      }
+      return chart;
+    }
+
+    // --- Needs attention ---
+
+    attentionSection() {
+      const section = el('section', 'card');
+      section.id = 'attention';
+      section.appendChild(el('h2', null, 'Needs attention'));
+      const list = el('ol', 'attention');
+      this.attentionItems = [];
+      for (const item of this.data.attention) {
+        const li = el('li');
+        li.dataset.ref = item.ref;
+        li.dataset.team = teamOf(item.ref);
+        li.dataset.status = this.statusOf.get(item.ref) || 'no data';
+        const body = el('div');
+        const meta = [shortRef(item.ref)];
+        if (item.owner) meta.push(item.owner);
+        if (item.detail) meta.push(item.detail);
+        add(body, el('div', 'att-title', item.title), el('div', 'att-meta', meta.join(DOT)));
+        add(li, pill(item.kind, 'k-' + slug(item.kind)), body);
+        list.appendChild(li);
+        this.attentionItems.push(li);
+      }
+      this.attentionExpanded = false;
+      if (this.data.attention.length) {
+        section.appendChild(list);
+        this.attentionEmpty = el('p', 'empty', 'Nothing here matches the filters.');
+        this.attentionEmpty.hidden = true;
+        this.attentionMore = el('button', 'reset more');
+        this.attentionMore.type = 'button';
+        this.attentionMore.id = 'attention-more';
+        this.attentionMore.addEventListener('click', () => this.expandAttention());
+        // Paper has no button to press: print the whole list.
+        window.addEventListener('beforeprint', () => this.expandAttention());
+        add(section, this.attentionEmpty, this.attentionMore);
+      } else {
+        section.appendChild(el('p', 'empty', 'Nothing needs attention.'));
+      }
+      return section;
+    }
+
+    expandAttention() {
+      this.attentionExpanded = true;
+      this.apply();
+    }
+
+    // --- Teams ---
+
+    teamsSection() {
+      const section = el('section', 'card');
+      section.id = 'teams';
+      section.appendChild(el('h2', null, 'Teams'));
+      this.teamRows = [];
+      if (!this.data.teams.length) {
+        section.appendChild(el('p', 'empty', 'No team has active objectives.'));
+        return section;
+      }
+      const table = el('table', 'teams');
+      const head = el('tr');
+      for (const label of ['Team', 'Progress', 'Objectives']) head.appendChild(el('th', null, label));
+      add(table, add(el('thead'), head));
+      const body = el('tbody');
+      for (const team of this.data.teams) {
+        const tr = el('tr');
+        tr.dataset.team = team.id;
+        const name = el('td', 'team-name');
+        name.title = team.id;
+        add(name, el('div', null, team.name), el('div', 'muted', 'level ' + team.level));
+        const score = el('div', 'team-score');
+        add(score, bar(team.progress, null, 'team', team.name + ' progress ' + pct(team.progress)),
+          el('span', 'pct team-pct', pct(team.progress)));
+        const cell = el('td', 'progress');
+        cell.appendChild(score);
+        add(tr, name, cell, el('td', 'count', team.objectives));
+        body.appendChild(tr);
+        this.teamRows.push(tr);
+      }
+      table.appendChild(body);
+      section.appendChild(add(el('div', 'table-wrap'), table));
+      return section;
+    }
+
+    // --- Who contributes to what ---
+
+    matrixSection() {
+      const section = el('section', 'card wide');
+      section.id = 'matrix';
+      section.appendChild(el('h2', null, 'Who contributes to what'));
+      const matrix = this.context.matrix || { objectives: [], teams: [], cells: [] };
+      if (!matrix.objectives.length || !matrix.teams.length) {
+        section.appendChild(el('p', 'empty', 'No team contributes to a level-1 objective yet.'));
+        return section;
+      }
+      const cells = new Map(matrix.cells.map((c) => [c.objective + '\n' + c.team, c.contribution]));
+      const table = el('table', 'matrix');
+      const head = el('tr');
+      head.appendChild(el('th', null, 'Team'));
+      for (const ref of matrix.objectives) {
+        const row = this.rows.get(ref);
+        const th = el('th', 'objective-head', row ? row.title : shortRef(ref).split('/')[1]);
+        th.title = shortRef(ref);
+        th.dataset.ref = ref;
+        th.scope = 'col';
+        head.appendChild(th);
+      }
+      add(table, add(el('thead'), head));
+      const body = el('tbody');
+      for (const team of matrix.teams) {
+        const tr = el('tr');
+        tr.dataset.team = team;
+        const name = el('th', null, this.teamName(team));
+        name.scope = 'row';
+        name.title = team;
+        tr.appendChild(name);
+        for (const ref of matrix.objectives) {
+          const how = cells.get(ref + '\n' + team) || '';
+          const td = el('td', how, how === 'direct' ? '\u25cf' : how === 'indirect' ? '\u25cb' : '');
+          if (how) td.title = how === 'direct' ? 'aligned directly' : 'through a chain of alignments';
+          td.setAttribute('aria-label', how || 'none');
+          tr.appendChild(td);
+        }
+        body.appendChild(tr);
+        this.teamRows.push(tr);
+      }
+      table.appendChild(body);
+      add(section, add(el('div', 'table-wrap'), table),
+        el('p', 'caption', '\u25cf aligned directly   \u25cb through a chain of alignments'));
+      return section;
+    }
+
+    footer() {
+      const generator = document.querySelector('meta[name="generator"]');
+      const made = generator ? generator.getAttribute('content') : 'cxokr';
+      return el('footer', null, 'Made by ' + made + ' from the OKR files on ' + this.data.as_of +
+        '. The numbers are the report\u2019s JSON document, embedded in this page.');
+    }
+  }
+
+  const root = document.getElementById('app');
+  try {
+    new Dashboard(readJson('cxokr-data'), readJson('cxokr-context')).render(root);
+  } catch (error) {
+    root.replaceChildren(el('p', 'error', 'This report could not be shown: ' + error));
+    throw error;
+  }
+})();
