@@ -10,7 +10,7 @@ level-1 objectives, the cross-functional matrix and cycles. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cxokr.model import KeyResult, Objective, ObjectiveStatus, as_list, parse_ref
@@ -33,6 +33,10 @@ class Node:
     @property
     def path(self) -> str:
         return okr_path(self.period, self.team)
+
+    @property
+    def loc(self) -> Loc:
+        return ("objectives", self.index)
 
     @property
     def active(self) -> bool:
@@ -90,17 +94,21 @@ def objective_ref(text: str, period: str) -> str:
     return f"{ref.period}:{ref.team}/{ref.objective}"
 
 
-def build(ws: Workspace, periods: Iterable[str] | None = None) -> Graph:
-    """The graph over the objectives of `periods` (default: every period)."""
+def nodes(ws: Workspace, periods: Iterable[str] | None = None) -> Iterator[Node]:
+    """Every objective of `periods` (default: every period), in file order."""
     wanted = set(periods) if periods is not None else None
-    graph = Graph()
     for (period, team), okr in sorted(ws.okrs.items()):
         if wanted is not None and period not in wanted:
             continue
         level = ws.teams[team].level if team in ws.teams else 4
         for index, objective in enumerate(okr.objectives):
-            ref = f"{period}:{team}/{objective.id}"
-            graph.nodes[ref] = Node(ref, period, team, level, index, objective)
+            yield Node(f"{period}:{team}/{objective.id}", period, team, level, index, objective)
+
+
+def build(ws: Workspace, periods: Iterable[str] | None = None) -> Graph:
+    """The graph over the objectives of `periods` (default: every period)."""
+    graph = Graph()
+    graph.nodes = {node.ref: node for node in nodes(ws, periods)}
     graph.parents = {ref: [] for ref in graph.nodes}
     graph.children = {ref: [] for ref in graph.nodes}
     for ref, node in graph.nodes.items():

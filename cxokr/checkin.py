@@ -12,7 +12,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from cxokr import fileio, yamlio
@@ -122,8 +122,7 @@ def build(
         entry["note"] = note
     if by:
         entry["by"] = by
-    moment = at or datetime.now(UTC)
-    entry["at"] = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    entry["at"] = yamlio.stamp(at)
     return Checkin(target, entry)
 
 

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cxokr.align import Loc, Node
 from cxokr.align_checks import check_alignment
 from cxokr.log_checks import check_checkins, check_readings
 from cxokr.lookups import (
-    Loc,
-    ObjectiveAt,
     no_metric,
     no_period,
     no_team,
@@ -303,7 +302,7 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
     return found
 
 
-def _kr_type(ws: Workspace, at: ObjectiveAt, loc: Loc, kr: KeyResult) -> list[Problem]:
+def _kr_type(ws: Workspace, at: Node, loc: Loc, kr: KeyResult) -> list[Problem]:
     rel = at.path
     if kr.type is KrType.DONE:
         if kr.target not in (None, 1) or kr.start not in (None, 0):

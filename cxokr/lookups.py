@@ -8,36 +8,15 @@ is reported missing because of it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from cxokr.model import Objective, Period, RefParts
+from cxokr.align import Node, nodes
+from cxokr.model import Period, RefParts
 from cxokr.workspace import CONFIG_FILE, Workspace, metric_path, okr_path, team_path
 
-Loc = tuple[str | int, ...]
 
-
-@dataclass(frozen=True)
-class ObjectiveAt:
-    """An objective with where it lives: its period, team, file and index in the file."""
-
-    period: str
-    team: str
-    index: int
-    objective: Objective
-
-    @property
-    def path(self) -> str:
-        return okr_path(self.period, self.team)
-
-    @property
-    def loc(self) -> Loc:
-        return ("objectives", self.index)
-
-
-def objectives(ws: Workspace) -> Iterator[ObjectiveAt]:
-    for (period, team), okr in sorted(ws.okrs.items()):
-        for index, objective in enumerate(okr.objectives):
-            yield ObjectiveAt(period, team, index, objective)
+def objectives(ws: Workspace) -> Iterator[Node]:
+    """Every objective of every period with where it lives, in file order."""
+    return nodes(ws)
 
 
 def periods(ws: Workspace) -> dict[str, Period]:

@@ -27,6 +27,17 @@ class Problem:
     severity: Severity
     message: str
 
+    def as_dict(self) -> dict[str, str | int]:
+        """The JSON form used by every machine-readable output."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+        }
+
     def location(self) -> str:
         if self.line <= 0:
             return self.path

@@ -12,7 +12,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from cxokr import fileio, yamlio
@@ -76,8 +76,7 @@ def build(
         entry["source"] = source
     if by:
         entry["by"] = by
-    moment = at or datetime.now(UTC)
-    entry["at"] = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    entry["at"] = yamlio.stamp(at)
     return NewReading(metric, entry)
 
 

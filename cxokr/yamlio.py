@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -450,6 +451,12 @@ def _json_numbers_ok(data: dict[str, Any]) -> bool:
 
 
 # --- Writing -----------------------------------------------------------------
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """The `at` of a new log entry: UTC to the second, as `2026-11-20T09:14:03Z`."""
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def log_line(entry: dict[str, Any]) -> str:

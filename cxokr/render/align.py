@@ -180,16 +180,6 @@ def as_json(view: AlignView) -> str:
         },
         "unsupported": list(view.unsupported),
         "matrix": [plain(c) for c in view.matrix],
-        "conflicts": [
-            {
-                "code": p.code,
-                "severity": p.severity.value,
-                "path": p.path,
-                "line": p.line,
-                "col": p.col,
-                "message": p.message,
-            }
-            for p in view.conflicts
-        ],
+        "conflicts": [p.as_dict() for p in view.conflicts],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -61,17 +61,7 @@ def as_json(result: CheckResult, strict: bool) -> str:
             "key_results": result.key_results,
             "entries": result.entries,
         },
-        "problems": [
-            {
-                "code": p.code,
-                "severity": p.severity.value,
-                "path": p.path,
-                "line": p.line,
-                "col": p.col,
-                "message": p.message,
-            }
-            for p in result.problems
-        ],
+        "problems": [p.as_dict() for p in result.problems],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
