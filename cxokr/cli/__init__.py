@@ -5,7 +5,7 @@ and returns an exit code. Importing the command modules registers them on
 the one Typer app.
 """
 
-from cxokr.cli import align, check, history, report, setup, write
+from cxokr.cli import align, check, history, report, setup, share, write
 from cxokr.cli.app import app, main
 
-__all__ = ["align", "app", "check", "history", "main", "report", "setup", "write"]
+__all__ = ["align", "app", "check", "history", "main", "report", "setup", "share", "write"]

@@ -1,0 +1,114 @@
+"""`cxokr notify`: post the report's summary to a chat channel through an incoming webhook."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cxokr.cli.app import (
+    EXIT_OK,
+    AsOfOption,
+    LevelOption,
+    OwnerOption,
+    PeriodOption,
+    TeamOption,
+    WorkspaceOption,
+    app,
+    err,
+    guarded,
+    load,
+    parse_date,
+    root_of,
+)
+from cxokr.errors import UsageError
+
+
+class ChatFormat(StrEnum):
+    MD = "md"
+    SLACK = "slack"
+
+
+@app.command()
+@guarded
+def notify(
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            envvar="CXOKR_WEBHOOK_URL",
+            show_default=False,
+            help="Incoming-webhook URL; by default $CXOKR_WEBHOOK_URL, so the secret "
+            "stays out of the repository and the shell history.",
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    period: PeriodOption = None,
+    team: TeamOption = None,
+    level: LevelOption = None,
+    owner: OwnerOption = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        ChatFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help='md: {"text": Markdown} (Mattermost, Rocket.Chat, ...); slack: Block Kit.',
+        ),
+    ] = ChatFormat.MD,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait to connect and per read.")
+    ] = 10.0,
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries", min=0, max=10, help="Tries after the first on 5xx, 429 or no connection."
+        ),
+    ] = 3,
+    backoff: Annotated[
+        float,
+        typer.Option(
+            "--backoff", min=0.0, help="Seconds before the first retry, doubled each time."
+        ),
+    ] = 1.0,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the message as JSON instead of posting it.")
+    ] = False,
+) -> int:
+    """Post the report's summary (figures, top objectives, needs attention) to a chat channel.
+
+    Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
+    """
+    from cxokr.goalposts import marked
+    from cxokr.notify import check_url, post, shown
+    from cxokr.render import chat
+    from cxokr.report import Filters, build
+
+    if not dry_run:
+        if not webhook:
+            raise UsageError("no webhook URL: pass --webhook URL or set CXOKR_WEBHOOK_URL")
+        check_url(webhook)
+    root = root_of(workspace)
+    ws = load(root)
+    filters = Filters(period=period, team=team, level=level, owner=owner)
+    result = marked(root, ws, build(ws, parse_date(as_of), filters))
+    message = chat.payload(result, output_format.value)
+    if dry_run or webhook is None:
+        sys.stdout.write(json.dumps(message, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    delivery = post(
+        webhook,
+        message,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        on_retry=lambda attempt, problem, wait: err(
+            f"attempt {attempt} failed: {problem}; trying again in {wait:g} s"
+        ),
+    )
+    tries = f" on attempt {delivery.attempts}" if delivery.attempts > 1 else ""
+    err(f"posted the report to {shown(webhook)}{tries}")
+    return EXIT_OK

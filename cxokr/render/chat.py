@@ -1,0 +1,173 @@
+"""The report's summary for a chat channel: Markdown, or a Slack Block Kit message.
+
+A chat post is read in a few seconds, so it carries the headline figures,
+the top objectives (level 1, or the ones a filter chose) and the first items
+that need attention, and points to the full report for the rest. Both forms
+are built from the same `Report` as every other format, and all user text is
+escaped for the markup it lands in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxokr.progress import Status
+from cxokr.render.markdown import escape, percent
+from cxokr.report import ObjectiveRow, Report
+
+MAX_OBJECTIVES = 12
+MAX_ATTENTION = 8
+BAR_WIDTH = 10
+# Slack's limits: 150 characters in a header, 3,000 in a section's text, 50 blocks.
+SLACK_HEADER, SLACK_SECTION = 150, 3000
+EMOJI = {
+    Status.DONE: ":white_check_mark:",
+    Status.ON_TRACK: ":large_green_circle:",
+    Status.AT_RISK: ":large_yellow_circle:",
+    Status.OFF_TRACK: ":red_circle:",
+    Status.NO_DATA: ":white_circle:",
+}
+
+
+def headline_objectives(report: Report) -> list[ObjectiveRow]:
+    """Level-1 objectives; with a team or owner filter, the objectives it chose."""
+    if report.filters.team is not None or report.filters.owner is not None:
+        return [o for o in report.objectives if not o.context]
+    return [report.objective(ref) for ref in report.roots]
+
+
+def _title(report: Report) -> str:
+    return f"{report.organization} · OKR report {report.period.id} · as of {report.as_of}"
+
+
+def _counts(report: Report) -> str:
+    return ", ".join(f"{count} {status}" for status, count in report.counts.items())
+
+
+def _figures(report: Report) -> str:
+    return (
+        f"organization {percent(report.progress)} (expected {percent(report.expected)}, "
+        f"day {report.day} of {report.days})"
+    )
+
+
+def _state(row: ObjectiveRow) -> str:
+    return row.status.value if row.state == "active" else row.state
+
+
+def _more(shown: int, total: int, what: str) -> str | None:
+    return f"and {total - shown} more {what} in the full report" if total > shown else None
+
+
+def markdown(report: Report) -> str:
+    """The summary as Markdown, for Mattermost, Rocket.Chat and other chats that render it."""
+    lines = [f"**{escape(_title(report))}**", "", f"{_figures(report)} · {_counts(report)}"]
+    applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
+    if applied:
+        lines += ["", f"Filtered by {', '.join(applied)}."]
+    rows = headline_objectives(report)
+    if rows:
+        lines += ["", "| objective | team | progress | status |", "|---|---|---|---|"]
+        for row in rows[:MAX_OBJECTIVES]:
+            lines.append(
+                f"| {escape(row.title)} | {escape(row.team)} | {percent(row.progress)} "
+                f"| {_state(row)} |"
+            )
+        more = _more(MAX_OBJECTIVES, len(rows), "objectives")
+        lines += [f"| {more} | | | |"] if more else []
+    lines += ["", "**Needs attention**", ""]
+    if not report.attention:
+        lines.append("Nothing needs attention.")
+    for item in report.attention[:MAX_ATTENTION]:
+        owner = f" ({escape(item.owner)})" if item.owner else ""
+        detail = f": {escape(item.detail)}" if item.detail else ""
+        lines.append(f"- **{item.kind}** {escape(item.title)}{owner}{detail}")
+    more = _more(MAX_ATTENTION, len(report.attention), "items")
+    lines += [f"- {more}"] if more else []
+    return "\n".join(lines) + "\n"
+
+
+def slack_escape(text: str) -> str:
+    """Text made literal in Slack's mrkdwn: `<`, `>` and `&` are its only control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _bar(progress: float | None) -> str:
+    filled = 0 if progress is None else round(min(1.0, max(0.0, progress)) * BAR_WIDTH)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def _sections(lines: list[str]) -> list[dict[str, Any]]:
+    """Lines packed into as few mrkdwn sections as Slack's length limit allows."""
+    blocks: list[dict[str, Any]] = []
+    text = ""
+    for line in lines:
+        line = line[: SLACK_SECTION - 1]
+        if text and len(text) + 1 + len(line) > SLACK_SECTION:
+            blocks.append(_section(text))
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    if text:
+        blocks.append(_section(text))
+    return blocks
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def slack(report: Report) -> dict[str, Any]:
+    """The summary as a Slack Block Kit message (with `text`, shown in notifications)."""
+    title = _title(report)
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": title[: SLACK_HEADER - 1], "emoji": False},
+        },
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Organization*\n{percent(report.progress)}"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Expected by now*\n{percent(report.expected)} "
+                    f"(day {report.day} of {report.days})",
+                },
+            ],
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _counts(report)}]},
+    ]
+    rows = headline_objectives(report)
+    if rows:
+        lines = ["*Objectives*"]
+        for row in rows[:MAX_OBJECTIVES]:
+            lines.append(
+                f"{EMOJI[row.status]} `{_bar(row.progress)}` *{percent(row.progress)}* "
+                f"{slack_escape(row.title)} · {slack_escape(row.team)} · {_state(row)}"
+            )
+        more = _more(MAX_OBJECTIVES, len(rows), "objectives")
+        lines += [f"_{more}_"] if more else []
+        blocks += [{"type": "divider"}, *_sections(lines)]
+    lines = ["*Needs attention*"]
+    if not report.attention:
+        lines.append("Nothing needs attention.")
+    for item in report.attention[:MAX_ATTENTION]:
+        owner = f" ({slack_escape(item.owner)})" if item.owner else ""
+        detail = f": {slack_escape(item.detail)}" if item.detail else ""
+        lines.append(f"• *{item.kind}* {slack_escape(item.title)}{owner}{detail}")
+    more = _more(MAX_ATTENTION, len(report.attention), "items")
+    lines += [f"_{more}_"] if more else []
+    blocks += [{"type": "divider"}, *_sections(lines)]
+    applied = [f"{name} {value}" for name, value in report.filters.applied()]
+    if applied:
+        text = slack_escape(
+            f"Filtered by {', '.join(applied)}; figures are for the whole organization."
+        )
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+    fallback = f"{title}: {_figures(report)}; {_counts(report)}"
+    return {"text": slack_escape(fallback), "blocks": blocks}
+
+
+def payload(report: Report, kind: str) -> dict[str, Any]:
+    """The JSON body to post: `{"text": <Markdown>}` for "md", Block Kit for "slack"."""
+    return slack(report) if kind == "slack" else {"text": markdown(report)}

@@ -1,0 +1,249 @@
+"""`cxokr notify` against a real HTTP server on 127.0.0.1, started by each test."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr import notify
+from cxokr.cli import app
+
+EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
+SECRET = "/services/T000/B000/s3cr3t-t0ken"
+PROXIES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b"ok"
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hook:
+    """A webhook that answers from a script and records what it was sent."""
+
+    answers: list[Answer]
+    received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
+    host: str = ""  # scheme, host and port: all a message may show
+
+    @property
+    def url(self) -> str:
+        return self.host + SECRET
+
+    def message(self, index: int = -1) -> Any:
+        return json.loads(self.received[index][2])
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name in PROXIES:  # 127.0.0.1 is reached directly
+        monkeypatch.delenv(name, raising=False)
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(*answers: Answer) -> Hook:
+        hook = Hook(list(answers))
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                hook.received.append((self.path, dict(self.headers), self.rfile.read(length)))
+                answer = hook.answers.pop(0) if len(hook.answers) > 1 else hook.answers[0]
+                time.sleep(answer.delay)
+                try:
+                    self.send_response(answer.status)
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(answer.body)))
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except OSError:
+                    pass  # the client gave up waiting
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        servers.append(server)
+        hook.host = f"http://127.0.0.1:{server.server_port}"
+        return hook
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        app,
+        ["notify", "-w", EXAMPLE, "--as-of", "2026-11-20", "--backoff", "0.01", *args],
+        env=env,
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_posts_the_markdown_summary(serve: Any) -> None:
+    hook = serve(Answer())
+    code, out, errors = run("--webhook", hook.url)
+    assert code == 0
+    assert out == ""
+    assert errors == f"posted the report to {hook.host}\n"
+    path, headers, _ = hook.received[0]
+    assert path == SECRET
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    text = hook.message()["text"]
+    assert text.startswith("**Northwind Outfitters · OKR report 2026-Q4 · as of 2026-11-20**")
+    assert "organization 82% (expected 55%, day 51 of 92)" in text
+    assert "| Raise average order value 10% this year | company | 68% | at risk |" in text
+    assert "- **breached** Keep checkout LCP under 2.5 s while we add bundles" in text
+
+
+def test_posts_a_slack_block_kit_message(serve: Any) -> None:
+    hook = serve(Answer())
+    assert run("--webhook", hook.url, "--format", "slack", "--team", "ecommerce")[0] == 0
+    message = hook.message()
+    assert message["text"].startswith("Northwind Outfitters · OKR report 2026-Q4")
+    assert message["blocks"][0] == {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": "Northwind Outfitters · OKR report 2026-Q4 · as of 2026-11-20",
+            "emoji": False,
+        },
+    }
+    sections = "\n".join(b["text"]["text"] for b in message["blocks"] if "text" in b)
+    assert "Shoppers find more to love in every basket · ecommerce · at risk" in sections
+    assert "Raise average order value" not in sections  # a parent, shown only for context
+    assert all(len(b["text"]["text"]) <= 3000 for b in message["blocks"] if "text" in b)
+
+
+def test_the_url_comes_from_the_environment(serve: Any) -> None:
+    hook = serve(Answer())
+    code, _, _ = run(env={"CXOKR_WEBHOOK_URL": hook.url})
+    assert code == 0
+    assert len(hook.received) == 1
+
+
+def test_retries_a_503_then_succeeds(serve: Any) -> None:
+    hook = serve(Answer(503, b"try later"), Answer(503, b"try later"), Answer(200))
+    code, _, errors = run("--webhook", hook.url)
+    assert code == 0
+    assert len(hook.received) == 3
+    assert hook.received[0][2] == hook.received[2][2]  # the same message each time
+    lines = errors.splitlines()
+    assert (
+        lines[0]
+        == "attempt 1 failed: answered 503 Service Unavailable: try later; trying again in 0.01 s"
+    )
+    assert lines[1].startswith("attempt 2 failed: answered 503 Service Unavailable")
+    assert lines[2].endswith("on attempt 3")
+
+
+def test_a_404_fails_at_once_with_status_and_body(serve: Any) -> None:
+    hook = serve(Answer(404, b"no_service"))
+    code, out, errors = run("--webhook", hook.url)
+    assert code == 1
+    assert out == ""
+    assert errors == f"error: {hook.host} answered 404 Not Found: no_service\n"
+    assert len(hook.received) == 1
+
+
+def test_gives_up_after_the_retries(serve: Any) -> None:
+    hook = serve(Answer(500, b"<html>\n  <body>Internal   error</body>\n</html>"))
+    code, _, errors = run("--webhook", hook.url, "--retries", "2")
+    assert code == 1
+    assert len(hook.received) == 3
+    assert errors.splitlines()[-1].endswith(
+        "after 3 attempts: answered 500 Internal Server Error: <html> <body>Internal error</body> </html>"
+    )
+
+
+def test_a_slow_webhook_times_out_and_is_retried(serve: Any) -> None:
+    hook = serve(Answer(delay=1.0))
+    started = time.monotonic()
+    code, _, errors = run("--webhook", hook.url, "--timeout", "0.2", "--retries", "1")
+    assert code == 1
+    assert time.monotonic() - started < 1.5
+    assert errors.splitlines()[-1].endswith("after 2 attempts: timed out")
+
+
+def test_a_closed_port_is_retried_then_reported() -> None:
+    code, _, errors = run("--webhook", "http://127.0.0.1:1" + SECRET, "--retries", "1")
+    assert code == 1
+    assert errors.splitlines()[-1] == (
+        "error: gave up on http://127.0.0.1:1 after 2 attempts: connection refused"
+    )
+
+
+def test_redirects_are_not_followed(serve: Any) -> None:
+    hook = serve(Answer(302, b"", headers={"Location": "http://127.0.0.1:1/elsewhere"}))
+    code, _, errors = run("--webhook", hook.url)
+    assert code == 1
+    assert "answered 302 Found; redirects are not followed" in errors
+    assert len(hook.received) == 1
+
+
+def test_no_message_shows_the_secret(serve: Any) -> None:
+    hook = serve(Answer(503), Answer(400, b"invalid_payload"))
+    code, out, errors = run("--webhook", hook.url)
+    assert code == 1
+    assert "s3cr3t" not in out + errors
+    assert "/services" not in out + errors
+
+
+def test_without_a_url_it_is_a_usage_error() -> None:
+    code, _, errors = run(env={"CXOKR_WEBHOOK_URL": ""})
+    assert code == 2
+    assert errors == "error: no webhook URL: pass --webhook URL or set CXOKR_WEBHOOK_URL\n"
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/x", "https:///nohost", "https://h:99999/x"]
+)
+def test_other_schemes_are_refused_without_echoing_the_url(url: str) -> None:
+    code, _, errors = run("--webhook", url)
+    assert code == 2
+    assert url not in errors
+    assert "must be an https:// (or http://) URL with a host" in errors
+
+
+def test_dry_run_prints_the_message_and_posts_nothing() -> None:
+    code, out, _ = run("--dry-run", "--format", "slack", env={"CXOKR_WEBHOOK_URL": ""})
+    assert code == 0
+    assert json.loads(out)["blocks"][0]["type"] == "header"
+
+
+def test_retry_after_is_honoured_up_to_a_minute(serve: Any) -> None:
+    hook = serve(Answer(429, b"slow down", headers={"Retry-After": "3600"}), Answer(200))
+    waits: list[float] = []
+    delivery = notify.post(hook.url, {"text": "hi"}, backoff=0.01, sleep=waits.append)
+    assert delivery == notify.Delivery(200, 2)
+    assert waits == [notify.MAX_WAIT]
+
+
+def test_backoff_doubles(serve: Any) -> None:
+    hook = serve(Answer(502))
+    waits: list[float] = []
+    with pytest.raises(notify.WebhookError):
+        notify.post(hook.url, {"text": "hi"}, retries=3, backoff=0.5, sleep=waits.append)
+    assert waits == [0.5, 1.0, 2.0]
+
+
+def test_shown_keeps_only_scheme_and_host() -> None:
+    assert notify.shown("https://user:pw@hooks.example.com:8443/services/x?token=y") == (
+        "https://hooks.example.com:8443"
+    )
