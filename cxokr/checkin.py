@@ -42,19 +42,18 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Checkin:
+class NewCheckin:
     """A validated check-in, ready to append."""
 
     target: Target
     entry: dict[str, object]
 
     def summary(self) -> str:
-        parts = [self.target.name]
-        if "value" in self.entry:
-            parts.append(
-                f"= {self.entry['value']:g}" if isinstance(self.entry["value"], float) else ""
-            )
-        text = " ".join(p for p in parts if p)
+        """`objective/kr = 61.2, confidence 0.7`, as commit messages say it."""
+        text = self.target.name
+        value = self.entry.get("value")
+        if isinstance(value, float):
+            text += f" = {value:g}"
         if "confidence" in self.entry:
             text += f", confidence {self.entry['confidence']}"
         return text
@@ -96,7 +95,7 @@ def build(
     by: str | None,
     today: date,
     at: datetime | None = None,
-) -> Checkin:
+) -> NewCheckin:
     """Validate one check-in and return it ready to append; raises UsageError with the reason."""
     if day > today:
         raise UsageError(f"{day} is in the future; check in for today or an earlier day")
@@ -123,7 +122,7 @@ def build(
     if by:
         entry["by"] = by
     entry["at"] = yamlio.stamp(at)
-    return Checkin(target, entry)
+    return NewCheckin(target, entry)
 
 
 def parse_rows(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -153,9 +152,9 @@ def _number(text: str, name: str) -> float | None:
 
 def build_many(
     ws: Workspace, text: str, *, by: str | None, today: date
-) -> tuple[list[Checkin], list[str]]:
+) -> tuple[list[NewCheckin], list[str]]:
     """Validate every row of a CSV; returns the check-ins and one message per bad row."""
-    good: list[Checkin] = []
+    good: list[NewCheckin] = []
     bad: list[str] = []
     for line, row in parse_rows(text):
         try:
@@ -179,9 +178,9 @@ def build_many(
     return good, bad
 
 
-def append(root: Path, checkins: list[Checkin]) -> list[Path]:
+def append(root: Path, checkins: list[NewCheckin]) -> list[Path]:
     """Append check-ins to their logs, one write per log, under the workspace lock."""
-    by_path: dict[str, list[Checkin]] = {}
+    by_path: dict[str, list[NewCheckin]] = {}
     for item in checkins:
         by_path.setdefault(item.target.path, []).append(item)
     written = []
@@ -193,7 +192,7 @@ def append(root: Path, checkins: list[Checkin]) -> list[Path]:
     return written
 
 
-def commit_message(checkins: list[Checkin]) -> str:
+def commit_message(checkins: list[NewCheckin]) -> str:
     teams = sorted({c.target.team for c in checkins})
     if len(checkins) == 1:
         return f"checkin({teams[0]}): {checkins[0].summary()}"
