@@ -282,3 +282,48 @@ def test_a_long_attention_list_shows_its_head_and_the_rest_on_request(
     page.click("#attention-more")
     assert len(visible_refs(page, ".attention li")) == items
     assert page.is_hidden("#attention-more")
+
+
+def test_an_ended_period_shows_grades_as_the_grade_sheet_does(
+    browser: Browser, make_ws: WriteFiles, tmp_path: Path
+) -> None:
+    root = make_ws(
+        {
+            "okrs/2026-Q4/ecommerce.yaml": """
+                objectives:
+                  - id: grow-basket
+                    title: Grow the basket
+                    aligns_to: 2026:company/raise-aov
+                    key_results:
+                      - {id: eighth, title: One of eight, unit: count, start: 0, target: 8}
+                      - {id: three, title: Three of eight, unit: count, start: 0, target: 8}
+            """,
+            "checkins/2026-Q4/ecommerce.yaml": """
+                - {"kr": "grow-basket/eighth", "date": "2026-12-01", "value": 1}
+                - {"kr": "grow-basket/three", "date": "2026-12-01", "value": 3}
+            """,
+        }
+    )
+    args = ("--as-of", "2027-01-05", "--period", "2026-Q4")
+    seen = visit(browser, html_report(str(root), tmp_path / "ended.html", *args))
+    doc = json_report(str(root), *args)
+    assert seen.errors == []
+    for o in doc["objectives"]:
+        for kr in o["key_results"]:
+            flags = seen.page.text_content(f".kr[data-ref='{kr['ref']}'] .flags") or ""
+            assert f"grade {kr['grade']:.2f} {kr['band']}" in flags  # 0.125 -> 0.12, as Python
+
+
+def test_a_period_without_objectives_says_so(
+    browser: Browser, make_ws: WriteFiles, tmp_path: Path
+) -> None:
+    gone = (
+        "okrs/2026/company.yaml",
+        "okrs/2026-Q4/ecommerce.yaml",
+        "checkins/2026-Q4/ecommerce.yaml",
+    )
+    root = make_ws(dict.fromkeys(gone))
+    seen = visit(browser, html_report(str(root), tmp_path / "empty.html"))
+    assert seen.errors == []
+    assert seen.page.text_content("#org-progress") == "–"
+    assert seen.page.is_visible("text=No objectives in this period yet.")

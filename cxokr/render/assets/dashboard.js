@@ -61,6 +61,16 @@
     return text === '-0' ? '0' : text;
   }
 
+  // Two decimals like Python's format(value, '.2f'): toFixed rounds an exact tie (k/8, k odd:
+  // 0.125, 0.375, ...) up, Python to even. Multiplying by 8 or 4 is exact, so the test is too.
+  function fixed2(value) {
+    if (Number.isInteger(value * 8) && !Number.isInteger(value * 4)) {
+      const low = Math.floor(value * 100);
+      return ((low % 2 === 0 ? low : low + 1) / 100).toFixed(2);
+    }
+    return value.toFixed(2);
+  }
+
   function clamp01(value) {
     return Math.min(1, Math.max(0, value || 0));
   }
@@ -411,8 +421,9 @@
         }
         this.treeGroups.push(group);
       }
+      const filtered = ['team', 'level', 'owner'].some((name) => this.data.filters[name] !== null);
       this.noMatch = el('p', 'empty', this.data.objectives.length ? 'No objectives match the filters.'
-        : 'No objectives match the report\u2019s filters.');
+        : filtered ? 'No objectives match the report\u2019s filters.' : 'No objectives in this period yet.');
       this.noMatch.hidden = true;
       tree.appendChild(this.noMatch);
       return section;
@@ -468,7 +479,8 @@
       if (row.period !== this.data.period.id) meta.push(row.period);
       if (row.owner) meta.push(row.owner);
       if (row.context) meta.push('shown for context');
-      if (row.team_grade !== null && row.team_grade !== undefined) meta.push('team grade ' + num(row.team_grade));
+      if (row.grade !== null) meta.push('grade ' + fixed2(row.grade) + ' ' + row.band);
+      if (row.team_grade !== null) meta.push('own grade ' + fixed2(row.team_grade));
       add(text, el('h3', 'obj-title', row.title), el('div', 'obj-meta', meta.join(DOT)));
       const score = el('div', 'obj-score');
       const percent = el('span', 'pct obj-pct', pct(row.progress));
@@ -511,7 +523,7 @@
       if (kr.stale) flag('stale', 'warn');
       if (kr.moved_goalposts) flag('moved goalposts', 'warn');
       if (kr.overachieved) flag('over-achieved', 'info');
-      if (kr.grade !== null) flag('grade ' + num(kr.grade), 'info');
+      if (kr.grade !== null) flag('grade ' + fixed2(kr.grade) + ' ' + kr.band, 'band-' + kr.band);
       if (flags.childElementCount) text.appendChild(flags);
 
       const score = el('div', 'kr-score');
