@@ -12,6 +12,7 @@
   const ARROW = '\u2192';
   const DOT = ' \u00b7 ';
   const ATTENTION_SHOWN = 25; // items listed before "Show all"
+  const DOTS_UP_TO = 16; // values in a trend chart that each get a dot
 
   // --- Small helpers ---------------------------------------------------------------------
 
@@ -597,9 +598,13 @@
         const path = points.map((p) => f(X(p[0])) + ',' + f(Y(p[1]))).join(' ');
         group.appendChild(svg('polyline', { points: path }, 'values'));
       }
+      // A dot for each value while they are few; for a dense series the line says it all,
+      // and thousands of dots would slow a large organization's page down.
       points.forEach((p, i) => {
         const lastOne = i === points.length - 1;
-        group.appendChild(svg('circle', { cx: f(X(p[0])), cy: f(Y(p[1])), r: lastOne ? 3 : 1.6 }, 'point'));
+        if (lastOne || points.length <= DOTS_UP_TO) {
+          group.appendChild(svg('circle', { cx: f(X(p[0])), cy: f(Y(p[1])), r: lastOne ? 3 : 1.6 }, 'point'));
+        }
       });
       chart.appendChild(group);
       if (!points.length) {
