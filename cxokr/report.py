@@ -9,7 +9,6 @@ computed for the whole organization first; filters (`--team`, `--level`,
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
@@ -181,7 +180,7 @@ class _Builder:
             if c.value is not None and period.start <= c.date <= in_period
         ]
         read = readings.window(period.start, in_period)
-        points = calc.daily(heapq.merge(read, noted, key=calc.observation_key)) if noted else read
+        points = _overlay(read, noted) if noted else read
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
@@ -297,6 +296,16 @@ class _Builder:
         )
         self._rows[ref] = result
         return result
+
+
+def _overlay(read: list[calc.Observation], noted: list[calc.Observation]) -> list[calc.Observation]:
+    """The daily series of readings with check-ins laid over it: each day's last observation."""
+    by_day = {point.date: point for point in read}
+    for point in noted:
+        current = by_day.get(point.date)
+        if current is None or calc.observation_key(point) >= calc.observation_key(current):
+            by_day[point.date] = point
+    return [by_day[day] for day in sorted(by_day)]
 
 
 class _Readings:
