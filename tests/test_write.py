@@ -241,3 +241,36 @@ def test_checkin_on_a_terminal_shows_the_kr_and_asks_for_what_is_missing(git_ws:
     text = seen.decode()
     assert "now 61.2 USD, target 64 USD, on track" in text
     assert '"value": 62.5, "confidence": 0.6, "note": "Bundles live"' in lines(git_ws / LOG)[-1]
+
+
+@pytest.mark.parametrize(
+    ("marker", "what"),
+    [
+        ("rebase-merge", "a rebase"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ("REVERT_HEAD", "a revert"),
+    ],
+)
+def test_other_half_done_operations_are_refused_too(git_ws: Path, marker: str, what: str) -> None:
+    readings = git_ws / "readings" / "aov.yaml"
+    before = readings.read_bytes()
+    target = git_ws / ".git" / marker
+    if marker.endswith("HEAD"):
+        target.write_text(git(git_ws, "rev-parse", "HEAD"), encoding="utf-8")
+    else:
+        target.mkdir()
+    code, errors = run(git_ws, "record", "aov", "62", "--segment", "online", "--date", "2026-11-20")
+    assert code == 1
+    assert f"{what} is in progress" in errors
+    assert readings.read_bytes() == before
+
+
+def test_no_commit_writes_and_leaves_git_alone(git_ws: Path) -> None:
+    head = git(git_ws, "rev-parse", "HEAD")
+    code, errors = run(
+        git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20", "--no-commit"
+    )
+    assert code == 0
+    assert "not committed: --no-commit" in errors
+    assert git(git_ws, "rev-parse", "HEAD") == head
+    assert git(git_ws, "status", "--porcelain") == f" M {LOG}\n"
