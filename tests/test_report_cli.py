@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,19 @@ def test_a_large_organization_gets_a_summary(monkeypatch: pytest.MonkeyPatch) ->
     assert "aov-online: 64.1 → 66 USD" not in out  # no key result rows
     assert any(line.endswith("+ 1 aligned objective below") for line in lines)
     assert lines[-1].startswith("… and 12 more: cxokr report --format csv")
+
+
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7])(?:;[0-9;]*)?m")
+
+
+def test_colour_only_when_forced_and_never_under_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert COLOUR.search(run("report")[1])
+    monkeypatch.setenv("NO_COLOR", "1")  # drops colour; bold and dim may stay
+    assert not COLOUR.search(run("report")[1])
+
+
+def test_piped_output_has_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" not in run("report")[1]
