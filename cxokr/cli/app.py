@@ -41,7 +41,6 @@ app = typer.Typer(
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _state = {"debug": False, "no_cache": False}
-_loaded: dict[Path, Cache] = {}  # the parse cache each workspace was loaded through
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,7 +158,14 @@ def parse_date(text: str | None) -> date:
 
 
 def load(root: Path) -> Workspace:
-    """Load the workspace through the parse cache, with the garbage collector held off.
+    """Load the workspace through the parse cache (see `load_cached`)."""
+    return load_cached(root)[0]
+
+
+def load_cached(root: Path) -> tuple[Workspace, Cache | None]:
+    """The workspace and the parse cache it came through, with the garbage collector held off.
+
+    The cache, already in memory, can serve old revisions of the same files.
 
     Loading creates hundreds of thousands of small objects that all live until
     the command ends; scanning them for cycles took more time than building
@@ -174,20 +180,10 @@ def load(root: Path) -> Workspace:
         ws = load_workspace(root, cache)
         if cache is not None:
             cache.save()
-            _loaded[root] = cache
     finally:
         gc.enable()
     gc.freeze()
-    return ws
-
-
-def parse_cache(root: Path) -> Cache | None:
-    """The parse cache `load` read for `root`, already in memory, to serve old revisions.
-
-    What it parses of them is not saved: outcomes of old revisions would grow the
-    cache file that every command reads.
-    """
-    return _loaded.get(root)
+    return ws, cache
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from cxokr.cli.app import (
     err,
     guarded,
     load,
-    parse_cache,
+    load_cached,
     parse_date,
     root_of,
 )
@@ -76,10 +76,11 @@ def report(
     from cxokr.report import Filters, build
 
     root = root_of(workspace)
-    ws = load(root)
+    ws, cache = load_cached(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
     if since is not None:
-        return _report_since(root, ws, parse_date(as_of), since, filters, output_format, output)
+        when = parse_date(as_of)
+        return _report_since(root, ws, cache, when, since, filters, output_format, output)
     result = marked(root, ws, build(ws, parse_date(as_of), filters))
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
@@ -96,6 +97,7 @@ def report(
 def _report_since(
     root: Path,
     ws: Any,
+    cache: Any,
     as_of: date,
     since: str,
     filters: Any,
@@ -109,7 +111,7 @@ def _report_since(
 
     if fmt in (ReportFormat.CSV, ReportFormat.HTML):
         raise UsageError("report --since is written as text, md or json")
-    result = changes_since(root, ws, as_of, since, filters, parse_cache(root))
+    result = changes_since(root, ws, as_of, since, filters, cache)
     if result.then.incomplete:
         err(f"warning: {result.then.incomplete}")
     if fmt is ReportFormat.JSON:
