@@ -10,7 +10,7 @@ level-1 objectives, the cross-functional matrix and cycles. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cxokr.model import KeyResult, Objective, ObjectiveStatus, as_list, parse_ref
@@ -68,30 +68,19 @@ class Graph:
 
     def descendants(self, ref: str) -> set[str]:
         """Every objective below `ref` (cycle-safe; `ref` itself only if in a cycle)."""
-        seen: set[str] = set()
-        stack = list(self.children.get(ref, ()))
-        while stack:
-            current = stack.pop()
-            if current not in seen:
-                seen.add(current)
-                stack += self.children.get(current, ())
-        return seen
-
-    def ancestors(self, ref: str) -> set[str]:
-        seen: set[str] = set()
-        stack = list(self.parents.get(ref, ()))
-        while stack:
-            current = stack.pop()
-            if current not in seen:
-                seen.add(current)
-                stack += self.parents.get(current, ())
-        return seen
+        return reach(self.children.get(ref, ()), lambda r: self.children.get(r, ()))
 
 
-def objective_ref(text: str, period: str) -> str:
-    """The objective a reference reaches (a key result reference counts for its objective)."""
-    ref = parse_ref(text, period)
-    return f"{ref.period}:{ref.team}/{ref.objective}"
+def reach(starts: Iterable[str], follow: Callable[[str], Iterable[str]]) -> set[str]:
+    """`starts` and everything `follow` leads to from them, each once, without recursion."""
+    seen: set[str] = set()
+    stack = list(starts)
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack += follow(current)
+    return seen
 
 
 def nodes(ws: Workspace, periods: Iterable[str] | None = None) -> Iterator[Node]:

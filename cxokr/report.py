@@ -132,14 +132,8 @@ class _Builder:
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those also below another child: each counts once."""
         children = self.children[ref]
-        below: set[str] = set()
-        for child in children:
-            stack = list(self.children[child])
-            while stack:
-                current = stack.pop()
-                if current not in below:
-                    below.add(current)
-                    stack += self.children[current]
+        grandchildren = (g for child in children for g in self.children[child])
+        below = align.reach(grandchildren, self.children.__getitem__)
         return [c for c in children if c not in below]
 
     def level(self, team: str) -> int:
@@ -349,7 +343,7 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     level_one = [r for r in active if r.level == 1]
     org = _roll_up([Term(r.ref, r.progress, r.weight) for r in level_one])
     roots = tuple(r.ref for r in rows.values() if r.level == 1)
-    reachable = _reachable(rows, roots)
+    reachable = align.reach(roots, lambda ref: rows[ref].children)
     unaligned = tuple(ref for ref in rows if ref not in reachable)
     shown = _select(rows, builder, filters)
     objectives = tuple(
@@ -377,17 +371,6 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
         attention=_attention(objectives),
         filters=filters,
     )
-
-
-def _reachable(rows: dict[str, ObjectiveRow], roots: tuple[str, ...]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        ref = stack.pop()
-        if ref not in seen:
-            seen.add(ref)
-            stack += rows[ref].children
-    return seen
 
 
 def _select(rows: dict[str, ObjectiveRow], builder: _Builder, filters: Filters) -> dict[str, bool]:
