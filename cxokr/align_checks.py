@@ -37,7 +37,7 @@ def check_cycles(ws: Workspace, graph: align.Graph) -> list[Problem]:
 
 
 def check_period_nesting(ws: Workspace, graph: align.Graph) -> list[Problem]:
-    periods = {p.id: p for p in ws.config.periods} if ws.config else {}
+    periods = ws.periods
     found = []
     for edge in graph.edges:
         child, parent = graph.nodes[edge.child], graph.nodes[edge.parent]
@@ -115,9 +115,7 @@ def _movement(
         key = (period, kr.metric, kr.segment)
         if key not in starts:
             log = ws.readings.get(kr.metric)
-            found = (
-                next((p for p in ws.config.periods if p.id == period), None) if ws.config else None
-            )
+            found = ws.periods.get(period)
             starts[key] = start_from_readings(kr, found, log.entries) if log and found else None
         start = starts[key]
     if start is None or start == kr.target:
@@ -157,7 +155,7 @@ def check_opposite_pulls(ws: Workspace, graph: align.Graph) -> list[Problem]:
 
 
 def check_target_shortfall(ws: Workspace, graph: align.Graph) -> list[Problem]:
-    periods = {p.id: p for p in ws.config.periods} if ws.config else {}
+    periods = ws.periods
     found = []
     for edge in graph.edges:
         child, parent = graph.nodes[edge.child], graph.nodes[edge.parent]

@@ -22,7 +22,7 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     if ":" in ref:
         period, ref = ref.split(":", 1)
     report = build(ws, as_of, Filters(period=period))
-    periods = {p.id: p for p in ws.config.periods} if ws.config else {}
+    periods = ws.periods
     parts = ref.strip("/").split("/")
     if len(parts) == 1:
         team = next((t for t in report.teams if t.id == parts[0]), None)

@@ -67,7 +67,7 @@ def find(root: Path, ws: Workspace, today: date | None = None) -> list[Move]:
 
 def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
     """The unexplained moves in the open periods of `ws`, from the history `h`."""
-    periods = {p.id: p for p in ws.config.periods} if ws.config else {}
+    periods = ws.periods
     by_path: dict[str, list[tuple[Commit, FileChange]]] = {}
     for step in h.steps(["okrs"], patch=True):
         for change in step.changes:

@@ -7,7 +7,7 @@ is reported missing because of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from cxokr.align import Node, nodes
 from cxokr.model import Period, RefParts
@@ -19,8 +19,8 @@ def objectives(ws: Workspace) -> Iterator[Node]:
     return nodes(ws)
 
 
-def periods(ws: Workspace) -> dict[str, Period]:
-    return {p.id: p for p in ws.config.periods} if ws.config else {}
+def periods(ws: Workspace) -> Mapping[str, Period]:
+    return ws.periods
 
 
 def no_period(ws: Workspace, period: str) -> bool:

@@ -10,6 +10,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
@@ -26,6 +27,7 @@ from cxokr.model import (
     Config,
     Metric,
     OkrFile,
+    Period,
     ReadingEntry,
     Team,
     is_slug,
@@ -62,6 +64,11 @@ class Workspace:
     marks: Mapping[str, yamlio.Marks]
     problems: tuple[Problem, ...]
     failed: frozenset[str] = frozenset()
+
+    @cached_property
+    def periods(self) -> Mapping[str, Period]:
+        """The declared periods by ID (none when cxokr.yaml could not be read)."""
+        return MappingProxyType({p.id: p for p in self.config.periods} if self.config else {})
 
     def where(self, relpath: str, path: tuple[str | int, ...] = ()) -> tuple[int, int]:
         """Line and column of a value in a file, by its path in the data."""
