@@ -9,6 +9,7 @@ escaped for the markup it lands in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cxokr.progress import Status
@@ -59,6 +60,22 @@ def _more(shown: int, total: int, what: str) -> str | None:
     return f"and {total - shown} more {what} in the full report" if total > shown else None
 
 
+def _attention(
+    report: Report, escape_text: Callable[[str], str], item_form: str, more_form: str
+) -> list[str]:
+    """The first items that need attention, in the chat's markup, and how many are left."""
+    if not report.attention:
+        return ["Nothing needs attention."]
+    lines = []
+    for item in report.attention[:MAX_ATTENTION]:
+        owner = f" ({escape_text(item.owner)})" if item.owner else ""
+        detail = f": {escape_text(item.detail)}" if item.detail else ""
+        rest = f"{escape_text(item.title)}{owner}{detail}"
+        lines.append(item_form.format(kind=item.kind, rest=rest))
+    more = _more(MAX_ATTENTION, len(report.attention), "items")
+    return [*lines, more_form.format(more=more)] if more else lines
+
+
 def markdown(report: Report) -> str:
     """The summary as Markdown, for Mattermost, Rocket.Chat and other chats that render it."""
     lines = [f"**{escape(_title(report))}**", "", f"{_figures(report)} · {_counts(report)}"]
@@ -76,14 +93,7 @@ def markdown(report: Report) -> str:
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")
         lines += [f"| {more} | | | |"] if more else []
     lines += ["", "**Needs attention**", ""]
-    if not report.attention:
-        lines.append("Nothing needs attention.")
-    for item in report.attention[:MAX_ATTENTION]:
-        owner = f" ({escape(item.owner)})" if item.owner else ""
-        detail = f": {escape(item.detail)}" if item.detail else ""
-        lines.append(f"- **{item.kind}** {escape(item.title)}{owner}{detail}")
-    more = _more(MAX_ATTENTION, len(report.attention), "items")
-    lines += [f"- {more}"] if more else []
+    lines += _attention(report, escape, "- **{kind}** {rest}", "- {more}")
     return "\n".join(lines) + "\n"
 
 
@@ -149,14 +159,7 @@ def slack(report: Report) -> dict[str, Any]:
         lines += [f"_{more}_"] if more else []
         blocks += [{"type": "divider"}, *_sections(lines)]
     lines = ["*Needs attention*"]
-    if not report.attention:
-        lines.append("Nothing needs attention.")
-    for item in report.attention[:MAX_ATTENTION]:
-        owner = f" ({slack_escape(item.owner)})" if item.owner else ""
-        detail = f": {slack_escape(item.detail)}" if item.detail else ""
-        lines.append(f"• *{item.kind}* {slack_escape(item.title)}{owner}{detail}")
-    more = _more(MAX_ATTENTION, len(report.attention), "items")
-    lines += [f"_{more}_"] if more else []
+    lines += _attention(report, slack_escape, "• *{kind}* {rest}", "_{more}_")
     blocks += [{"type": "divider"}, *_sections(lines)]
     applied = [f"{name} {value}" for name, value in report.filters.applied()]
     if applied:
