@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cxokr.progress import Status
-from cxokr.render.markdown import escape, percent
+from cxokr.render.markdown import counts, escape, percent
 from cxokr.report import ObjectiveRow, Report
 
 MAX_OBJECTIVES = 12
@@ -39,10 +39,6 @@ def headline_objectives(report: Report) -> list[ObjectiveRow]:
 
 def _title(report: Report) -> str:
     return f"{report.organization} · OKR report {report.period.id} · as of {report.as_of}"
-
-
-def _counts(report: Report) -> str:
-    return ", ".join(f"{count} {status}" for status, count in report.counts.items())
 
 
 def _figures(report: Report) -> str:
@@ -78,7 +74,7 @@ def _attention(
 
 def markdown(report: Report) -> str:
     """The summary as Markdown, for Mattermost, Rocket.Chat and other chats that render it."""
-    lines = [f"**{escape(_title(report))}**", "", f"{_figures(report)} · {_counts(report)}"]
+    lines = [f"**{escape(_title(report))}**", "", f"{_figures(report)} · {counts(report)}"]
     applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
     if applied:
         lines += ["", f"Filtered by {', '.join(applied)}."]
@@ -145,7 +141,7 @@ def slack(report: Report) -> dict[str, Any]:
                 },
             ],
         },
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _counts(report)}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": counts(report)}]},
     ]
     rows = headline_objectives(report)
     if rows:
@@ -167,7 +163,7 @@ def slack(report: Report) -> dict[str, Any]:
             f"Filtered by {', '.join(applied)}; figures are for the whole organization."
         )
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
-    fallback = f"{title}: {_figures(report)}; {_counts(report)}"
+    fallback = f"{title}: {_figures(report)}; {counts(report)}"
     return {"text": slack_escape(fallback), "blocks": blocks}
 
 

@@ -71,14 +71,18 @@ def render(report: Report) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def counts(report: Report) -> str:
+    """`1 done, 16 on track, …`: key results by status."""
+    return ", ".join(f"{count} {status}" for status, count in report.counts.items())
+
+
 def _title(report: Report) -> list[str]:
-    counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
     lines = [
         f"# {escape(report.organization)}: OKR report {escape(report.period.id)}, "
         f"as of {report.as_of.isoformat()}",
         "",
         f"Day {report.day} of {report.days} · expected {percent(report.expected)} · "
-        f"organization progress {percent(report.progress)} · {counts}",
+        f"organization progress {percent(report.progress)} · {counts(report)}",
     ]
     applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
     if applied:
