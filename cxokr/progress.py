@@ -8,6 +8,7 @@ recomputed and explained from its inputs.
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -120,14 +121,40 @@ def observation_key(point: Observation) -> tuple[date, float, bool]:
     return (point.date, point.at, point.source == "checkin")
 
 
+def overlay(read: list[Observation], noted: list[Observation]) -> list[Observation]:
+    """The daily series of readings with check-ins laid over it: each day's last observation."""
+    by_day = {point.date: point for point in read}
+    for point in noted:
+        current = by_day.get(point.date)
+        if current is None or observation_key(point) >= observation_key(current):
+            by_day[point.date] = point
+    return [by_day[day] for day in sorted(by_day)]
+
+
+class DailyReadings:
+    """One metric's readings for one segment: the last of each day, oldest first, by date."""
+
+    def __init__(self, readings: Iterable[Reading | ReadingEntry]) -> None:
+        """`readings` in log order (date, then `at`), all of one segment."""
+        points = (Observation(r.date, r.value, "reading", at_key(r.at), r.by) for r in readings)
+        self.points = daily(points)
+        self.dates = [p.date for p in self.points]
+
+    def window(self, first: date, last: date) -> list[Observation]:
+        return self.points[bisect_left(self.dates, first) : bisect_right(self.dates, last)]
+
+    def last_before(self, day: date) -> Observation | None:
+        index = bisect_left(self.dates, day)
+        return self.points[index - 1] if index else None
+
+
 def start_from_readings(
     kr: KeyResult, period: Period, readings: Iterable[Reading | ReadingEntry]
 ) -> float | None:
     """The metric's newest reading (matching the segment) dated before the period starts."""
-    before = [r for r in readings if r.segment == kr.segment and r.date < period.start]
-    if not before:
-        return None
-    return max(before, key=entry_sort_key).value
+    mine = sorted((r for r in readings if r.segment == kr.segment), key=entry_sort_key)
+    before = DailyReadings(mine).last_before(period.start)
+    return before.value if before else None
 
 
 # --- Progress ------------------------------------------------------------------------

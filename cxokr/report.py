@@ -9,7 +9,6 @@ computed for the whole organization first; filters (`--team`, `--level`,
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -25,7 +24,6 @@ from cxokr.model import (
     ObjectiveStatus,
     Period,
     ProgressFrom,
-    ReadingEntry,
     at_key,
 )
 from cxokr.progress import Status
@@ -127,7 +125,7 @@ class _Builder:
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
         self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
-        self._readings: dict[tuple[str, str | None], _Readings] = {}
+        self._readings: dict[tuple[str, str | None], calc.DailyReadings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those also below another child: each counts once."""
@@ -151,12 +149,12 @@ class _Builder:
             self._checkins[key] = grouped
         return self._checkins[key].get(f"{objective}/{kr}", [])
 
-    def readings(self, metric: str, segment: str | None) -> _Readings:
+    def readings(self, metric: str, segment: str | None) -> calc.DailyReadings:
         key = (metric, segment)
         if key not in self._readings:
             log = self.ws.readings.get(metric)
             mine = [r for r in log.entries if r.segment == segment] if log else []
-            self._readings[key] = _Readings(mine)
+            self._readings[key] = calc.DailyReadings(mine)
         return self._readings[key]
 
     def kr_row(self, pid: str, team: str, objective: Objective, kr: KeyResult) -> KrRow:
@@ -165,7 +163,7 @@ class _Builder:
             return self._kr_rows[ref]
         period = self.periods[pid]
         metric = self.ws.metrics.get(kr.metric) if kr.metric else None
-        readings = self.readings(kr.metric, kr.segment) if kr.metric else _Readings([])
+        readings = self.readings(kr.metric, kr.segment) if kr.metric else calc.DailyReadings([])
         checkins = self.checkins(pid, team, objective.id, kr.id)
         in_period = min(self.as_of, period.end)
         noted = [
@@ -174,7 +172,7 @@ class _Builder:
             if c.value is not None and period.start <= c.date <= in_period
         ]
         read = readings.window(period.start, in_period)
-        points = _overlay(read, noted) if noted else read
+        points = calc.overlay(read, noted) if noted else read
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
@@ -290,34 +288,6 @@ class _Builder:
         )
         self._rows[ref] = result
         return result
-
-
-def _overlay(read: list[calc.Observation], noted: list[calc.Observation]) -> list[calc.Observation]:
-    """The daily series of readings with check-ins laid over it: each day's last observation."""
-    by_day = {point.date: point for point in read}
-    for point in noted:
-        current = by_day.get(point.date)
-        if current is None or calc.observation_key(point) >= calc.observation_key(current):
-            by_day[point.date] = point
-    return [by_day[day] for day in sorted(by_day)]
-
-
-class _Readings:
-    """One metric's readings for one segment: the last of each day, oldest first, by date."""
-
-    def __init__(self, readings: list[ReadingEntry]) -> None:
-        points = (
-            calc.Observation(r.date, r.value, "reading", at_key(r.at), r.by) for r in readings
-        )
-        self.points = calc.daily(points)
-        self.dates = [p.date for p in self.points]
-
-    def window(self, first: date, last: date) -> list[calc.Observation]:
-        return self.points[bisect_left(self.dates, first) : bisect_right(self.dates, last)]
-
-    def last_before(self, day: date) -> calc.Observation | None:
-        index = bisect_left(self.dates, day)
-        return self.points[index - 1] if index else None
 
 
 def _clamped(value: float | None) -> float | None:

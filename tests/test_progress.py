@@ -352,3 +352,32 @@ def test_expected_is_a_share_that_never_decreases(
         calc.expected(period, first + timedelta(days=step)),
     )
     assert 0.0 <= before <= after <= 1.0
+
+
+def test_check_ins_laid_over_readings_keep_each_days_last_observation() -> None:
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cxokr import progress as calc
+
+    def points(source: str) -> st.SearchStrategy[list[calc.Observation]]:
+        one = st.builds(
+            lambda d, v, at: calc.Observation(date(2026, 10, 1) + timedelta(days=d), v, source, at),
+            st.integers(0, 20),
+            st.floats(0, 1e9, allow_nan=False),
+            st.integers(0, 100).map(float),
+        )
+        return st.lists(one).map(lambda found: sorted(found, key=calc.observation_key))
+
+    @settings(max_examples=200, deadline=None)
+    @given(points("reading"), points("checkin"))
+    def same_as_sorting_everything(
+        readings: list[calc.Observation], noted: list[calc.Observation]
+    ) -> None:
+        read = calc.daily(readings)
+        expected = calc.daily(sorted(read + noted, key=calc.observation_key))
+        assert calc.overlay(read, noted) == expected
+
+    same_as_sorting_everything()

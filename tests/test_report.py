@@ -461,33 +461,3 @@ def test_owner_filter_matches_objective_or_key_result_owner(root: Path) -> None:
 def test_unknown_period_is_a_usage_error(root: Path) -> None:
     with pytest.raises(UsageError, match="2027-Q1"):
         report.build(load(root), AS_OF, Filters(period="2027-Q1"))
-
-
-def test_check_ins_laid_over_readings_keep_each_days_last_observation() -> None:
-    from datetime import timedelta
-
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    from cxokr import progress as calc
-    from cxokr.report import _overlay
-
-    def points(source: str) -> st.SearchStrategy[list[calc.Observation]]:
-        one = st.builds(
-            lambda d, v, at: calc.Observation(date(2026, 10, 1) + timedelta(days=d), v, source, at),
-            st.integers(0, 20),
-            st.floats(0, 1e9, allow_nan=False),
-            st.integers(0, 100).map(float),
-        )
-        return st.lists(one).map(lambda found: sorted(found, key=calc.observation_key))
-
-    @settings(max_examples=200, deadline=None)
-    @given(points("reading"), points("checkin"))
-    def same_as_sorting_everything(
-        readings: list[calc.Observation], noted: list[calc.Observation]
-    ) -> None:
-        read = calc.daily(readings)
-        expected = calc.daily(sorted(read + noted, key=calc.observation_key))
-        assert _overlay(read, noted) == expected
-
-    same_as_sorting_everything()
