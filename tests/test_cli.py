@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
@@ -77,3 +78,44 @@ def test_version_answers_without_loading_the_framework() -> None:
     from cxokr import __version__
 
     assert done.stdout.splitlines() == [f"cxokr {__version__}", "[]"]
+
+
+def boundary(exc: BaseException, debug: bool = False) -> tuple[int, str]:
+    """Run the error boundary around a command that raises `exc`."""
+    import contextlib
+    import importlib
+    import io
+
+    import typer
+
+    cli_app = importlib.import_module("cxokr.cli.app")  # the module; `cxokr.cli.app` is the app
+
+    def command() -> int:
+        raise exc
+
+    errors = io.StringIO()
+    cli_app._state["debug"] = debug
+    try:
+        with contextlib.redirect_stderr(errors), pytest.raises(typer.Exit) as ended:
+            cli_app.guarded(command)()
+    finally:
+        cli_app._state["debug"] = False
+    return ended.value.exit_code, errors.getvalue()
+
+
+def test_an_internal_error_exits_3_and_asks_for_a_report_without_a_traceback() -> None:
+    code, errors = boundary(RuntimeError("boom"))
+    assert code == 3
+    assert "please report it" in errors
+    assert "Traceback" not in errors
+
+
+def test_debug_shows_the_traceback_of_an_internal_error() -> None:
+    code, errors = boundary(RuntimeError("boom"), debug=True)
+    assert code == 3
+    assert "Traceback" in errors
+    assert "RuntimeError: boom" in errors
+
+
+def test_ctrl_c_exits_130() -> None:
+    assert boundary(KeyboardInterrupt())[0] == 130
