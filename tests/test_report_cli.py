@@ -191,3 +191,7 @@ def test_colour_only_when_forced_and_never_under_no_color(monkeypatch: pytest.Mo
 def test_piped_output_has_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR")
     assert "\x1b[" not in run("report")[1]
+
+
+def test_metrics_refuses_a_format_it_cannot_write() -> None:
+    assert run("metrics", "nps", "--format", "md")[0] == 2

@@ -27,6 +27,11 @@ class AlignFormat(StrEnum):
     JSON = "json"
 
 
+class LensFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 @app.command("align")
 @guarded
 def align_command(
@@ -64,8 +69,8 @@ def metrics(
     period: PeriodOption = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
-        AlignFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = AlignFormat.TEXT,
+        LensFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = LensFormat.TEXT,
 ) -> int:
     """The metric lens: definition, latest reading per segment, trend, and every KR using it.
 
@@ -75,7 +80,7 @@ def metrics(
     from cxokr.render import lens as render
 
     covered, found = lenses(load(root_of(workspace)), parse_date(as_of), metric, period)
-    if output_format is AlignFormat.JSON:
+    if output_format is LensFormat.JSON:
         sys.stdout.write(render.as_json(found, covered))
     else:
         render.text(found, covered.id)
