@@ -239,6 +239,13 @@ class _Loader:
             return False
         return True
 
+    def _too_large(self, rel: str, size: int, limit: int) -> bool:
+        if size <= limit:
+            return False
+        message = f"file is {size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB"
+        self.problems.append(problem("CX106", rel, 0, 0, message))
+        return True
+
     def _unread(self, rel: str, why: str) -> None:
         self.problems.append(problem("CX115", rel, 0, 0, f"not read: {why}"))
 
@@ -275,17 +282,7 @@ class _Loader:
             if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
                 self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a regular file"))
                 return None
-            size = info.st_size
-            if size > limit:
-                self.problems.append(
-                    problem(
-                        "CX106",
-                        rel,
-                        0,
-                        0,
-                        f"file is {size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB",
-                    )
-                )
+            if self._too_large(rel, info.st_size, limit):
                 return None
             return path.read_bytes()
         except OSError as exc:
@@ -380,16 +377,7 @@ class _FilesLoader(_Loader):
         if raw is None:
             self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a file"))
             return None
-        if len(raw) > limit:
-            self.problems.append(
-                problem(
-                    "CX106",
-                    rel,
-                    0,
-                    0,
-                    f"file is {len(raw) / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB",
-                )
-            )
+        if self._too_large(rel, len(raw), limit):
             return None
         return raw
 
