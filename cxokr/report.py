@@ -24,7 +24,6 @@ from cxokr.model import (
     ObjectiveStatus,
     Period,
     ProgressFrom,
-    at_key,
 )
 from cxokr.progress import Status
 from cxokr.report_data import (
@@ -166,13 +165,7 @@ class _Builder:
         readings = self.readings(kr.metric, kr.segment) if kr.metric else calc.DailyReadings([])
         checkins = self.checkins(pid, team, objective.id, kr.id)
         in_period = min(self.as_of, period.end)
-        noted = [
-            calc.Observation(c.date, c.value, "checkin", at_key(c.at), c.by)
-            for c in checkins
-            if c.value is not None and period.start <= c.date <= in_period
-        ]
-        read = readings.window(period.start, in_period)
-        points = calc.overlay(read, noted) if noted else read
+        points = calc.series(readings, period.start, in_period, checkins)
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
@@ -181,14 +174,14 @@ class _Builder:
             start = before.value if before else None
             start_source = "reading" if start is not None else "none"
         target = kr.target if kr.type is not KrType.DONE else (kr.target or 1.0)
-        latest = points[-1] if points else None
-        value = latest.value if latest else None
+        value = points.values[-1] if points else None
         raw = calc.progress(kr.type, value, start, target)
         expected = calc.expected(period, self.as_of)
         guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
         status = calc.status(raw, expected, self.config.status, guardrail)
+        lo, hi = readings.span(period.start, in_period)
         updates = [c.date for c in checkins if period.start <= c.date <= in_period]
-        last = max([*updates, *(p.date for p in read[-1:])], default=None)
+        last = max([*updates, *readings.dates[max(lo, hi - 1) : hi]], default=None)
         fit = calc.forecast(points, period)
         forecast_progress = (
             calc.progress(kr.type, fit.value_at_end, start, target)
@@ -215,8 +208,8 @@ class _Builder:
             start_source=start_source,
             target=target,
             value=value,
-            value_date=latest.date if latest else None,
-            value_source=latest.source if latest else None,
+            value_date=points.dates[-1] if points else None,
+            value_source=points.source(len(points) - 1) if points else None,
             progress=raw,
             expected=expected,
             pace=None if guardrail else calc.pace(raw, expected),
@@ -232,7 +225,7 @@ class _Builder:
             forecast_progress=forecast_progress,
             grade=calc.clamp(raw) if ended and raw is not None else None,
             band=calc.band(calc.clamp(raw)).value if ended and raw is not None else None,
-            series=tuple(zip([p.date for p in points], [p.value for p in points], strict=True)),
+            series=points,
         )
         self._kr_rows[ref] = row
         return row

@@ -11,7 +11,7 @@ from datetime import date
 from functools import cached_property
 
 from cxokr.model import Period, Thresholds
-from cxokr.progress import Status
+from cxokr.progress import Series, Status
 
 REPORT_VERSION = 1
 ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
@@ -68,7 +68,7 @@ class KrRow:
     forecast_progress: float | None
     grade: float | None
     band: str | None
-    series: tuple[tuple[date, float], ...]
+    series: Series  # (date, value) pairs, one a day
     moved_goalposts: bool = False  # set from git history by `goalposts.mark`
 
 

@@ -249,7 +249,7 @@ def test_forecast_fits_a_least_squares_line() -> None:
     # Sxx = 625 + 25 + 400 = 1050, Sxy = 37.5 + 0 + 30 = 67.5, slope = 9/140
     # intercept = 60 - 25 * 9/140 = 60 - 45/28; at x = 91: 60 + 66 * 9/140 = 4497/70
     points = [obs("2026-10-01", 58.5), obs("2026-10-31", 60), obs("2026-11-15", 61.5)]
-    fit = calc.forecast(points, Q4)
+    fit = calc.forecast(calc.Series.of(points), Q4)
     assert fit is not None
     assert fit.slope_per_day == pytest.approx(9 / 140, abs=1e-12)
     assert fit.intercept == pytest.approx(60 - 45 / 28, abs=1e-12)
@@ -258,8 +258,9 @@ def test_forecast_fits_a_least_squares_line() -> None:
 
 
 def test_forecast_needs_two_distinct_days() -> None:
-    assert calc.forecast([obs("2026-11-19", 280), obs("2026-11-19", 276)], Q4) is None
-    assert calc.forecast([], Q4) is None
+    same_day = [obs("2026-11-19", 280), obs("2026-11-19", 276)]
+    assert calc.forecast(calc.Series.of(same_day), Q4) is None
+    assert calc.forecast(calc.Series.of([]), Q4) is None
 
 
 @pytest.mark.parametrize(
@@ -354,30 +355,51 @@ def test_expected_is_a_share_that_never_decreases(
     assert 0.0 <= before <= after <= 1.0
 
 
-def test_check_ins_laid_over_readings_keep_each_days_last_observation() -> None:
-    from datetime import timedelta
+def test_series_is_the_daily_last_of_all_observations() -> None:
+    """The fast series (bisect, slice, lay check-ins over) equals the rule spelled out."""
+    from datetime import UTC, datetime, timedelta, timezone
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from cxokr import progress as calc
+    from cxokr.model import CheckinEntry, ReadingEntry, entry_sort_key
 
-    def points(source: str) -> st.SearchStrategy[list[calc.Observation]]:
-        one = st.builds(
-            lambda d, v, at: calc.Observation(date(2026, 10, 1) + timedelta(days=d), v, source, at),
-            st.integers(0, 20),
-            st.floats(0, 1e9, allow_nan=False),
-            st.integers(0, 100).map(float),
-        )
-        return st.lists(one).map(lambda found: sorted(found, key=calc.observation_key))
+    # A few days around the period's start, so that days often collide.
+    day = st.integers(0, 12).map(lambda d: date(2026, 9, 26) + timedelta(days=d))
+    # Moments in UTC, in another zone and naive (read as UTC), so that every kind meets.
+    zones = st.sampled_from([UTC, timezone(timedelta(hours=2)), None])
+    moment = st.one_of(
+        st.none(),
+        st.builds(lambda h, tz: datetime(2026, 9, 1, 8 + h, tzinfo=tz), st.integers(0, 3), zones),
+    )
+    value = st.floats(0, 1e9, allow_nan=False)
+    one_reading = st.builds(
+        lambda d, v, seg, at: ReadingEntry(d, v, seg, None, None, at),
+        day,
+        value,
+        st.sampled_from(["online", None]),
+        moment,
+    )
+    one_checkin = st.builds(
+        lambda d, v, at: CheckinEntry("grow/aov-online", d, v, None, None, None, at),
+        day,
+        st.one_of(st.none(), value),
+        moment,
+    )
+    as_of = st.integers(0, 14).map(lambda d: date(2026, 9, 26) + timedelta(days=d))
 
-    @settings(max_examples=200, deadline=None)
-    @given(points("reading"), points("checkin"))
-    def same_as_sorting_everything(
-        readings: list[calc.Observation], noted: list[calc.Observation]
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(one_reading), st.lists(one_checkin), as_of)
+    def same_as_the_rule(
+        readings: list[ReadingEntry], checkins: list[CheckinEntry], when: date
     ) -> None:
-        read = calc.daily(readings)
-        expected = calc.daily(sorted(read + noted, key=calc.observation_key))
-        assert calc.overlay(read, noted) == expected
+        readings.sort(key=entry_sort_key)  # log order, as a loaded log holds them
+        checkins.sort(key=entry_sort_key)
+        rule = calc.daily(calc.observations(KR, Q4, when, readings, checkins))
+        mine = calc.DailyReadings(r for r in readings if r.segment == KR.segment)
+        fast = calc.series(mine, Q4.start, min(when, Q4.end), checkins)
+        assert list(fast) == [(p.date, p.value) for p in rule]
+        assert [fast.source(i) for i in range(len(fast))] == [p.source for p in rule]
+        assert fast == calc.Series.of(rule)
 
-    same_as_sorting_everything()
+    same_as_the_rule()

@@ -40,14 +40,14 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    return value
+    return value  # a Series: `document` writes it out
 
 
 def document(report: Report) -> dict[str, Any]:
     body = plain(report)
     for objective in body["objectives"]:
         for kr in objective["key_results"]:
-            kr["series"] = [{"date": d, "value": v} for d, v in kr["series"]]
+            kr["series"] = [{"date": d.isoformat(), "value": v} for d, v in kr["series"]]
     return {"version": REPORT_VERSION, **body}
 
 
