@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pickle
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from cxokr import checks, workspace
+from cxokr import checks, parsing, workspace
 from cxokr.cache import NAME, STAMP, Cache
 from cxokr.cli import app
+from cxokr.model import Reading, ReadingEntry
 from tests.conftest import WriteFiles
 
 
@@ -89,3 +92,23 @@ def test_the_cli_writes_the_cache_and_no_cache_bypasses_it(
     assert CliRunner().invoke(app, ["check", "-w", str(root)]).exit_code == 0
     assert (root / ".cxokr" / NAME).exists()
     assert (root / ".cxokr" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+
+def test_moments_share_one_zone_per_offset_and_keep_their_instant(tmp_path: Path) -> None:
+    raw = (
+        b'- {"date": "2026-10-01", "value": 1, "at": "2026-10-01T08:00:00Z"}\n'
+        b'- {"date": "2026-10-02", "value": 2, "at": "2026-10-02T08:00:00Z"}\n'
+        b'- {"date": "2026-10-03", "value": 3, "at": "2026-10-03T10:00:00+02:00"}\n'
+        b'- {"date": "2026-10-04", "value": 4, "at": "2026-10-04T10:00:00+02:00"}\n'
+        b'- {"date": "2026-10-05", "value": 5, "at": "2026-10-05T08:00:00"}\n'
+    )
+    outcome = parsing.log(raw, TypeAdapter(list[Reading]), ReadingEntry)
+    entries, _ = outcome.value
+    zones = [e.at.tzinfo for e in entries]
+    assert zones[0] is zones[1] is UTC
+    assert zones[2] is zones[3]
+    assert zones[2] is not None and zones[2].utcoffset(None) == timedelta(hours=2)
+    assert zones[4] is None  # naive stays naive: read as UTC where moments are compared
+    assert entries[2].at == datetime(2026, 10, 3, 8, tzinfo=UTC)
+    # Shared zones are what makes the pickled cache small: one zone object, not one per entry.
+    assert pickle.dumps(entries).count(b"timezone") <= 2
