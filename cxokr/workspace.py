@@ -39,6 +39,7 @@ SUFFIX = ".yaml"
 
 E = TypeVar("E", CheckinEntry, ReadingEntry)
 M = TypeVar("M", bound=BaseModel)
+Parse = Callable[[bytes], parsing.Outcome]
 
 
 @dataclass(frozen=True)
@@ -273,21 +274,46 @@ class _Loader:
             return False
         return True
 
-    def _read(self, rel: str, limit: int) -> bytes | None:
-        path = self.root / rel
+    def _stat(self, path: Path, rel: str, limit: int) -> os.stat_result | None:
+        """The file's status when it is a regular file within the limit, else None (a problem)."""
         if not self._inside(path, rel):
             return None
         try:
             info = path.stat()
-            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-                self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a regular file"))
-                return None
-            if self._too_large(rel, info.st_size, limit):
-                return None
-            return path.read_bytes()
         except OSError as exc:
             self.problems.append(problem("CX101", rel, 0, 0, f"cannot read: {exc.strerror}"))
             return None
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a regular file"))
+            return None
+        if self._too_large(rel, info.st_size, limit):
+            return None
+        return info
+
+    def _outcome(self, rel: str, limit: int, kind: str, parse: Parse) -> parsing.Outcome | None:
+        """What reading the file at `rel` gives; None when it cannot be read (a problem says why).
+
+        A file the cache saw unchanged (same size, times and inode) is not read again.
+        """
+        path = self.root / rel
+        info = self._stat(path, rel, limit)
+        if info is None:
+            return None
+        if self.cache is not None:
+            found = self.cache.recall(rel, info)
+            if isinstance(found, parsing.Outcome):
+                return found
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(problem("CX101", rel, 0, 0, f"cannot read: {exc.strerror}"))
+            return None
+        if self.cache is None:
+            return parse(raw)
+        key = self.cache.key(kind, raw)
+        outcome = self._parsed(key, raw, parse)
+        self.cache.remember(rel, info, key)
+        return outcome
 
     # --- parsing and validating -------------------------------------------------
 
@@ -295,36 +321,35 @@ class _Loader:
         self.problems.extend(problem(i.code, rel, i.line, i.col, i.message) for i in issues)
 
     def _document(self, rel: str, model: type[M]) -> M | None:
-        raw = self._read(rel, yamlio.MAX_DOCUMENT_BYTES)
-        if raw is None:
+        outcome = self._outcome(
+            rel, yamlio.MAX_DOCUMENT_BYTES, model.__name__, lambda raw: parsing.document(raw, model)
+        )
+        if outcome is None:
             self.failed.add(rel)
             return None
-        outcome = self._parsed(raw, model.__name__, lambda: parsing.document(raw, model))
         if outcome.marks is not None:
             self.marks[rel] = outcome.marks
         found: M | None = self._apply(rel, outcome)
         return found
 
     def _log(self, rel: str, adapter: TypeAdapter[list[Any]], entry: type[E]) -> Log[E]:
-        raw = self._read(rel, yamlio.MAX_LOG_BYTES)
-        if raw is None:
-            return Log(rel, (), ())
         kind = "checkins" if entry is CheckinEntry else "readings"
-        outcome = self._parsed(raw, kind, lambda: parsing.log(raw, adapter, entry))
+        outcome = self._outcome(
+            rel, yamlio.MAX_LOG_BYTES, kind, lambda raw: parsing.log(raw, adapter, entry)
+        )
+        if outcome is None:
+            return Log(rel, (), ())
         entries, lines = self._apply(rel, outcome) or ((), ())
         return Log(rel, entries, lines)
 
-    def _parsed(
-        self, raw: bytes, kind: str, parse: Callable[[], parsing.Outcome]
-    ) -> parsing.Outcome:
+    def _parsed(self, key: bytes, raw: bytes, parse: Parse) -> parsing.Outcome:
         """The outcome of reading `raw`: from the cache when this content was read before."""
-        if self.cache is None:
-            return parse()
-        found = self.cache.get(kind, raw)
+        assert self.cache is not None
+        found = self.cache.lookup(key)
         if isinstance(found, parsing.Outcome):
             return found
-        outcome = parse()
-        self.cache.put(kind, raw, outcome)
+        outcome = parse(raw)
+        self.cache.store(key, outcome)
         return outcome
 
     def _apply(self, rel: str, outcome: parsing.Outcome) -> Any:
@@ -372,14 +397,16 @@ class _FilesLoader(_Loader):
             for stem, file_rel in self._files(rel):
                 yield name, stem, file_rel
 
-    def _read(self, rel: str, limit: int) -> bytes | None:
+    def _outcome(self, rel: str, limit: int, kind: str, parse: Parse) -> parsing.Outcome | None:
         raw = self.files.get(rel)
         if raw is None:
             self.problems.append(problem("CX101", rel, 0, 0, "cannot read: not a file"))
             return None
         if self._too_large(rel, len(raw), limit):
             return None
-        return raw
+        if self.cache is None:
+            return parse(raw)
+        return self._parsed(self.cache.key(kind, raw), raw, parse)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -75,10 +76,60 @@ def test_a_cache_entry_of_the_wrong_shape_is_not_trusted(make_ws: WriteFiles) ->
     root = make_ws()
     first, _ = load_twice(root)
     path = root / ".cxokr" / NAME
-    path.write_bytes(pickle.dumps((STAMP, dict.fromkeys(first.used, "junk"))))
+    path.write_bytes(pickle.dumps((STAMP, dict.fromkeys(first.used, "junk"), {})))
     cache = Cache.for_workspace(root)
     ws = workspace.load(root, cache)
     assert cache.added == len(first.used)
+    assert ws.teams["company"].level == 1
+
+
+def settle(root: Path) -> None:
+    """Date every file of the workspace a minute back, as files not edited just now are."""
+    for path in root.rglob("*.yaml"):
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+
+
+def test_a_settled_unchanged_file_is_not_read_again(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    settle(root)
+    first, second = load_twice(root)
+    assert first.recalled == 0 and len(first.files) == 8
+    assert second.recalled == 8 and second.added == 0
+
+
+def test_a_file_edited_just_now_is_read_again_next_time(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    first, second = load_twice(root)  # every file was written within the last two seconds
+    assert first.files == {} and second.recalled == 0
+    assert second.added == 0  # still served by content, only read and hashed again
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/company.yaml": "name: Exec\nlevel: 1\n"})
+    settle(root)
+    load_twice(root)
+    path = root / "teams" / "company.yaml"
+    before = path.stat()
+    path.write_text("name: Boss\nlevel: 1\n", encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    assert ws.teams["company"].name == "Boss"
+    assert cache.recalled == 7 and cache.added == 1
+
+
+def test_remembered_files_of_the_wrong_shape_are_not_trusted(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    settle(root)
+    first, _ = load_twice(root)
+    path = root / ".cxokr" / NAME
+    junk: dict[str, object] = dict.fromkeys(first.files, ("junk", 1))
+    junk["teams/company.yaml"] = "junk"
+    path.write_bytes(pickle.dumps((STAMP, first.used, junk)))
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    assert cache.recalled == 0 and cache.added == 0  # read and hashed, then found by content
     assert ws.teams["company"].level == 1
 
 
