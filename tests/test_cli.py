@@ -119,3 +119,28 @@ def test_debug_shows_the_traceback_of_an_internal_error() -> None:
 
 def test_ctrl_c_exits_130() -> None:
     assert boundary(KeyboardInterrupt())[0] == 130
+
+
+def test_the_process_ends_with_every_byte_written_and_the_commands_exit_code(
+    make_ws: WriteFiles,
+) -> None:
+    """The entry point skips the interpreter's teardown; output and exit codes must survive."""
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "retail-cx"
+    cli = [sys.executable, "-m", "cxokr"]
+    done = subprocess.run(
+        [*cli, "report", "-w", str(example), "--as-of", "2026-11-20", "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)["objectives"]) == 17  # all of it, flushed through a pipe
+    broken = make_ws({"teams/ecommerce.yaml": "name: [unclosed\n"})
+    failed = subprocess.run([*cli, "check", "-w", str(broken)], capture_output=True, check=False)
+    assert failed.returncode == 1
+    assert b"teams/ecommerce.yaml:1:" in failed.stdout
+    usage = subprocess.run([*cli, "report", "--format", "xml"], capture_output=True, check=False)
+    assert usage.returncode == 2
+    assert b"xml" in usage.stderr
