@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import operator
+import sys
+from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
@@ -68,14 +70,32 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
     except ValidationError:
         kept = _one_by_one(adapter, unique, issues)
     kept.sort(key=lambda pair: entry_sort_key(pair[0]))
-    fields = operator.attrgetter(*entry._fields)
-    made = [entry._make(fields(e)) for e, _ in kept]
-    zones: dict[timedelta, tzinfo] = {}
-    for i, e in enumerate(made):
-        if e.at is not None and e.at.tzinfo is not None:
-            made[i] = e._replace(at=e.at.replace(tzinfo=_zone(e.at, zones)))
-    value = (tuple(made), tuple(line for _, line in kept))
+    value = (_entries(entry, [e for e, _ in kept]), array("L", [line for _, line in kept]))
     return Outcome(value, None, tuple(issues), False)
+
+
+# Text fields that repeat across a log's entries: held once in memory and in the cache.
+_SHARED = frozenset({"kr", "segment", "source", "by"})
+
+
+def _entries(entry: type[R], validated: list[Any]) -> tuple[R, ...]:
+    """Validated models as `entry` tuples, with repeated texts and moments' zones shared."""
+    names = entry._fields
+    fields = operator.attrgetter(*names)
+    shared = [i for i, name in enumerate(names) if name in _SHARED]
+    at = names.index("at")
+    zones: dict[timedelta, tzinfo] = {}
+    made = []
+    for model in validated:
+        values = list(fields(model))
+        for i in shared:
+            if values[i] is not None:
+                values[i] = sys.intern(values[i])
+        moment = values[at]
+        if moment is not None and moment.tzinfo is not None:
+            values[at] = moment.replace(tzinfo=_zone(moment, zones))
+        made.append(entry._make(values))
+    return tuple(made)
 
 
 def _zone(at: datetime, zones: dict[timedelta, tzinfo]) -> tzinfo | None:

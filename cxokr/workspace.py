@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,7 +48,7 @@ class Log(Generic[E]):
 
     path: str
     entries: tuple[E, ...]
-    lines: tuple[int, ...]
+    lines: Sequence[int]  # an array: one block in the cache, not an object per line
 
 
 @dataclass(frozen=True)

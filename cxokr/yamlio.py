@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,19 +62,52 @@ class Issue:
     message: str
 
 
-@dataclass
 class Marks:
-    """Positions of the values of one document, keyed by their path in the data."""
+    """Positions of the values of one document, keyed by their path in the data.
 
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    Pickled as one opaque block and unpacked on first use: the parse cache of a
+    large organization holds hundreds of thousands of positions, and only the
+    commands that report a problem in a document ask for any.
+    """
+
+    __slots__ = ("_packed", "_positions")
+
+    def __init__(self, positions: dict[Path, tuple[int, int]] | None = None) -> None:
+        self._positions: dict[Path, tuple[int, int]] | None = positions or {}
+        self._packed = b""
+
+    @property
+    def positions(self) -> dict[Path, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = pickle.loads(self._packed)
+            self._packed = b""
+        return self._positions
 
     def find(self, path: Path) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""
+        positions = self.positions
         for end in range(len(path), -1, -1):
-            pos = self.positions.get(tuple(path[:end]))
+            pos = positions.get(tuple(path[:end]))
             if pos is not None:
                 return pos
         return (1, 1)
+
+    def __getstate__(self) -> bytes:
+        if self._positions is None:
+            return self._packed
+        return pickle.dumps(self._positions, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __setstate__(self, state: bytes) -> None:
+        self._packed = state
+        self._positions = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Marks) and self.positions == other.positions
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Marks({self.positions!r})"
 
 
 @dataclass

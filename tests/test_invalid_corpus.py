@@ -92,5 +92,5 @@ def test_hand_written_log_entries_check_clean(make_ws: WriteFiles) -> None:
     ws = workspace.load(root)
     assert checks.check(ws) == ()
     log = ws.checkins[("2026-Q4", "ecommerce")]
-    assert log.lines == (2, 3, 10)
+    assert list(log.lines) == [2, 3, 10]
     assert log.entries[1].note == "Bundles on a third page, conversion holding"

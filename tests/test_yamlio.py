@@ -365,3 +365,15 @@ def test_the_whole_log_fast_path_keeps_line_numbers() -> None:
     items, issues = load_log(text.encode())
     assert [(item.line, item.data) for item in items] == [(2, {"value": 1}), (4, {"value": 2})]
     assert issues == []
+
+
+def test_marks_survive_the_cache_and_unpack_only_when_asked() -> None:
+    import pickle
+
+    found = yamlio.load_document(b"name: Stores\nmembers:\n  - id: ana\n  - id: bo\n")
+    copy = pickle.loads(pickle.dumps(found.marks))
+    assert copy._positions is None  # still one packed block
+    assert copy.find(("members", 1, "id")) == found.marks.find(("members", 1, "id")) == (4, 5)
+    assert copy == found.marks
+    again = pickle.loads(pickle.dumps(copy))  # packed again after use: the same positions
+    assert again.positions == found.marks.positions
