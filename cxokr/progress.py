@@ -161,24 +161,34 @@ class DailyReadings:
 
 
 class Series:
-    """A key result's values over a window: one a day, oldest first, as (date, value) pairs.
+    """A key result's values in its period: one a day, oldest first, as (date, value) pairs.
 
     Readings of its metric, with check-ins laid over them: the value a day ended
     with is that day's last observation, a check-in winning a tie with a reading.
+    The forecast through them is computed when first asked for: the text report
+    never shows it.
     """
 
-    __slots__ = ("dates", "ordinals", "sources", "values")
+    __slots__ = ("_fit", "_fitted", "dates", "ordinals", "period", "sources", "values")
 
     def __init__(
-        self, dates: list[date], ordinals: list[int], values: list[float], sources: list[str]
+        self,
+        dates: list[date],
+        ordinals: list[int],
+        values: list[float],
+        sources: list[str],
+        period: Period | None = None,
     ) -> None:
         self.dates = dates
         self.ordinals = ordinals
         self.values = values
         self.sources = sources  # may be shorter than dates: all readings before it
+        self.period = period
+        self._fit: Forecast | None = None
+        self._fitted = False
 
     @classmethod
-    def of(cls, points: Sequence[Observation]) -> Series:
+    def of(cls, points: Sequence[Observation], period: Period | None = None) -> Series:
         """The series of daily points already in order (as `daily` gives them)."""
         dates = [p.date for p in points]
         return cls(
@@ -186,7 +196,16 @@ class Series:
             [d.toordinal() for d in dates],
             [p.value for p in points],
             [p.source for p in points],
+            period,
         )
+
+    @property
+    def forecast(self) -> Forecast | None:
+        """The least-squares line through the series, projected to the period's end."""
+        if not self._fitted:
+            self._fit = None if self.period is None else forecast(self, self.period)
+            self._fitted = True
+        return self._fit
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -217,23 +236,24 @@ class Series:
 
 def series(
     readings: DailyReadings,
-    first: date,
+    period: Period,
     last: date,
     checkins: Iterable[Checkin | CheckinEntry],
 ) -> Series:
-    """The daily series from `first` to `last`: the readings with check-ins laid over them.
+    """The daily series from the period's start to `last`: readings with check-ins laid over.
 
     `checkins` are one key result's, in log order (date, then `at`); those with a
     value inside the window count. Equal to `daily(observations(...))`, which
     spells the rule out; this is the fast form of it.
     """
+    first = period.start
     lo, hi = readings.span(first, last)
     dates = readings.dates[lo:hi]
     ordinals = readings.ordinals[lo:hi]
     values = readings.values[lo:hi]
     noted = [c for c in checkins if c.value is not None and first <= c.date <= last]
     if not noted:
-        return Series(dates, ordinals, values, [])
+        return Series(dates, ordinals, values, [], period)
     ats = readings.ats[lo:hi]
     sources = ["reading"] * len(dates)
     for c in noted:
@@ -250,7 +270,7 @@ def series(
             values.insert(i, c.value)
             ats.insert(i, c.at)
             sources.insert(i, "checkin")
-    return Series(dates, ordinals, values, sources)
+    return Series(dates, ordinals, values, sources, period)
 
 
 def start_from_readings(

@@ -165,7 +165,7 @@ class _Builder:
         readings = self.readings(kr.metric, kr.segment) if kr.metric else calc.DailyReadings([])
         checkins = self.checkins(pid, team, objective.id, kr.id)
         in_period = min(self.as_of, period.end)
-        points = calc.series(readings, period.start, in_period, checkins)
+        points = calc.series(readings, period, in_period, checkins)
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"
@@ -182,12 +182,6 @@ class _Builder:
         lo, hi = readings.span(period.start, in_period)
         updates = [c.date for c in checkins if period.start <= c.date <= in_period]
         last = max([*updates, *readings.dates[max(lo, hi - 1) : hi]], default=None)
-        fit = calc.forecast(points, period)
-        forecast_progress = (
-            calc.progress(kr.type, fit.value_at_end, start, target)
-            if fit and kr.type is not KrType.DONE
-            else None
-        )
         ended = self.as_of >= period.end
         confidences = [c for c in checkins if c.confidence is not None and period.start <= c.date]
         row = KrRow(
@@ -221,8 +215,6 @@ class _Builder:
             regression=raw is not None and raw < 0 and kr.type is KrType.TARGET,
             overachieved=raw is not None and raw > 1 and kr.type is KrType.TARGET,
             breached=guardrail and raw == 0.0,
-            forecast_value=fit.value_at_end if fit else None,
-            forecast_progress=forecast_progress,
             grade=calc.clamp(raw) if ended and raw is not None else None,
             band=calc.band(calc.clamp(raw)).value if ended and raw is not None else None,
             series=points,

@@ -6,11 +6,13 @@ read them. Figures are fractions (0.55, not 55%).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
+from typing import ClassVar
 
-from cxokr.model import Period, Thresholds
+from cxokr import progress as calc
+from cxokr.model import KrType, Period, Thresholds
 from cxokr.progress import Series, Status
 
 REPORT_VERSION = 1
@@ -64,12 +66,32 @@ class KrRow:
     regression: bool
     overachieved: bool
     breached: bool
-    forecast_value: float | None
-    forecast_progress: float | None
     grade: float | None
     band: str | None
     series: Series  # (date, value) pairs, one a day
     moved_goalposts: bool = False  # set from git history by `goalposts.mark`
+
+    # The JSON document's keys in order: the fields, with the forecast where it belongs.
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def forecast_value(self) -> float | None:
+        """The value at the period's end on the line through `series` (computed when asked)."""
+        fit = self.series.forecast
+        return fit.value_at_end if fit else None
+
+    @property
+    def forecast_progress(self) -> float | None:
+        """The progress `forecast_value` would give; None for a milestone."""
+        fit = self.series.forecast
+        if fit is None or self.type == KrType.DONE.value:
+            return None
+        return calc.progress(KrType(self.type), fit.value_at_end, self.start, self.target)
+
+
+_names = [f.name for f in fields(KrRow)]
+_at = _names.index("grade")
+KrRow.JSON_FIELDS = (*_names[:_at], "forecast_value", "forecast_progress", *_names[_at:])
 
 
 @dataclass(frozen=True)

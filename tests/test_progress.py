@@ -397,7 +397,7 @@ def test_series_is_the_daily_last_of_all_observations() -> None:
         checkins.sort(key=entry_sort_key)
         rule = calc.daily(calc.observations(KR, Q4, when, readings, checkins))
         mine = calc.DailyReadings(r for r in readings if r.segment == KR.segment)
-        fast = calc.series(mine, Q4.start, min(when, Q4.end), checkins)
+        fast = calc.series(mine, Q4, min(when, Q4.end), checkins)
         assert list(fast) == [(p.date, p.value) for p in rule]
         assert [fast.source(i) for i in range(len(fast))] == [p.source for p in rule]
         assert fast == calc.Series.of(rule)

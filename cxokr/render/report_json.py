@@ -27,8 +27,11 @@ def plain(value: Any) -> Any:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        if names is None:  # a row may name computed properties among its fields
+            names = getattr(kind, "JSON_FIELDS", None) or tuple(
+                f.name for f in dataclasses.fields(value)
+            )
+            _FIELDS[kind] = names
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
