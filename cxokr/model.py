@@ -9,10 +9,12 @@ where text is expected (a period called 2026) are read as text.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
@@ -243,6 +245,62 @@ class ReadingEntry(NamedTuple):
     source: str | None
     by: str | None
     at: datetime | None
+
+
+R = TypeVar("R", CheckinEntry, ReadingEntry)
+
+
+class Entries(Generic[R]):
+    """A log's validated entries, stored in columns and made into tuples on first use.
+
+    Columns are what the parse cache holds: a column of day numbers or of
+    values loads as one block, where 400,000 tuples of dates and numbers took
+    most of a warm report's load on a large organization. `rows` builds the
+    `CheckinEntry` or `ReadingEntry` tuples once, when something reads them.
+    """
+
+    __slots__ = ("_columns", "_rows", "kind")
+
+    def __init__(self, kind: type[R], rows: Sequence[R]) -> None:
+        self.kind: type[R] = kind
+        self._rows: tuple[R, ...] | None = tuple(rows)
+        self._columns: list[Any] | None = None
+
+    @property
+    def rows(self) -> tuple[R, ...]:
+        if self._rows is None:
+            assert self._columns is not None
+            columns = list(self._columns)
+            day = self.kind._fields.index("date")
+            columns[day] = map(date.fromordinal, columns[day])
+            self._rows = tuple(map(self.kind._make, zip(*columns, strict=True)))
+            self._columns = None
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entries) and self.kind is other.kind and self.rows == other.rows
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Entries({self.kind.__name__}, {len(self)} rows)"
+
+    def __getstate__(self) -> tuple[type[R], list[Any]]:
+        if self._columns is not None:
+            return self.kind, self._columns
+        columns: list[Any] = [list(column) for column in zip(*self.rows, strict=True)]
+        if not columns:
+            columns = [[] for _ in self.kind._fields]
+        day = self.kind._fields.index("date")
+        columns[day] = array("l", [d.toordinal() for d in columns[day]])
+        return self.kind, columns
+
+    def __setstate__(self, state: tuple[type[R], list[Any]]) -> None:
+        self.kind, self._columns = state
+        self._rows = None
 
 
 # File kind name -> (model, is the file a list of entries). Used by schema and workspace.

@@ -18,7 +18,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cxokr import yamlio
-from cxokr.model import Checkin, CheckinEntry, OkrFile, Reading, ReadingEntry, entry_sort_key
+from cxokr.model import (
+    Checkin,
+    CheckinEntry,
+    Entries,
+    OkrFile,
+    Reading,
+    ReadingEntry,
+    entry_sort_key,
+)
 
 E = TypeVar("E", Checkin, Reading)
 R = TypeVar("R", CheckinEntry, ReadingEntry)
@@ -70,7 +78,8 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
     except ValidationError:
         kept = _one_by_one(adapter, unique, issues)
     kept.sort(key=lambda pair: entry_sort_key(pair[0]))
-    value = (_entries(entry, [e for e, _ in kept]), array("L", [line for _, line in kept]))
+    made = Entries(entry, _entries(entry, [e for e, _ in kept]))
+    value = (made, array("L", [line for _, line in kept]))
     return Outcome(value, None, tuple(issues), False)
 
 

@@ -25,6 +25,7 @@ from cxokr.model import (
     READINGS,
     CheckinEntry,
     Config,
+    Entries,
     Metric,
     OkrFile,
     Period,
@@ -47,8 +48,12 @@ class Log(Generic[E]):
     """The entries of one log file in order (date, then `at`), with the line of each."""
 
     path: str
-    entries: tuple[E, ...]
+    stored: Entries[E]
     lines: Sequence[int]  # an array: one block in the cache, not an object per line
+
+    @property
+    def entries(self) -> tuple[E, ...]:
+        return self.stored.rows
 
 
 @dataclass(frozen=True)
@@ -338,9 +343,9 @@ class _Loader:
             rel, yamlio.MAX_LOG_BYTES, kind, lambda raw: parsing.log(raw, adapter, entry)
         )
         if outcome is None:
-            return Log(rel, (), ())
-        entries, lines = self._apply(rel, outcome) or ((), ())
-        return Log(rel, entries, lines)
+            return Log(rel, Entries(entry, ()), ())
+        stored, lines = self._apply(rel, outcome) or (Entries(entry, ()), ())
+        return Log(rel, stored, lines)
 
     def _parsed(self, key: bytes, raw: bytes, parse: Parse) -> parsing.Outcome:
         """The outcome of reading `raw`: from the cache when this content was read before."""

@@ -154,7 +154,7 @@ def test_moments_share_one_zone_per_offset_and_keep_their_instant(tmp_path: Path
         b'- {"date": "2026-10-05", "value": 5, "at": "2026-10-05T08:00:00"}\n'
     )
     outcome = parsing.log(raw, TypeAdapter(list[Reading]), ReadingEntry)
-    entries, _ = outcome.value
+    entries = outcome.value[0].rows
     zones = [e.at.tzinfo for e in entries]
     assert zones[0] is zones[1] is UTC
     assert zones[2] is zones[3]
@@ -163,3 +163,23 @@ def test_moments_share_one_zone_per_offset_and_keep_their_instant(tmp_path: Path
     assert entries[2].at == datetime(2026, 10, 3, 8, tzinfo=UTC)
     # Shared zones are what makes the pickled cache small: one zone object, not one per entry.
     assert pickle.dumps(entries).count(b"timezone") <= 2
+
+
+def test_log_entries_round_trip_through_columns() -> None:
+    from cxokr.model import Checkin, CheckinEntry, Entries
+
+    raw = (
+        b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7,'
+        b' "note": "holiday lift", "by": "ana@acme.example", "at": "2026-10-01T08:00:00+02:00"}\n'
+        b'- {"kr": "grow/aov", "date": "2026-10-08", "note": "no new figure"}\n'
+        b"- kr: grow/nps\n  date: 2026-10-09\n  value: 12\n"
+    )
+    stored = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry).value[0]
+    copy = pickle.loads(pickle.dumps(stored))
+    assert copy._rows is None  # still columns: nothing made until something reads them
+    assert copy.rows == stored.rows
+    assert copy.rows[0].at == datetime(2026, 10, 1, 6, tzinfo=UTC)
+    assert copy.rows[1].value is None and copy.rows[2].value == 12
+    assert pickle.loads(pickle.dumps(copy)) == stored  # packed again from its columns
+    empty = pickle.loads(pickle.dumps(Entries(CheckinEntry, ())))
+    assert empty.rows == () and empty.kind is CheckinEntry
