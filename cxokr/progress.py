@@ -160,44 +160,93 @@ class DailyReadings:
         return Observation(self.dates[i], self.values[i], "reading", at_key(self.ats[i]))
 
 
+class _Columns(NamedTuple):
+    dates: list[date]
+    ordinals: list[int]
+    values: list[float]
+    sources: list[str]  # may be shorter than dates: readings before it
+
+
 class Series:
     """A key result's values in its period: one a day, oldest first, as (date, value) pairs.
 
     Readings of its metric, with check-ins laid over them: the value a day ended
     with is that day's last observation, a check-in winning a tie with a reading.
-    The forecast through them is computed when first asked for: the text report
-    never shows it.
+    The series is laid out, and the forecast line fitted, only when first asked
+    for: the text report of a large organization needs neither, only `latest`.
     """
 
-    __slots__ = ("_fit", "_fitted", "dates", "ordinals", "period", "sources", "values")
+    __slots__ = ("_columns", "_fit", "_fitted", "_noted", "_readings", "_span", "period")
 
     def __init__(
         self,
-        dates: list[date],
-        ordinals: list[int],
-        values: list[float],
-        sources: list[str],
+        readings: DailyReadings,
+        span: tuple[int, int],
+        noted: Sequence[Checkin | CheckinEntry],
         period: Period | None = None,
     ) -> None:
-        self.dates = dates
-        self.ordinals = ordinals
-        self.values = values
-        self.sources = sources  # may be shorter than dates: all readings before it
+        """The readings at `span` (an index range) with `noted` check-ins (with values, in
+        log order) laid over them."""
+        self._readings = readings
+        self._span = span
+        self._noted = noted
         self.period = period
+        self._columns: _Columns | None = None
         self._fit: Forecast | None = None
         self._fitted = False
 
     @classmethod
     def of(cls, points: Sequence[Observation], period: Period | None = None) -> Series:
         """The series of daily points already in order (as `daily` gives them)."""
+        made = cls(DailyReadings(()), (0, 0), (), period)
         dates = [p.date for p in points]
-        return cls(
+        made._columns = _Columns(
             dates,
             [d.toordinal() for d in dates],
             [p.value for p in points],
             [p.source for p in points],
-            period,
         )
+        return made
+
+    @property
+    def dates(self) -> list[date]:
+        return self._laid_out().dates
+
+    @property
+    def ordinals(self) -> list[int]:
+        return self._laid_out().ordinals
+
+    @property
+    def values(self) -> list[float]:
+        return self._laid_out().values
+
+    def source(self, index: int) -> str:
+        """Where the value at `index` came from: "reading" or "checkin"."""
+        sources = self._laid_out().sources
+        return sources[index] if index < len(sources) else "reading"
+
+    def latest(self) -> Observation | None:
+        """The last point, found without laying the series out."""
+        if self._columns is not None:
+            if not self._columns.dates:
+                return None
+            at = len(self._columns.dates) - 1
+            return Observation(self.dates[at], self.values[at], self.source(at))
+        lo, hi = self._span
+        noted = self._noted[-1] if self._noted else None
+        if hi > lo:
+            r, i = self._readings, hi - 1
+            day = r.dates[i]
+            if (
+                noted is None
+                or noted.date < day
+                or (noted.date == day and not _not_before(noted.at, r.ats[i]))
+            ):
+                return Observation(day, r.values[i], "reading")
+        if noted is None:
+            return None
+        assert noted.value is not None
+        return Observation(noted.date, noted.value, "checkin")
 
     @property
     def forecast(self) -> Forecast | None:
@@ -207,8 +256,16 @@ class Series:
             self._fitted = True
         return self._fit
 
+    def _laid_out(self) -> _Columns:
+        if self._columns is None:
+            self._columns = _lay_out(self._readings, self._span, self._noted)
+        return self._columns
+
     def __len__(self) -> int:
         return len(self.dates)
+
+    def __bool__(self) -> bool:
+        return self.latest() is not None
 
     def __iter__(self) -> Iterator[tuple[date, float]]:
         return zip(self.dates, self.values, strict=True)
@@ -229,10 +286,6 @@ class Series:
     def __repr__(self) -> str:
         return f"Series({list(self)!r})"
 
-    def source(self, index: int) -> str:
-        """Where the value at `index` came from: "reading" or "checkin"."""
-        return self.sources[index] if index < len(self.sources) else "reading"
-
 
 def series(
     readings: DailyReadings,
@@ -247,13 +300,19 @@ def series(
     spells the rule out; this is the fast form of it.
     """
     first = period.start
-    lo, hi = readings.span(first, last)
+    noted = [c for c in checkins if c.value is not None and first <= c.date <= last]
+    return Series(readings, readings.span(first, last), noted, period)
+
+
+def _lay_out(
+    readings: DailyReadings, span: tuple[int, int], noted: Sequence[Checkin | CheckinEntry]
+) -> _Columns:
+    lo, hi = span
     dates = readings.dates[lo:hi]
     ordinals = readings.ordinals[lo:hi]
     values = readings.values[lo:hi]
-    noted = [c for c in checkins if c.value is not None and first <= c.date <= last]
     if not noted:
-        return Series(dates, ordinals, values, [], period)
+        return _Columns(dates, ordinals, values, [])
     ats = readings.ats[lo:hi]
     sources = ["reading"] * len(dates)
     for c in noted:
@@ -270,7 +329,7 @@ def series(
             values.insert(i, c.value)
             ats.insert(i, c.at)
             sources.insert(i, "checkin")
-    return Series(dates, ordinals, values, sources, period)
+    return _Columns(dates, ordinals, values, sources)
 
 
 def start_from_readings(

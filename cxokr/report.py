@@ -174,7 +174,8 @@ class _Builder:
             start = before.value if before else None
             start_source = "reading" if start is not None else "none"
         target = kr.target if kr.type is not KrType.DONE else (kr.target or 1.0)
-        value = points.values[-1] if points else None
+        latest = points.latest()
+        value = latest.value if latest else None
         raw = calc.progress(kr.type, value, start, target)
         expected = calc.expected(period, self.as_of)
         guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
@@ -202,8 +203,8 @@ class _Builder:
             start_source=start_source,
             target=target,
             value=value,
-            value_date=points.dates[-1] if points else None,
-            value_source=points.source(len(points) - 1) if points else None,
+            value_date=latest.date if latest else None,
+            value_source=latest.source if latest else None,
             progress=raw,
             expected=expected,
             pace=None if guardrail else calc.pace(raw, expected),

@@ -401,5 +401,8 @@ def test_series_is_the_daily_last_of_all_observations() -> None:
         assert list(fast) == [(p.date, p.value) for p in rule]
         assert [fast.source(i) for i in range(len(fast))] == [p.source for p in rule]
         assert fast == calc.Series.of(rule)
+        latest = calc.series(mine, Q4, min(when, Q4.end), checkins).latest()  # not laid out
+        last = rule[-1] if rule else None
+        assert (latest and latest[:3]) == (last and (last.date, last.value, last.source))
 
     same_as_the_rule()
