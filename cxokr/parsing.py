@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import difflib
 import operator
-import sys
 from array import array
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -26,6 +25,7 @@ from cxokr.model import (
     Reading,
     ReadingEntry,
     entry_sort_key,
+    in_log_order,
 )
 
 E = TypeVar("E", Checkin, Reading)
@@ -77,46 +77,13 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
         kept = list(zip(entries, (item.line for item in unique), strict=True))
     except ValidationError:
         kept = _one_by_one(adapter, unique, issues)
-    kept.sort(key=lambda pair: entry_sort_key(pair[0]))
-    made = Entries(entry, _entries(entry, [e for e, _ in kept]))
-    value = (made, array("L", [line for _, line in kept]))
-    return Outcome(value, None, tuple(issues), False)
-
-
-# Text fields that repeat across a log's entries: held once in memory and in the cache.
-_SHARED = frozenset({"kr", "segment", "source", "by"})
-
-
-def _entries(entry: type[R], validated: list[Any]) -> tuple[R, ...]:
-    """Validated models as `entry` tuples, with repeated texts and moments' zones shared."""
-    names = entry._fields
-    fields = operator.attrgetter(*names)
-    shared = [i for i, name in enumerate(names) if name in _SHARED]
-    at = names.index("at")
-    zones: dict[timedelta, tzinfo] = {}
-    made = []
-    for model in validated:
-        values = list(fields(model))
-        for i in shared:
-            if values[i] is not None:
-                values[i] = sys.intern(values[i])
-        moment = values[at]
-        if moment is not None and moment.tzinfo is not None:
-            values[at] = moment.replace(tzinfo=_zone(moment, zones))
-        made.append(entry._make(values))
-    return tuple(made)
-
-
-def _zone(at: datetime, zones: dict[timedelta, tzinfo]) -> tzinfo | None:
-    """One shared zone per offset. Each parsed `at` comes with a zone object of its own,
-    and 400,000 copies of UTC made the cache a fifth slower to load."""
-    offset = at.utcoffset()
-    if offset is None:
-        return at.tzinfo
-    found = zones.get(offset)
-    if found is None:
-        found = zones[offset] = timezone(offset) if offset else UTC
-    return found
+    fields = operator.attrgetter(*entry._fields)
+    rows = list(map(partial(tuple.__new__, entry), map(fields, (e for e, _ in kept))))
+    lines = [line for _, line in kept]
+    if not in_log_order(rows):
+        order = sorted(range(len(rows)), key=lambda i: entry_sort_key(rows[i]))
+        rows, lines = [rows[i] for i in order], [lines[i] for i in order]
+    return Outcome((Entries(entry, rows), array("L", lines)), None, tuple(issues), False)
 
 
 def _one_by_one(

@@ -26,6 +26,7 @@ from cxokr.model import (
     Thresholds,
     at_key,
     entry_sort_key,
+    not_before,
 )
 
 
@@ -240,7 +241,7 @@ class Series:
             if (
                 noted is None
                 or noted.date < day
-                or (noted.date == day and not _not_before(noted.at, r.ats[i]))
+                or (noted.date == day and not not_before(noted.at, r.ats[i]))
             ):
                 return Observation(day, r.values[i], "reading")
         if noted is None:
@@ -321,7 +322,7 @@ def _lay_out(
         if i < len(dates) and dates[i] == c.date:
             # A reading yields to a check-in at the same moment or later; log order
             # brings a day's later check-ins after its earlier ones.
-            if _not_before(c.at, ats[i]):
+            if not_before(c.at, ats[i]):
                 values[i], ats[i], sources[i] = c.value, c.at, "checkin"
         else:
             dates.insert(i, c.date)
@@ -339,17 +340,6 @@ def start_from_readings(
     mine = sorted((r for r in readings if r.segment == kr.segment), key=entry_sort_key)
     before = DailyReadings(mine).last_before(period.start)
     return before.value if before else None
-
-
-def _not_before(moment: datetime | None, other: datetime | None) -> bool:
-    """`at_key(moment) >= at_key(other)`, comparing datetimes directly when both allow it."""
-    if other is None:
-        return True
-    if moment is None:
-        return False
-    if (moment.tzinfo is None) is (other.tzinfo is None):
-        return moment >= other
-    return at_key(moment) >= at_key(other)
 
 
 # --- Progress ------------------------------------------------------------------------

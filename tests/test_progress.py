@@ -406,3 +406,32 @@ def test_series_is_the_daily_last_of_all_observations() -> None:
         assert (latest and latest[:3]) == (last and (last.date, last.value, last.source))
 
     same_as_the_rule()
+
+
+def test_in_log_order_agrees_with_sorting() -> None:
+    """A log already in order skips the sort; the check must agree with the sort's order."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cxokr.model import ReadingEntry, entry_sort_key, in_log_order
+
+    zones = st.sampled_from([UTC, timezone(timedelta(hours=-5)), None])
+    moment = st.one_of(
+        st.none(),
+        st.builds(lambda h, tz: datetime(2026, 9, 1, 8 + h, tzinfo=tz), st.integers(0, 6), zones),
+    )
+    entry = st.builds(
+        lambda d, at: ReadingEntry(date(2026, 9, 1) + timedelta(days=d), 1.0, None, None, None, at),
+        st.integers(0, 2),
+        moment,
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(entry, max_size=6))
+    def agrees(entries: list[ReadingEntry]) -> None:
+        keys = [entry_sort_key(e) for e in entries]
+        assert in_log_order(entries) == (keys == sorted(keys))
+
+    agrees()

@@ -331,6 +331,32 @@ def test_json_number_too_large_is_reported() -> None:
     assert [(i.code, i.line, i.col) for i in issues] == [("CX111", 1, 13)]
 
 
+GOOD = '- {"date": "2026-11-%02d", "value": %d, "note": "order 12345678901234567890 \\": ok"}\n'
+
+
+@pytest.mark.parametrize(
+    ("bad", "code", "col"),
+    [
+        ('- {"value": 1, "date": "2026-11-20", "value": 2}\n', "CX103", 38),
+        ('- {"date": "2026-11-20", "value": 1234567890123456789}\n', "CX111", 35),
+        ('- {"date": "2026-11-20", "value": -2.5E+999}\n', "CX111", 35),
+    ],
+)
+def test_a_bad_line_among_good_ones_is_found_where_it_is(bad: str, code: str, col: int) -> None:
+    """The fast path checks keys and numbers for the whole log at once; one bad line must
+    still be found, at its own line, and the good lines around it kept."""
+    text = GOOD % (1, 1) + GOOD % (2, 2) + bad + GOOD % (4, 4)
+    items, issues = log(text)
+    assert [(i.code, i.line, i.col) for i in issues] == [(code, 3, col)]
+    assert [item.line for item in items if item.data is not None] == [1, 2, 4]
+
+
+def test_long_digit_runs_and_escaped_colons_in_notes_are_only_text() -> None:
+    items, issues = log(GOOD % (1, 1) + GOOD % (2, 2))
+    assert issues == []
+    assert [item.data["value"] for item in items] == [1, 2]
+
+
 def test_deeply_nested_json_line_is_reported() -> None:
     depth = 100_000
     line = '- {"value": ' + "[" * depth + "]" * depth + "}\n"
