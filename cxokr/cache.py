@@ -82,6 +82,17 @@ class Cache:
         self.used[key] = value
         self.added += 1
 
+    def knows(self, rel: str, info: os.stat_result) -> bool:
+        """Whether `recall` would give the outcome of the file at `rel` (changing nothing)."""
+        known = self.old_files.get(rel)
+        return (
+            isinstance(known, tuple)
+            and len(known) == 2
+            and isinstance(known[1], bytes)
+            and known[0] == signature(info)
+            and (known[1] in self.used or known[1] in self.old)
+        )
+
     def recall(self, rel: str, info: os.stat_result) -> Any:
         """The outcome of the file at `rel` when it is unchanged since it was last read."""
         known = self.old_files.get(rel)

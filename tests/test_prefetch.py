@@ -1,0 +1,98 @@
+"""Parsing on two CPUs before a load: the same workspace and problems as parsing in turn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cxokr import cache as cache_module
+from cxokr import checks, prefetch, workspace
+from cxokr.cache import Cache
+from tests.conftest import WriteFiles
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+needs_fork = pytest.mark.skipif(not prefetch._may_fork(), reason="needs fork and two CPUs")
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example with a broken team file and a broken log line, prefetched whatever its size."""
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxokr"))
+    (root / "teams" / "stores.yaml").write_text("name: Stores\nlevel: [\n", encoding="utf-8")
+    log = next((root / "checkins").rglob("*.yaml"))
+    with log.open("a", encoding="utf-8") as out:
+        out.write('- {"kr": "nope", "date": "2026-13-01"}\n')
+    monkeypatch.setattr(prefetch, "MIN_BYTES", 0)
+    monkeypatch.delenv("CXOKR_JOBS", raising=False)
+    return root
+
+
+def in_turn(root: Path, monkeypatch: pytest.MonkeyPatch) -> workspace.Workspace:
+    with monkeypatch.context() as m:
+        m.setenv("CXOKR_JOBS", "1")
+        return workspace.load(root)
+
+
+@needs_fork
+def test_prefetched_load_equals_the_load_in_turn(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready = prefetch.prefetch(example.resolve(), None)
+    files = {p.relative_to(example).as_posix() for p in example.rglob("*.yaml")}
+    assert set(ready) == files  # every workspace file, parsed ahead
+    both = workspace.load(example)
+    alone = in_turn(example, monkeypatch)
+    assert both == alone
+    assert checks.check(both) == checks.check(alone)
+    assert {p.code for p in both.problems} >= {"CX102"}
+
+
+@needs_fork
+def test_a_child_that_dies_leaves_its_share_to_this_process(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    parse_team, weight = prefetch.PARSERS["Team"]
+
+    def dies_in_the_child(raw: bytes) -> object:
+        if os.getpid() != parent:
+            os._exit(7)
+        return parse_team(raw)
+
+    monkeypatch.setitem(prefetch.PARSERS, "Team", (dies_in_the_child, weight))
+    assert workspace.load(example) == in_turn(example, monkeypatch)
+
+
+@needs_fork
+def test_a_prefetched_load_fills_the_cache(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "SETTLED_NS", -(10**12))  # every file counts as settled
+    first = Cache.for_workspace(example)
+    loaded = workspace.load(example, first)
+    first.save()
+    second = Cache.for_workspace(example)
+    assert workspace.load(example, second) == loaded
+    assert second.added == 0 and second.recalled == first.added > 20
+
+
+def test_an_outcome_for_other_bytes_is_not_used(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/support.yaml": "name: Support\nlevel: 2\nparent: company\n"}).resolve()
+    path = root / "teams" / "support.yaml"
+    stale = prefetch.Prefetched(
+        "Team",
+        cache_module.signature(path.stat()),
+        path.read_bytes(),
+        prefetch.PARSERS["Team"][0](b"name: Old\nlevel: 2\nparent: company\n"),
+    )
+    ws = workspace._Loader(root, prefetched={"teams/support.yaml": stale}).run()
+    assert ws.teams["support"].name == "Old"  # same signature: taken as read ahead
+    path.write_text("name: New\nlevel: 2\nparent: company\n", encoding="utf-8")
+    ws = workspace._Loader(root, prefetched={"teams/support.yaml": stale}).run()
+    assert ws.teams["support"].name == "New"  # changed since: read again
+
+
+def test_small_workspaces_are_not_forked(make_ws: WriteFiles) -> None:
+    assert prefetch.prefetch(make_ws().resolve(), None) == {}
