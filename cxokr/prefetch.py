@@ -75,9 +75,11 @@ class _Job:
 def prefetch(root: Path, cache: Cache | None) -> dict[str, Prefetched]:
     """Outcomes of the workspace files the cache cannot answer, by relative path.
 
-    Empty unless there is enough to parse and a second CPU to parse it on.
+    Empty unless there is enough to parse and a second CPU to parse it on. A
+    cache that remembers files is taken as a sign that most are unchanged: then
+    the walk this needs (0.1 s over 6,000 files) would cost more than it saves.
     """
-    if not _may_fork():
+    if not _may_fork() or (cache is not None and cache.old_files):
         return {}
     jobs = list(_jobs(root, cache))
     if sum(len(job.raw) for job in jobs) < MIN_BYTES:

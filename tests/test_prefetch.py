@@ -74,6 +74,7 @@ def test_a_prefetched_load_fills_the_cache(example: Path, monkeypatch: pytest.Mo
     loaded = workspace.load(example, first)
     first.save()
     second = Cache.for_workspace(example)
+    assert prefetch.prefetch(example.resolve(), second) == {}  # it remembers files: no walk
     assert workspace.load(example, second) == loaded
     assert second.added == 0 and second.recalled == first.added > 20
 
