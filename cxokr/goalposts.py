@@ -16,14 +16,19 @@ Outside a git repository there is no history and nothing to report.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from cxokr import __version__
 from cxokr.audit import FieldChange
 from cxokr.checks import CheckResult
-from cxokr.history import Commit, FileChange, History, history
+from cxokr.fileio import cache_folder, write_atomic
+from cxokr.history import Commit, FileChange, History, head_sha, history
 from cxokr.model import OkrFile, Period
 from cxokr.problems import Problem
 from cxokr.report import Report
@@ -60,9 +65,58 @@ class Move:
 
 
 def find(root: Path, ws: Workspace, today: date | None = None) -> list[Move]:
-    """Every unexplained move in the workspace; none outside a git repository."""
+    """Every unexplained move in the working tree's workspace; none outside a git repository.
+
+    The answer depends only on the commit checked out, the OKR files and
+    cxokr.yaml as they are, and the date, so the last one is kept in `.cxokr/`
+    under a hash of those: a report or check run again on the same state
+    starts neither git nor GitPython.
+    """
+    today = today or date.today()
+    key = _memo_key(root, ws, today)
+    if key is not None:
+        found = _recall(root, key)
+        if found is not None:
+            return found
     with history(root) as h:
-        return [] if h is None else moves(h, root, ws, today or date.today())
+        found = [] if h is None else moves(h, root, ws, today)
+    if key is not None:
+        _remember(root, key, found)
+    return found
+
+
+MEMO = "goalposts.pickle"
+
+
+def _memo_key(root: Path, ws: Workspace, today: date) -> bytes | None:
+    head = head_sha(root)
+    if head is None:
+        return None
+    digest = hashlib.blake2b(f"{__version__} {head} {today}".encode(), digest_size=20)
+    try:
+        for rel in ["cxokr.yaml", *(okr_path(p, t) for p, t in sorted(ws.okrs))]:
+            raw = (root / rel).read_bytes()
+            digest.update(f"\0{rel}\0{len(raw)}\0".encode())
+            digest.update(raw)
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def _recall(root: Path, key: bytes) -> list[Move] | None:
+    try:
+        saved_key, found = pickle.loads((root / ".cxokr" / MEMO).read_bytes())
+    except Exception:  # missing, damaged or foreign: work it out again
+        return None
+    if saved_key != key or not isinstance(found, list):
+        return None
+    return found if all(isinstance(m, Move) for m in found) else None
+
+
+def _remember(root: Path, key: bytes, found: list[Move]) -> None:
+    with contextlib.suppress(OSError):  # a read-only checkout works, just unremembered
+        cache_folder(root)
+        write_atomic(root / ".cxokr" / MEMO, pickle.dumps((key, found)))
 
 
 def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:

@@ -426,6 +426,53 @@ def _may_be_repository(folder: Path) -> bool:
     return any((p / ".git").exists() for p in (here, *here.parents))
 
 
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+
+
+def head_sha(root: Path) -> str | None:
+    """The commit checked out in the repository holding `root`, read from `.git` directly.
+
+    Neither git nor GitPython is started, so a caller can tell cheaply whether
+    what it knows about `HEAD` still holds. None whenever the layout is not the
+    plain one read here (GIT_DIR set, a ref that cannot be found, …): then ask git.
+    """
+    if os.environ.get("GIT_DIR"):
+        return None
+    here = root.resolve()
+    dot = next((p / ".git" for p in (here, *here.parents) if (p / ".git").exists()), None)
+    try:
+        if dot is None:
+            return None
+        git_dir = dot
+        if dot.is_file():  # a worktree or submodule: "gitdir: <path>"
+            pointer = dot.read_text(encoding="utf-8").strip()
+            if not pointer.startswith("gitdir: "):
+                return None
+            git_dir = (dot.parent / pointer.removeprefix("gitdir: ")).resolve()
+        common = git_dir
+        if (git_dir / "commondir").is_file():
+            common = (
+                git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
+            ).resolve()
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head if _SHA.fullmatch(head) else None
+        ref = head.removeprefix("ref: ")
+        loose = common / ref
+        if loose.is_file():
+            sha = loose.read_text(encoding="utf-8").strip()
+            return sha if _SHA.fullmatch(sha) else None
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref and _SHA.fullmatch(sha):
+                    return sha
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
 @contextmanager
 def history(root: Path) -> Iterator[History | None]:
     """The history of the workspace at `root`, or None when it is not in a git repository."""

@@ -201,3 +201,30 @@ def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws:
     assert edited is not None
     assert edited.values == after.values
     assert edited.values[("grow-basket", "aov-online")] == (58.0, 66.0, None)
+
+
+def test_the_same_state_is_answered_without_git(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = moves(ws)
+    assert (ws / ".cxokr" / goalposts.MEMO).exists()
+    with monkeypatch.context() as m:  # no git on PATH: only the kept answer can serve
+        m.setenv("PATH", str(tmp_path / "nothing-here"))
+        assert moves(ws) == first
+    okrs = ws / scripted.OKRS
+    scripted.edit(okrs, "target: 66", "target: 67")  # the working tree changed: asked again
+    assert [m.split(", after")[0] for m in moves(ws)][1:] == [
+        "aov-online: target moved from 66 to 67 in changes not committed yet"
+    ]
+    scripted.commit(ws, scripted.RAJ, "2026-11-19T09:00:00+00:00", "Raise again")
+    assert git(ws, "rev-parse", "HEAD").strip() == goalposts.head_sha(ws)
+    assert [m.split(" in ")[0] for m in moves(ws)] == [
+        "aov-online: target moved from 64 to 66 on 2026-11-02",
+        "aov-online: target moved from 66 to 67 on 2026-11-19",
+    ]
+
+
+def test_a_damaged_kept_answer_is_worked_out_again(ws: Path) -> None:
+    first = moves(ws)
+    (ws / ".cxokr" / goalposts.MEMO).write_bytes(b"\x80garbage")
+    assert moves(ws) == first
