@@ -44,6 +44,8 @@ _YAML11_NUMBER = re.compile(
     r"[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)"
 )
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# Every number form, plain or ambiguous, starts with one of these.
+_NUMBER_START = frozenset("+-.0123456789")
 # C0 and C1 controls (NEL included: YAML 1.1 counts it as a line break) and U+FFFE/U+FFFF,
 # which the YAML reader refuses without a line number.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -187,6 +189,8 @@ def resolve_scalar(value: str, plain: bool) -> Any:
         return True
     if value == "false":
         return False
+    if value[0] not in _NUMBER_START:  # text, as most plain scalars are: no number form fits
+        return value
     if _LEADING_ZERO_INT.fullmatch(value) or _YAML11_NUMBER.fullmatch(value):
         raise _NumberError(
             "CX110",
@@ -238,7 +242,7 @@ class _Builder:
     """Turns parser events into plain data with marks, enforcing the strict rules."""
 
     def __init__(self, marks: Marks, issues: list[Issue], line_offset: int) -> None:
-        self.marks = marks
+        self.positions = marks.positions
         self.issues = issues
         self.offset = line_offset
 
@@ -314,21 +318,21 @@ class _Builder:
         if value == "<<" and event.style in (None, ""):
             raise self._fail("CX104", event, "merge key << is not allowed")
         seen[value] = self._pos(event)
-        self.marks.positions[(*path, value)] = self._pos(event)
+        self.positions[(*path, value)] = self._pos(event)
         frame[2] = value
         return True
 
     def _attach(self, stack: list[list[Any]], value: Any, event: Any) -> Path:
         if not stack:
             path: Path = ()
-            self.marks.positions[path] = self._pos(event)
+            self.positions[path] = self._pos(event)
             return path
         frame = stack[-1]
         container, parent = frame[0], frame[1]
         if isinstance(container, list):
             path = (*parent, len(container))
             container.append(value)
-            self.marks.positions[path] = self._pos(event)
+            self.positions[path] = self._pos(event)
             return path
         key = frame[2]
         container[key] = value
