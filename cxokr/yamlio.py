@@ -23,9 +23,9 @@ import math
 import pickle
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -351,13 +351,13 @@ def compose(text: str) -> yaml.Node | None:
 # --- The logs: one JSON object per line ------------------------------------
 
 
-@dataclass(frozen=True)
-class LogItem:
-    """One entry of a log: its data (a dict, or None if unreadable) and its first line."""
+class LogItem(NamedTuple):
+    """One entry of a log: its first line, its data (a dict, or None if unreadable) and
+    its text as written, to spot exact duplicates."""
 
     line: int
     data: Any
-    text: str = field(default="", compare=False)  # as written, to spot exact duplicates
+    text: str = ""
 
 
 def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
@@ -417,21 +417,44 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
             body.append(index)
         elif end and not end.lstrip().startswith("#"):
             return None
-    try:
+    text = "[" + ",".join(lines[i][2:] for i in body) + "]"
+    try:  # the number hooks refuse what `_json_numbers_ok` refuses, for the whole log at once
         datas = json.loads(
-            "[" + ",".join(lines[i][2:] for i in body) + "]", parse_constant=_reject_constant
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
         )
     except (ValueError, RecursionError):
         return None
-    if len(datas) != len(body):  # a line held more than one object
+    if len(datas) != len(body) or not all(type(data) is dict for data in datas):
+        return None  # a line held more than one object, or something else
+    if not _keys_distinct_throughout(text, datas) and not all(
+        _distinct_keys(lines[i], data) for i, data in zip(body, datas, strict=True)
+    ):
         return None
-    items = []
-    for index, data in zip(body, datas, strict=True):
-        line = lines[index]
-        if not (isinstance(data, dict) and _distinct_keys(line, data) and _json_numbers_ok(data)):
-            return None
-        items.append(LogItem(index + 1, data, line))
-    return items
+    return [LogItem(i + 1, data, lines[i]) for i, data in zip(body, datas, strict=True)]
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"{text} is too large")
+    return int(text)
+
+
+def _keys_distinct_throughout(text: str, datas: list[dict[str, Any]]) -> bool:
+    """`_distinct_keys` for every line at once: with no quote followed by whitespace
+    anywhere, each key ends in `":`, so as many `":` as keys in all proves each line's."""
+    if '" ' in text or '"\t' in text or '"\r' in text:
+        return False
+    return text.count('":') == sum(map(len, datas))
 
 
 def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> LogItem:

@@ -257,7 +257,7 @@ def test_modeline_comments_and_blank_lines_are_skipped() -> None:
 
 def test_hand_written_flow_entry_falls_back_to_yaml() -> None:
     items, issues = log("- {date: 2026-11-20, value: 61.2}\n")
-    assert items == [yamlio.LogItem(1, {"date": "2026-11-20", "value": 61.2})]
+    assert [item[:2] for item in items] == [(1, {"date": "2026-11-20", "value": 61.2})]
     assert issues == []
 
 
@@ -300,13 +300,13 @@ def test_empty_list_is_an_empty_log() -> None:
 
 def test_empty_entry_is_reported() -> None:
     items, issues = log("-\n")
-    assert items == [yamlio.LogItem(1, None)]
+    assert [item[:2] for item in items] == [(1, None)]
     assert [i.code for i in issues] == ["CX116"]
 
 
 def test_repeated_key_in_a_json_line_is_reported() -> None:
     items, issues = log('- {"value": 1, "date": "2026-11-20", "value": 2}\n')
-    assert items == [yamlio.LogItem(1, None)]
+    assert [item[:2] for item in items] == [(1, None)]
     assert [(i.code, i.line, i.col) for i in issues] == [("CX103", 1, 38)]
 
 
@@ -317,13 +317,13 @@ def test_repeated_key_with_spaced_colons_is_reported() -> None:
 
 def test_colon_inside_a_json_string_is_not_a_key() -> None:
     items, issues = log('- {"note": "ratio \\": 2", "value": 1}\n')
-    assert items == [yamlio.LogItem(1, {"note": 'ratio ": 2', "value": 1})]
+    assert [item[:2] for item in items] == [(1, {"note": 'ratio ": 2', "value": 1})]
     assert issues == []
 
 
 def test_json_nan_is_not_a_number() -> None:
     items, _ = log('- {"value": NaN}\n')
-    assert items == [yamlio.LogItem(1, {"value": "NaN"})]
+    assert [item[:2] for item in items] == [(1, {"value": "NaN"})]
 
 
 def test_json_number_too_large_is_reported() -> None:
@@ -376,7 +376,8 @@ def test_log_line_is_one_json_list_item() -> None:
 def test_log_line_escapes_what_the_reader_refuses(char: str) -> None:
     line = log_line({"note": f"a{char}b"})
     assert char not in line
-    assert load_log(line.encode()) == ([yamlio.LogItem(1, {"note": f"a{char}b"})], [])
+    items, issues = load_log(line.encode())
+    assert ([item[:2] for item in items], issues) == ([(1, {"note": f"a{char}b"})], [])
 
 
 def test_a_line_with_two_objects_is_not_taken_for_two_entries() -> None:
