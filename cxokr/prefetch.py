@@ -105,26 +105,27 @@ def _jobs(root: Path, cache: Cache | None) -> Iterator[_Job]:
 
     Only plain files where the loader looks for them: anything unusual (a link,
     a folder in the way, a file too large) is left to the load, which reports it.
+    Plain `os` calls: pathlib cost more than reading the bytes.
     """
     places = [
-        (root, "Config", False),
-        (root / "teams", "Team", False),
-        (root / "metrics", "Metric", False),
-        (root / "readings", "readings", False),
-        (root / "okrs", "OkrFile", True),
-        (root / "checkins", "checkins", True),
+        ("", "Config", False),
+        ("teams", "Team", False),
+        ("metrics", "Metric", False),
+        ("readings", "readings", False),
+        ("okrs", "OkrFile", True),
+        ("checkins", "checkins", True),
     ]
+    top = str(root)
     for folder, kind, by_period in places:
-        limit = (
-            yamlio.MAX_LOG_BYTES if kind in ("checkins", "readings") else yamlio.MAX_DOCUMENT_BYTES
-        )
-        for path in _yaml_files(folder, by_period, only="cxokr.yaml" if kind == "Config" else None):
-            rel = path.relative_to(root).as_posix()
+        limit = yamlio.MAX_LOG_BYTES if kind in _LOGS else yamlio.MAX_DOCUMENT_BYTES
+        only = "cxokr.yaml" if kind == "Config" else None
+        for rel, entry in _yaml_files(top, folder, by_period, only):
             try:
-                info = path.stat(follow_symlinks=False)
+                info = entry.stat(follow_symlinks=False)
                 if info.st_size > limit or (cache is not None and cache.knows(rel, info)):
                     continue
-                raw = path.read_bytes()
+                with open(entry.path, "rb") as file:  # noqa: PTH123 (see above)
+                    raw = file.read()
             except OSError:
                 continue
             if cache is not None and isinstance(
@@ -134,23 +135,28 @@ def _jobs(root: Path, cache: Cache | None) -> Iterator[_Job]:
             yield _Job(rel, kind, signature(info), raw)
 
 
-def _yaml_files(folder: Path, by_period: bool, only: str | None) -> Iterator[Path]:
+def _yaml_files(
+    top: str, folder: str, by_period: bool, only: str | None
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(relative path, entry) of the plain `.yaml` files in a folder, or in its period folders."""
     try:
-        found = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(f"{top}/{folder}" if folder else top) as listing:
+            found = sorted(listing, key=lambda e: e.name)
     except OSError:
         return
     for entry in found:
         if entry.name.startswith(".") or entry.is_symlink():
             continue
-        if by_period and entry.is_dir(follow_symlinks=False):
-            yield from _yaml_files(Path(entry.path), False, None)
+        rel = f"{folder}/{entry.name}" if folder else entry.name
+        if by_period:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _yaml_files(top, rel, False, None)
         elif (
-            not by_period
-            and entry.name.endswith(".yaml")
+            entry.name.endswith(".yaml")
             and (only is None or entry.name == only)
             and entry.is_file(follow_symlinks=False)
         ):
-            yield Path(entry.path)
+            yield rel, entry
 
 
 def _split(jobs: list[_Job]) -> tuple[list[_Job], list[_Job]]:
