@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
+from functools import partial
 from itertools import pairwise
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
@@ -320,7 +321,7 @@ class Entries(Generic[R]):
             columns = list(self._columns)
             day = self.kind._fields.index("date")
             columns[day] = map(date.fromordinal, columns[day])
-            self._rows = tuple(map(self.kind._make, zip(*columns, strict=True)))
+            self._rows = tuple(map(partial(tuple.__new__, self.kind), zip(*columns, strict=True)))
             self._columns = None
         return self._rows
 

@@ -99,6 +99,7 @@ class _Builder:
         self.config = ws.config
         self.as_of = as_of
         self.periods = {p.id: p for p in enclosing(ws, period)}
+        self.expected = {pid: calc.expected(p, as_of) for pid, p in self.periods.items()}
         self.graph = align.build(ws, self.periods)
         self.objectives = {
             ref: (node.period, node.team, node.objective) for ref, node in self.graph.nodes.items()
@@ -177,7 +178,7 @@ class _Builder:
         latest = points.latest()
         value = latest.value if latest else None
         raw = calc.progress(kr.type, value, start, target)
-        expected = calc.expected(period, self.as_of)
+        expected = self.expected[pid]
         guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
         status = calc.status(raw, expected, self.config.status, guardrail)
         lo, hi = readings.span(period.start, in_period)
@@ -193,11 +194,11 @@ class _Builder:
             id=kr.id,
             title=kr.title,
             owner=kr.owner or objective.owner,
-            type=kr.type.value,
+            type=str(kr.type),  # StrEnum: str() is the value, without Enum's slower lookup
             metric=kr.metric,
             segment=kr.segment,
             unit=kr.unit or (metric.unit if metric else None),
-            direction=metric.direction.value if metric else None,
+            direction=str(metric.direction) if metric else None,
             weight=kr.weight,
             start=start,
             start_source=start_source,
@@ -247,7 +248,7 @@ class _Builder:
                 terms.append(Term(kr_row.ref, _clamped(kr_row.progress), kr_row.weight))
         value = _roll_up(terms)
         period = self.periods[pid]
-        expected = calc.expected(period, self.as_of)
+        expected = self.expected[pid]
         ended = self.as_of >= period.end
         result = ObjectiveRow(
             ref=ref,
