@@ -3,6 +3,10 @@
 `cxokr --version` is what scripts and bug reports call most; it needs none of
 Typer, Pydantic or Rich, so it starts about as fast as Python itself.
 
+The cyclic garbage collector is off for the whole process: everything a
+command builds lives until it ends, so collections only scanned live objects
+(the last one, when a command returned, took 0.17 s of a large report).
+
 At the end, the process exits without tearing down the interpreter: freeing
 one by one the million objects a large organization's report holds took
 longer than the text report itself, and the operating system reclaims the
@@ -13,6 +17,7 @@ returns.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -23,6 +28,10 @@ def main() -> None:
 
         sys.stdout.write(f"cxokr {__version__}\n")
         return
+    # The process ends when the command returns, so the cyclic garbage collector
+    # only ever scans objects that live to the end: it stays off (the error
+    # boundary turns it back on only where it was on, as in a test process).
+    gc.disable()
     from cxokr.cli import main as run
 
     try:

@@ -21,6 +21,7 @@ from cxokr.cli.app import (
     app,
     err,
     guarded,
+    keep,
     load,
     load_cached,
     parse_date,
@@ -82,6 +83,7 @@ def report(
         when = parse_date(as_of)
         return _report_since(root, ws, cache, when, since, filters, output_format, output)
     result = marked(root, ws, build(ws, parse_date(as_of), filters))
+    keep(ws, cache, result)
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
