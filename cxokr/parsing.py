@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cxokr import yamlio
+from cxokr import fastlog, yamlio
 from cxokr.model import (
     Checkin,
     CheckinEntry,
@@ -60,7 +60,15 @@ def document(raw: bytes, model: type[M]) -> Outcome:
 
 
 def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
-    """Split, validate, de-duplicate and order the entries of a log, as `entry` tuples."""
+    """Split, validate, de-duplicate and order the entries of a log, as `entry` tuples.
+
+    A log of machine-written JSON lines only is read by `fastlog`; any other, or
+    one with anything wrong, line by line here, where each problem is located.
+    """
+    text, problems = yamlio.decode(raw)
+    fast = fastlog.read(text, entry) if text is not None and not problems else None
+    if fast is not None:
+        return _ordered(entry, fast[0], fast[1], [])
     items, issues = yamlio.load_log(raw)
     seen: set[str] = set()
     unique = []
@@ -79,7 +87,13 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
         kept = _one_by_one(adapter, unique, issues)
     fields = operator.attrgetter(*entry._fields)
     rows = list(map(partial(tuple.__new__, entry), map(fields, (e for e, _ in kept))))
-    lines = [line for _, line in kept]
+    return _ordered(entry, rows, [line for _, line in kept], issues)
+
+
+def _ordered(
+    entry: type[R], rows: list[R], lines: list[int], issues: list[yamlio.Issue]
+) -> Outcome:
+    """The outcome of a log's entries, put in log order (date, then `at`) when they are not."""
     if not in_log_order(rows):
         order = sorted(range(len(rows)), key=lambda i: entry_sort_key(rows[i]))
         rows, lines = [rows[i] for i in order], [lines[i] for i in order]

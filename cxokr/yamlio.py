@@ -429,7 +429,7 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
         return None
     if len(datas) != len(body) or not all(type(data) is dict for data in datas):
         return None  # a line held more than one object, or something else
-    if not _keys_distinct_throughout(text, datas) and not all(
+    if not keys_distinct(text, datas) and not all(
         _distinct_keys(lines[i], data) for i, data in zip(body, datas, strict=True)
     ):
         return None
@@ -449,8 +449,8 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
-def _keys_distinct_throughout(text: str, datas: list[dict[str, Any]]) -> bool:
-    """`_distinct_keys` for every line at once: with no quote followed by whitespace
+def keys_distinct(text: str, datas: list[dict[str, Any]]) -> bool:
+    """`_distinct_keys` for every line of a JSON array of a log's objects at once: with no quote followed by whitespace
     anywhere, each key ends in `":`, so as many `":` as keys in all proves each line's."""
     if '" ' in text or '"\t' in text or '"\r' in text:
         return False

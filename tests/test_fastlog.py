@@ -1,0 +1,166 @@
+"""The msgspec path for machine-written logs gives what the Pydantic path gives, or steps aside."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxokr import fastlog, parsing
+from cxokr.model import CHECKINS, READINGS, CheckinEntry, ReadingEntry
+
+
+def both_ways(
+    raw: bytes, entry: type[CheckinEntry] | type[ReadingEntry], monkeypatch: pytest.MonkeyPatch
+) -> tuple[parsing.Outcome, parsing.Outcome, bool]:
+    """The outcome of the usual parse, the Pydantic way only, and whether msgspec took it."""
+    adapter = CHECKINS if entry is CheckinEntry else READINGS
+    text = raw.decode("utf-8", "replace")
+    took = fastlog.read(text, entry) is not None
+    usual = parsing.log(raw, adapter, entry)
+    with monkeypatch.context() as m:
+        m.setattr(fastlog, "read", lambda text, entry: None)
+        slow = parsing.log(raw, adapter, entry)
+    return usual, slow, took
+
+
+def same(a: parsing.Outcome, b: parsing.Outcome) -> None:
+    assert a.value[0].rows == b.value[0].rows
+    assert list(a.value[1]) == list(b.value[1])
+    assert a.issues == b.issues
+
+
+# Values near every edge either reader might draw differently.
+texts = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["", "ok", "a/b", "grow/aov", "grow/aov\n", "Grow/AOV", "x" * 70, "é", "\u2028"]
+    ),
+    st.text(max_size=8),
+)
+numbers = st.one_of(
+    st.none(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 1, 0.5, -0.0, 1e18, 1e-320, True, "1"]),
+)
+days = st.sampled_from(
+    ["2026-10-01", "2026-10-02", "2026-1-02", "2026-10-01T00:00:00", "", 20261001]
+)
+moments = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "2026-10-01T08:00:00Z",
+            "2026-10-01T08:00:00",
+            "2026-10-01t08:00:00z",
+            "2026-10-01T08:00:00+02:00",
+            "2026-10-01T08:00:00+0200",
+            "2026-10-01T08:00:00.1234567Z",
+            "2026-10-01T08:00Z",
+            "2026-10-01 08:00:00Z",
+            "2026-10-01T24:00:00Z",
+            1790000000,
+        ]
+    ),
+)
+
+
+def entries(keys: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    value = {"kr": texts, "date": days, "value": numbers, "confidence": numbers, "at": moments}
+    return st.fixed_dictionaries(
+        {},
+        optional={k: value.get(k, texts) for k in keys} | {"extra": texts},
+    )
+
+
+CHECKIN_KEYS = ["kr", "date", "value", "confidence", "note", "by", "at"]
+READING_KEYS = ["date", "value", "segment", "source", "by", "at"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "keys"), [(CheckinEntry, CHECKIN_KEYS), (ReadingEntry, READING_KEYS)]
+)
+def test_msgspec_and_pydantic_read_a_log_alike(
+    entry: type[CheckinEntry] | type[ReadingEntry],
+    keys: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken = []
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(entries(keys), max_size=4), st.booleans())
+    def alike(datas: list[dict[str, Any]], twice: bool) -> None:
+        lines = [f"- {json.dumps(d, ensure_ascii=False)}" for d in datas]
+        if twice and lines:
+            lines.append(lines[0])  # an exact copy, as a union merge leaves
+        raw = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+        usual, slow, took = both_ways(raw, entry, monkeypatch)
+        same(usual, slow)
+        taken.append(took)
+
+    alike()
+    assert any(taken) and not all(taken)  # both ways were exercised
+
+
+def test_the_generated_logs_take_the_fast_path() -> None:
+    line = (
+        '- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7, '
+        '"note": "holiday lift", "by": "ana@acme.example", "at": "2026-10-01T08:00:00Z"}'
+    )
+    found = fastlog.read(f"# a comment\n{line}\n\n", CheckinEntry)
+    assert found is not None
+    rows, numbers = found
+    assert numbers == [2] and rows[0].value == 61.5 and rows[0].at is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '- {"kr": "grow/aov", "date": "2026-10-01", "value": 1, "value": 2}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "value": 1234567890123456789}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "value": 1e400}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "note": 5}',
+        "- kr: grow/aov\n  date: 2026-10-01",
+    ],
+)
+def test_what_msgspec_might_read_otherwise_goes_the_usual_way(line: str) -> None:
+    assert fastlog.read(line + "\n", CheckinEntry) is None
+
+
+EDGES = [
+    ({"kr": "grow/aov\n", "date": "2026-10-01"}, CheckinEntry),
+    ({"date": "2026-10-01", "value": 1, "segment": "online\n"}, ReadingEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "value": 10**19}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "value": 10**18 - 1}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "value": 1.5e18}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "value": True}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "confidence": 1.5}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "confidence": 1}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01T00:00:00"}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "at": "2026-10-01T08:00:00.1234567Z"}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "at": "2026-10-01T08:00Z"}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "at": 1790000000}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "note": 5}, CheckinEntry),
+    ({"kr": "grow/aov", "date": "2026-10-01", "colour": "red"}, CheckinEntry),
+    ({"date": "2026-10-01", "value": None}, ReadingEntry),
+]
+
+
+@pytest.mark.parametrize(("data", "entry"), EDGES)
+def test_edge_values_are_read_alike(
+    data: dict[str, Any],
+    entry: type[CheckinEntry] | type[ReadingEntry],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = (
+        {"kr": "grow/aov", "date": "2026-10-02"}
+        if entry is CheckinEntry
+        else {"date": "2026-10-02", "value": 2}
+    )
+    raw = f"- {json.dumps(good)}\n- {json.dumps(data)}\n".encode()
+    usual, slow, _ = both_ways(raw, entry, monkeypatch)
+    same(usual, slow)
