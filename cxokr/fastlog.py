@@ -70,14 +70,10 @@ def read(
     """The entries of a log made only of `- {json}` lines (comments and blanks aside), as
     `entry` tuples in file order with their line numbers; None for anything else."""
     lines = text.split("\n")
-    body: list[int] = []
-    for index, line in enumerate(lines):
-        end = line.rstrip()
-        if end.startswith("- {") and end.endswith("}"):
-            body.append(index)
-        elif end and not end.lstrip().startswith("#"):
-            return None
-    joined = "[" + ",".join(lines[i][2:] for i in body) + "]"
+    found = yamlio.json_body(lines)
+    if found is None:
+        return None
+    body, joined = found
     try:
         datas = msgspec.json.decode(joined)
     except (msgspec.DecodeError, RecursionError):

@@ -1,0 +1,43 @@
+"""The only place that parses or writes YAML.
+
+`documents` reads human-written files strictly, keeping every value's position;
+`logs` reads and writes the two logs, one JSON entry per line. Everything the
+rest of cxokr uses is named here.
+"""
+
+from cxokr.yamlio.documents import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    MAX_INT_DIGITS,
+    MAX_LOG_BYTES,
+    Document,
+    Issue,
+    Marks,
+    Path,
+    compose,
+    decode,
+    load_document,
+    resolve_scalar,
+)
+from cxokr.yamlio.logs import LogItem, json_body, keys_distinct, load_log, log_line, stamp
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_INT_DIGITS",
+    "MAX_LOG_BYTES",
+    "Document",
+    "Issue",
+    "LogItem",
+    "Marks",
+    "Path",
+    "compose",
+    "decode",
+    "json_body",
+    "keys_distinct",
+    "load_document",
+    "load_log",
+    "log_line",
+    "resolve_scalar",
+    "stamp",
+]

@@ -1,0 +1,208 @@
+"""The two logs (check-ins and readings): reading and writing one entry per line.
+
+Each entry is a YAML list item whose body is a JSON object, decoded with
+`json` for the whole log at once. Any entry a person wrote differently falls
+back to the strict YAML reader of `documents`, which locates what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from cxokr.yamlio.documents import MAX_INT_DIGITS, Issue, decode, load_document
+
+_UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+class LogItem(NamedTuple):
+    """One entry of a log: its first line, its data (a dict, or None if unreadable) and
+    its text as written, to spot exact duplicates."""
+
+    line: int
+    data: Any
+    text: str = ""
+
+
+def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
+    """Split a log into entries, decoding `- {json}` lines fast and anything else as YAML."""
+    text, issues = decode(raw)
+    if text is None:
+        return [], issues
+    lines = text.split("\n")
+    fast = _whole_log(lines)
+    if fast is not None:
+        return fast, issues
+    items: list[LogItem] = []
+    loads = json.loads
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        if line.startswith("- {") and line.rstrip().endswith("}"):
+            try:
+                data = loads(line[2:], parse_constant=_reject_constant)
+                if isinstance(data, dict) and not _distinct_keys(line, data):
+                    data = None  # the YAML reader reports the repeated key
+            except (ValueError, RecursionError):
+                data = None
+            if isinstance(data, dict) and _json_numbers_ok(data):
+                items.append(LogItem(index + 1, data, line))
+                index += 1
+                continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
+            index += 1
+            continue
+        if not line.startswith("-"):
+            if stripped != "[]":  # an empty log written as a YAML empty list
+                issues.append(
+                    Issue("CX116", index + 1, 1, "expected a log entry starting with '- '")
+                )
+            index += 1
+            continue
+        end = index + 1
+        while end < count and (lines[end][:1] in (" ", "#") or not lines[end].strip()):
+            end += 1
+        items.append(_yaml_item(lines, index, end, issues))
+        index = end
+    return items, issues
+
+
+def json_body(lines: list[str]) -> tuple[list[int], str] | None:
+    """The indices of a log's `- {json}` lines and their objects as one JSON array;
+    None when any other line is in the log (comments and blanks aside)."""
+    body: list[int] = []
+    for index, line in enumerate(lines):
+        end = line.rstrip()
+        if end.startswith("- {") and end.endswith("}"):
+            body.append(index)
+        elif end and not end.lstrip().startswith("#"):
+            return None
+    return body, "[" + ",".join(lines[i][2:] for i in body) + "]"
+
+
+def _whole_log(lines: list[str]) -> list[LogItem] | None:
+    """Every entry at once, when every line is `- {json}`, a comment or blank; else None.
+
+    One `json.loads` over the whole log costs a fraction of one call per line.
+    Anything unusual sends the log down the line-by-line path, which locates it.
+    """
+    found = json_body(lines)
+    if found is None:
+        return None
+    body, text = found
+    try:  # the number hooks refuse what `_json_numbers_ok` refuses, for the whole log at once
+        datas = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except (ValueError, RecursionError):
+        return None
+    if len(datas) != len(body) or not all(type(data) is dict for data in datas):
+        return None  # a line held more than one object, or something else
+    if not keys_distinct(text, datas) and not all(
+        _distinct_keys(lines[i], data) for i, data in zip(body, datas, strict=True)
+    ):
+        return None
+    return [LogItem(i + 1, data, lines[i]) for i, data in zip(body, datas, strict=True)]
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"{text} is too large")
+    return int(text)
+
+
+def keys_distinct(text: str, datas: list[dict[str, Any]]) -> bool:
+    """`_distinct_keys` for every line of a JSON array of a log's objects at once: with no quote followed by whitespace
+    anywhere, each key ends in `":`, so as many `":` as keys in all proves each line's."""
+    if '" ' in text or '"\t' in text or '"\r' in text:
+        return False
+    return text.count('":') == sum(map(len, datas))
+
+
+def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> LogItem:
+    chunk = "\n".join(lines[start:end]).encode("utf-8")
+    doc = load_document(chunk, line_offset=start)
+    issues.extend(doc.issues)
+    data = doc.data
+    if isinstance(data, list) and len(data) == 1 and data[0] is not None:
+        return LogItem(start + 1, data[0], "\n".join(lines[start:end]).rstrip())
+    if data is not None or not doc.issues:
+        issues.append(Issue("CX116", start + 1, 1, "a log entry must be one list item"))
+    return LogItem(start + 1, None)
+
+
+def _distinct_keys(line: str, data: dict[str, Any]) -> bool:
+    """False if a key repeats, which `json` silently resolves to the last value.
+
+    In a line where no quote is followed by whitespace, every key ends in `":`, so
+    exactly `len(data)` of those proves the keys distinct without a Python hook per
+    object; any other line is decoded again with one.
+    """
+    spaced = '" ' in line or '"\t' in line or '"\r' in line
+    if line.count('":') == len(data) and not spaced:
+        return True
+    try:
+        json.loads(line[2:], object_pairs_hook=_unique_keys)
+    except ValueError:
+        return False
+    return True
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise ValueError("repeated key")
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _json_numbers_ok(data: dict[str, Any]) -> bool:
+    """JSON allows integers of any size; a bound keeps `int` conversion and floats sane."""
+    for value in data.values():
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and abs(value) >= 10**MAX_INT_DIGITS
+        ):
+            return False
+        if isinstance(value, float) and math.isinf(value):
+            return False
+    return True
+
+
+# --- Writing -----------------------------------------------------------------
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """The `at` of a new log entry: UTC to the second, as `2026-11-20T09:14:03Z`."""
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def log_line(entry: dict[str, Any]) -> str:
+    """The canonical one-line form of a log entry."""
+    text = json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+    # `json` leaves DEL, C1 controls and U+FFFE/U+FFFF raw, which `decode` refuses, and
+    # U+2028/U+2029, which YAML counts as line breaks; escape them (only strings hold them).
+    return "- " + _UNSAFE_IN_LOG.sub(_json_escape, text) + "\n"
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
