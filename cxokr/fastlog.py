@@ -19,7 +19,7 @@ from functools import partial
 from typing import Annotated, Any
 
 import msgspec
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from cxokr import yamlio
 from cxokr.model import (
@@ -38,7 +38,9 @@ _FRACTION = Annotated[float, msgspec.Meta(ge=0, le=1)]
 _LARGEST = 10.0**yamlio.MAX_INT_DIGITS
 # Moments are read by Pydantic's own parser (msgspec rounds a seventh decimal of a
 # second where Pydantic cuts it), in one call for the whole log.
-_MOMENTS: TypeAdapter[list[datetime | None]] = TypeAdapter(list[datetime | None])
+_MOMENTS: TypeAdapter[list[datetime | None]] = TypeAdapter(
+    list[datetime | None], config=ConfigDict(defer_build=True)
+)
 
 
 class _Checkin(msgspec.Struct, forbid_unknown_fields=True):

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cxokr import fastlog, yamlio
+from cxokr import yamlio
 from cxokr.model import (
     Checkin,
     CheckinEntry,
@@ -65,6 +65,8 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
     A log of machine-written JSON lines only is read by `fastlog`; any other, or
     one with anything wrong, line by line here, where each problem is located.
     """
+    from cxokr import fastlog  # msgspec: only when a log is parsed, never on a warm run
+
     text, problems = yamlio.decode(raw)
     fast = fastlog.read(text, entry) if text is not None and not problems else None
     if fast is not None:
