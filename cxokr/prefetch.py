@@ -186,6 +186,8 @@ def _parse(jobs: list[_Job]) -> dict[str, parsing.Outcome]:
 
 def _parse_beside(mine: list[_Job], theirs: list[_Job]) -> dict[str, parsing.Outcome]:
     """Parse `theirs` in a forked child while this process parses `mine`."""
+    from cxokr import fastlog  # noqa: F401  (loaded before the fork: a child imports nothing)
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: parse, send, and leave without running anything else
