@@ -14,34 +14,34 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
-from cxokr import workspace, yamlio
+from cxokr import workspace
+from cxokr.audit_data import (
+    Event,
+    FieldChange,
+    Kind,
+    Subject,
+    Trail,
+    parse_since,
+    shallow_note,
+)
+from cxokr.audit_logs import checkin_events, reading_events
 from cxokr.errors import UsageError
 from cxokr.history import Commit, FileChange, History, HistoryError, Step, history
 from cxokr.model import (
-    CHECKINS,
-    READINGS,
-    Checkin,
     Config,
     KeyResult,
     Objective,
     OkrFile,
-    Period,
-    Reading,
     is_slug,
 )
 from cxokr.workspace import CONFIG_FILE, checkin_path, okr_path, reading_path
 
-TRAIL_VERSION = 1
 KR_FIELDS = (
     "title",
     "metric",
@@ -57,116 +57,6 @@ KR_FIELDS = (
 )
 OBJECTIVE_FIELDS = ("title", "owner", "aligns_to", "weight", "status", "progress", "grade")
 _PERIOD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-_SINCE_DAYS = re.compile(r"^(\d{1,5})([dw])$")
-_SINCE_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
-
-
-class Kind(StrEnum):
-    CREATED = "created"
-    CHANGED = "changed"
-    REMOVED = "removed"
-    CHECKIN = "check-in"
-    CHECKIN_REMOVED = "check-in removed"
-    READING = "reading"
-    READING_REMOVED = "reading removed"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field of an objective or key result: its value before and after (None: not set)."""
-
-    field: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something a commit did: to an objective's or key result's definition, or to a log.
-
-    `subject` is the reference of the objective or key result, or for a reading
-    the metric's ID.
-    """
-
-    commit: Commit
-    kind: Kind
-    subject: str
-    changes: tuple[FieldChange, ...] = ()
-    entry: Checkin | Reading | None = None
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a trail is about: a team's OKRs in a period, one objective, or one key result."""
-
-    period: Period
-    team: str
-    objective: str | None = None
-    kr: str | None = None
-
-    def __str__(self) -> str:
-        tail = "".join(f"/{part}" for part in (self.objective, self.kr) if part)
-        return f"{self.period.id}:{self.team}{tail}"
-
-    def covers(self, objective: str, kr: str | None = None) -> bool:
-        """True when the objective (or its key result) is part of this subject."""
-        if self.objective is not None and objective != self.objective:
-            return False
-        return self.kr is None or kr == self.kr
-
-
-@dataclass(frozen=True)
-class Trail:
-    """The events of a subject, oldest first; `incomplete` says what history is missing."""
-
-    subject: Subject
-    title: str | None
-    events: tuple[Event, ...]
-    since: str | None = None
-    incomplete: str | None = None
-
-
-@dataclass(frozen=True)
-class Since:
-    """`--since`: a first day (`2026-11-13`, `7d`, `2w`) or a revision (what came after it)."""
-
-    text: str
-    day: date | None = None
-    rev: str | None = None
-
-    def start(self) -> datetime:
-        """Midnight at the start of `day`, local time."""
-        assert self.day is not None
-        return datetime.combine(self.day, time()).astimezone()
-
-
-def parse_since(text: str, today: date) -> Since:
-    """Read `--since`: a date, a number of days or weeks back from `today`, or a revision."""
-    found = _SINCE_DAYS.match(text)
-    if found:
-        days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
-        return Since(text, day=today - timedelta(days=days))
-    if _SINCE_DATE.match(text):
-        try:
-            return Since(text, day=date.fromisoformat(text))
-        except ValueError:
-            raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
-    if not text or text.startswith("-"):
-        raise UsageError(f"{text!r} is not a date, a number of days (7d) or a revision")
-    return Since(text, rev=text)
-
-
-def shallow_note(commits: Iterable[Commit]) -> str | None:
-    """Why history is incomplete, when one of `commits` is where a shallow clone is cut."""
-    cut = [c for c in commits if c.boundary]
-    if not cut:
-        return None
-    first = min(cut, key=lambda c: c.committed)
-    return (
-        f"history is incomplete: this is a shallow clone and its history starts at "
-        f"{first.short} ({first.authored.date()}); earlier changes are not shown. "
-        "Run 'git fetch --unshallow' to read all of it."
-    )
 
 
 # --- Which subject ---------------------------------------------------------------------------
@@ -311,12 +201,12 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
                 metrics.setdefault(metric, set()).update(segments)
             if not commit.boundary:
                 events += _definition_events(commit, before, now, subject)
-        events += _checkin_events(steps, log_rel, subject)
+        events += checkin_events(steps, log_rel, subject)
         rel_metric = {reading_path(m): m for m in sorted(metrics)}
-        events += _reading_events(steps, rel_metric, metrics, subject.period)
+        events += reading_events(steps, rel_metric, metrics, subject.period)
         earlier = [rel for rel in rel_metric if rel not in readings_now]
         more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
-        readings = _reading_events(more, rel_metric, metrics, subject.period)
+        readings = reading_events(more, rel_metric, metrics, subject.period)
     merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
     cut = [s.commit for s in (*steps, *more) if s.commit.boundary]
     if after and after.day:
@@ -430,102 +320,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-# --- The logs --------------------------------------------------------------------------------
-
-
-def entries(lines: Iterable[str], adapter: TypeAdapter[list[Any]]) -> list[Any]:
-    """The valid entries among lines of a log (as a patch adds or removes them)."""
-    text = "\n".join(lines)
-    if not text.strip():
-        return []
-    items, _ = yamlio.load_log(text.encode("utf-8", "surrogateescape"))
-    found = []
-    for item in items:
-        if item.data is None:
-            continue
-        try:
-            found.append(adapter.validate_python([item.data])[0])
-        except ValidationError:
-            continue  # `cxokr check` reports it
-    return found
-
-
-@dataclass
-class _Present:
-    """Entries in a log so far: a line a union merge duplicated is not a new entry."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def add(self, entry: BaseModel) -> bool:
-        key = entry.model_dump_json()
-        self.counts[key] += 1
-        return self.counts[key] == 1
-
-    def remove(self, entry: BaseModel) -> bool:
-        key = entry.model_dump_json()
-        if self.counts[key] > 0:
-            self.counts[key] -= 1
-        return self.counts[key] == 0
-
-
-def _checkin_events(steps: list[Step], rel: str, subject: Subject) -> list[Event]:
-    events: list[Event] = []
-    present = _Present()
-    prefix = f"{subject.period.id}:{subject.team}"
-    for step in steps:
-        for change in step.changes:
-            if change.path != rel:
-                continue
-            for entry in entries(change.removed, CHECKINS):
-                gone = present.remove(entry)
-                if gone and not step.commit.boundary and _covers(subject, entry):
-                    events.append(
-                        Event(
-                            step.commit, Kind.CHECKIN_REMOVED, f"{prefix}/{entry.kr}", entry=entry
-                        )
-                    )
-            for entry in entries(change.added, CHECKINS):
-                new = present.add(entry)
-                if new and not step.commit.boundary and _covers(subject, entry):
-                    events.append(
-                        Event(step.commit, Kind.CHECKIN, f"{prefix}/{entry.kr}", entry=entry)
-                    )
-    return events
-
-
-def _covers(subject: Subject, entry: Checkin) -> bool:
-    objective, _, kr = entry.kr.partition("/")
-    return subject.covers(objective, kr)
-
-
-def _reading_events(
-    steps: list[Step],
-    rel_metric: dict[str, str],
-    segments: dict[str, set[str | None]],
-    period: Period,
-) -> list[Event]:
-    events: list[Event] = []
-    present: dict[str, _Present] = {}
-    for step in steps:
-        for change in step.changes:
-            metric = rel_metric.get(change.path)
-            if metric is None:
-                continue
-            seen = present.setdefault(metric, _Present())
-            wanted = segments[metric]
-            for entry in entries(change.removed, READINGS):
-                if seen.remove(entry) and _counts(step, entry, wanted, period):
-                    events.append(Event(step.commit, Kind.READING_REMOVED, metric, entry=entry))
-            for entry in entries(change.added, READINGS):
-                if seen.add(entry) and _counts(step, entry, wanted, period):
-                    events.append(Event(step.commit, Kind.READING, metric, entry=entry))
-    return events
-
-
-def _counts(step: Step, entry: Reading, segments: set[str | None], period: Period) -> bool:
-    """A reading is part of the trail when it is of a segment the key results use, in their
-    period, and not merely present where a shallow clone's history starts."""
-    in_period = period.start <= entry.date <= period.end
-    return in_period and entry.segment in segments and not step.commit.boundary

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from cxokr import goalposts, workspace
-from cxokr.audit import Since, parse_since
+from cxokr.audit_data import Since, parse_since
 from cxokr.cache import Cache
 from cxokr.errors import UsageError
 from cxokr.history import Commit, History, HistoryError, history

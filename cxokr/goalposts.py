@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from cxokr import __version__
-from cxokr.audit import FieldChange
+from cxokr.audit_data import FieldChange
 from cxokr.checks import CheckResult
 from cxokr.fileio import cache_folder, write_atomic
 from cxokr.history import Commit, FileChange, History, head_sha, history

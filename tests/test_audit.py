@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import audit
+from cxokr import audit, audit_data
 from cxokr.cli import app
 from cxokr.errors import UsageError
 from tests import scripted
@@ -177,7 +177,7 @@ def test_a_version_that_does_not_load_is_skipped(ws: Path) -> None:
     trail = audit.trail(ws, scripted.KR)
     assert [(e.kind.value, e.changes) for e in trail.events[-2:]] == [
         ("check-in", ()),
-        ("changed", (audit.FieldChange("target", 66.0, 67.0),)),
+        ("changed", (audit_data.FieldChange("target", 66.0, 67.0),)),
     ]
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 from typing import Any, TextIO
 
-from cxokr.audit import TRAIL_VERSION, Event, FieldChange, Kind, Trail
+from cxokr.audit_data import TRAIL_VERSION, Event, FieldChange, Kind, Trail
 from cxokr.model import Checkin, Reading
 
 _WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*")
