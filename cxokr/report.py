@@ -185,7 +185,9 @@ class _Builder:
         updates = [c.date for c in checkins if period.start <= c.date <= in_period]
         last = max([*updates, *readings.dates[max(lo, hi - 1) : hi]], default=None)
         ended = self.as_of >= period.end
-        confidences = [c for c in checkins if c.confidence is not None and period.start <= c.date]
+        confidences = [
+            c for c in checkins if c.confidence is not None and period.start <= c.date <= in_period
+        ]
         row = KrRow(
             ref=ref,
             period=pid,
@@ -300,7 +302,8 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     level_one = [r for r in active if r.level == 1]
     org = _roll_up([Term(r.ref, r.progress, r.weight) for r in level_one])
     roots = tuple(r.ref for r in rows.values() if r.level == 1)
-    reachable = align.reach(roots, lambda ref: rows[ref].children)
+    # As coverage and CX333 count it: an alignment made by a key result counts too.
+    reachable = align.reaching_level_one(builder.graph) | set(roots)
     unaligned = tuple(ref for ref in rows if ref not in reachable)
     shown = _select(rows, builder, filters)
     objectives = tuple(

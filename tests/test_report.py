@@ -422,6 +422,17 @@ def test_last_update_stays_inside_the_period(root: Path) -> None:
     assert kr["last_update"] == "2026-11-25"
 
 
+def test_confidence_stays_inside_the_period(root: Path) -> None:
+    log = root / "checkins" / "2026-Q4" / "ecommerce.yaml"
+    with log.open("a", encoding="utf-8") as out:  # said after the quarter ended
+        out.write('- {"kr": "grow-basket/aov-online", "date": "2027-01-05", "confidence": 0.1}\n')
+    kr = key_results(document(root, date(2027, 1, 10), period="2026-Q4"))[
+        f"{Q4}ecommerce/grow-basket/aov-online"
+    ]
+    assert kr["confidence"] == 0.8
+    assert kr["last_update"] == "2026-11-25"
+
+
 # --- Filters --------------------------------------------------------------------------------
 
 

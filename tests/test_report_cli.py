@@ -195,3 +195,26 @@ def test_piped_output_has_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_metrics_refuses_a_format_it_cannot_write() -> None:
     assert run("metrics", "nps", "--format", "md")[0] == 2
+
+
+def test_an_objective_aligned_through_its_key_result_is_not_unaligned(tmp_path: Path) -> None:
+    """The report counts alignments as `align` coverage and CX333 do."""
+    import shutil
+
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxokr"))
+    okrs = root / "okrs" / "2026-Q4" / "ecommerce.yaml"
+    text = okrs.read_text(encoding="utf-8")
+    moved = text.replace(
+        "    aligns_to: 2026:company/raise-aov\n    key_results:\n      - id: cart-abandonment\n",
+        "    key_results:\n      - id: cart-abandonment\n        aligns_to: 2026:company/raise-aov\n",
+    )
+    assert moved != text
+    okrs.write_text(moved, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["report", "--workspace", str(root), "--as-of", AS_OF, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2026-Q4:ecommerce/smooth-checkout" not in json.loads(result.stdout)["unaligned"]
+    checked = CliRunner().invoke(app, ["check", "--workspace", str(root)])
+    assert "CX333" not in checked.stdout
