@@ -141,7 +141,8 @@ def parse_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     ]
 
 
-def _number(text: str, name: str) -> float | None:
+def number(text: str, name: str) -> float | None:
+    """`text` as a number, None when empty; a usage error names `name` otherwise."""
     if not text:
         return None
     try:
@@ -163,8 +164,8 @@ def build_many(
                 build(
                     ws,
                     row["kr"],
-                    value=_number(row.get("value", ""), "value"),
-                    confidence=_number(row.get("confidence", ""), "confidence"),
+                    value=number(row.get("value", ""), "value"),
+                    confidence=number(row.get("confidence", ""), "confidence"),
                     note=row.get("note") or None,
                     day=day,
                     by=by,

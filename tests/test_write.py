@@ -274,3 +274,49 @@ def test_no_commit_writes_and_leaves_git_alone(git_ws: Path) -> None:
     assert "not committed: --no-commit" in errors
     assert git(git_ws, "rev-parse", "HEAD") == head
     assert git(git_ws, "status", "--porcelain") == f" M {LOG}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("checkin",), "name a key result, or pass --from FILE"),
+        (("checkin", "--from", "missing.csv"), "cannot read missing.csv"),
+        (("import", "missing.csv"), "cannot read missing.csv"),
+    ],
+)
+def test_a_mistake_on_the_command_line_is_a_usage_error_not_a_bug(
+    git_ws: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = (git_ws / LOG).read_bytes()
+    code, errors = run(git_ws, *args)
+    assert (code, "internal error" in errors) == (2, False)
+    assert message in errors
+    assert (git_ws / LOG).read_bytes() == before
+
+
+def test_a_value_typed_at_the_prompt_that_is_no_number_is_a_usage_error(git_ws: Path) -> None:
+    import os
+    import pty
+
+    before = (git_ws / LOG).read_bytes()
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxokr", "checkin", KR, "--date", "2026-11-20", "-w", str(git_ws)],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+    )
+    os.close(child)
+    seen = b""
+    while not seen.rstrip().endswith(b":"):
+        seen += os.read(main, 1024)
+    os.write(main, b"sixty\n")
+    assert proc.wait(timeout=60) == 2
+    try:
+        while chunk := os.read(main, 1024):
+            seen += chunk
+    except OSError:  # the terminal closes with the process
+        pass
+    os.close(main)
+    assert "value 'sixty' is not a number" in seen.decode()
+    assert (git_ws / LOG).read_bytes() == before

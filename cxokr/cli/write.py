@@ -20,6 +20,7 @@ from cxokr.cli.app import (
     parse_date,
     root_of,
 )
+from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
     from cxokr.workspace import Workspace
@@ -91,7 +92,7 @@ def checkin(
     ws = load(root)
     today = date.today()
     if from_file is not None:
-        text = sys.stdin.read() if from_file == "-" else Path(from_file).read_text(encoding="utf-8")
+        text = _read_text(from_file, "utf-8")
         items, bad = core.build_many(ws, text, by=by, today=today)
         if bad:
             for message in bad:
@@ -103,7 +104,7 @@ def checkin(
             return EXIT_OK
     else:
         if ref is None:
-            raise typer.BadParameter("name a key result, or pass --from FILE")
+            raise UsageError("name a key result, or pass --from FILE")
         when = parse_date(day) if day else today
         if sys.stdin.isatty() and (value is None or confidence is None or note is None):
             value, confidence, note = _ask(ws, ref, when, value, confidence, note)
@@ -143,10 +144,10 @@ def _ask(
     err(f"{row.title}\n  now {shown}, target {target_text}, {row.status.value}")
     if value is None:
         answer = typer.prompt("value (empty to skip)", default="", show_default=False)
-        value = float(answer) if answer.strip() else None
+        value = core.number(answer.strip(), "value")
     if confidence is None:
         answer = typer.prompt("confidence 0-1 (empty to skip)", default="", show_default=False)
-        confidence = float(answer) if answer.strip() else None
+        confidence = core.number(answer.strip(), "confidence")
     if note is None:
         note = typer.prompt("note (empty to skip)", default="", show_default=False) or None
     return value, confidence, note
@@ -212,11 +213,7 @@ def import_readings(
     root = root_of(workspace)
     by = _prepare(root, no_commit)
     ws = load(root)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        err(f"error: cannot read {file}: {exc}")
-        return 2
+    text = _read_text(str(file), "utf-8-sig")
     result = readings.plan_import(ws, text, metric=metric, by=by, today=date.today())
     for message in result.rejected:
         err(f"{file}: {message}")
@@ -234,3 +231,11 @@ def import_readings(
             root, paths, f"import: {len(result.added)} readings from {file.name}", no_commit
         )
     return EXIT_PROBLEMS if result.rejected else EXIT_OK
+
+
+def _read_text(name: str, encoding: str) -> str:
+    """A CSV to read: standard input for `-`, else the file; a usage error if it cannot be."""
+    try:
+        return sys.stdin.read() if name == "-" else Path(name).read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {name}: {exc}") from None
