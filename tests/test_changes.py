@@ -192,3 +192,13 @@ def test_since_reads_then_through_the_cache_without_keeping_it(
     cache = Cache.for_workspace(ws)
     assert cache.get("checkins", (ws / scripted.CHECKINS).read_bytes()) is not None
     assert cache.get("checkins", old_log) is None
+
+
+def test_the_changes_view_writes_numbers_as_the_markdown_report_does() -> None:
+    from cxokr.render import changes as view
+    from cxokr.render import markdown
+
+    for value in (None, -0.0, 61.2, 64.0, 1.5e9, 0.6183):
+        assert view.number(value) == markdown.number(value)
+        assert view.percent(value) == markdown.percent(value)
+    assert view.number(-0.0) == "0"

@@ -13,14 +13,8 @@ from typing import Any
 
 from cxokr.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
 from cxokr.model import Checkin, CheckinEntry
-from cxokr.render.markdown import escape
+from cxokr.render.markdown import escape, number, percent
 from cxokr.report import KrRow
-
-MISSING = "–"
-
-
-def percent(value: float | None) -> str:
-    return MISSING if value is None else f"{round(value * 100)}%"
 
 
 def points(then: float | None, now: float | None) -> str:
@@ -29,13 +23,6 @@ def points(then: float | None, now: float | None) -> str:
         return ""
     delta = round((now - then) * 100)
     return f"{delta:+d} pts" if delta else "±0 pts"
-
-
-def number(value: float | None) -> str:
-    if value is None:
-        return MISSING
-    text = f"{value:.6g}"
-    return f"{value:.0f}" if "e+" in text else text
 
 
 def _short(ref: str) -> str:
