@@ -109,7 +109,7 @@ def _report_since(
     """`report --since`: what moved between the workspace in git and now."""
     from cxokr.changes import since as changes_since
     from cxokr.render import changes as render
-    from cxokr.render.console import can_encode
+    from cxokr.render.encoding import can_encode
 
     if fmt in (ReportFormat.CSV, ReportFormat.HTML):
         raise UsageError("report --since is written as text, md or json")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from typing import Any, TextIO
 
 from cxokr.audit_data import TRAIL_VERSION, Event, FieldChange, Kind, Trail
 from cxokr.model import Checkin, Reading
+from cxokr.render.encoding import symbol
 
 _WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*")
 
@@ -71,13 +71,8 @@ def describe(event: Event, subject: str, arrow: str = "→") -> str:
 
 
 def arrow(stream: TextIO | None = None) -> str:
-    """→ where the stream can print it, else -> (without loading Rich for one symbol)."""
-    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
-    try:
-        "→".encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return "->"
-    return "→"
+    """→ where the stream can print it, else ->."""
+    return symbol("→", "->", stream)
 
 
 def text(trail: Trail, arrow: str = "→") -> str:

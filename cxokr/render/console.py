@@ -8,6 +8,10 @@ from typing import TextIO
 
 from rich.console import Console
 
+from cxokr.render.encoding import can_encode, symbol
+
+__all__ = ["can_encode", "console", "symbol"]
+
 
 def console(stream: TextIO | None = None, *, stderr: bool = False) -> Console:
     """A console that honours NO_COLOR and FORCE_COLOR and never interprets markup in data."""
@@ -20,17 +24,3 @@ def console(stream: TextIO | None = None, *, stderr: bool = False) -> Console:
         emoji=False,
         soft_wrap=False,
     )
-
-
-def can_encode(text: str, stream: TextIO | None = None) -> bool:
-    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
-def symbol(fancy: str, plain: str, stream: TextIO | None = None) -> str:
-    """`fancy` where the stream can print it, else `plain` (an ASCII-only stdout cannot print ✓)."""
-    return fancy if can_encode(fancy, stream) else plain
