@@ -9,7 +9,8 @@ trusted. Deleting `.cxokr/` is always safe.
 
 Like git's index, it also remembers each working-tree file's size, times and
 inode with the key of the content read. A file whose signature is unchanged
-is not even read again. A file changed within the last two seconds is never
+is not even read again. A file modified or changed (its ctime, which a copy
+that keeps the old mtime still moves) within the last two seconds is never
 remembered, so an edit in the same clock tick as the reading cannot hide.
 
 The file is a pickle, which is fast to load; like `.git/`, `.cxokr/` is local
@@ -75,23 +76,9 @@ class Cache:
                 self.used[key] = found
         return found
 
-    def put(self, kind: str, raw: bytes, value: Any) -> None:
-        self.store(self.key(kind, raw), value)
-
     def store(self, key: bytes, value: Any) -> None:
         self.used[key] = value
         self.added += 1
-
-    def knows(self, rel: str, info: os.stat_result) -> bool:
-        """Whether `recall` would give the outcome of the file at `rel` (changing nothing)."""
-        known = self.old_files.get(rel)
-        return (
-            isinstance(known, tuple)
-            and len(known) == 2
-            and isinstance(known[1], bytes)
-            and known[0] == signature(info)
-            and (known[1] in self.used or known[1] in self.old)
-        )
 
     def recall(self, rel: str, info: os.stat_result) -> Any:
         """The outcome of the file at `rel` when it is unchanged since it was last read."""
@@ -108,8 +95,9 @@ class Cache:
 
     def remember(self, rel: str, info: os.stat_result, key: bytes) -> None:
         """Note that the file at `rel`, as `info` describes it, holds the content of `key`."""
-        if info.st_mtime_ns > time.time_ns() - SETTLED_NS:
-            return  # too fresh to vouch for
+        # Too fresh to vouch for: modified, or (copied with its old mtime) changed, just now.
+        if max(info.st_mtime_ns, info.st_ctime_ns) > time.time_ns() - SETTLED_NS:
+            return
         self.files[rel] = (signature(info), key)
         self.changed_files = True
 

@@ -336,9 +336,9 @@ class Entries(Generic[R]):
     def __repr__(self) -> str:
         return f"Entries({self.kind.__name__}, {len(self)} rows)"
 
-    def __getstate__(self) -> tuple[type[R], list[Any]]:
+    def __getstate__(self) -> tuple[type[R], tuple[str, ...], list[Any]]:
         if self._columns is not None:
-            return self.kind, self._columns
+            return self.kind, self.kind._fields, self._columns
         columns: list[Any] = [list(column) for column in zip(*self.rows, strict=True)]
         names = self.kind._fields
         if not columns:
@@ -350,10 +350,14 @@ class Entries(Generic[R]):
         columns[at] = _shared_zones(columns[at])
         day = names.index("date")
         columns[day] = array("l", [d.toordinal() for d in columns[day]])
-        return self.kind, columns
+        return self.kind, names, columns
 
-    def __setstate__(self, state: tuple[type[R], list[Any]]) -> None:
-        self.kind, self._columns = state
+    def __setstate__(self, state: tuple[type[R], tuple[str, ...], list[Any]]) -> None:
+        kind, names, columns = state
+        lengths = {len(column) for column in columns}
+        if names != kind._fields or len(columns) != len(names) or len(lengths) > 1:
+            raise ValueError("log entries stored for other fields")  # the cache starts afresh
+        self.kind, self._columns = kind, columns
         self._rows = None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,8 @@ def prefetch(root: Path, cache: Cache | None) -> dict[str, Prefetched]:
 def _may_fork() -> bool:
     if not hasattr(os, "fork") or os.environ.get("CXOKR_JOBS") == "1":
         return False
+    if threading.active_count() > 1:  # a forked child of a threaded process may deadlock
+        return False
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cpus or 1) > 1
 
@@ -122,14 +125,17 @@ def _jobs(root: Path, cache: Cache | None) -> Iterator[_Job]:
         for rel, entry in _yaml_files(top, folder, by_period, only):
             try:
                 info = entry.stat(follow_symlinks=False)
-                if info.st_size > limit or (cache is not None and cache.knows(rel, info)):
+                if info.st_size > limit:
                     continue
                 with open(entry.path, "rb") as file:  # noqa: PTH123 (see above)
                     raw = file.read()
             except OSError:
                 continue
-            if cache is not None and isinstance(
-                cache.lookup(cache.key(kind, raw)), parsing.Outcome
+            # A cache that remembers no file seldom holds outcomes; hash only if it does.
+            if (
+                cache is not None
+                and cache.old
+                and isinstance(cache.lookup(cache.key(kind, raw)), parsing.Outcome)
             ):
                 continue
             yield _Job(rel, kind, signature(info), raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import pytest
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
+from cxokr import cache as cache_module
 from cxokr import checks, parsing, workspace
 from cxokr.cache import NAME, STAMP, Cache
 from cxokr.cli import app
-from cxokr.model import Reading, ReadingEntry
+from cxokr.model import Checkin, Reading, ReadingEntry
 from tests.conftest import WriteFiles
 
 
@@ -83,16 +85,17 @@ def test_a_cache_entry_of_the_wrong_shape_is_not_trusted(make_ws: WriteFiles) ->
     assert ws.teams["company"].level == 1
 
 
-def settle(root: Path) -> None:
-    """Date every file of the workspace a minute back, as files not edited just now are."""
-    for path in root.rglob("*.yaml"):
-        info = path.stat()
-        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+def settle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the files just written count as settled: a shorter wait, then the wait."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 50_000_000)
+    time.sleep(0.06)
 
 
-def test_a_settled_unchanged_file_is_not_read_again(make_ws: WriteFiles) -> None:
+def test_a_settled_unchanged_file_is_not_read_again(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_ws()
-    settle(root)
+    settle(monkeypatch)
     first, second = load_twice(root)
     assert first.recalled == 0 and len(first.files) == 8
     assert second.recalled == 8 and second.added == 0
@@ -105,9 +108,24 @@ def test_a_file_edited_just_now_is_read_again_next_time(make_ws: WriteFiles) -> 
     assert second.added == 0  # still served by content, only read and hashed again
 
 
-def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(make_ws: WriteFiles) -> None:
+def test_a_file_copied_with_an_old_mtime_is_not_remembered_at_once(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_ws()
+    settle(monkeypatch)
+    for path in root.rglob("*.yaml"):  # as `cp -p` or `tar x` leave them: old mtime, new ctime
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+    cache = Cache.for_workspace(root)
+    workspace.load(root, cache)
+    assert cache.files == {}
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_ws({"teams/company.yaml": "name: Exec\nlevel: 1\n"})
-    settle(root)
+    settle(monkeypatch)
     load_twice(root)
     path = root / "teams" / "company.yaml"
     before = path.stat()
@@ -119,9 +137,11 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(make_ws: WriteFiles) 
     assert cache.recalled == 7 and cache.added == 1
 
 
-def test_remembered_files_of_the_wrong_shape_are_not_trusted(make_ws: WriteFiles) -> None:
+def test_remembered_files_of_the_wrong_shape_are_not_trusted(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_ws()
-    settle(root)
+    settle(monkeypatch)
     first, _ = load_twice(root)
     path = root / ".cxokr" / NAME
     junk: dict[str, object] = dict.fromkeys(first.files, ("junk", 1))
@@ -183,3 +203,19 @@ def test_log_entries_round_trip_through_columns() -> None:
     assert pickle.loads(pickle.dumps(copy)) == stored  # packed again from its columns
     empty = pickle.loads(pickle.dumps(Entries(CheckinEntry, ())))
     assert empty.rows == () and empty.kind is CheckinEntry
+
+
+def test_log_columns_stored_for_other_fields_are_refused() -> None:
+    from cxokr.model import CheckinEntry, Entries
+
+    raw = b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5}\n'
+    kind, names, columns = (
+        parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry).value[0].__getstate__()
+    )
+    for bad in (
+        (kind, (*names[:-1], "moment"), columns),  # a field renamed
+        (kind, names, columns[:-1]),  # a column missing
+        (kind, names, [*columns[:-1], [*columns[-1], None]]),  # a column longer than the rest
+    ):
+        with pytest.raises(ValueError):
+            Entries.__new__(Entries).__setstate__(bad)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cxokr import cache as cache_module
-from cxokr import checks, prefetch, workspace
+from cxokr import checks, parsing, prefetch, workspace
 from cxokr.cache import Cache
 from tests.conftest import WriteFiles
 
@@ -97,3 +97,21 @@ def test_an_outcome_for_other_bytes_is_not_used(make_ws: WriteFiles) -> None:
 
 def test_small_workspaces_are_not_forked(make_ws: WriteFiles) -> None:
     assert prefetch.prefetch(make_ws().resolve(), None) == {}
+
+
+@needs_fork
+def test_the_load_takes_every_prefetched_outcome_without_parsing(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kinds and signatures must agree between the read-ahead and the load, or it is wasted."""
+    root = example.resolve()
+    expected = in_turn(root, monkeypatch)
+    ready = prefetch.prefetch(root, None)
+    assert ready
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(parsing, "document", refuse)
+    monkeypatch.setattr(parsing, "log", refuse)
+    assert workspace._Loader(root, prefetched=ready).run() == expected

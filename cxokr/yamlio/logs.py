@@ -43,12 +43,17 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
         line = lines[index]
         if line.startswith("- {") and line.rstrip().endswith("}"):
             try:
-                data = loads(line[2:], parse_constant=_reject_constant)
+                data = loads(
+                    line[2:],
+                    parse_constant=_reject_constant,
+                    parse_float=_finite_float,
+                    parse_int=_bounded_int,
+                )
                 if isinstance(data, dict) and not _distinct_keys(line, data):
                     data = None  # the YAML reader reports the repeated key
             except (ValueError, RecursionError):
                 data = None
-            if isinstance(data, dict) and _json_numbers_ok(data):
+            if isinstance(data, dict):
                 items.append(LogItem(index + 1, data, line))
                 index += 1
                 continue
@@ -94,7 +99,7 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
     if found is None:
         return None
     body, text = found
-    try:  # the number hooks refuse what `_json_numbers_ok` refuses, for the whole log at once
+    try:  # the number hooks bound integers and refuse overflowing floats, as YAML's reader does
         datas = json.loads(
             text,
             parse_constant=_reject_constant,
@@ -171,23 +176,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
-
-
-def _json_numbers_ok(data: dict[str, Any]) -> bool:
-    """JSON allows integers of any size; a bound keeps `int` conversion and floats sane."""
-    for value in data.values():
-        if (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and abs(value) >= 10**MAX_INT_DIGITS
-        ):
-            return False
-        if isinstance(value, float) and math.isinf(value):
-            return False
-    return True
-
-
-# --- Writing -----------------------------------------------------------------
 
 
 def stamp(moment: datetime | None = None) -> str:
