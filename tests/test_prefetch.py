@@ -28,6 +28,8 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         out.write('- {"kr": "nope", "date": "2026-13-01"}\n')
     monkeypatch.setattr(prefetch, "MIN_BYTES", 0)
     monkeypatch.delenv("CXOKR_JOBS", raising=False)
+    # The browser tests leave idle asyncio threads in this process; the command line has none.
+    monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
     return root
 
 
@@ -115,3 +117,19 @@ def test_the_load_takes_every_prefetched_outcome_without_parsing(
     monkeypatch.setattr(parsing, "document", refuse)
     monkeypatch.setattr(parsing, "log", refuse)
     assert workspace._Loader(root, prefetched=ready).run() == expected
+
+
+@needs_fork
+def test_a_process_with_other_threads_is_not_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(prefetch, "MIN_BYTES", 0)
+    monkeypatch.delenv("CXOKR_JOBS", raising=False)
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        assert prefetch.prefetch(EXAMPLE.resolve(), None) == {}
+    finally:
+        done.set()
+        waiting.join()
