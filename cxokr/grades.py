@@ -83,7 +83,9 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
             band=_band(row.progress),
             team_grade=row.team_grade,
             key_results=tuple(
-                KrGrade(kr.id, kr.title, _clamped(kr.progress), _band(_clamped(kr.progress)))
+                KrGrade(
+                    kr.id, kr.title, calc.clamped(kr.progress), _band(calc.clamped(kr.progress))
+                )
                 for kr in row.key_results
             ),
         )
@@ -93,9 +95,7 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
     teams = []
     for team in dict.fromkeys(o.team for o in objectives):
         active = [o for o in objectives if o.team == team and o.state == _ACTIVE]
-        # As in the report's roll-up: no data counts as 0, unless nothing has data.
-        graded = [(o.grade or 0.0, o.weight) for o in active]
-        mean = calc.weighted_mean(graded) if any(o.grade is not None for o in active) else None
+        mean = calc.roll_up((o.grade, o.weight) for o in active)
         own = [o.team_grade for o in active if o.team_grade is not None]
         found = ws.teams.get(team)
         teams.append(
@@ -115,10 +115,6 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
         objectives=objectives,
         teams=tuple(teams),
     )
-
-
-def _clamped(value: float | None) -> float | None:
-    return None if value is None else calc.clamp(value)
 
 
 def _band(grade: float | None) -> str | None:

@@ -210,6 +210,11 @@ class Series:
         return made
 
     @property
+    def span(self) -> tuple[int, int]:
+        """The index range of the readings in the window."""
+        return self._span
+
+    @property
     def dates(self) -> list[date]:
         return self._laid_out().dates
 
@@ -271,18 +276,12 @@ class Series:
     def __iter__(self) -> Iterator[tuple[date, float]]:
         return zip(self.dates, self.values, strict=True)
 
-    def __getitem__(self, index: int) -> tuple[date, float]:
-        return self.dates[index], self.values[index]
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Series):
             return self.dates == other.dates and self.values == other.values
-        if isinstance(other, tuple | list):
-            return list(self) == [tuple(pair) for pair in other]
         return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash((tuple(self.dates), tuple(self.values)))
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Series({list(self)!r})"
@@ -374,6 +373,18 @@ def weighted_mean(terms: Sequence[tuple[float, float]]) -> float | None:
     if not terms or total <= 0:
         return None
     return sum(clamp(value) * weight for value, weight in terms) / total
+
+
+def clamped(value: float | None) -> float | None:
+    return None if value is None else clamp(value)
+
+
+def roll_up(terms: Iterable[tuple[float | None, float]]) -> float | None:
+    """Weighted mean of (progress, weight); no data counts as 0, unless nothing has data."""
+    found = list(terms)
+    if all(value is None for value, _ in found):
+        return None
+    return weighted_mean([(value or 0.0, weight) for value, weight in found])
 
 
 # --- Pace and status --------------------------------------------------------------------

@@ -181,7 +181,7 @@ class _Builder:
         expected = self.expected[pid]
         guardrail = kr.type in (KrType.STAY_ABOVE, KrType.STAY_BELOW)
         status = calc.status(raw, expected, self.config.status, guardrail)
-        lo, hi = readings.span(period.start, in_period)
+        lo, hi = points.span
         updates = [c.date for c in checkins if period.start <= c.date <= in_period]
         last = max([*updates, *readings.dates[max(lo, hi - 1) : hi]], default=None)
         ended = self.as_of >= period.end
@@ -236,18 +236,18 @@ class _Builder:
         )
         terms: list[Term] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
-            terms += [Term(kr.ref, _clamped(kr.progress), kr.weight) for kr in krs]
+            terms += [Term(kr.ref, calc.clamped(kr.progress), kr.weight) for kr in krs]
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
             for child in self._counted_children(ref):
                 if child in visiting:
                     continue  # an alignment cycle; `cxokr check` reports it
                 child_row = self.row(child, visiting | {ref})
                 if child_row.state == ObjectiveStatus.ACTIVE.value:
-                    terms.append(Term(child, _clamped(child_row.progress), child_row.weight))
+                    terms.append(Term(child, calc.clamped(child_row.progress), child_row.weight))
             for kr_ref, kr in self.kr_children[ref]:
                 kpid, kteam, kobj = self.objectives[kr_ref.rsplit("/", 1)[0]]
                 kr_row = self.kr_row(kpid, kteam, kobj, kr)
-                terms.append(Term(kr_row.ref, _clamped(kr_row.progress), kr_row.weight))
+                terms.append(Term(kr_row.ref, calc.clamped(kr_row.progress), kr_row.weight))
         value = _roll_up(terms)
         period = self.periods[pid]
         expected = self.expected[pid]
@@ -279,15 +279,8 @@ class _Builder:
         return result
 
 
-def _clamped(value: float | None) -> float | None:
-    return None if value is None else calc.clamp(value)
-
-
 def _roll_up(terms: list[Term]) -> float | None:
-    """Weighted mean; a term with no data counts as 0 unless no term has data."""
-    if all(t.progress is None for t in terms):
-        return None
-    return calc.weighted_mean([(t.progress or 0.0, t.weight) for t in terms])
+    return calc.roll_up((t.progress, t.weight) for t in terms)
 
 
 # --- The report ---------------------------------------------------------------------------
@@ -320,7 +313,7 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
         as_of=as_of,
         day=calc.day_of(period, as_of),
         days=calc.period_days(period),
-        expected=calc.expected(period, as_of),
+        expected=builder.expected[period.id],
         progress=org,
         thresholds=builder.config.status,
         counts=counts,
