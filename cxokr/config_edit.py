@@ -8,7 +8,6 @@ new text is validated before it atomically replaces the file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -147,40 +146,6 @@ def _period_entries(config: _Config) -> list[tuple[str, MappingNode]]:
     return found
 
 
-def scalar(value: str | float | bool) -> str:
-    """A YAML scalar that the strict reader reads back as `value` (JSON quoting when needed)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        if float(value).is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(float(value))
-    if _is_plain(value):
-        return value
-    quoted = json.dumps(value, ensure_ascii=False)
-    # Characters `json` leaves raw but the YAML reader refuses or reads as a line break.
-    return re.sub(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]", lambda m: f"\\u{ord(m[0]):04x}", quoted)
-
-
-def _idscalar(period_id: str) -> str:
-    """A period ID as the existing entries write it: `2027` plain (IDs read numbers as text)."""
-    if period_id.isdigit() and period_id[0] != "0" and len(period_id) <= yamlio.MAX_INT_DIGITS:
-        return period_id
-    return scalar(period_id)
-
-
-_PLAIN = re.compile(r"[\w(/][\w ().,;/@+%'&!?$*=~<>:#-]*(?<! )")
-
-
-def _is_plain(text: str) -> bool:
-    if not _PLAIN.fullmatch(text) or ": " in text or " #" in text or text.endswith(":"):
-        return False
-    try:
-        return bool(yamlio.resolve_scalar(text, plain=True) == text)
-    except ValueError:  # an ambiguous number form
-        return False
-
-
 def add_period(root: Path, period_id: str, start: date, end: date) -> Path:
     """Declare a period in `root/cxokr.yaml`, inserted after the last one in the same style."""
     if re.fullmatch(PERIOD_PATTERN, period_id) is None:
@@ -197,7 +162,7 @@ def add_period(root: Path, period_id: str, start: date, end: date) -> Path:
     declared = [ident for ident, _ in _period_entries(config)]
     if period_id in declared:
         raise UsageError(f"period {period_id} is already declared in {CONFIG_FILE}")
-    entry = {"id": _idscalar(period_id), "start": start.isoformat(), "end": end.isoformat()}
+    entry = {"id": yamlio.idscalar(period_id), "start": start.isoformat(), "end": end.isoformat()}
     text = _with_period(config, entry)
     periods = _validated(text, f"adding period {period_id}").periods
     if (

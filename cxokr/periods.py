@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from cxokr import fileio, yamlio
-from cxokr.config_edit import scalar
 from cxokr.errors import CxokrError, UsageError
 from cxokr.model import (
     KeyResult,
@@ -30,6 +29,7 @@ from cxokr.model import (
 )
 from cxokr.report import Filters, build
 from cxokr.workspace import CONFIG_FILE, Workspace, okr_path
+from cxokr.yamlio import scalar
 
 OKR_MODELINE = "# yaml-language-server: $schema=../../schemas/okrs.schema.json"
 _ACTIVE = ObjectiveStatus.ACTIVE.value

@@ -24,7 +24,7 @@ from cxokr.errors import CxokrError, UsageError
 from cxokr.fileio import write_atomic
 from cxokr.model import DEFAULT_LEVELS, FILE_KINDS, PERIOD_PATTERN, Config, Thresholds
 from cxokr.workspace import CONFIG_FILE, metric_path, okr_path, team_path
-from cxokr.yamlio import resolve_scalar
+from cxokr.yamlio import idscalar, scalar
 
 TemplateName = Literal["retail-cx", "blank"]
 TEMPLATES: tuple[TemplateName, ...] = ("retail-cx", "blank")
@@ -146,22 +146,6 @@ def _validate(org: str, template: str, periods: list[PeriodSpec]) -> None:
 
 # --- YAML text --------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()&'+-]*")
-
-
-def _scalar(text: str) -> str:
-    """`text` as a YAML scalar that reads back as exactly this string (quoted when needed)."""
-    try:
-        plain = _PLAIN.fullmatch(text) is not None and resolve_scalar(text, plain=True) == text
-    except ValueError:
-        plain = False
-    return text if plain and not text.endswith(" ") else json.dumps(text, ensure_ascii=False)
-
-
-def _period_id(ident: str) -> str:
-    # An unquoted 2026 is a number, which the model reads back as the text "2026".
-    return ident if re.fullmatch(r"[1-9][0-9]{0,17}", ident) else _scalar(ident)
-
 
 def _modeline(rel: str, kind: str) -> str:
     up = "../" * rel.count("/")
@@ -171,18 +155,18 @@ def _modeline(rel: str, kind: str) -> str:
 def _config(org: str, periods: list[PeriodSpec]) -> str:
     thresholds = Thresholds()
     stale = Config.model_fields["stale_after_days"].default
-    levels = ", ".join(f"{n}: {_scalar(name)}" for n, name in DEFAULT_LEVELS.items())
+    levels = ", ".join(f"{n}: {scalar(name)}" for n, name in DEFAULT_LEVELS.items())
     lines = [
         _modeline(CONFIG_FILE, "config"),
         "# cxokr settings. `cxokr check` validates every file of this workspace.\n",
         "\n",
         "# The name shown on reports.\n",
-        f"organization: {_scalar(org)}\n",
+        f"organization: {scalar(org)}\n",
         "\n",
         "# Periods that OKRs and check-ins belong to, with explicit dates. The current\n",
         "# period is the narrowest one containing today; `--period` picks another.\n",
         "periods:\n",
-        *(f"  - {{id: {_period_id(i)}, start: {s}, end: {e}}}\n" for i, s, e in periods),
+        *(f"  - {{id: {idscalar(i)}, start: {s}, end: {e}}}\n" for i, s, e in periods),
         "\n",
         "# Names of the team levels (`level:` in teams/*.yaml): executives own outcomes,\n",
         "# CX leaders cross-functional levers, CX managers journey touchpoints, and\n",
@@ -205,7 +189,7 @@ def _team(
     lines = [
         _modeline(team_path(ident), "team"),
         f"# {role}\n",
-        f"name: {_scalar(name)}\n",
+        f"name: {scalar(name)}\n",
         f"level: {level}\n",
         *([f"parent: {parent}\n"] if parent else []),
         "# Who leads the team and who may check in, e.g.:\n",
@@ -221,8 +205,8 @@ def _metric(ident: str, spec: tuple[str, str, str, str, str, str, str]) -> str:
     wrapped = textwrap.fill(description, width=76, initial_indent="  ", subsequent_indent="  ")
     lines = [
         _modeline(metric_path(ident), "metric"),
-        f"name: {_scalar(name)}\n",
-        f"unit: {_scalar(unit)}\n",
+        f"name: {scalar(name)}\n",
+        f"unit: {scalar(unit)}\n",
         f"direction: {direction}\n",
         f"description: >-\n{wrapped}\n",
         f"owner: {owner}\n",

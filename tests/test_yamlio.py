@@ -404,3 +404,13 @@ def test_marks_survive_the_cache_and_unpack_only_when_asked() -> None:
     assert copy == found.marks
     again = pickle.loads(pickle.dumps(copy))  # packed again after use: the same positions
     assert again.positions == found.marks.positions
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Acme, Inc.", "Northwind", "a\x85b", "x: y", "2026", "012", "yes", "[x]", "{x}", "end "],
+)
+def test_a_written_scalar_reads_back_in_a_block_and_in_a_flow_mapping(value: str) -> None:
+    for text in (f"k: {yamlio.scalar(value)}\n", f"{{k: {yamlio.scalar(value)}}}\n"):
+        found = yamlio.load_document(text.encode())
+        assert (found.data, found.issues) == ({"k": value}, []), text

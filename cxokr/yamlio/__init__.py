@@ -16,8 +16,10 @@ from cxokr.yamlio.documents import (
     Path,
     compose,
     decode,
+    idscalar,
     load_document,
     resolve_scalar,
+    scalar,
 )
 from cxokr.yamlio.logs import LogItem, json_body, keys_distinct, load_log, log_line, stamp
 
@@ -33,11 +35,13 @@ __all__ = [
     "Path",
     "compose",
     "decode",
+    "idscalar",
     "json_body",
     "keys_distinct",
     "load_document",
     "load_log",
     "log_line",
     "resolve_scalar",
+    "scalar",
     "stamp",
 ]

@@ -14,6 +14,7 @@ Python data is built here rather than by PyYAML's constructor, so that:
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 import re
@@ -339,3 +340,43 @@ _KEY_EXPECTED = object()
 def compose(text: str) -> yaml.Node | None:
     """The node tree of text the strict reader has already accepted, for located edits."""
     return yaml.compose(text, Loader=yaml.CSafeLoader)
+
+
+# --- Writing scalars -------------------------------------------------------------
+
+
+def scalar(value: str | float | bool) -> str:
+    """A YAML scalar that the strict reader reads back as `value` (JSON quoting when needed).
+
+    Plain only where it is plain in any context, a flow mapping `{...}` included.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(float(value))
+    if _is_plain(value):
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)
+    # Characters `json` leaves raw but the YAML reader refuses or reads as a line break.
+    return re.sub(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]", lambda m: f"\\u{ord(m[0]):04x}", quoted)
+
+
+def idscalar(period_id: str) -> str:
+    """A period ID as the existing entries write it: `2027` plain (IDs read numbers as text)."""
+    if period_id.isdigit() and period_id[0] != "0" and len(period_id) <= MAX_INT_DIGITS:
+        return period_id
+    return scalar(period_id)
+
+
+_PLAIN = re.compile(r"[\w(/][\w ().;/@+%'&!?$*=~<>:#-]*(?<! )")
+
+
+def _is_plain(text: str) -> bool:
+    if not _PLAIN.fullmatch(text) or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    try:
+        return bool(resolve_scalar(text, plain=True) == text)
+    except ValueError:  # an ambiguous number form
+        return False
