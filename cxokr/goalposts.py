@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from cxokr import __version__
 from cxokr.audit_data import FieldChange
+from cxokr.cache import STAMP
 from cxokr.checks import CheckResult
 from cxokr.fileio import cache_folder, write_atomic
 from cxokr.history import Commit, FileChange, History, head_sha, history
@@ -92,7 +92,8 @@ def _memo_key(root: Path, ws: Workspace, today: date) -> bytes | None:
     head = head_sha(root)
     if head is None:
         return None
-    digest = hashlib.blake2b(f"{__version__} {head} {today}".encode(), digest_size=20)
+    # The cache's stamp: the kept moves hold pickled models of this cxokr and Pydantic.
+    digest = hashlib.blake2b(f"{STAMP} {head} {today}".encode(), digest_size=20)
     try:
         for rel in ["cxokr.yaml", *(okr_path(p, t) for p, t in sorted(ws.okrs))]:
             raw = (root / rel).read_bytes()
