@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +28,10 @@ from cxokr.cli.app import (
     root_of,
 )
 from cxokr.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxokr.report import Filters, Report
+    from cxokr.workspace import Workspace
 
 # --- report --------------------------------------------------------------------------------
 
@@ -73,16 +77,15 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
     """
-    from cxokr.goalposts import marked
-    from cxokr.report import Filters, build
+    from cxokr.report import Filters
 
     root = root_of(workspace)
     ws, cache = load_cached(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
+    when = parse_date(as_of)
     if since is not None:
-        when = parse_date(as_of)
         return _report_since(root, ws, cache, when, since, filters, output_format, output)
-    result = marked(root, ws, build(ws, parse_date(as_of), filters))
+    result = weekly(root, ws, when, filters)
     keep(ws, cache, result)
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
@@ -94,6 +97,14 @@ def report(
         return EXIT_OK
     _emit(_render_report(result, output_format), output)
     return EXIT_OK
+
+
+def weekly(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
+    """The report as of `when`, its key results marked where goalposts moved (git history)."""
+    from cxokr.goalposts import marked
+    from cxokr.report import build
+
+    return marked(root, ws, build(ws, when, filters))
 
 
 def _report_since(

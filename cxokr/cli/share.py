@@ -82,10 +82,10 @@ def notify(
 
     Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
     """
-    from cxokr.goalposts import marked
+    from cxokr.cli.report import weekly
     from cxokr.notify import check_url, post, shown
     from cxokr.render import chat
-    from cxokr.report import Filters, build
+    from cxokr.report import Filters
 
     if not dry_run:
         if not webhook:
@@ -94,7 +94,7 @@ def notify(
     root = root_of(workspace)
     ws = load(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
-    result = marked(root, ws, build(ws, parse_date(as_of), filters))
+    result = weekly(root, ws, parse_date(as_of), filters)
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
         sys.stdout.write(json.dumps(message, indent=2, ensure_ascii=False) + "\n")
