@@ -64,16 +64,17 @@ class Move:
         )
 
 
-def find(root: Path, ws: Workspace, today: date | None = None) -> list[Move]:
+def find(root: Path, ws: Workspace, today: date | None = None, keep: bool = True) -> list[Move]:
     """Every unexplained move in the working tree's workspace; none outside a git repository.
 
     The answer depends only on the commit checked out, the OKR files and
     cxokr.yaml as they are, and the date, so the last one is kept in `.cxokr/`
     under a hash of those: a report or check run again on the same state
-    starts neither git nor GitPython.
+    starts neither git nor GitPython. `keep=False` (`--no-cache`) neither reads nor
+    writes it.
     """
     today = today or date.today()
-    key = _memo_key(root, ws, today)
+    key = _memo_key(root, ws, today) if keep else None
     if key is not None:
         found = _recall(root, key)
         if found is not None:
@@ -315,14 +316,17 @@ def message(move: Move) -> str:
     )
 
 
-def problems(root: Path, ws: Workspace, today: date | None = None) -> list[Problem]:
+def problems(
+    root: Path, ws: Workspace, today: date | None = None, keep: bool = True
+) -> list[Problem]:
     """CX501 for each unexplained move, at the key result's moved field."""
-    return [ws.problem_at("CX501", m.path, m.loc, message(m)) for m in find(root, ws, today)]
+    found = find(root, ws, today, keep)
+    return [ws.problem_at("CX501", m.path, m.loc, message(m)) for m in found]
 
 
-def checked(root: Path, ws: Workspace, result: CheckResult) -> CheckResult:
+def checked(root: Path, ws: Workspace, result: CheckResult, keep: bool = True) -> CheckResult:
     """`result` (of `cxokr check`) with a CX501 warning for each unexplained move."""
-    found = problems(root, ws)
+    found = problems(root, ws, keep=keep)
     if not found:
         return result
     return replace(result, problems=tuple(sorted({*result.problems, *found})))
@@ -345,6 +349,6 @@ def mark(report: Report, found: list[Move]) -> Report:
     return replace(report, objectives=objectives)
 
 
-def marked(root: Path, ws: Workspace, report: Report) -> Report:
+def marked(root: Path, ws: Workspace, report: Report, keep: bool = True) -> Report:
     """The report of `ws` with the key results whose goalposts moved marked, from git."""
-    return mark(report, find(root, ws))
+    return mark(report, find(root, ws, keep=keep))

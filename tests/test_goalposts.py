@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -228,3 +229,29 @@ def test_a_damaged_kept_answer_is_worked_out_again(ws: Path) -> None:
     first = moves(ws)
     (ws / ".cxokr" / goalposts.MEMO).write_bytes(b"\x80garbage")
     assert moves(ws) == first
+
+
+def test_no_cache_neither_reads_nor_writes_the_kept_answer(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memo = ws / ".cxokr" / goalposts.MEMO
+    assert check(ws)[1]  # CXOKR_NO_CACHE=1 in tests: worked out, not kept
+    assert not memo.exists()
+    monkeypatch.delenv("CXOKR_NO_CACHE")
+    assert check(ws)[1]  # with the cache: worked out and kept
+    assert memo.exists()
+    memo.write_bytes(pickle.dumps((b"not this state", [])))
+    assert [m.split(" in ")[0] for m in moves(ws)] == [  # a foreign answer is not taken
+        "aov-online: target moved from 64 to 66 on 2026-11-02"
+    ]
+
+
+def test_closing_the_period_is_seen_though_nothing_else_changed(ws: Path) -> None:
+    assert len(moves(ws)) == 1
+    config = ws / "cxokr.yaml"
+    text = config.read_text(encoding="utf-8")
+    q4 = "id: 2026-Q4, start: 2026-10-01, end: 2026-12-31"
+    closed = text.replace(q4, f"{q4}, closed: 2026-11-20")
+    assert closed != text
+    config.write_text(closed, encoding="utf-8")
+    assert moves(ws) == []

@@ -102,17 +102,16 @@ def visit(
 
 
 def html_report(workspace: str, target: Path, *args: str) -> Path:
-    result = CliRunner().invoke(
-        app,
-        ["report", "-w", workspace, "--as-of", AS_OF, "--format", "html", "-o", str(target), *args],
-    )
+    # The module's page is made before the per-test settings: no cache in examples/.
+    options = ["-w", workspace, "--as-of", AS_OF, "--format", "html", "-o", str(target), *args]
+    result = CliRunner().invoke(app, ["--no-cache", "report", *options])
     assert result.exit_code == 0, result.stderr
     return target
 
 
 def json_report(workspace: str, *args: str) -> dict[str, Any]:
     result = CliRunner().invoke(
-        app, ["report", "-w", workspace, "--as-of", AS_OF, "--format", "json", *args]
+        app, ["--no-cache", "report", "-w", workspace, "--as-of", AS_OF, "--format", "json", *args]
     )
     document: dict[str, Any] = json.loads(result.stdout)
     return document

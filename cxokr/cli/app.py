@@ -173,6 +173,11 @@ def parse_date(text: str | None) -> date:
         raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
+def caching() -> bool:
+    """False under --no-cache (or CXOKR_NO_CACHE=1): nothing in `.cxokr/` is read or written."""
+    return not _state["no_cache"]
+
+
 def load(root: Path) -> Workspace:
     """Load the workspace through the parse cache (see `load_cached`)."""
     return load_cached(root)[0]

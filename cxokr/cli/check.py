@@ -15,6 +15,7 @@ from cxokr.cli.app import (
     EXIT_PROBLEMS,
     WorkspaceOption,
     app,
+    caching,
     err,
     guarded,
     load,
@@ -54,7 +55,7 @@ def check(
 
     root = root_of(workspace)
     ws = load(root)
-    result = goalposts.checked(root, ws, check_workspace(ws))
+    result = goalposts.checked(root, ws, check_workspace(ws), keep=caching())
     fmt = output_format or (
         CheckFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.TEXT
     )

@@ -19,6 +19,7 @@ from cxokr.cli.app import (
     TeamOption,
     WorkspaceOption,
     app,
+    caching,
     err,
     guarded,
     keep,
@@ -104,7 +105,7 @@ def weekly(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
     from cxokr.goalposts import marked
     from cxokr.report import build
 
-    return marked(root, ws, build(ws, when, filters))
+    return marked(root, ws, build(ws, when, filters), keep=caching())
 
 
 def _report_since(
