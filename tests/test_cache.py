@@ -57,7 +57,13 @@ def test_cached_and_fresh_loads_give_the_same_problems(make_ws: WriteFiles) -> N
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a pickle", pickle.dumps(("other", {})), pickle.dumps(((0, "0", "0", (3, 0)), {}))],
+    [
+        b"",
+        b"not a pickle",
+        pickle.dumps(("other", {})),
+        pickle.dumps(((0, "0", "0", (3, 0)), {})),
+        pickle.dumps(((0, "0", "0", (3, 0)), {}, {})),  # the right shape, a foreign stamp
+    ],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(
     make_ws: WriteFiles, damage: bytes
@@ -219,3 +225,14 @@ def test_log_columns_stored_for_other_fields_are_refused() -> None:
     ):
         with pytest.raises(ValueError):
             Entries.__new__(Entries).__setstate__(bad)
+
+
+def test_only_files_settled_for_two_seconds_are_remembered(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    time.sleep(2.1)  # every file is settled now
+    for path in root.rglob("*.yaml"):
+        if path.name != "cxokr.yaml":
+            path.write_bytes(path.read_bytes())  # rewritten just now: too fresh to vouch for
+    cache = Cache.for_workspace(root)
+    workspace.load(root, cache)
+    assert set(cache.files) == {"cxokr.yaml"}

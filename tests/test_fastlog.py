@@ -164,3 +164,14 @@ def test_edge_values_are_read_alike(
     raw = f"- {json.dumps(good)}\n- {json.dumps(data)}\n".encode()
     usual, slow, _ = both_ways(raw, entry, monkeypatch)
     same(usual, slow)
+
+
+def test_an_exact_copy_of_a_line_is_one_entry() -> None:
+    """A union merge of two branches can leave a line twice; it is one check-in."""
+    line = '- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5}'
+    other = '- {"kr": "grow/aov", "date": "2026-10-02", "value": 62}'
+    found = fastlog.read(f"{line}\n{other}\n{line}\n", CheckinEntry)
+    assert found is not None
+    rows, numbers = found
+    assert [row.value for row in rows] == [61.5, 62.0]
+    assert numbers == [1, 2]

@@ -133,3 +133,10 @@ def test_a_process_with_other_threads_is_not_forked(monkeypatch: pytest.MonkeyPa
     finally:
         done.set()
         waiting.join()
+
+
+def test_jobs_1_keeps_everything_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefetch, "MIN_BYTES", 0)
+    monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
+    monkeypatch.setenv("CXOKR_JOBS", "1")
+    assert prefetch.prefetch(EXAMPLE.resolve(), None) == {}

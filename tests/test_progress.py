@@ -336,6 +336,7 @@ def test_never_on_track_below_the_at_risk_pace(
     assert pace is not None
     if pace < at_risk:
         assert calc.status(progress, expected, thresholds) is not Status.ON_TRACK
+        assert calc.status(progress, expected, thresholds) is Status.OFF_TRACK
 
 
 @given(
@@ -353,6 +354,23 @@ def test_expected_is_a_share_that_never_decreases(
         calc.expected(period, first + timedelta(days=step)),
     )
     assert 0.0 <= before <= after <= 1.0
+
+
+@given(
+    start=days,
+    length=st.integers(min_value=1, max_value=800),
+    offset=st.integers(min_value=0, max_value=800),
+    step=st.integers(min_value=1, max_value=800),
+)
+def test_expected_grows_each_day_inside_the_period(
+    start: date, length: int, offset: int, step: int
+) -> None:
+    period = Period(id="p", start=start, end=start + timedelta(days=length))
+    first = start + timedelta(days=offset % (length + 1))
+    later = min(first + timedelta(days=step), period.end)
+    if later > first:
+        assert calc.expected(period, first) < calc.expected(period, later)
+    assert calc.expected(period, period.end) == 1.0
 
 
 def test_series_is_the_daily_last_of_all_observations() -> None:
