@@ -66,6 +66,11 @@ def test_a_child_that_dies_leaves_its_share_to_this_process(
         return parse_team(raw)
 
     monkeypatch.setitem(prefetch.PARSERS, "Team", (dies_in_the_child, weight))
+    root = example.resolve()
+    _, theirs = prefetch._split(list(prefetch._jobs(root, None)))
+    assert any(job.kind == "Team" for job in theirs)  # the child would have parsed a team
+    files = {p.relative_to(example).as_posix() for p in example.rglob("*.yaml")}
+    assert set(prefetch.prefetch(root, None)) == files  # its share, parsed here instead
     assert workspace.load(example) == in_turn(example, monkeypatch)
 
 
