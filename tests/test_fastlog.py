@@ -106,6 +106,53 @@ def test_msgspec_and_pydantic_read_a_log_alike(
     assert any(taken) and not all(taken)  # both ways were exercised
 
 
+def likely(good: st.SearchStrategy[Any], edge: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly a valid value, now and then (one in 12) one from the edge."""
+    return st.integers(0, 11).flatmap(lambda pick: edge if pick == 0 else good)
+
+
+def valid_entries(entry: type[CheckinEntry] | type[ReadingEntry]) -> st.SearchStrategy[Any]:
+    day = likely(st.sampled_from(["2026-10-01", "2026-10-02", "2026-12-31"]), days)
+    value = likely(st.floats(-1e6, 1e6, allow_nan=False) | st.integers(-1000, 1000), numbers)
+    text = likely(st.sampled_from(["ok", "Bundles live", "ana@acme.example"]), texts)
+    moment = likely(st.sampled_from(["2026-10-01T08:00:00Z", "2026-10-01T09:30:00+02:00"]), moments)
+    if entry is CheckinEntry:
+        required = {
+            "kr": likely(st.sampled_from(["grow/aov", "fix-returns/kr2"]), texts),
+            "date": day,
+        }
+        optional = {"value": value, "confidence": likely(st.floats(0, 1), numbers), "note": text}
+    else:
+        required = {"date": day, "value": value}
+        optional = {
+            "segment": likely(st.sampled_from(["online", "in-store"]), texts),
+            "source": text,
+        }
+    return st.fixed_dictionaries(required, optional={**optional, "by": text, "at": moment})
+
+
+@pytest.mark.parametrize("entry", [CheckinEntry, ReadingEntry])
+def test_logs_msgspec_takes_are_read_as_pydantic_reads_them(
+    entry: type[CheckinEntry] | type[ReadingEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mostly valid entries, so that the fast path takes many logs of several lines."""
+    taken = []
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(valid_entries(entry), min_size=1, max_size=5), st.booleans())
+    def alike(datas: list[dict[str, Any]], twice: bool) -> None:
+        lines = [f"- {json.dumps(d, ensure_ascii=False)}" for d in datas]
+        if twice:
+            lines.append(lines[0])
+        raw = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+        usual, slow, took = both_ways(raw, entry, monkeypatch)
+        same(usual, slow)
+        taken.append(took)
+
+    alike()
+    assert sum(taken) >= 30  # the fast path was compared on many logs of several lines
+
+
 def test_the_generated_logs_take_the_fast_path() -> None:
     line = (
         '- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7, '
