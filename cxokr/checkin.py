@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from cxokr import fileio, yamlio
+from cxokr import yamlio
 from cxokr.errors import UsageError
 from cxokr.model import KeyResult, KrType, Period, is_slug
 from cxokr.workspace import Workspace, checkin_path
@@ -181,16 +181,7 @@ def build_many(
 
 def append(root: Path, checkins: list[NewCheckin]) -> list[Path]:
     """Append check-ins to their logs, one write per log, under the workspace lock."""
-    by_path: dict[str, list[NewCheckin]] = {}
-    for item in checkins:
-        by_path.setdefault(item.target.path, []).append(item)
-    written = []
-    with fileio.locked(root):
-        for rel, items in by_path.items():
-            path = root / rel
-            fileio.append_lines(path, "".join(yamlio.log_line(i.entry) for i in items))
-            written.append(path)
-    return written
+    return yamlio.append_entries(root, ((item.target.path, item.entry) for item in checkins))
 
 
 def commit_message(checkins: list[NewCheckin]) -> str:

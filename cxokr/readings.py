@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from cxokr import fileio, yamlio
+from cxokr import yamlio
 from cxokr.errors import UsageError
 from cxokr.workspace import Workspace, reading_path
 
@@ -146,13 +146,5 @@ def _date(text: str) -> date:
 
 def append(root: Path, readings: list[NewReading]) -> list[Path]:
     """Append readings to their metric logs, one write per log, under the workspace lock."""
-    by_metric: dict[str, list[NewReading]] = {}
-    for reading in readings:
-        by_metric.setdefault(reading.metric, []).append(reading)
-    written = []
-    with fileio.locked(root):
-        for metric, items in sorted(by_metric.items()):
-            path = root / reading_path(metric)
-            fileio.append_lines(path, "".join(yamlio.log_line(r.entry) for r in items))
-            written.append(path)
-    return written
+    ordered = sorted(readings, key=lambda r: r.metric)  # stable: each metric's rows in order
+    return yamlio.append_entries(root, ((reading_path(r.metric), r.entry) for r in ordered))

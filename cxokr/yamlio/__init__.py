@@ -21,7 +21,15 @@ from cxokr.yamlio.documents import (
     resolve_scalar,
     scalar,
 )
-from cxokr.yamlio.logs import LogItem, json_body, keys_distinct, load_log, log_line, stamp
+from cxokr.yamlio.logs import (
+    LogItem,
+    append_entries,
+    json_body,
+    keys_distinct,
+    load_log,
+    log_line,
+    stamp,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -33,6 +41,7 @@ __all__ = [
     "LogItem",
     "Marks",
     "Path",
+    "append_entries",
     "compose",
     "decode",
     "idscalar",

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from cxokr import fileio
 from cxokr.yamlio.documents import MAX_INT_DIGITS, Issue, decode, load_document
 
 _UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -194,3 +197,18 @@ def log_line(entry: dict[str, Any]) -> str:
 
 def _json_escape(found: re.Match[str]) -> str:
     return f"\\u{ord(found.group()):04x}"
+
+
+def append_entries(root: Path, entries: Iterable[tuple[str, dict[str, Any]]]) -> list[Path]:
+    """Append (log path relative to `root`, entry) pairs: one write per log, in the order the
+    logs first appear, under the workspace lock. Returns the logs written."""
+    by_log: dict[str, list[dict[str, Any]]] = {}
+    for rel, entry in entries:
+        by_log.setdefault(rel, []).append(entry)
+    written = []
+    with fileio.locked(root):
+        for rel, items in by_log.items():
+            path = root / rel
+            fileio.append_lines(path, "".join(log_line(item) for item in items))
+            written.append(path)
+    return written
