@@ -139,3 +139,13 @@ def build(repo: Path) -> Path:
     append(ws / CHECKINS, CHECKIN_2)
     commit(repo, RAJ, "2026-11-16T12:00:00+00:00", "checkin(ecommerce): aov-online = 62")
     return ws
+
+
+def shallow_clone(repo: Path, clone: Path, depth: int) -> Path:
+    """A clone of `repo` holding only its last `depth` commits (the workspace is in goals/)."""
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", str(depth), f"file://{repo}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    return clone

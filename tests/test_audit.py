@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -117,12 +116,7 @@ def test_log_since_a_revision_keeps_what_came_after_it(ws: Path) -> None:
 
 
 def test_log_in_a_shallow_clone_says_history_is_incomplete(ws: Path, tmp_path: Path) -> None:
-    clone = tmp_path / "clone"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{ws.parent}", str(clone)],
-        check=True,
-        capture_output=True,
-    )
+    clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 1)
     code, out, errors = run(clone / "goals", "log", scripted.KR)
     assert code == 0
     assert out == "2026-Q4:ecommerce/grow-basket/aov-online  Raise online AOV\n"
@@ -269,12 +263,7 @@ def test_readings_of_a_metric_used_only_in_the_past_stay_in_the_log(ws: Path) ->
 
 
 def test_a_shallow_clone_reaching_back_far_enough_is_complete(ws: Path, tmp_path: Path) -> None:
-    clone = tmp_path / "clone"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "3", f"file://{ws.parent}", str(clone)],
-        check=True,
-        capture_output=True,
-    )
+    clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 3)
     assert audit.trail(clone / "goals", scripted.KR).incomplete is not None
     recent = audit.trail(clone / "goals", scripted.KR, since="2026-11-10")
     assert recent.incomplete is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +135,7 @@ def test_since_as_markdown_is_a_set_of_tables(ws: Path) -> None:
 
 
 def test_since_in_a_shallow_clone_says_history_is_incomplete(ws: Path, tmp_path: Path) -> None:
-    clone = tmp_path / "clone"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{ws.parent}", str(clone)],
-        check=True,
-        capture_output=True,
-    )
+    clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 1)
     code, out, errors = run(clone / "goals", "--since", "2026-11-01")
     assert code == 0
     assert "warning: history is incomplete: this is a shallow clone" in errors

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -111,12 +110,7 @@ def test_an_edit_not_committed_yet_counts_unless_it_carries_a_note(ws: Path) -> 
 
 
 def test_a_shallow_clone_reports_only_the_history_it_holds(ws: Path, tmp_path: Path) -> None:
-    clone = tmp_path / "clone"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{ws.parent}", str(clone)],
-        check=True,
-        capture_output=True,
-    )
+    clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 1)
     code, out = check(clone / "goals")
     assert (code, out) == (0, "")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,12 +111,7 @@ def test_user_configuration_does_not_change_what_is_read(repo: Path) -> None:
 
 
 def test_a_shallow_clone_knows_where_its_history_is_cut(repo: Path, tmp_path: Path) -> None:
-    clone = tmp_path / "clone"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "2", f"file://{repo}", str(clone)],
-        check=True,
-        capture_output=True,
-    )
+    clone = scripted.shallow_clone(repo, tmp_path / "clone", 2)
     with history.history(clone / "goals") as h:
         assert h is not None
         assert h.shallow
