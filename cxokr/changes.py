@@ -11,6 +11,7 @@ Markdown or JSON.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -198,6 +199,7 @@ def _compare(
 ) -> Changes:
     then_krs = {kr.ref: kr for kr in then.key_results()} if then else {}
     now_krs = {kr.ref: kr for kr in now.key_results()}
+    new = _NewEntries(ws, old, now.as_of)
     krs = []
     for ref in [*now_krs, *(r for r in then_krs if r not in now_krs)]:
         was, row = then_krs.get(ref), now_krs.get(ref)
@@ -211,8 +213,8 @@ def _compare(
                 unit=shown.unit,
                 then=was,
                 now=row,
-                checkins=tuple(_new_checkins(ws, old, shown, now.as_of)) if row else (),
-                readings=_new_readings(ws, old, shown, now.as_of) if row else 0,
+                checkins=tuple(new.checkins(shown)) if row else (),
+                readings=new.readings(shown) if row else 0,
                 moved_goalposts=ref in moved,
                 rebaseline=_rebaseline(ws, row) if row else None,
             )
@@ -246,32 +248,44 @@ def _compare(
     )
 
 
-def _new_checkins(
-    ws: Workspace, old: Workspace | None, kr: KrRow, as_of: date
-) -> list[CheckinEntry]:
-    name = f"{kr.objective}/{kr.id}"
-    key = (kr.period, kr.team)
-    log = ws.checkins.get(key)
-    before = old.checkins.get(key) if old else None
-    seen: set[CheckinEntry] = set(before.entries) if before else set()
-    return [
-        c
-        for c in (log.entries if log else ())
-        if c.kr == name and c.date <= as_of and c not in seen
-    ]
+class _NewEntries:
+    """The check-ins and readings added since `old`, worked out once per log.
 
+    Asked per key result; a log's new entries are found at its first question,
+    not again for every key result that reads it.
+    """
 
-def _new_readings(ws: Workspace, old: Workspace | None, kr: KrRow, as_of: date) -> int:
-    if kr.metric is None:
-        return 0
-    log = ws.readings.get(kr.metric)
-    before = old.readings.get(kr.metric) if old else None
-    seen: set[ReadingEntry] = set(before.entries) if before else set()
-    return sum(
-        1
-        for r in (log.entries if log else ())
-        if r.segment == kr.segment and r.date <= as_of and r not in seen
-    )
+    def __init__(self, ws: Workspace, old: Workspace | None, as_of: date) -> None:
+        self.ws, self.old, self.as_of = ws, old, as_of
+        self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
+        self._readings: dict[str, Counter[str | None]] = {}
+
+    def checkins(self, kr: KrRow) -> list[CheckinEntry]:
+        key = (kr.period, kr.team)
+        if key not in self._checkins:
+            log = self.ws.checkins.get(key)
+            before = self.old.checkins.get(key) if self.old else None
+            seen: set[CheckinEntry] = set(before.entries) if before else set()
+            grouped: dict[str, list[CheckinEntry]] = {}
+            for c in log.entries if log else ():
+                if c.date <= self.as_of and c not in seen:
+                    grouped.setdefault(c.kr, []).append(c)
+            self._checkins[key] = grouped
+        return self._checkins[key].get(f"{kr.objective}/{kr.id}", [])
+
+    def readings(self, kr: KrRow) -> int:
+        if kr.metric is None:
+            return 0
+        if kr.metric not in self._readings:
+            log = self.ws.readings.get(kr.metric)
+            before = self.old.readings.get(kr.metric) if self.old else None
+            seen: set[ReadingEntry] = set(before.entries) if before else set()
+            self._readings[kr.metric] = Counter(
+                r.segment
+                for r in (log.entries if log else ())
+                if r.date <= self.as_of and r not in seen
+            )
+        return self._readings[kr.metric][kr.segment]
 
 
 def _rebaseline(ws: Workspace, kr: KrRow) -> str | None:
