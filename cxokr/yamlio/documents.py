@@ -20,9 +20,11 @@ import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
+
 
 MAX_DEPTH = 64
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -214,6 +216,8 @@ class _NumberError(ValueError):
 
 def load_document(raw: bytes, line_offset: int = 0) -> Document:
     """Parse one YAML document strictly. Never raises for bad input."""
+    import yaml  # here, not at import: a run served by the cache parses no YAML
+
     marks = Marks()
     text, issues = decode(raw)
     if text is None:
@@ -250,6 +254,8 @@ class _Builder:
         return _Stop()
 
     def build(self, events: Iterator[Any]) -> Any:
+        import yaml
+
         documents = 0
         result: Any = None
         # Each frame: [container, path, pending_key, seen_keys]
@@ -339,6 +345,8 @@ _KEY_EXPECTED = object()
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of text the strict reader has already accepted, for located edits."""
+    import yaml
+
     return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 
