@@ -34,7 +34,7 @@ from cxokr import __version__
 from cxokr.fileio import cache_folder, write_atomic
 
 # Anything that changes what an outcome holds changes this stamp.
-FORMAT = 6
+FORMAT = 7
 STAMP = (FORMAT, __version__, pydantic.VERSION, sys.version_info[:2])
 NAME = "parsed.pickle"
 MAX_ENTRIES = 50_000

@@ -213,6 +213,8 @@ class _Loader:
                         problem("CX305", shown, 0, 0, "the name is not printable UTF-8; rename it")
                     )
                     continue
+                # Known from the listing: no lstat of each file to ask again.
+                self._links[rel] = _is_link(entry) or self._linked(rel_dir)
                 yield entry, rel
 
     def _files(self, rel_dir: str) -> Iterator[tuple[str, str]]:
@@ -220,7 +222,7 @@ class _Loader:
         for entry, rel in self._entries(rel_dir):
             if _is_dir(entry):
                 self._unread(rel, "a folder here is not read")
-            elif self._yaml_name(entry.name, rel) and self._inside(Path(entry.path), rel):
+            elif self._yaml_name(entry.name, rel) and self._inside(entry.path, rel):
                 yield entry.name[: -len(SUFFIX)], rel
 
     def _period_files(self, rel_dir: str) -> Iterator[tuple[str, str, str]]:
@@ -273,12 +275,12 @@ class _Loader:
             self._links[rel] = found
         return found
 
-    def _inside(self, path: Path, rel: str) -> bool:
+    def _inside(self, path: Path | str, rel: str) -> bool:
         """False (with a problem) for a link that leads outside the workspace."""
         if not self._linked(rel):
             return True
         try:
-            path.resolve(strict=True).relative_to(self.root)
+            Path(path).resolve(strict=True).relative_to(self.root)
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
             self.problems.append(
                 problem("CX114", rel, 0, 0, "link leads outside the workspace (or nowhere)")
@@ -286,12 +288,12 @@ class _Loader:
             return False
         return True
 
-    def _stat(self, path: Path, rel: str, limit: int) -> os.stat_result | None:
+    def _stat(self, path: str, rel: str, limit: int) -> os.stat_result | None:
         """The file's status when it is a regular file within the limit, else None (a problem)."""
         if not self._inside(path, rel):
             return None
         try:
-            info = path.stat()
+            info = os.stat(path)  # noqa: PTH116 (pathlib cost more than the stat itself)
         except OSError as exc:
             self.problems.append(problem("CX101", rel, 0, 0, f"cannot read: {exc.strerror}"))
             return None
@@ -307,7 +309,7 @@ class _Loader:
 
         A file the cache saw unchanged (same size, times and inode) is not read again.
         """
-        path = self.root / rel
+        path = f"{self.root}/{rel}"
         info = self._stat(path, rel, limit)
         if info is None:
             return None
@@ -320,7 +322,7 @@ class _Loader:
             raw, outcome = ready.raw, ready.outcome
         else:
             try:
-                raw = path.read_bytes()
+                raw = Path(path).read_bytes()
             except OSError as exc:
                 self.problems.append(problem("CX101", rel, 0, 0, f"cannot read: {exc.strerror}"))
                 return None
@@ -427,6 +429,13 @@ class _FilesLoader(_Loader):
         if self.cache is None:
             return parse(raw)
         return self._parsed(self.cache.key(kind, raw), raw, parse)
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
