@@ -218,7 +218,8 @@ def test_branches_adding_checkins_merge_without_conflict(git_ws: Path) -> None:
     assert 63.0 in values
 
 
-def test_checkin_on_a_terminal_shows_the_kr_and_asks_for_what_is_missing(git_ws: Path) -> None:
+def checkin_on_a_terminal(git_ws: Path) -> tuple[int, subprocess.Popen[bytes]]:
+    """`cxokr checkin KR` run on a real terminal: the terminal's other end and the process."""
     import os
     import pty
 
@@ -230,6 +231,13 @@ def test_checkin_on_a_terminal_shows_the_kr_and_asks_for_what_is_missing(git_ws:
         stderr=child,
     )
     os.close(child)
+    return main, proc
+
+
+def test_checkin_on_a_terminal_shows_the_kr_and_asks_for_what_is_missing(git_ws: Path) -> None:
+    import os
+
+    main, proc = checkin_on_a_terminal(git_ws)
     seen = b""
     for answer in (b"62.5\n", b"0.6\n", b"Bundles live\n"):
         while not seen.rstrip().endswith(b":"):
@@ -296,17 +304,9 @@ def test_a_mistake_on_the_command_line_is_a_usage_error_not_a_bug(
 
 def test_a_value_typed_at_the_prompt_that_is_no_number_is_a_usage_error(git_ws: Path) -> None:
     import os
-    import pty
 
     before = (git_ws / LOG).read_bytes()
-    main, child = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cxokr", "checkin", KR, "--date", "2026-11-20", "-w", str(git_ws)],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-    )
-    os.close(child)
+    main, proc = checkin_on_a_terminal(git_ws)
     seen = b""
     while not seen.rstrip().endswith(b":"):
         seen += os.read(main, 1024)
