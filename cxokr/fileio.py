@@ -6,11 +6,8 @@ never half of one.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -45,18 +42,6 @@ def cache_folder(root: Path) -> Path:
     if not ignore.exists():
         ignore.write_text("# Local cache and lock of cxokr; safe to delete.\n*\n", encoding="utf-8")
     return folder
-
-
-@contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Serialise writers of one workspace on this machine (a lock file in `.cxokr/`)."""
-    folder = cache_folder(root)
-    with (folder / "write.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def append_lines(path: Path, text: str) -> None:

@@ -120,7 +120,7 @@ def period_add(
 
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
-    from cxokr import config_edit, fileio, history, periods
+    from cxokr import config_edit, history, localstate, periods
 
     root = root_of(workspace)
     if not no_commit:
@@ -130,7 +130,7 @@ def period_add(
     first, last = (
         (parse_date(start), parse_date(end)) if start and end else periods.period_dates(period_id)
     )
-    with fileio.locked(root):
+    with localstate.locked(root):
         paths = [config_edit.add_period(root, period_id, first, last)]
         message = f"period: add {period_id} ({first} to {last})"
         if carry_over:
@@ -155,7 +155,7 @@ def period_close(
 
     Example: cxokr period close 2026-Q4 --as-of 2026-12-31
     """
-    from cxokr import config_edit, fileio, grades, history
+    from cxokr import config_edit, grades, history, localstate
     from cxokr.render import grades as render
 
     root = root_of(workspace)
@@ -164,7 +164,7 @@ def period_close(
     when = parse_date(as_of)
     sheet = grades.grade_sheet(load(root), period_id, when)
     sys.stdout.write(render.render(sheet))
-    with fileio.locked(root):
+    with localstate.locked(root):
         path = config_edit.close_period(root, period_id, when)
     commit_written(root, [path], f"period: close {period_id} on {when}", no_commit)
     return EXIT_OK

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cxokr import fileio
+from cxokr import fileio, localstate
 from cxokr.yamlio.documents import MAX_INT_DIGITS, Issue, decode, load_document
 
 _UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -206,7 +206,7 @@ def append_entries(root: Path, entries: Iterable[tuple[str, dict[str, Any]]]) ->
     for rel, entry in entries:
         by_log.setdefault(rel, []).append(entry)
     written = []
-    with fileio.locked(root):
+    with localstate.locked(root):
         for rel, items in by_log.items():
             path = root / rel
             fileio.append_lines(path, "".join(log_line(item) for item in items))

@@ -1,0 +1,117 @@
+"""Where cxokr keeps local state (the parse cache, kept answers, the writers' lock).
+
+Never in the working tree: a pull request can commit any file there, so a
+cache or lock found in the workspace would be the author's, not the user's.
+Inside a git repository the state lives in the repository's git directory
+(`.git/cxokr/`), which git never tracks and no commit can reach; elsewhere in
+the user's cache folder (`$XDG_CACHE_HOME/cxokr/<hash of the folder>/`). A
+`.cxokr/` folder in the workspace, as older releases wrote, is never read.
+
+The git directory is found by walking up from the workspace, as git does, but
+without starting git: a `.git` folder, or a `.git` file (`gitdir: …`, as in a
+worktree or submodule) naming a folder that looks like a git directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+NAME = "cxokr"
+
+
+def git_dir(root: Path) -> Path | None:
+    """The git directory of the repository holding `root`, or None outside one."""
+    start = root.resolve()
+    for folder in (start, *start.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git if _looks_like_git_dir(dot_git) else None
+        if dot_git.is_file():
+            return _linked_git_dir(dot_git)
+    return None
+
+
+def _linked_git_dir(pointer: Path) -> Path | None:
+    try:
+        text = pointer.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return None
+    first = text.splitlines()[0] if text else ""
+    if not first.startswith("gitdir:"):
+        return None
+    target = Path(first.removeprefix("gitdir:").strip())
+    if not target.is_absolute():
+        target = pointer.parent / target
+    target = target.resolve()
+    return target if _looks_like_git_dir(target) else None
+
+
+def _looks_like_git_dir(folder: Path) -> bool:
+    return (folder / "HEAD").is_file()
+
+
+def user_cache_home() -> Path:
+    """The user's cache folder: `$XDG_CACHE_HOME`, else the platform's usual place."""
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    if configured and Path(configured).is_absolute():
+        return Path(configured)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    return Path.home() / ".cache"
+
+
+def folder(root: Path) -> Path:
+    """The state folder of the workspace at `root` (not created; see `ensure`)."""
+    found = git_dir(root)
+    if found is not None:
+        return found / NAME
+    return _fallback(root)
+
+
+def _fallback(root: Path) -> Path:
+    digest = hashlib.blake2b(str(root.resolve()).encode("utf-8", "surrogateescape"), digest_size=10)
+    return user_cache_home() / NAME / digest.hexdigest()
+
+
+def ensure(root: Path) -> Path:
+    """The state folder, created (private to the user) if need be. Raises OSError."""
+    path = folder(root)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Serialise the writers of one workspace on this machine.
+
+    The lock file sits in the state folder; when that cannot be written (a
+    read-only git directory), in the user's cache folder, keyed by the
+    workspace's path. Opened without following links.
+    """
+    import fcntl  # POSIX only; `launch` refuses other platforms before any command runs
+
+    try:
+        where = ensure(root)
+        fd = _open_lock(where)
+    except OSError:
+        where = _fallback(root)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = _open_lock(where)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_lock(where: Path) -> int:
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.open(where / "write.lock", flags, 0o600)
