@@ -47,6 +47,14 @@ def test_100000_nested_sequences_in_a_log_line_are_rejected(make_ws: WriteFiles)
     assert problems_of(root, LOG) == [("CX105", 1)]
 
 
+def test_deep_nesting_is_located_on_its_own_line_of_a_log(make_ws: WriteFiles) -> None:
+    # Past libyaml's own limit (1000 levels in 0.2.6), which then stops before cxokr's 64.
+    good = '- {"date": "2026-11-1%d", "value": 1}\n'
+    deep = '- {"date": "2026-11-20", "value": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    root = make_ws({LOG: good % 1 + good % 2 + deep + good % 3})
+    assert problems_of(root, LOG) == [("CX105", 3)]
+
+
 @pytest.mark.parametrize("rel", [TEAM, LOG])
 def test_50_mb_file_is_rejected_from_its_size_without_reading(
     make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch, rel: str

@@ -9,7 +9,8 @@ Python data is built here rather than by PyYAML's constructor, so that:
   octal, sexagesimal or `yes`/`no` surprises;
 - duplicate keys, anchors, aliases, explicit tags and deep nesting are found
   while the events stream in, before anything walks the data (an alias bomb
-  is never expanded, a 100,000-level sequence is abandoned at level 65).
+  is never expanded, a 100,000-level sequence is abandoned at level 65, or
+  earlier in the text where libyaml's own limit stops it: CX105 either way).
 """
 
 from __future__ import annotations
@@ -175,6 +176,20 @@ def _syntax_issue(text: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Iss
     return Issue("CX102", line + line_offset, col, f"YAML syntax error: {detail}")
 
 
+def _depth_issue(exc: yaml.MarkedYAMLError, line_offset: int) -> Issue | None:
+    """CX105 when libyaml itself gave up on the nesting, else None.
+
+    libyaml 0.2.6 (bundled with PyYAML 6.0.4) stops at 1000 levels in its
+    scanner, which reads ahead of the events, so its error can come before the
+    64th level reaches `_Builder`; older releases have no limit of their own.
+    """
+    if "maximum nesting depth" not in (exc.problem or ""):
+        return None
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Issue("CX105", line + line_offset, col, f"nesting deeper than {MAX_DEPTH} levels")
+
+
 def resolve_scalar(value: str, plain: bool) -> Any:
     """The strict scalar rules. Raises ValueError with a message for an ambiguous form."""
     if not plain:
@@ -228,7 +243,7 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
     except _Stop:
         return Document(None, marks, issues)
     except yaml.MarkedYAMLError as exc:
-        issues.append(_syntax_issue(text, exc, line_offset))
+        issues.append(_depth_issue(exc, line_offset) or _syntax_issue(text, exc, line_offset))
         return Document(None, marks, issues)
     except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
         issues.append(Issue("CX102", 1 + line_offset, 1, f"YAML syntax error: {exc}"))
