@@ -107,6 +107,8 @@ def guarded(command: F) -> F:
         except KeyboardInterrupt:
             err("interrupted")
             code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise  # the output's reader went away (`| head`): `launch` ends quietly, exit 141
         except Exception:
             if _state["debug"] or os.environ.get("CXOKR_DEBUG"):
                 traceback.print_exc()
