@@ -175,7 +175,8 @@ def test_markdown_escapes_html_and_pipes_in_titles(make_ws: WriteFiles) -> None:
     ("text", "escaped"),
     [
         ("a|b", "a\\|b"),
-        ("two\nlines", "two lines"),
+        ("two\nlines", "two\\nlines"),
+        ("\x1b[2J\u202e", "\\x1b\\[2J\\u202e"),
         ("<b>", "&lt;b&gt;"),
         ("&lt;", "&amp;lt;"),
         ("click & collect", "click & collect"),

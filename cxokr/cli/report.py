@@ -200,8 +200,9 @@ def explain(
     Example: cxokr explain ecommerce/grow-basket/aov-online --as-of 2026-11-20
     """
     from cxokr.explain import explain as explain_ref
+    from cxokr.render.controls import escape_controls
 
     ws = load(root_of(workspace))
     for line in explain_ref(ws, ref, parse_date(as_of), period):
-        sys.stdout.write(line + "\n")
+        sys.stdout.write(escape_controls(line) + "\n")
     return EXIT_OK

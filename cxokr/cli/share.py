@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -85,6 +84,7 @@ def notify(
     from cxokr.cli.report import weekly
     from cxokr.notify import check_url, post, shown
     from cxokr.render import chat
+    from cxokr.render.controls import json_text
     from cxokr.report import Filters
 
     if not dry_run:
@@ -97,7 +97,7 @@ def notify(
     result = weekly(root, ws, parse_date(as_of), filters)
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
-        sys.stdout.write(json.dumps(message, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(message) + "\n")
         return EXIT_OK
     delivery = post(
         webhook,

@@ -1,8 +1,12 @@
-"""`cxokr align` as text (Rich), Markdown or JSON."""
+"""`cxokr align` as text (Rich), Markdown or JSON.
+
+User text is escaped before it joins the output: `escape_controls` before it
+becomes a Rich `Text`, `markdown.escape` in Markdown (`controls.json_text` keeps
+JSON's strings exact and still inert in a terminal).
+"""
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from rich import box
@@ -12,6 +16,7 @@ from rich.tree import Tree
 
 from cxokr.align_view import AlignView
 from cxokr.render.console import can_encode, console
+from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape
 from cxokr.render.report_json import plain
 from cxokr.render.text import STATUS_STYLE, Glyphs, bar, percent
@@ -30,10 +35,9 @@ def _node(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label.append(f"{percent(row.progress):>4} ")
     state = row.status.value if row.state == "active" else row.state
     label.append(f"{state:<9} ", style=STATUS_STYLE[row.status] if row.state == "active" else "dim")
-    label.append(row.title)
-    label.append(
-        f"  {row.team}" + (f" ({row.period})" if row.period != period else ""), style="cyan"
-    )
+    label.append(escape_controls(row.title))
+    team = f"  {row.team}" + (f" ({row.period})" if row.period != period else "")
+    label.append(escape_controls(team), style="cyan")
     return label
 
 
@@ -59,14 +63,14 @@ def _matrix(view: AlignView, glyphs: Glyphs) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("team")
     for ref in view.matrix_objectives:
-        table.add_column(_short(ref).split("/", 1)[1], justify="center")
+        table.add_column(escape_controls(_short(ref).split("/", 1)[1]), justify="center")
     cells = {(c.objective, c.team): c.contribution for c in view.matrix}
     for team in view.matrix_teams:
         marks = [
             {"direct": direct, "indirect": indirect}.get(cells.get((ref, team), ""), "")
             for ref in view.matrix_objectives
         ]
-        table.add_row(team, *marks)
+        table.add_row(Text(escape_controls(team)), *marks)
     table.caption = f"{direct} aligned directly   {indirect} through a chain"
     return table
 
@@ -76,12 +80,8 @@ def text(view: AlignView, out: TextIO | None = None) -> None:
     glyphs = Glyphs(can_encode("█░▁→·●○", out))
     report = view.report
     dot = f" {glyphs.dot} "
-    target.print(
-        Text(
-            f"{report.organization}{dot}{report.period.id}{dot}as of {report.as_of}{dot}alignment",
-            style="bold",
-        )
-    )
+    heading = f"{report.organization}{dot}{report.period.id}{dot}as of {report.as_of}{dot}alignment"
+    target.print(Text(escape_controls(heading), style="bold"))
     for tree in _tree(view, glyphs):
         target.print()
         target.print(tree)
@@ -95,9 +95,9 @@ def text(view: AlignView, out: TextIO | None = None) -> None:
         )
     )
     for ref in view.uncovered:
-        target.print(Text(f"  not aligned: {_short(ref)}", style="yellow"))
+        target.print(Text(escape_controls(f"  not aligned: {_short(ref)}"), style="yellow"))
     unsupported = ", ".join(_short(r) for r in view.unsupported) or "none"
-    target.print(Text(f"Level-1 objectives no team supports: {unsupported}"))
+    target.print(Text(escape_controls(f"Level-1 objectives no team supports: {unsupported}")))
     target.print()
     target.print(Text("Who contributes to what", style="bold"))
     target.print(_matrix(view, glyphs))
@@ -106,14 +106,17 @@ def text(view: AlignView, out: TextIO | None = None) -> None:
     if not view.conflicts:
         target.print(Text("none", style="green"))
     for problem in view.conflicts:
-        target.print(Text(f"{problem.location()}: {problem.code} {problem.message}"))
+        target.print(
+            Text(escape_controls(f"{problem.location()}: {problem.code} {problem.message}"))
+        )
 
 
 def markdown(view: AlignView) -> str:
     report = view.report
     rows = {o.ref: o for o in report.objectives}
     lines = [
-        f"# {escape(report.organization)}: alignment {report.period.id}, as of {report.as_of}",
+        f"# {escape(report.organization)}: alignment {escape(report.period.id)}, "
+        f"as of {report.as_of}",
         "",
     ]
 
@@ -136,18 +139,23 @@ def markdown(view: AlignView) -> str:
         f"**Coverage:** {view.covered} of {view.below_level_one} objectives below level 1 "
         f"ladder up to a level-1 objective ({share}).",
     ]
-    lines += [f"- not aligned: `{_short(r)}`" for r in view.uncovered]
-    unsupported = ", ".join(f"`{_short(r)}`" for r in view.unsupported) or "none"
+    lines += [f"- not aligned: `{_code(_short(r))}`" for r in view.uncovered]
+    unsupported = ", ".join(f"`{_code(_short(r))}`" for r in view.unsupported) or "none"
     lines += ["", f"**Level-1 objectives no team supports:** {unsupported}", ""]
-    heads = [_short(r).split("/", 1)[1] for r in view.matrix_objectives]
+    heads = [escape(_short(r).split("/", 1)[1]) for r in view.matrix_objectives]
     lines += ["| team | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
     cells = {(c.objective, c.team): c.contribution for c in view.matrix}
     for team in view.matrix_teams:
         marks = [cells.get((ref, team), "") for ref in view.matrix_objectives]
         lines.append(f"| {escape(team)} | " + " | ".join(marks) + " |")
     lines += ["", "**Conflicts:**" + ("" if view.conflicts else " none")]
-    lines += [f"- `{p.location()}` {p.code} {escape(p.message)}" for p in view.conflicts]
+    lines += [f"- `{_code(p.location())}` {p.code} {escape(p.message)}" for p in view.conflicts]
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """Text for a Markdown code span, where Markdown escapes would show: controls escaped."""
+    return escape_controls(text).replace("`", "'")
 
 
 def as_json(view: AlignView) -> str:
@@ -182,4 +190,4 @@ def as_json(view: AlignView) -> str:
         "matrix": [plain(c) for c in view.matrix],
         "conflicts": [p.as_dict() for p in view.conflicts],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"

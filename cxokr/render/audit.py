@@ -1,8 +1,9 @@
 """The audit trail (`cxokr log`) as text lines or a versioned JSON document.
 
 One line per event, never wrapped: date, commit, author, then what changed.
-User text (titles, notes, names) is quoted as JSON strings, so a newline or a
-control character in it cannot break a line.
+User text (titles, notes) is quoted as JSON strings, and every line goes
+through `escape_controls`, so a newline, escape sequence or bidi control in a
+title, note or git author name is shown escaped and cannot break a line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 
 from cxokr.audit_data import TRAIL_VERSION, Event, FieldChange, Kind, Trail
 from cxokr.model import Checkin, Reading
+from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.encoding import symbol
 
 _WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*")
@@ -78,15 +80,15 @@ def arrow(stream: TextIO | None = None) -> str:
 def text(trail: Trail, arrow: str = "→") -> str:
     subject = str(trail.subject)
     header = subject + (f"  {trail.title}" if trail.title else "")
-    width = max((len(e.commit.author) for e in trail.events), default=0)
-    lines = [header.replace("\n", " ")]
+    width = max((len(escape_controls(e.commit.author)) for e in trail.events), default=0)
+    lines = [header]
     for event in trail.events:
-        author = event.commit.author.replace("\n", " ")
+        author = escape_controls(event.commit.author)
         lines.append(
             f"{event.commit.authored.date().isoformat()}  {event.commit.short}  "
             f"{author:<{width}}  {describe(event, subject, arrow)}"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"
 
 
 def document(trail: Trail) -> dict[str, Any]:
@@ -116,4 +118,4 @@ def _event(event: Event) -> dict[str, Any]:
 
 
 def as_json(trail: Trail) -> str:
-    return json.dumps(document(trail), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(trail)) + "\n"

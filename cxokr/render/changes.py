@@ -2,8 +2,9 @@
 
 All three read the same `Changes`. Text and Markdown list what changed and
 count the rest; JSON holds every key result, objective and team listed, with
-`changed` saying which moved. Lines are never wrapped; user text in Markdown
-goes through `markdown.escape`.
+`changed` saying which moved. Lines are never wrapped: each line of text goes
+through `escape_controls` (a line break or escape sequence in a title or note
+is shown escaped), user text in Markdown through `markdown.escape`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from cxokr.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
 from cxokr.model import Checkin, CheckinEntry
+from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape, number, percent
 from cxokr.report import KrRow
 
@@ -142,7 +144,7 @@ def text(changes: Changes, arrow: str = "→", dot: str = "·") -> str:
         lines += [f"  {_short(k.ref)}  {_age(k.now)}" for k in stale]
     still = len(changes.key_results) - len(krs)
     lines += ["", f"{still} key result{'s' if still != 1 else ''} did not move"]
-    return "\n".join(line.replace("\n", " ") for line in lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"
 
 
 def _objective_line(o: ObjectiveDelta, arrow: str) -> str:
@@ -298,4 +300,4 @@ def document(changes: Changes) -> dict[str, Any]:
 
 
 def as_json(changes: Changes) -> str:
-    return json.dumps(document(changes), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(changes)) + "\n"

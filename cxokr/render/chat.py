@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cxokr.progress import Status
+from cxokr.render.controls import escape_controls
 from cxokr.render.markdown import counts, escape, percent
 from cxokr.report import ObjectiveRow, Report
 
@@ -94,8 +95,9 @@ def markdown(report: Report) -> str:
 
 
 def slack_escape(text: str) -> str:
-    """Text made literal in Slack's mrkdwn: `<`, `>` and `&` are its only control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text made literal in Slack's mrkdwn (`<`, `>` and `&` are its markup characters), with
+    control characters shown escaped, as in every other text format."""
+    return escape_controls(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _bar(progress: float | None) -> str:
@@ -128,7 +130,11 @@ def slack(report: Report) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": title[: SLACK_HEADER - 1], "emoji": False},
+            "text": {
+                "type": "plain_text",
+                "text": escape_controls(title)[: SLACK_HEADER - 1],
+                "emoji": False,
+            },
         },
         {
             "type": "section",

@@ -1,7 +1,12 @@
 """The report as CSV: one row per key result, for spreadsheets and BI tools.
 
 Numbers are written unrounded (the float's repr), so every cell equals the
-same figure in the JSON document; an empty cell is a missing value.
+same figure in the JSON document; an empty cell is a missing value. Text keeps
+its true value, line breaks, tabs and bidi marks included (right-to-left text
+needs them), except what no spreadsheet shows as text and a terminal would
+obey: other C0 controls (carriage return, escape), DEL and C1 controls are
+written as their escapes (`\\x1b`), like lone surrogates, which UTF-8 cannot
+encode. So `cxokr report -f csv` is safe to print, too.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import csv
 import io
 from datetime import date
 
+from cxokr.render.controls import BIDI_CONTROLS, escape_controls
 from cxokr.report import KrRow, ObjectiveRow, Report
 
 COLUMNS = (
@@ -41,6 +47,7 @@ COLUMNS = (
 
 Cell = str | float | int | bool | date | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+KEPT = "\t\n" + BIDI_CONTROLS  # true text in a cell, and inert on a terminal
 
 
 def render(report: Report) -> str:
@@ -93,7 +100,7 @@ def cell(value: Cell) -> str:
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = escape_controls(str(value), keep=KEPT)
     if text.startswith(FORMULA_STARTS) and not isinstance(value, int):
         return "'" + text  # a spreadsheet must show it as text, never run it as a formula
     return text

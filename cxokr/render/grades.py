@@ -1,8 +1,12 @@
-"""The grade sheet of a period as plain text: one line per team, objective and key result."""
+"""The grade sheet of a period as plain text: one line per team, objective and key result.
+
+Each line goes through `escape_controls`: no ID or name reaches the terminal raw.
+"""
 
 from __future__ import annotations
 
 from cxokr.grades import GradeSheet
+from cxokr.render.controls import escape_controls
 
 
 def _grade(value: float | None, band: str | None) -> str:
@@ -28,4 +32,4 @@ def render(sheet: GradeSheet) -> str:
             lines += [
                 f"    {kr.id:<20} {_grade(kr.grade, kr.band)}" for kr in objective.key_results
             ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"

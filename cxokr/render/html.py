@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -27,6 +26,7 @@ from typing import Any
 from cxokr import __version__
 from cxokr.align_view import Contributions
 from cxokr.model import Period
+from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.report_json import document, plain
 from cxokr.report import Report
 
@@ -87,9 +87,10 @@ def embed(value: Any) -> str:
     `<`, `>` and `&` only ever occur inside JSON strings, where `\\u003c` and
     friends are the same characters to a JSON parser; written that way, no
     `</script>` or `<!--` in a title can end the block or confuse the HTML
-    parser.
+    parser. Control characters are escaped the same way (`json_text`): the
+    page shows the true value, and the file shows no control character.
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json_text(value, indent=None, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -109,7 +110,7 @@ def render(report: Report, periods: Iterable[Period], matrix: Contributions) -> 
     return TEMPLATE.format(
         csp=policy(css, js),  # hashes and keywords: nothing to escape
         version=html.escape(__version__),
-        title=html.escape(title),
+        title=html.escape(escape_controls(title)),
         css=css,
         data=embed(document(report)),
         context=embed(context),

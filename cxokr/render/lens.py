@@ -1,8 +1,10 @@
-"""`cxokr metrics` as text (Rich) or JSON."""
+"""`cxokr metrics` as text (Rich) or JSON.
+
+User text goes through `escape_controls` before it becomes a Rich `Text`.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from rich.text import Text
@@ -10,6 +12,7 @@ from rich.text import Text
 from cxokr.lens import MetricLens
 from cxokr.model import Period
 from cxokr.render.console import can_encode, console
+from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.report_json import plain
 from cxokr.render.text import STATUS_STYLE, Glyphs, number, percent, sparkline
 
@@ -23,9 +26,9 @@ def text(lenses: tuple[MetricLens, ...], period: str, out: TextIO | None = None)
         if n:
             target.print()
         metric = lens.metric
-        head = Text(f"{lens.id}", style="bold")
+        head = Text(escape_controls(lens.id), style="bold")
         better = "higher" if metric.direction.value == "higher" else "lower"
-        head.append(f"  {metric.name} ({metric.unit}, {better} is better)")
+        head.append(escape_controls(f"  {metric.name} ({metric.unit}, {better} is better)"))
         target.print(head)
         details = [
             part
@@ -37,27 +40,28 @@ def text(lenses: tuple[MetricLens, ...], period: str, out: TextIO | None = None)
             if part
         ]
         for part in details:
-            target.print(Text(f"  {part}", style="dim"))
+            target.print(Text(escape_controls(f"  {part}"), style="dim"))
         for trend in lens.trends:
             name = trend.segment or "all"
             when = f" on {trend.latest_date}" if trend.latest_date else ""
             spark = sparkline([v for _, v in trend.series], glyphs)
-            line = Text(f"  {name:<12} {number(trend.latest):>10}{when}  ")
+            line = Text(escape_controls(f"  {name:<12} {number(trend.latest):>10}{when}  "))
             line.append(spark, style="cyan")
             target.print(line)
         if not lens.key_results:
-            target.print(Text(f"  no key result in {period} uses it", style="dim"))
+            target.print(Text(escape_controls(f"  no key result in {period} uses it"), style="dim"))
         for kr in lens.key_results:
             level = lens.levels.get(kr.team)
-            row = Text(f"  L{level if level else '?'} {kr.team}/{kr.objective}/{kr.id}")
-            segment = f" [{kr.segment}]" if kr.segment else ""
-            row.append(
-                f"{segment}  {number(kr.start)} {glyphs.arrow} {number(kr.target)}", style="dim"
+            row = Text(
+                escape_controls(f"  L{level if level else '?'} {kr.team}/{kr.objective}/{kr.id}")
             )
+            segment = f" [{kr.segment}]" if kr.segment else ""
+            figures = f"{segment}  {number(kr.start)} {glyphs.arrow} {number(kr.target)}"
+            row.append(escape_controls(figures), style="dim")
             row.append(f"  {percent(kr.progress)} ")
             row.append(kr.status.value, style=STATUS_STYLE[kr.status])
             if kr.period != period:
-                row.append(f"  ({kr.period})", style="dim")
+                row.append(escape_controls(f"  ({kr.period})"), style="dim")
             target.print(row)
 
 
@@ -96,4 +100,4 @@ def as_json(lenses: tuple[MetricLens, ...], period: Period) -> str:
             for lens in lenses
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"

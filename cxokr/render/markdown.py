@@ -2,7 +2,9 @@
 
 Plain string building over the same `Report` every format reads. All user
 text (titles, owners, units, team names) goes through `escape`, so a title can
-neither break a table nor inject HTML, links or formatting.
+neither break a table nor inject HTML, links or formatting, nor send a control
+character to the terminal that shows the Markdown (it is shown escaped: `\\x1b`,
+`\\n`); text inside a code span goes through `escape_controls` alone.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from cxokr.model import KrType, ObjectiveStatus
+from cxokr.render.controls import escape_controls
 from cxokr.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
 
 MISSING = "–"
@@ -20,15 +23,15 @@ MAX_HEADING = 6
 _SPECIAL = re.compile(r"([\\`*_~\[\]|])")
 # An `&` that would start a character reference (`&lt;`, `&#60;`); a lone `&` stays readable.
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def escape(text: str) -> str:
-    """User text made inert for a table cell, a heading or a list item: one line, no markup."""
+    """User text made inert for a table cell, a heading or a list item: one line, no markup,
+    no control character (a line break in it is shown as `\\n`)."""
     text = _ENTITY_START.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_BREAK.sub(" ", text)
+    # After the Markdown escapes: `\\x1b` renders as written (`\\x` escapes nothing).
+    return escape_controls(_SPECIAL.sub(r"\\\1", text))
 
 
 def percent(value: float | None) -> str:
@@ -114,7 +117,7 @@ def _objective(row: ObjectiveRow, depth: int) -> list[str]:
     state = "" if row.state == ObjectiveStatus.ACTIVE.value else f" ({row.state})"
     heading = f"{marks} {escape(row.title)}{state}"
     if row.context:
-        return [heading, "", f"**{percent(row.progress)}** · context: `{row.ref}`", ""]
+        return [heading, "", f"**{percent(row.progress)}** · context: `{_code(row.ref)}`", ""]
     facts = [
         f"**{percent(row.progress)}** (expected {percent(row.expected)})",
         row.state if state else row.status.value,
@@ -122,7 +125,7 @@ def _objective(row: ObjectiveRow, depth: int) -> list[str]:
     ]
     if row.owner:
         facts.append(f"owner {escape(row.owner)}")
-    facts.append(f"`{row.ref}`")
+    facts.append(f"`{_code(row.ref)}`")
     lines = [heading, "", " · ".join(facts), ""]
     if row.key_results:
         lines += _kr_table(row.key_results)
@@ -181,8 +184,13 @@ def _attention(items: tuple[Attention, ...]) -> list[str]:
     for a in items:
         owner = f" ({escape(a.owner)})" if a.owner else ""
         detail = f": {escape(a.detail)}" if a.detail else ""
-        lines.append(f"- **{a.kind}** `{a.ref}` {escape(a.title)}{owner}{detail}")
+        lines.append(f"- **{a.kind}** `{_code(a.ref)}` {escape(a.title)}{owner}{detail}")
     return lines
+
+
+def _code(text: str) -> str:
+    """Text for a code span: Markdown escapes would show there, control characters not."""
+    return escape_controls(text.replace("`", "'"))
 
 
 def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:

@@ -1,12 +1,17 @@
-"""Problems as text lines, JSON, or GitHub workflow annotations."""
+"""Problems as text lines, JSON, or GitHub workflow annotations.
+
+A message can quote the files (a value, a name, a git author), so every form
+shows control characters escaped (`escape_controls`); JSON keeps the exact
+value, written so that a terminal shows it inert (`json_text`).
+"""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from cxokr.checks import CheckResult
 from cxokr.problems import Problem, Severity
+from cxokr.render.controls import escape_controls, json_text
 
 JSON_VERSION = 1
 GITHUB_ANNOTATION_LIMIT = 10
@@ -15,12 +20,9 @@ GITHUB_ANNOTATION_LIMIT = 10
 def text(problems: tuple[Problem, ...]) -> str:
     """One `path:line:col: CODE severity: message` line per problem, never wrapped."""
     return "".join(
-        f"{p.location()}: {p.code} {p.severity.value}: {_one_line(p.message)}\n" for p in problems
+        escape_controls(f"{p.location()}: {p.code} {p.severity.value}: {p.message}") + "\n"
+        for p in problems
     )
-
-
-def _one_line(message: str) -> str:
-    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def counts(problems: tuple[Problem, ...]) -> Counter[Severity]:
@@ -63,12 +65,13 @@ def as_json(result: CheckResult, strict: bool) -> str:
         },
         "problems": [p.as_dict() for p in result.problems],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def escape_data(value: str) -> str:
-    """Escaping for an annotation's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escaping for an annotation's message: line breaks as GitHub reads them, other controls shown."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_controls(value)
 
 
 def escape_property(value: str) -> str:
@@ -94,8 +97,7 @@ def step_summary(result: CheckResult, strict: bool, prefix: str = "") -> str:
     if result.problems:
         out.append("| location | code | severity | message |\n|---|---|---|---|\n")
         for p in result.problems:
-            message = p.message.replace("|", "\\|").replace("\n", " ")
-            out.append(
-                f"| `{prefix}{p.location()}` | {p.code} | {p.severity.value} | {message} |\n"
-            )
+            message = escape_controls(p.message.replace("|", "\\|"))
+            location = escape_controls(f"{prefix}{p.location()}").replace("`", "'")
+            out.append(f"| `{location}` | {p.code} | {p.severity.value} | {message} |\n")
     return "".join(out)

@@ -7,13 +7,13 @@ subset of the same figures.
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import date
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
+from cxokr.render.controls import json_text
 from cxokr.report import REPORT_VERSION, Report
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -55,4 +55,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(report)) + "\n"

@@ -1,8 +1,9 @@
 """The report for a terminal: header, the tree from each level-1 objective, needs attention.
 
 Readable at 80 columns; colourless when piped or under NO_COLOR; user text is
-always a plain `Text`, never parsed as markup; symbols fall back to ASCII
-when the output cannot encode them.
+always a plain `Text`, never parsed as markup, with its control characters
+escaped (`controls.escape_controls`) before it becomes one; symbols fall back
+to ASCII when the output cannot encode them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rich.tree import Tree
 
 from cxokr.progress import Status
 from cxokr.render.console import can_encode, console
+from cxokr.render.controls import escape_controls
 from cxokr.report import KrRow, ObjectiveRow, Report
 
 STATUS_STYLE = {
@@ -63,11 +65,11 @@ def sparkline(values: list[float], glyphs: Glyphs, width: int = 12) -> str:
 
 def _header(report: Report, glyphs: Glyphs) -> Group:
     dot = f" {glyphs.dot} "
-    title = Text(report.organization, style="bold")
-    title.append(f"{dot}{report.period.id}{dot}as of {report.as_of.isoformat()}")
+    title = Text(escape_controls(report.organization), style="bold")
+    title.append(f"{dot}{escape_controls(report.period.id)}{dot}as of {report.as_of.isoformat()}")
     shown = [f"{name} {value}" for name, value in report.filters.applied()]
     if shown:
-        title.append(f"{dot}{', '.join(shown)}", style="dim")
+        title.append(escape_controls(f"{dot}{', '.join(shown)}"), style="dim")
     figures = Text(
         f"Day {report.day} of {report.days}{dot}expected {percent(report.expected)}"
         f"{dot}organization {percent(report.progress)}"
@@ -88,10 +90,10 @@ def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
         label.append(f"{row.state} ", style="dim italic")
     else:
         label.append(f"{row.status.value} ", style=STATUS_STYLE[row.status])
-    label.append(row.title, style="bold" if not row.context else "dim")
-    label.append(f"  {row.team}", style="cyan")
+    label.append(escape_controls(row.title), style="bold" if not row.context else "dim")
+    label.append(escape_controls(f"  {row.team}"), style="cyan")
     if row.period != period:
-        label.append(f" ({row.period})", style="dim")
+        label.append(escape_controls(f" ({row.period})"), style="dim")
     return label
 
 
@@ -115,7 +117,7 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
         label.append(
             f" ({', '.join(flags)})", style="red" if kr.breached or kr.regression else "yellow"
         )
-    label.append(f"  {kr.title}")
+    label.append(escape_controls(f"  {kr.title}"))
     unit = f" {kr.unit}" if kr.unit else ""
     detail = f"{kr.id}: {number(kr.value)} {glyphs.arrow} {number(kr.target)}{unit}"
     if kr.confidence is not None:
@@ -128,7 +130,7 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     if kr.owner:
         detail += f"  {kr.owner}"
     label.append("\n")
-    label.append(detail, style="dim")
+    label.append(escape_controls(detail), style="dim")
     return label
 
 
@@ -185,11 +187,12 @@ def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
     for item in items:
         severe = item.kind in ("breached", "off track", "regression")
         line = Text(f"{item.kind:<11}", style="red" if severe else "yellow")
-        line.append(item.ref.split(":", 1)[1])
+        line.append(escape_controls(item.ref.split(":", 1)[1]))
         lines.append(line)
         detail = [part for part in (item.detail, item.owner) if part]
         if detail:
-            lines.append(Text(" " * 11 + f" {glyphs.dot} ".join(detail), style="dim"))
+            shown = escape_controls(f" {glyphs.dot} ".join(detail))
+            lines.append(Text(" " * 11 + shown, style="dim"))
     hidden = len(report.attention) - len(items)
     if hidden:
         lines.append(
