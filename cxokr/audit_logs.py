@@ -43,12 +43,12 @@ class _Present:
     counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, entry: BaseModel) -> bool:
-        key = entry.model_dump_json()
+        key = repr(entry)  # model_dump_json fails on a lone surrogate in a note
         self.counts[key] += 1
         return self.counts[key] == 1
 
     def remove(self, entry: BaseModel) -> bool:
-        key = entry.model_dump_json()
+        key = repr(entry)  # model_dump_json fails on a lone surrogate in a note
         if self.counts[key] > 0:
             self.counts[key] -= 1
         return self.counts[key] == 0
