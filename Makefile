@@ -1,15 +1,25 @@
-# Everything runs in a local virtual environment built from pyproject.toml.
+# Everything runs in a local virtual environment installed from the lock,
+# requirements.lock.txt: every dependency, direct and transitive, pinned with its hashes.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock.txt
+# `make lock` only: uv, in a venv of its own.
+TOOLS := .venv-tools
+UV_VERSION := 0.13.9
+# `make test-latest` only: the newest releases pyproject.toml allows, in a venv of its own.
+LATEST := .venv-latest
 
-.PHONY: demo test lint typecheck bench bench-history clean
+.PHONY: demo test lint typecheck bench bench-history lock test-latest clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# A changed lock or pyproject.toml rebuilds the venv from scratch, so nothing stale stays in it.
+# cxokr itself goes in last, editable, built by the locked hatchling (no build isolation).
+$(STAMP): $(LOCK) pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -32,5 +42,28 @@ bench: $(STAMP)
 bench-history: $(STAMP)
 	$(BIN)/python benchmarks/history.py
 
+# Re-resolve the lock to the newest releases pyproject.toml allows (runtime, the test extra
+# and the build backend with `editables`, which hatchling needs for an editable install),
+# for every platform pip may install on, with every file's hash.
+lock:
+	test -x $(TOOLS)/bin/uv || { $(PYTHON) -m venv $(TOOLS) && \
+	  $(TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], "editables", sep="\n")' \
+	  | $(TOOLS)/bin/uv pip compile --quiet pyproject.toml - --extra test \
+	      --universal --python-version 3.11 --generate-hashes --upgrade \
+	      --custom-compile-command "make lock" --output-file $(LOCK)
+
+# The same checks against the newest releases, not the lock: a preview of what `make lock`
+# would bring. Never the default; its venv is separate and rebuilt each time.
+test-latest:
+	$(PYTHON) -m venv --clear $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade -e '.[test]'
+	$(LATEST)/bin/python -m pip list --format freeze
+	$(LATEST)/bin/ruff check cxokr tests benchmarks
+	$(LATEST)/bin/ruff format --check cxokr tests benchmarks
+	$(LATEST)/bin/mypy
+	$(LATEST)/bin/pytest
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(LATEST) .mypy_cache .pytest_cache .ruff_cache
