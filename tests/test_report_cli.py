@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cxokr import yamlio
 from cxokr.cli import app
+from tests.conftest import WriteFiles, write_files
 
 EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
@@ -218,3 +220,70 @@ def test_an_objective_aligned_through_its_key_result_is_not_unaligned(tmp_path: 
     assert "2026-Q4:ecommerce/smooth-checkout" not in json.loads(result.stdout)["unaligned"]
     checked = CliRunner().invoke(app, ["check", "--workspace", str(root)])
     assert "CX333" not in checked.stdout
+
+
+# --- figures computed without some files ---------------------------------------------------
+
+
+@pytest.fixture
+def broken(git_ws: Path) -> Path:
+    """The base workspace in git, then its readings log grown over the 32 MiB limit and a
+    team's OKRs broken."""
+    root = write_files(git_ws, {"okrs/2026-Q4/ecommerce.yaml": "objectives: [\n"})
+    with (root / "readings" / "aov.yaml").open("r+b") as log:
+        log.truncate(yamlio.MAX_LOG_BYTES + 1)  # sparse: as large as that, without the disk
+    return root
+
+
+LEFT_OUT = [
+    "warning: okrs/2026-Q4/ecommerce.yaml failed to load; the figures leave it out "
+    "(cxokr check says why)",
+    "warning: readings/aov.yaml failed to load; the figures leave it out (cxokr check says why)",
+]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report"],
+        ["report", "--format", "md"],
+        ["report", "--format", "json"],
+        ["report", "--format", "csv"],
+        ["report", "--format", "html"],
+        ["report", "--since", "2026-11-01"],
+        ["align"],
+        ["explain", "company"],
+        ["metrics"],
+        ["metrics", "--format", "json"],
+    ],
+    ids=" ".join,
+)
+def test_figures_without_some_files_say_so_and_exit_1(broken: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(app, [*args, "--workspace", str(broken), "--as-of", AS_OF])
+    assert result.exit_code == 1, result.output
+    assert result.stdout  # the figures that could be computed are still written
+    assert result.stderr.splitlines()[-2:] == LEFT_OUT
+
+
+def test_a_report_written_to_a_file_warns_too(broken: Path) -> None:
+    out = broken / "report.md"
+    result = CliRunner().invoke(
+        app, ["report", "-w", str(broken), "--as-of", AS_OF, "-f", "md", "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8").startswith("# Acme Retail: OKR report 2026-Q4")
+    assert result.stderr.splitlines() == [f"wrote {out}", *LEFT_OUT]
+
+
+def test_past_five_files_left_out_the_rest_are_counted(make_ws: WriteFiles) -> None:
+    root = make_ws({f"metrics/broken-{n}.yaml": "name: [\n" for n in range(7)})
+    result = CliRunner().invoke(app, ["report", "-w", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split()[1] for line in lines[:5]] == [f"metrics/broken-{n}.yaml" for n in range(5)]
+    assert lines[5:] == ["warning: and 2 more files the figures leave out"]
+
+
+def test_a_workspace_that_loads_whole_warns_of_nothing(make_ws: WriteFiles) -> None:
+    result = CliRunner().invoke(app, ["report", "-w", str(make_ws()), "--as-of", AS_OF])
+    assert (result.exit_code, result.stderr) == (0, "")

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from cxokr.cli.app import (
-    EXIT_OK,
     AsOfOption,
     PeriodOption,
     WorkspaceOption,
@@ -47,16 +46,18 @@ def align_command(
     Example: cxokr align --as-of 2026-11-20 --format md
     """
     from cxokr.align_view import build_view
+    from cxokr.cli.report import warn_left_out
     from cxokr.render import align as render
 
-    view = build_view(load(root_of(workspace)), parse_date(as_of), period)
+    ws = load(root_of(workspace))
+    view = build_view(ws, parse_date(as_of), period)
     if output_format is AlignFormat.TEXT:
         render.text(view)
     else:
         sys.stdout.write(
             render.markdown(view) if output_format is AlignFormat.MD else render.as_json(view)
         )
-    return EXIT_OK
+    return warn_left_out(ws)
 
 
 @app.command()
@@ -76,12 +77,14 @@ def metrics(
 
     Example: cxokr metrics nps --as-of 2026-11-20
     """
+    from cxokr.cli.report import warn_left_out
     from cxokr.lens import lenses
     from cxokr.render import lens as render
 
-    covered, found = lenses(load(root_of(workspace)), parse_date(as_of), metric, period)
+    ws = load(root_of(workspace))
+    covered, found = lenses(ws, parse_date(as_of), metric, period)
     if output_format is LensFormat.JSON:
         sys.stdout.write(render.as_json(found, covered))
     else:
         render.text(found, covered.id)
-    return EXIT_OK
+    return warn_left_out(ws)

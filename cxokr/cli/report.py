@@ -1,4 +1,9 @@
-"""`cxokr report` and `cxokr explain`: the weekly view and the arithmetic behind it."""
+"""`cxokr report` and `cxokr explain`: the weekly view and the arithmetic behind it.
+
+Figures computed without some files must not look complete: every command that
+computes them (report, explain, align, metrics, notify) names on stderr the
+files that failed to load, after its output, and exits 1 (`warn_left_out`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import typer
 
 from cxokr.cli.app import (
     EXIT_OK,
+    EXIT_PROBLEMS,
     AsOfOption,
     LevelOption,
     OwnerOption,
@@ -85,19 +91,42 @@ def report(
     filters = Filters(period=period, team=team, level=level, owner=owner)
     when = parse_date(as_of)
     if since is not None:
-        return _report_since(root, ws, cache, when, since, filters, output_format, output)
+        _report_since(root, ws, cache, when, since, filters, output_format, output)
+        return warn_left_out(ws)
     result = weekly(root, ws, when, filters)
     keep(ws, cache, result)
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
         text.render(result)
-        return EXIT_OK
-    if output_format is ReportFormat.HTML:
+    elif output_format is ReportFormat.HTML:
         _emit(_render_html(ws, result), output)
-        return EXIT_OK
-    _emit(_render_report(result, output_format), output)
-    return EXIT_OK
+    else:
+        _emit(_render_report(result, output_format), output)
+    return warn_left_out(ws)
+
+
+LEFT_OUT_SHOWN = 5  # files named one per line; past that, a count
+
+
+def left_out(ws: Workspace) -> list[str]:
+    """Files whose content the workspace lacks: each failed to load, or was not read at all
+    (an error of the file as a whole, located at line 0: too large, unreadable, a link out)."""
+    from cxokr.problems import Severity
+
+    whole = {p.path for p in ws.problems if p.line == 0 and p.severity is Severity.ERROR}
+    return sorted(ws.failed | whole)
+
+
+def warn_left_out(ws: Workspace) -> int:
+    """Say on stderr which files the figures leave out; EXIT_PROBLEMS when any, else EXIT_OK."""
+    paths = left_out(ws)
+    for path in paths[:LEFT_OUT_SHOWN]:
+        err(f"warning: {path} failed to load; the figures leave it out (cxokr check says why)")
+    more = len(paths) - LEFT_OUT_SHOWN
+    if more > 0:
+        err(f"warning: and {more} more file{'s' if more > 1 else ''} the figures leave out")
+    return EXIT_PROBLEMS if paths else EXIT_OK
 
 
 def weekly(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
@@ -117,7 +146,7 @@ def _report_since(
     filters: Any,
     fmt: ReportFormat,
     output: Path | None,
-) -> int:
+) -> None:
     """`report --since`: what moved between the workspace in git and now."""
     from cxokr.changes import since as changes_since
     from cxokr.render import changes as render
@@ -137,7 +166,6 @@ def _report_since(
     else:
         content = render.text(result)
     _emit(content, output)
-    return EXIT_OK
 
 
 def _render_report(result: Any, fmt: ReportFormat) -> str:
@@ -205,4 +233,4 @@ def explain(
     ws = load(root_of(workspace))
     for line in explain_ref(ws, ref, parse_date(as_of), period):
         sys.stdout.write(escape_controls(line) + "\n")
-    return EXIT_OK
+    return warn_left_out(ws)
