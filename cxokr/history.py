@@ -1,146 +1,57 @@
-"""Git: the only module that imports GitPython.
+"""Git history, read safely: the only module that imports GitPython.
 
-Commits go through the git command (via GitPython), never `index.commit`,
-so hooks, signing and the user's configuration apply. User-provided values
-only ever follow `--` (or `--end-of-options`) on a git command line.
-Committing touches only the paths a command wrote: other staged changes stay
-staged. Reading history answers questions with a few git processes, never
-one per commit, and knows where a shallow clone's history is cut.
+Reading history answers questions with a few git processes, never one per
+commit, and knows where a shallow clone's history is cut. Every process is
+started through `gitrun`, which keeps the repository's own configuration from
+running programs and turns git's refusals into errors, never into empty
+history. User-provided values only ever follow `--` (or `--end-of-options`)
+on a git command line. Commits are `gitcommit`'s, re-exported here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cxokr.errors import CxokrError
+from cxokr import gitrun
+from cxokr.gitcommit import (
+    CommitResult,
+    GitRefused,
+    author_email,
+    commit,
+    ensure_can_commit,
+    init,
+    is_repository,
+    unfinished_operation,
+)
+from cxokr.gitrun import GitError, Repository
 
-# Files in the git folder that mean an operation is half done.
-_UNFINISHED = {
-    "MERGE_HEAD": "a merge",
-    "CHERRY_PICK_HEAD": "a cherry-pick",
-    "REVERT_HEAD": "a revert",
-    "rebase-merge": "a rebase",
-    "rebase-apply": "a rebase",
-    "BISECT_LOG": "a bisect",
-}
-
-
-class GitRefused(CxokrError):
-    """Git cannot or must not commit now; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class CommitResult:
-    """What became of the commit after a write: its short hash, or why it was skipped."""
-
-    sha: str | None
-    skipped: str | None = None
-
-
-@contextmanager
-def _repo(folder: Path) -> Iterator[object | None]:
-    import git
-
-    try:
-        repo = git.Repo(folder, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        yield None
-        return
-    try:
-        yield repo
-    finally:
-        repo.close()  # ends the `git cat-file` processes GitPython keeps alive
-
-
-def is_repository(folder: Path) -> bool:
-    with _repo(folder) as repo:
-        return repo is not None
-
-
-def unfinished_operation(folder: Path) -> str | None:
-    """'a merge', 'a rebase', … when one is in progress in the repository holding `folder`."""
-    with _repo(folder) as repo:
-        if repo is None:
-            return None
-        git_dir = Path(repo.git_dir)  # type: ignore[attr-defined]
-        for name, what in _UNFINISHED.items():
-            if (git_dir / name).exists():
-                return what
-    return None
-
-
-def ensure_can_commit(folder: Path) -> None:
-    """Refuse before writing anything when a half-done git operation is in progress."""
-    what = unfinished_operation(folder)
-    if what:
-        raise GitRefused(
-            f"{what} is in progress in this repository; finish or abort it first "
-            "(nothing was written)"
-        )
-
-
-def init(folder: Path) -> None:
-    """`git init` a new repository at `folder`."""
-    import git
-
-    git.Repo.init(folder)
-
-
-def commit(folder: Path, paths: Sequence[Path], message: str) -> CommitResult:
-    """Commit exactly `paths` (already written) with the user's identity.
-
-    Never raises for an ordinary git refusal: the files stay written and the
-    result says why the commit was skipped.
-    """
-    import git
-
-    with _repo(folder) as found:
-        if found is None:
-            return CommitResult(None, "not a git repository")
-        repo: git.Repo = found  # type: ignore[assignment]
-        what = unfinished_operation(folder)
-        if what:
-            return CommitResult(None, f"{what} is in progress")
-        try:
-            repo.git.var("GIT_AUTHOR_IDENT")
-        except git.GitCommandError:
-            return CommitResult(
-                None,
-                "no git identity is set; run git config --global user.name 'Your Name' "
-                "and git config --global user.email you@example.com",
-            )
-        top = Path(repo.working_tree_dir or folder).resolve()
-        rels = [str(Path(p).resolve().relative_to(top)) for p in paths]
-        try:
-            repo.git.add("--", *rels)
-            repo.git.commit("--only", "-m", message, "--", *rels)
-        except git.GitCommandError as exc:
-            reason = (exc.stderr or exc.stdout or str(exc)).strip().splitlines()
-            return CommitResult(None, reason[-1] if reason else "git commit failed")
-        return CommitResult(repo.head.commit.hexsha[:7])
-
-
-def author_email(folder: Path) -> str | None:
-    """The email of the git identity commits would use, if one is set."""
-    import git
-
-    with _repo(folder) as found:
-        if found is None:
-            return None
-        repo: git.Repo = found  # type: ignore[assignment]
-        try:
-            ident = repo.git.var("GIT_AUTHOR_IDENT")
-        except git.GitCommandError:
-            return None
-    start, end = ident.find("<"), ident.find(">")
-    return ident[start + 1 : end] if 0 <= start < end else None
+__all__ = [
+    "Commit",
+    "CommitResult",
+    "FileChange",
+    "GitError",
+    "GitRefused",
+    "History",
+    "HistoryError",
+    "Step",
+    "author_email",
+    "commit",
+    "ensure_can_commit",
+    "head_sha",
+    "history",
+    "init",
+    "is_repository",
+    "unfinished_operation",
+]
 
 
 # --- Reading history -------------------------------------------------------------------------
@@ -151,22 +62,8 @@ def author_email(folder: Path) -> str | None:
 # `git ls-tree` for a whole revision. Paths are relative to the workspace folder, which may sit
 # anywhere inside the repository.
 
-# The user's configuration must not change what the output looks like.
-_READ_CONFIG = tuple(
-    arg
-    for setting in (
-        "core.quotePath=false",
-        "log.showRoot=true",
-        "log.showSignature=false",
-        "diff.noprefix=false",
-        "diff.mnemonicPrefix=false",
-        "diff.relative=false",
-    )
-    for arg in ("-c", setting)
-)
 _FIELDS = ("%H", "%an", "%ae", "%aI", "%cI", "%s")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS)
-_NO_BLOB = "0" * 40
 _HUNK = re.compile(r"@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 # Larger blobs are left out of a revision's files: no file cxokr reads may be that large.
 MAX_BLOB_BYTES = 32 * 1024 * 1024
@@ -211,38 +108,31 @@ class Step:
     changes: tuple[FileChange, ...]
 
 
-class HistoryError(CxokrError):
+class HistoryError(GitError):
     """Git could not answer a question about history (an unknown revision, say)."""
-
-    exit_code = 2
 
 
 class History:
     """Read-only questions about the history of the workspace at `root`."""
 
-    def __init__(self, repo: Any, root: Path) -> None:
+    def __init__(self, repo: Repository, root: Path) -> None:
         self._repo = repo
-        self._root = str(root)  # git runs there (-C), so paths are relative to the workspace
-        self._boundary = _shallow_boundary(Path(repo.common_dir))
+        self._root = root  # git runs there, so paths are relative to the workspace
+        self._boundary = _shallow_boundary(repo.common_dir)
         self._head: Commit | None = None
         self._head_read = False
+        self._cat: Any = None  # GitPython's command object, once a blob is asked for
 
     @property
     def shallow(self) -> bool:
         return bool(self._boundary)
 
-    def _run(self, *args: str) -> str:
-        import git
+    def close(self) -> None:
+        if self._cat is not None:
+            self._cat.clear_cache()  # ends the `git cat-file` process GitPython keeps alive
 
-        try:
-            out: bytes = self._repo.git.execute(
-                ["git", "-C", self._root, *_READ_CONFIG, *args], stdout_as_string=False
-            )
-        except git.GitCommandError as exc:
-            reason = exc.stderr.decode() if isinstance(exc.stderr, bytes) else str(exc.stderr)
-            lines = reason.strip().strip("'").splitlines() or ["git failed"]
-            raise HistoryError(f"git {args[0]} failed: {lines[-1].strip()}") from None
-        return out.decode("utf-8", "surrogateescape")
+    def _run(self, *args: str) -> str:
+        return gitrun.run(self._root, *args).out.decode("utf-8", "surrogateescape")
 
     def _commit(self, header: str) -> Commit:
         sha, author, email, authored, committed, subject = header.split("\x1f", 5)
@@ -256,35 +146,42 @@ class History:
             sha in self._boundary,
         )
 
+    def _read_commit(self, sha: str) -> Commit:
+        out = self._run("log", "-1", f"--format={_FORMAT}", sha, "--")
+        if not out.startswith("\x1e"):
+            raise HistoryError(f"git log gave no commit {sha} in {self._repo.top}")
+        return self._commit(out[1:].rstrip("\n"))
+
     def head(self) -> Commit | None:
         """The commit checked out, or None in a repository without commits."""
         if not self._head_read:
-            try:
-                self._head = self.commit("HEAD")
-            except HistoryError:
-                self._head = None
+            sha = gitrun.head(self._root)
+            self._head = None if sha is None else self._read_commit(sha)
             self._head_read = True
         return self._head
 
     def commit(self, rev: str) -> Commit:
         """The commit `rev` names (a hash, branch, tag, `HEAD~3`, …)."""
-        missing = HistoryError(f"no commit {rev!r} in this repository")
-        if rev.startswith("-"):
-            raise missing
+        missing = f"no commit {rev!r} in this repository"
+        if rev.startswith("-") or self.head() is None:
+            raise HistoryError(missing)
         try:
-            out = self._run("log", "-1", f"--format={_FORMAT}", "--end-of-options", rev, "--")
-        except HistoryError:
-            raise missing from None
-        if not out.startswith("\x1e"):
-            raise missing
-        return self._commit(out[1:].rstrip("\n"))
+            sha = gitrun.revision(self._root, rev)
+        except GitError as exc:  # `main@{upstream}` without one, say
+            raise HistoryError(f"{missing} ({exc})") from None
+        if sha is None:
+            raise HistoryError(missing)
+        return self._read_commit(sha)
 
     def before(self, moment: datetime) -> Commit | None:
         """The newest commit on the current branch committed before `moment`, if any is here."""
-        if self.head() is None:
+        # git's --before includes the moment; git has no commit before 1970.
+        until = math.ceil(moment.timestamp()) - 1
+        if until < 0 or self.head() is None:
             return None
-        until = (moment - timedelta(seconds=1)).isoformat()  # git's --before includes the moment
-        out = self._run("log", "-1", "--first-parent", f"--before={until}", f"--format={_FORMAT}")
+        out = self._run(
+            "log", "-1", "--first-parent", f"--before=@{until} +0000", f"--format={_FORMAT}"
+        )
         return self._commit(out[1:].rstrip("\n")) if out.startswith("\x1e") else None
 
     def oldest(self) -> Commit | None:
@@ -308,11 +205,11 @@ class History:
         """
         if not paths or self.head() is None:
             return []
-        args = ["log", "--reverse", "--no-renames", "--no-color", "--no-ext-diff", "--raw"]
-        args += ["--src-prefix=a/", "--dst-prefix=b/", "--no-merges"]
+        args = ["log", "--reverse", "--no-renames", "--no-color", "--raw", "--no-merges"]
+        args += ["--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"]
         args += ["--no-abbrev", "--relative", f"--format={_FORMAT}"]
         if patch:
-            args += ["-p", "--unified=0", "--no-textconv"]
+            args += ["-p", "--unified=0"]
         args.append(f"{since}..HEAD" if since else "HEAD")
         return [self._step(rec) for rec in self._run(*args, "--", *paths).split("\x1e")[1:]]
 
@@ -325,7 +222,7 @@ class History:
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
                 fields = meta.split()
-                raw[path] = (_blob(fields[2]), _blob(fields[3]))
+                raw[path] = (_present(fields[2]), _present(fields[3]))
             elif line.startswith("diff --git a/"):
                 rest = line[len("diff --git a/") :]
                 current = patch.setdefault(rest[: (len(rest) - 3) // 2], _Patch())
@@ -338,31 +235,65 @@ class History:
         return Step(self._commit(header), changes)
 
     def dirty(self, paths: Sequence[str]) -> set[str]:
-        """Which of the files under `paths` differ in the working tree from `HEAD`."""
+        """Which of the files under `paths` differ in the working tree from `HEAD`.
+
+        Worked out here from `HEAD`'s listing and the files' bytes: `git diff` would run
+        the filters and file-system monitor the repository's configuration names.
+        """
         if self.head() is None:
             return set()
-        out = self._run("diff", "--name-only", "--no-renames", "--relative", "HEAD", "--", *paths)
-        return {line for line in out.splitlines() if line}
+        changed: set[str] = set()
+        for path, sha, size in self._listing("HEAD", paths):
+            try:
+                data = (self._root / path).read_bytes() if size is not None else None
+            except OSError:
+                data = None
+            if data is None or len(data) != size or _blob_id(data, sha) != sha:
+                changed.add(path)
+        return changed
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The content of each blob, through the one `git cat-file --batch` process."""
         found: dict[str, bytes] = {}
         for sha in shas:
             if sha not in found:
-                found[sha] = self._repo.git.get_object_data(sha)[3]
+                found[sha] = self._blob(sha)
         return found
 
-    def files_at(self, commit: Commit) -> dict[str, bytes]:
-        """Every file of the workspace folder as it stood at `commit` (relative path -> bytes)."""
-        out = self._run("ls-tree", "-r", "-z", "--long", commit.sha)
-        listed: dict[str, str] = {}
+    def _blob(self, sha: str) -> bytes:
+        import git
+
+        if self._cat is None:
+            self._cat = git.cmd.Git(str(self._root))
+            self._cat.set_persistent_git_options(c=list(gitrun.READ_SETTINGS))
+            self._cat.update_environment(**gitrun.READ_ENV)
+        try:
+            data: bytes = self._cat.get_object_data(sha)[3]
+        except (ValueError, OSError, git.GitError) as exc:
+            raise HistoryError(
+                f"git could not read object {sha} in {self._repo.top}: {exc}"
+            ) from None
+        return data
+
+    def _listing(
+        self, rev: str, paths: Sequence[str] = ()
+    ) -> Iterator[tuple[str, str, int | None]]:
+        """(path, blob, size) of each file under `paths` at `rev`; size None when not a regular
+        file (a link, a submodule) or larger than `MAX_BLOB_BYTES`."""
+        out = self._run("ls-tree", "-r", "-z", "--long", rev, "--", *paths)
         for entry in out.split("\0"):
             meta, _, path = entry.partition("\t")
             fields = meta.split()
-            # Regular files only: links and submodules have no content cxokr would read.
-            regular = len(fields) == 4 and fields[0] in ("100644", "100755")
-            if regular and int(fields[3]) <= MAX_BLOB_BYTES:
-                listed[path] = fields[2]
+            if len(fields) != 4:
+                continue
+            regular = fields[0] in ("100644", "100755") and fields[3].isdigit()
+            fits = regular and int(fields[3]) <= MAX_BLOB_BYTES
+            yield path, fields[2], int(fields[3]) if fits else None
+
+    def files_at(self, commit: Commit) -> dict[str, bytes]:
+        """Every file of the workspace folder as it stood at `commit` (relative path -> bytes)."""
+        # Regular files only: links and submodules have no content cxokr would read.
+        listed = {path: sha for path, sha, size in self._listing(commit.sha) if size is not None}
         content = self.blobs(listed.values())
         return {path: content[sha] for path, sha in listed.items()}
 
@@ -392,6 +323,9 @@ class _Patch:
             self.removed.append(line[1:])
             self.removed_at.append(self.old_at)
             self.old_at += 1
+        elif line.startswith(" "):  # context, should a configuration still add some
+            self.old_at += 1
+            self.new_at += 1
 
     def change(self, path: str, before: str | None, after: str | None) -> FileChange:
         return FileChange(
@@ -405,8 +339,14 @@ class _Patch:
         )
 
 
-def _blob(sha: str) -> str | None:
-    return None if sha == _NO_BLOB else sha
+def _present(sha: str) -> str | None:
+    return None if sha.strip("0") == "" else sha
+
+
+def _blob_id(data: bytes, like: str) -> str:
+    """The id git gives a blob holding `data`, in the object format of the id `like`."""
+    digest = hashlib.sha1 if len(like) == 40 else hashlib.sha256
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _shallow_boundary(common_dir: Path) -> frozenset[str]:
@@ -416,14 +356,6 @@ def _shallow_boundary(common_dir: Path) -> frozenset[str]:
     except (OSError, UnicodeDecodeError):
         return frozenset()
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _may_be_repository(folder: Path) -> bool:
-    """False when no `.git` is in sight: GitPython need not even be imported then."""
-    if os.environ.get("GIT_DIR"):
-        return True
-    here = folder.resolve()
-    return any((p / ".git").exists() for p in (here, *here.parents))
 
 
 _SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
@@ -476,8 +408,12 @@ def head_sha(root: Path) -> str | None:
 @contextmanager
 def history(root: Path) -> Iterator[History | None]:
     """The history of the workspace at `root`, or None when it is not in a git repository."""
-    if not _may_be_repository(root):
+    repo = gitrun.locate(root)
+    if repo is None:
         yield None
         return
-    with _repo(root) as repo:
-        yield None if repo is None else History(repo, root)
+    found = History(repo, root)
+    try:
+        yield found
+    finally:
+        found.close()
