@@ -181,7 +181,7 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
     reading that touched it, from git history."""
     today = today or date.today()
     subject = resolve(root, ref, today)
-    after = parse_since(since, today) if since else None
+    after = parse_since(since, today) if since is not None else None
     current = _okr_file(root, subject.period.id, subject.team)
     metrics = _metrics([current], subject)
     with history(root) as h:

@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -95,9 +96,27 @@ class Since:
     rev: str | None = None
 
     def start(self) -> datetime:
-        """Midnight at the start of `day`, local time."""
+        """Midnight at the start of `day`, local time (UTC for a day at the ends of the
+        calendar, where no local time can be worked out and no commit is anyway)."""
         assert self.day is not None
-        return datetime.combine(self.day, time()).astimezone()
+        midnight = datetime.combine(self.day, time())
+        check_local_zone()
+        try:
+            return midnight.astimezone()
+        except (ValueError, OverflowError):
+            return midnight.replace(tzinfo=UTC)
+
+
+def check_local_zone() -> None:
+    """A usage error when `TZ` names a time zone Python cannot use (`XYZ+25`)."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError):
+        raise UsageError(
+            f"TZ={os.environ.get('TZ', '')!r} is not a time zone cxokr can use (its offset "
+            "from UTC must be under 24 hours); set TZ to a zone such as Europe/Paris or UTC, "
+            "or unset it"
+        ) from None
 
 
 def parse_since(text: str, today: date) -> Since:
@@ -105,7 +124,10 @@ def parse_since(text: str, today: date) -> Since:
     found = _SINCE_DAYS.match(text)
     if found:
         days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
-        return Since(text, day=today - timedelta(days=days))
+        try:
+            return Since(text, day=today - timedelta(days=days))
+        except OverflowError:
+            raise UsageError(f"--since {text} goes back before the year 1") from None
     if _SINCE_DATE.match(text):
         try:
             return Since(text, day=date.fromisoformat(text))

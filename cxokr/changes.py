@@ -164,7 +164,7 @@ def _then(h: History, point: Since) -> Then:
         commit = h.commit(point.rev)
         return Then(point.text, commit.committed.date(), commit)
     assert point.day is not None
-    day_before = point.day - timedelta(days=1)
+    day_before = max(point.day, date.min + timedelta(days=1)) - timedelta(days=1)
     found = h.before(point.start())
     if found is None and h.shallow:
         oldest = h.oldest()

@@ -1,5 +1,6 @@
 """Git, read safely and committed exactly: no program from the repository's configuration
-runs on a read, git's refusals are errors, and a commit records exactly the lines written."""
+runs on a read, git's refusals are errors, a commit records exactly the lines written, and
+odd `--since` values are usage errors."""
 
 from __future__ import annotations
 
@@ -309,3 +310,47 @@ def test_a_repository_git_refuses_fails_the_commit(
     result = history.commit(git_ws, [log], "checkin", appended={log: MINE})
     assert result.failed
     assert "safe.directory" in (result.skipped or "")
+
+
+# --- Odd --since values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "--as-of", "0001-01-01", "--since", "1d"), "before the year 1"),
+        (("log", KR, "--since", ""), "is not a date"),
+    ],
+)
+def test_odd_since_values_are_usage_errors(repo: Path, args: tuple[str, ...], message: str) -> None:
+    code, _, errors = cli(*args, "-w", str(repo / "goals"))
+    assert code == 2, errors
+    assert message in errors
+
+
+def test_since_the_year_1_finds_nothing_committed_before(repo: Path) -> None:
+    ws = str(repo / "goals")
+    code, out, errors = cli("report", "-w", ws, "--as-of", "2026-11-20", "--since", "0001-01-01")
+    assert code == 0, errors
+    assert "then: nothing committed before 0001-01-01" in out
+    code, out, errors = cli("log", KR, "-w", ws, "--since", "0001-01-01")
+    assert code == 0, errors
+    assert "target 64 → 66" in out
+
+
+def test_a_time_zone_python_cannot_use_is_a_usage_error(repo: Path) -> None:
+    env = {**os.environ, "TZ": "XYZ+25"}
+    cxokr = str(Path(sys.executable).with_name("cxokr"))
+    ws = str(repo / "goals")
+    done = subprocess.run(
+        [cxokr, "report", "-w", ws, "--as-of", "2026-11-20", "--since", "7d"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "TZ='XYZ+25'" in done.stderr
+    done = subprocess.run(
+        [cxokr, "log", KR, "-w", ws, "--since", "7d"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
