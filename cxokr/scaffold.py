@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
+from cxokr import ci_workflow, schema
 from cxokr import retail_template as retail
-from cxokr import schema
 from cxokr.errors import CxokrError, UsageError
 from cxokr.fileio import write_atomic
 from cxokr.model import DEFAULT_LEVELS, FILE_KINDS, PERIOD_PATTERN, Config, Thresholds
@@ -41,12 +41,21 @@ def default_periods(today: date) -> list[PeriodSpec]:
     return [(str(year), date(year, 1, 1), date(year, 12, 31)), (f"{year}-Q{quarter}", first, last)]
 
 
+def base(target: Path) -> Path:
+    """The folder the paths of `plan` are relative to, for `write`: the top of the git
+    repository holding `target` (GitHub reads workflows only there), else `target`."""
+    return ci_workflow.repository_top(target) or target
+
+
 def plan(
     target: Path, org: str, template: TemplateName, periods: list[PeriodSpec]
 ) -> dict[str, bytes]:
-    """Every file of a new workspace: path relative to `target` -> content, sorted by path.
+    """Every file of a new workspace: path relative to `base(target)` -> content, sorted.
 
-    The content does not depend on `target`. Raises UsageError for an empty or
+    Outside a repository, or at the top of one, the paths are relative to
+    `target`. In a subfolder of a repository they start with the subfolder,
+    except the CI workflow, which goes to the top's `.github/workflows/` and
+    checks the subfolder with `--workspace`. Raises UsageError for an empty or
     unprintable organization name, an unknown template, or unusable periods.
     """
     _validate(org, template, periods)
@@ -54,7 +63,6 @@ def plan(
         CONFIG_FILE: _config(org, periods),
         ".gitattributes": _GITATTRIBUTES,
         ".gitignore": _GITIGNORE,
-        ".github/workflows/cxokr-check.yml": _WORKFLOW,
         "README.md": _readme(org, periods),
     }
     for kind in FILE_KINDS:
@@ -65,7 +73,13 @@ def plan(
         files[team_path("company")] = _team("company", org, 1, None, None, retail.COMPANY_ROLE)
     else:
         files.update(_retail_cx(periods))
-    return {rel: files[rel].encode("utf-8") for rel in sorted(files)}
+    top = ci_workflow.repository_top(target)
+    inside = target.resolve().relative_to(top).as_posix() if top else "."
+    inside = "" if inside == "." else inside
+    placed = {f"{inside}/{rel}" if inside else rel: text for rel, text in files.items()}
+    url, rev = ci_workflow.source()
+    placed[ci_workflow.path(inside)] = ci_workflow.text(inside, url, rev)
+    return {rel: placed[rel].encode("utf-8") for rel in sorted(placed)}
 
 
 def write(target: Path, files: dict[str, bytes]) -> list[Path]:
@@ -261,39 +275,6 @@ readings/*.yaml merge=union
 _GITIGNORE = """\
 # cxokr's local cache: always safe to delete.
 .cxokr/
-"""
-
-_WORKFLOW = """\
-# Checks the cxokr workspace on every pull request that touches goal files and
-# on every push to main. Problems appear as annotations on the changed lines
-# and as a table in the job summary.
-name: cxokr check
-on:
-  pull_request:
-    paths:
-      - "cxokr.yaml"
-      - "teams/**"
-      - "metrics/**"
-      - "okrs/**"
-      - "checkins/**"
-      - "readings/**"
-  push:
-    branches: [main]
-
-permissions:
-  contents: read
-
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: pip install cxokr
-      # --strict makes warnings (such as an unfocused team) fail the check too.
-      - run: cxokr check --format github --strict
 """
 
 _README = string.Template("""\

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from typer.testing import CliRunner
 
-from cxokr import checks, scaffold, schema, workspace
+from cxokr import checks, ci_workflow, scaffold, schema, workspace
+from cxokr.cli import app
 from cxokr.errors import CxokrError, UsageError
 from cxokr.model import FILE_KINDS
+from tests.conftest import git
 
 PERIODS = scaffold.default_periods(date(2026, 11, 23))
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 def made(root: Path, template: scaffold.TemplateName, org: str = "Acme Retail") -> Path:
@@ -91,11 +103,101 @@ def test_gitignore_ignores_the_cache(tmp_path: Path) -> None:
     assert ".cxokr/" in (made(tmp_path / "ws", "blank") / ".gitignore").read_text().splitlines()
 
 
-def test_workflow_installs_cxokr_and_checks_strictly(tmp_path: Path) -> None:
+ROOT = Path(__file__).resolve().parent.parent
+REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    "urls"
+]["Repository"]
+PINNED = re.compile(
+    rf"pip install 'cxokr @ git\+(?P<url>\S+)@(?P<rev>[0-9a-f]{{40}}|{ci_workflow.REV_PLACEHOLDER})'"
+)
+
+
+def steps(path: Path) -> list[dict[str, Any]]:
+    """The steps of the workflow's one job, read as GitHub reads the file."""
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    return list(job["steps"])
+
+
+def runs(path: Path) -> list[str]:
+    return [step["run"] for step in steps(path) if "run" in step]
+
+
+def pull_request_paths(path: Path) -> list[str]:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # `on`, a boolean to YAML 1.1, a key to GitHub
+    return list(triggers["pull_request"]["paths"])
+
+
+def test_workflow_installs_cxokr_at_a_pinned_commit_with_full_history(tmp_path: Path) -> None:
     workflow = made(tmp_path / "ws", "blank") / ".github/workflows/cxokr-check.yml"
-    text = workflow.read_text()
-    assert "- run: pip install cxokr\n" in text
-    assert "- run: cxokr check --format github --strict\n" in text
+    checkout = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    install, check = runs(workflow)
+    assert not re.search(r"pip install\s+['\"]?cxokr(?!\s*@)", install)  # not PyPI's
+    pinned = PINNED.fullmatch(install)
+    assert pinned, install
+    assert pinned["url"] == REPOSITORY  # the one place the URL is written
+    assert check == "cxokr check --format github --strict"
+
+
+def test_init_in_a_subfolder_writes_the_workflow_at_the_top_of_the_repository(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert run("init", str(repo / "goals"), "--org", "Acme")[0] == 0
+    assert not (repo / "goals" / ".github").exists()  # GitHub would never run it there
+    workflow = repo / ".github" / "workflows" / "cxokr-check-goals.yml"
+    assert runs(workflow)[-1] == "cxokr check --workspace goals --format github --strict"
+    paths = pull_request_paths(workflow)
+    assert paths and all(path.startswith("goals/") for path in paths)
+    assert "goals/okrs/**" in paths
+    assert ".github/workflows/cxokr-check-goals.yml" in git(repo, "ls-files").split()
+
+
+def test_init_never_overwrites_a_workflow_at_the_top_of_the_repository(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo = tmp_path / "repo"
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    git(repo, "init", "-q")
+    mine = workflows / "cxokr-check-goals.yml"
+    mine.write_bytes(b"name: mine\n")
+    code, _, errors = run("init", str(repo / "goals"))
+    assert code != 0
+    assert ".github/workflows/cxokr-check-goals.yml" in errors
+    assert mine.read_bytes() == b"name: mine\n"
+    assert not (repo / "goals").exists()
+
+
+def test_a_workspace_folder_with_glob_and_shell_characters_is_quoted(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert run("init", str(repo / "our goals*"), "--org", "Acme")[0] == 0
+    workflow = repo / ".github" / "workflows" / "cxokr-check-our-goals.yml"
+    assert runs(workflow)[-1] == "cxokr check --workspace 'our goals*' --format github --strict"
+    paths = pull_request_paths(workflow)
+    assert "our goals\\*/cxokr.yaml" in paths  # a literal *, not a glob
+
+
+def test_the_example_workflow_is_the_one_init_writes() -> None:
+    example = (ROOT / "examples" / "ci" / "cxokr-check.yml").read_text(encoding="utf-8")
+    assert example.endswith(ci_workflow.text("", REPOSITORY, None))
+    install = runs(ROOT / "examples" / "ci" / "cxokr-check.yml")[0]
+    assert PINNED.fullmatch(install)
+
+
+def test_no_document_names_a_revision_that_does_not_resolve() -> None:
+    """The pre-commit usage names a full commit sha (or says to put one), never a made-up tag."""
+    for path in (ROOT / ".pre-commit-hooks.yaml", ROOT / "README.md"):
+        for rev in re.findall(r"\brev: (\S+)", path.read_text(encoding="utf-8")):
+            assert re.fullmatch(r"[0-9a-f]{40}|FULL_COMMIT_SHA", rev), (path.name, rev)
 
 
 def test_write_returns_every_written_path_in_sorted_order(tmp_path: Path) -> None:

@@ -57,14 +57,15 @@ def init(
     name = org or target.name.replace("-", " ").replace("_", " ").title() or "My organization"
     periods = _periods(period) if period else scaffold.default_periods(date.today())
     files = scaffold.plan(target, name, template, periods)
+    base = scaffold.base(target)  # a repository's top when target is a subfolder of one
     existing = next(p for p in (target, *target.parents) if p.exists())
     fresh = not history.is_repository(existing)
     if not fresh:
         history.ensure_can_commit(existing)
-    written = scaffold.write(target, files)
+    written = scaffold.write(base, files)
     if fresh:
         history.init(target)
-    commit_written(target, written, f"init: cxokr workspace for {name}", no_commit=False)
+    commit_written(base, written, f"init: cxokr workspace for {name}", no_commit=False)
     err(
         f"created a {template} workspace for {name} in {target}\n"
         f"next: cxokr check -w {directory}   then   cxokr report -w {directory}"
