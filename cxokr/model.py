@@ -336,9 +336,11 @@ class Entries(Generic[R]):
     def __repr__(self) -> str:
         return f"Entries({self.kind.__name__}, {len(self)} rows)"
 
-    def __getstate__(self) -> tuple[type[R], tuple[str, ...], list[Any]]:
+    def columns(self) -> list[Any]:
+        """The entries as columns, in the order of the kind's fields: each repeated text
+        one object, one zone object per offset, and the dates as day numbers (an array)."""
         if self._columns is not None:
-            return self.kind, self.kind._fields, self._columns
+            return self._columns
         columns: list[Any] = [list(column) for column in zip(*self.rows, strict=True)]
         names = self.kind._fields
         if not columns:
@@ -350,15 +352,28 @@ class Entries(Generic[R]):
         columns[at] = _shared_zones(columns[at])
         day = names.index("date")
         columns[day] = array("l", [d.toordinal() for d in columns[day]])
-        return self.kind, names, columns
+        return columns
+
+    @classmethod
+    def from_columns(cls, kind: type[R], columns: list[Any]) -> Entries[R]:
+        """Entries from what `columns` gave; ValueError when the columns do not fit `kind`."""
+        lengths = {len(column) for column in columns}
+        if len(columns) != len(kind._fields) or len(lengths) > 1:
+            raise ValueError("log entries stored for other fields")  # the cache starts afresh
+        made: Entries[R] = cls.__new__(cls)
+        made.kind, made._columns, made._rows = kind, columns, None
+        return made
+
+    # The read-ahead (cxokr.prefetch) sends entries between processes in the column form.
+    def __getstate__(self) -> tuple[type[R], tuple[str, ...], list[Any]]:
+        return self.kind, self.kind._fields, self.columns()
 
     def __setstate__(self, state: tuple[type[R], tuple[str, ...], list[Any]]) -> None:
         kind, names, columns = state
-        lengths = {len(column) for column in columns}
-        if names != kind._fields or len(columns) != len(names) or len(lengths) > 1:
-            raise ValueError("log entries stored for other fields")  # the cache starts afresh
-        self.kind, self._columns = kind, columns
-        self._rows = None
+        if names != kind._fields:
+            raise ValueError("log entries stored for other fields")
+        made = self.from_columns(kind, columns)
+        self.kind, self._columns, self._rows = made.kind, made._columns, None
 
 
 # File kind name -> (model, is the file a list of entries). Used by schema and workspace.

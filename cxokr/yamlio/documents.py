@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,9 +63,10 @@ class Issue:
 class Marks:
     """Positions of the values of one document, keyed by their path in the data.
 
-    Pickled as one opaque block and unpacked on first use: the parse cache of a
-    large organization holds hundreds of thousands of positions, and only the
-    commands that report a problem in a document ask for any.
+    The parse cache keeps them as one opaque msgpack block (`pack`, `packed`),
+    unpacked on first use: the cache of a large organization holds hundreds of
+    thousands of positions, and only the commands that report a problem in a
+    document ask for any.
     """
 
     __slots__ = ("_packed", "_positions")
@@ -75,12 +75,27 @@ class Marks:
         self._positions: dict[Path, tuple[int, int]] | None = positions or {}
         self._packed = b""
 
+    @classmethod
+    def packed(cls, block: bytes) -> Marks:
+        """Marks from a block `pack` made, unpacked when first asked."""
+        made = cls.__new__(cls)
+        made._packed, made._positions = block, None
+        return made
+
     @property
     def positions(self) -> dict[Path, tuple[int, int]]:
         if self._positions is None:
-            self._positions = pickle.loads(self._packed)
+            self._positions = _unpack(self._packed)
             self._packed = b""
         return self._positions
+
+    def pack(self) -> bytes:
+        """The positions as one msgpack block: (path, line, column) for each."""
+        if self._positions is None:
+            return self._packed
+        import msgspec
+
+        return msgspec.msgpack.encode([(path, *pos) for path, pos in self._positions.items()])
 
     def find(self, path: Path) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""
@@ -91,10 +106,9 @@ class Marks:
                 return pos
         return (1, 1)
 
+    # Sent whole through the read-ahead's pipe (cxokr.prefetch) as the same block.
     def __getstate__(self) -> bytes:
-        if self._positions is None:
-            return self._packed
-        return pickle.dumps(self._positions, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.pack()
 
     def __setstate__(self, state: bytes) -> None:
         self._packed = state
@@ -107,6 +121,21 @@ class Marks:
 
     def __repr__(self) -> str:
         return f"Marks({self.positions!r})"
+
+
+def _unpack(block: bytes) -> dict[Path, tuple[int, int]]:
+    """The positions `Marks.pack` stored; none (every value at 1:1) if the block is not one.
+
+    The cache signs what it writes, so a bad block means a bug, not an attack;
+    it costs the positions, never the command.
+    """
+    import msgspec
+
+    try:
+        found = msgspec.msgpack.decode(block, type=list[tuple[tuple[str | int, ...], int, int]])
+    except msgspec.DecodeError:
+        return {}
+    return {path: (line, col) for path, line, col in found}
 
 
 @dataclass
