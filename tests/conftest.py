@@ -96,6 +96,15 @@ def make_ws(tmp_path: Path) -> WriteFiles:
 
 
 @pytest.fixture(autouse=True)
+def _own_user_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user cache folder of each test's own: the signing key and any state kept outside
+    a repository never touch the real one, nor another test's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
+@pytest.fixture(autouse=True)
 def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")

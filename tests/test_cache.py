@@ -1,23 +1,61 @@
-"""The parse cache: content-keyed, rebuilt when damaged or foreign, bypassed on request."""
+"""The parse cache: content-keyed, kept out of the workspace, rebuilt when damaged or foreign,
+bypassed on request."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from cxokr import cache as cache_module
-from cxokr import checks, parsing, workspace
-from cxokr.cache import NAME, STAMP, Cache
+from cxokr import cache_format, checks, localstate, parsing, workspace, yamlio
+from cxokr.cache import STAMP, Cache
 from cxokr.cli import app
 from cxokr.model import Checkin, Reading, ReadingEntry
 from tests.conftest import WriteFiles
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+
+
+def cache_file(root: Path) -> Path:
+    return cache_module.state_file(root, "parsed")
+
+
+def body(root: Path) -> bytes:
+    """The body of the workspace's cache file, its MAC checked with the user's key."""
+    found = cache_module.unseal(cache_file(root).read_bytes(), user_key(), cache_module.PARSED)
+    assert found is not None
+    return bytes(found)
+
+
+def user_key() -> bytes:
+    key = cache_module.secret()
+    assert key is not None
+    return key
+
+
+def write_signed(root: Path, data: bytes) -> None:
+    """`data` as the workspace's cache, signed with the user's own key (as cxokr would)."""
+    cache_file(root).parent.mkdir(parents=True, exist_ok=True)
+    cache_file(root).write_bytes(cache_module.seal(data, user_key(), cache_module.PARSED))
+
+
+def round_trip(outcome: parsing.Outcome) -> parsing.Outcome:
+    """`outcome` as the cache gives it back."""
+    entry = cache_format.encode(outcome)
+    assert entry is not None
+    found = cache_format.decode(entry)
+    assert found is not None
+    return found
 
 
 def load_twice(root: Path) -> tuple[Cache, Cache]:
@@ -55,40 +93,82 @@ def test_cached_and_fresh_loads_give_the_same_problems(make_ws: WriteFiles) -> N
     assert [p.code for p in cached] == ["CX103"]
 
 
+def foreign_stamp(root: Path) -> bytes:
+    return msgspec.msgpack.encode([[7, "0.0.1", "2.0", 3, 10], str(root.resolve()), {}, {}])
+
+
+def truncated(root: Path) -> bytes:
+    raw = cache_file(root).read_bytes()
+    return raw[: len(raw) // 2]
+
+
+def one_bit_flipped(root: Path) -> bytes:
+    raw = bytearray(cache_file(root).read_bytes())
+    raw[-100] ^= 1
+    return bytes(raw)
+
+
+def signed(make: Callable[[Path], bytes]) -> Callable[[Path], bytes]:
+    return lambda root: cache_module.seal(make(root), user_key(), cache_module.PARSED)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        b"",
-        b"not a pickle",
-        pickle.dumps(("other", {})),
-        pickle.dumps(((0, "0", "0", (3, 0)), {})),
-        pickle.dumps(((0, "0", "0", (3, 0)), {}, {})),  # the right shape, a foreign stamp
+        lambda root: b"",
+        lambda root: b"not msgpack, not signed",
+        lambda root: pickle.dumps((STAMP, {}, {})),  # an old release's cache, moved here
+        truncated,
+        one_bit_flipped,
+        signed(lambda root: b"\xc1 not msgpack"),
+        signed(lambda root: msgspec.msgpack.encode(["other", {}])),
+        signed(foreign_stamp),  # the right shape, signed, from another version
+        signed(lambda root: body(root)[:-1]),  # signed, but cut short
     ],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(
-    make_ws: WriteFiles, damage: bytes
+    make_ws: WriteFiles, damage: Callable[[Path], bytes]
 ) -> None:
     root = make_ws()
-    path = root / ".cxokr" / NAME
-    path.parent.mkdir()
-    path.write_bytes(damage)
+    load_twice(root)[0].save()
+    bad = damage(root)
+    cache_file(root).write_bytes(bad)
     cache = Cache.for_workspace(root)
     ws = workspace.load(root, cache)
     cache.save()
-    assert cache.old == {}
+    assert cache.old == {} and cache.added == 8  # every file parsed again
     assert ws.teams["company"].level == 1
-    assert pickle.loads(path.read_bytes())[0] == STAMP
+    assert msgspec.msgpack.decode(body(root))[0] == list(STAMP)
 
 
 def test_a_cache_entry_of_the_wrong_shape_is_not_trusted(make_ws: WriteFiles) -> None:
     root = make_ws()
     first, _ = load_twice(root)
-    path = root / ".cxokr" / NAME
-    path.write_bytes(pickle.dumps((STAMP, dict.fromkeys(first.used, "junk"), {})))
+    junk = {
+        key: msgspec.Raw(msgspec.msgpack.encode(value))
+        for key, value in zip(
+            first.used,
+            ["junk", ["document", "Team", 1, None, [], False], ["log", "Nothing", 0, b"", [], 0]]
+            * 3,
+            strict=False,
+        )
+    }
+    write_signed(root, msgspec.msgpack.encode([STAMP, str(root.resolve()), {}, junk]))
     cache = Cache.for_workspace(root)
     ws = workspace.load(root, cache)
     assert cache.added == len(first.used)
     assert ws.teams["company"].level == 1
+
+
+def test_a_cache_of_another_workspace_is_not_taken(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    load_twice(root)[0].save()
+    other = root.parent / "copy"
+    shutil.copytree(root, other)
+    cache_file(other).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(cache_file(root), cache_file(other))  # the same bytes, the same user's key
+    cache = Cache.for_workspace(other)
+    assert cache.old == {} and cache.old_files == {}
 
 
 def settle(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,56 +223,140 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     assert cache.recalled == 7 and cache.added == 1
 
 
-def test_remembered_files_of_the_wrong_shape_are_not_trusted(
+def test_remembered_files_of_the_wrong_shape_cost_a_parse(
     make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_ws()
     settle(monkeypatch)
     first, _ = load_twice(root)
-    path = root / ".cxokr" / NAME
-    junk: dict[str, object] = dict.fromkeys(first.files, ("junk", 1))
-    junk["teams/company.yaml"] = "junk"
-    path.write_bytes(pickle.dumps((STAMP, first.used, junk)))
+    first.save()
+    stamp, where, files, entries = msgspec.msgpack.decode(body(root))
+    files["teams/company.yaml"] = "junk"
+    write_signed(root, msgspec.msgpack.encode([stamp, where, files, entries]))
     cache = Cache.for_workspace(root)
     ws = workspace.load(root, cache)
-    assert cache.recalled == 0 and cache.added == 0  # read and hashed, then found by content
+    assert cache.recalled == 0 and cache.added == 8  # the whole file is refused
     assert ws.teams["company"].level == 1
 
 
-def test_the_cli_writes_the_cache_and_no_cache_bypasses_it(
+def test_the_cli_keeps_the_cache_outside_the_workspace_and_no_cache_bypasses_it(
     make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_ws()
     monkeypatch.delenv("CXOKR_NO_CACHE", raising=False)
     assert CliRunner().invoke(app, ["--no-cache", "check", "-w", str(root)]).exit_code == 0
-    assert not (root / ".cxokr" / NAME).exists()
+    assert not cache_file(root).exists()
     assert CliRunner().invoke(app, ["check", "-w", str(root)]).exit_code == 0
-    assert (root / ".cxokr" / NAME).exists()
-    assert (root / ".cxokr" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert cache_file(root).parent == localstate.folder(root)  # the user's cache folder
+    assert cache_file(root).is_file()
+    assert sorted(p.name for p in root.iterdir()) == [
+        "checkins",
+        "cxokr.yaml",
+        "metrics",
+        "okrs",
+        "readings",
+        "teams",
+    ]
 
 
-def test_moments_share_one_zone_per_offset_and_keep_their_instant(tmp_path: Path) -> None:
+def test_in_a_repository_the_cache_is_in_the_git_directory(
+    git_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CXOKR_NO_CACHE", raising=False)
+    assert CliRunner().invoke(app, ["check", "-w", str(git_ws)]).exit_code == 0
+    assert cache_file(git_ws).parent == git_ws / ".git" / "cxokr"
+    assert cache_file(git_ws).is_file()
+    assert not (git_ws / ".cxokr").exists()
+
+
+def test_the_signing_key_is_made_once_and_private_to_the_user(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    Cache.for_workspace(root)
+    key = localstate.user_cache_home() / "cxokr" / "key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(key.read_bytes()) == cache_module.KEY_BYTES
+    made = key.read_bytes()
+    Cache.for_workspace(root)
+    assert key.read_bytes() == made
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda key: key.chmod(0o644),  # others could read it: no secret
+        lambda key: key.write_bytes(b"short"),
+        lambda key: (key.unlink(), key.symlink_to(key.parent / "elsewhere")),
+        lambda key: (shutil.rmtree(key.parent), key.parent.write_bytes(b"")),  # cannot be made
+    ],
+)
+def test_without_a_usable_key_nothing_is_cached(
+    make_ws: WriteFiles, spoil: Callable[[Path], object]
+) -> None:
+    root = make_ws()
+    load_twice(root)[0].save()
+    key = localstate.user_cache_home() / "cxokr" / "key"
+    (key.parent / "elsewhere").write_bytes(os.urandom(cache_module.KEY_BYTES))
+    spoil(key)
+    cache = Cache.for_workspace(root)
+    ws = workspace.load(root, cache)
+    cache.save()
+    assert cache.path is None and cache.old == {} and cache.added == 8
+    assert ws.teams["company"].level == 1
+
+
+def test_every_kind_of_file_comes_back_from_the_cache_as_it_was_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxokr"))
+    (root / "teams" / "stores.yaml").write_text("name: Stores\nlevel: [\n", encoding="utf-8")
+    monkeypatch.setenv("CXOKR_JOBS", "1")
+    first = Cache.for_workspace(root)
+    fresh = workspace.load(root, first)
+    first.save()
+    again = Cache.for_workspace(root)
+    cached = workspace.load(root, again)
+    assert again.added == 0 and len(again.used) == len(first.used)
+    assert cached == fresh
+    for key, okr in fresh.okrs.items():  # the same models, down to the keys each file gave
+        assert cached.okrs[key].model_fields_set == okr.model_fields_set
+        for objective, same in zip(okr.objectives, cached.okrs[key].objectives, strict=True):
+            assert same.model_fields_set == objective.model_fields_set
+            assert [type(v) for v in same.__dict__.values()] == [
+                type(v) for v in objective.__dict__.values()
+            ]
+    assert {rel: m.positions for rel, m in cached.marks.items()} == {
+        rel: m.positions for rel, m in fresh.marks.items()
+    }
+    assert [log.entries for log in cached.readings.values()] == [
+        log.entries for log in fresh.readings.values()
+    ]
+    assert checks.check(cached) == checks.check(fresh)
+
+
+def test_moments_share_one_zone_per_offset_and_keep_their_instant() -> None:
     raw = (
         b'- {"date": "2026-10-01", "value": 1, "at": "2026-10-01T08:00:00Z"}\n'
         b'- {"date": "2026-10-02", "value": 2, "at": "2026-10-02T08:00:00Z"}\n'
         b'- {"date": "2026-10-03", "value": 3, "at": "2026-10-03T10:00:00+02:00"}\n'
         b'- {"date": "2026-10-04", "value": 4, "at": "2026-10-04T10:00:00+02:00"}\n'
         b'- {"date": "2026-10-05", "value": 5, "at": "2026-10-05T08:00:00"}\n'
+        b'- {"date": "2026-10-06", "value": 6, "at": "2026-10-06T08:00:00.000123-09:30"}\n'
     )
     outcome = parsing.log(raw, TypeAdapter(list[Reading]), ReadingEntry)
-    entries = pickle.loads(pickle.dumps(outcome.value[0])).rows  # as the cache gives them
+    entries = round_trip(outcome).value[0].rows
+    assert entries == outcome.value[0].rows
     zones = [e.at.tzinfo for e in entries]
     assert zones[0] is zones[1] is UTC
     assert zones[2] is zones[3]
     assert zones[2] is not None and zones[2].utcoffset(None) == timedelta(hours=2)
     assert zones[4] is None  # naive stays naive: read as UTC where moments are compared
     assert entries[2].at == datetime(2026, 10, 3, 8, tzinfo=UTC)
-    # Shared zones are what makes the pickled cache small: one zone object, not one per entry.
-    assert pickle.dumps(entries).count(b"timezone") <= 2
+    assert entries[5].at.isoformat() == "2026-10-06T08:00:00.000123-09:30"
 
 
 def test_log_entries_round_trip_through_columns() -> None:
-    from cxokr.model import Checkin, CheckinEntry, Entries
+    from cxokr.model import CheckinEntry, Entries
 
     raw = (
         b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7,'
@@ -200,31 +364,39 @@ def test_log_entries_round_trip_through_columns() -> None:
         b'- {"kr": "grow/aov", "date": "2026-10-08", "note": "no new figure"}\n'
         b"- kr: grow/nps\n  date: 2026-10-09\n  value: 12\n"
     )
-    stored = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry).value[0]
-    copy = pickle.loads(pickle.dumps(stored))
+    outcome = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry)
+    copy, lines = round_trip(outcome).value
+    stored = outcome.value[0]
     assert copy._rows is None  # still columns: nothing made until something reads them
-    assert copy.rows == stored.rows
+    assert copy.rows == stored.rows and list(lines) == [1, 2, 3]
     assert copy.rows[0].at == datetime(2026, 10, 1, 6, tzinfo=UTC)
     assert copy.rows[1].value is None and copy.rows[2].value == 12
-    assert pickle.loads(pickle.dumps(copy)) == stored  # packed again from its columns
-    empty = pickle.loads(pickle.dumps(Entries(CheckinEntry, ())))
-    assert empty.rows == () and empty.kind is CheckinEntry
+    again = round_trip(parsing.Outcome((copy, lines), None, (), False)).value[0]
+    assert again == stored  # packed again from its columns
+    empty = round_trip(parsing.Outcome((Entries(CheckinEntry, ()), []), None, (), False))
+    assert empty.value[0].rows == () and empty.value[0].kind is CheckinEntry
 
 
 def test_log_columns_stored_for_other_fields_are_refused() -> None:
     from cxokr.model import CheckinEntry, Entries
 
     raw = b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5}\n'
-    kind, names, columns = (
-        parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry).value[0].__getstate__()
-    )
-    for bad in (
-        (kind, (*names[:-1], "moment"), columns),  # a field renamed
-        (kind, names, columns[:-1]),  # a column missing
-        (kind, names, [*columns[:-1], [*columns[-1], None]]),  # a column longer than the rest
-    ):
+    outcome = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry)
+    columns = outcome.value[0].columns()
+    for bad in (columns[:-1], [*columns[:-1], [*columns[-1], None]]):  # missing; too long
         with pytest.raises(ValueError):
-            Entries.__new__(Entries).__setstate__(bad)
+            Entries.from_columns(CheckinEntry, bad)
+    entry = msgspec.msgpack.decode(cache_format.encode(outcome))
+    for bad_entry in (
+        [*entry[:1], "ReadingEntry", *entry[2:]],  # another kind's columns
+        [*entry[:3], entry[3] + b"\0\0\0\0\0\0\0\0", *entry[4:]],  # a line too many
+    ):
+        assert cache_format.decode(msgspec.msgpack.encode(bad_entry)) is None
+
+
+def test_marks_that_cannot_be_unpacked_cost_the_positions_not_the_command() -> None:
+    marks = yamlio.Marks.packed(b"\x93junk")
+    assert marks.find(("objectives", 0)) == (1, 1)
 
 
 def test_only_files_settled_for_two_seconds_are_remembered(make_ws: WriteFiles) -> None:

@@ -141,7 +141,10 @@ def main_options(
         typer.Option(
             "--no-cache",
             envvar="CXOKR_NO_CACHE",
-            help="Parse every file afresh instead of reusing .cxokr/ (also CXOKR_NO_CACHE=1).",
+            help=(
+                "Parse every file afresh; neither read nor write the parse cache (in "
+                ".git/cxokr/, or the user's cache folder outside git). Also CXOKR_NO_CACHE=1."
+            ),
         ),
     ] = False,
     version: Annotated[
@@ -176,7 +179,8 @@ def parse_date(text: str | None) -> date:
 
 
 def caching() -> bool:
-    """False under --no-cache (or CXOKR_NO_CACHE=1): nothing in `.cxokr/` is read or written."""
+    """False under --no-cache (or CXOKR_NO_CACHE=1): no local state (the parse cache, the
+    kept moved-goalposts answer) is read or written."""
     return not _state["no_cache"]
 
 
