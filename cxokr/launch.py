@@ -119,7 +119,7 @@ class _WholeWrites(io.BufferedWriter):
 
 
 def _whole_writes_to_stdout() -> None:
-    """Give stdout a `_WholeWrites` buffer, keeping its encoding, errors and line buffering."""
+    """Give stdout a `_WholeWrites` buffer, keeping its encoding, errors and buffering."""
     stdout = sys.stdout
     try:
         stdout.flush()
@@ -132,6 +132,7 @@ def _whole_writes_to_stdout() -> None:
         encoding=stdout.encoding,
         errors=stdout.errors,
         line_buffering=bool(stdout.line_buffering),
+        write_through=bool(getattr(stdout, "write_through", False)),  # python -u
     )
 
 
