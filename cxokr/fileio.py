@@ -34,16 +34,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def cache_folder(root: Path) -> Path:
-    """`.cxokr/` in the workspace: local state, ignoring itself so git never sees it."""
-    folder = root / ".cxokr"
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Local cache and lock of cxokr; safe to delete.\n*\n", encoding="utf-8")
-    return folder
-
-
 def append_lines(path: Path, text: str) -> None:
     """Append whole lines with one write; first end an unterminated last line.
 

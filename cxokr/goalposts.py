@@ -16,23 +16,18 @@ Outside a git repository there is no history and nothing to report.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import pickle
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from cxokr.audit_data import FieldChange
-from cxokr.cache import STAMP
 from cxokr.checks import CheckResult
-from cxokr.fileio import cache_folder, write_atomic
-from cxokr.history import Commit, FileChange, History, head_sha, history
+from cxokr.history import Commit, FileChange, History, history
 from cxokr.model import OkrFile, Period
 from cxokr.problems import Problem
 from cxokr.report import Report
-from cxokr.workspace import SUFFIX, Workspace, load_files, okr_path
+from cxokr.workspace import CONFIG_FILE, SUFFIX, Workspace, load_files, okr_path
 from cxokr.yamlio import Marks
 
 MOVABLE = ("start", "target")
@@ -64,61 +59,48 @@ class Move:
         )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The unexplained moves, and whether the history they were read from is complete."""
+
+    moves: tuple[Move, ...]
+    shallow: bool = False  # a shallow clone: commits before `cut` are missing
+    cut: Commit | None = None  # where its history starts (the oldest commit it holds)
+
+
 def find(root: Path, ws: Workspace, today: date | None = None, keep: bool = True) -> list[Move]:
-    """Every unexplained move in the working tree's workspace; none outside a git repository.
+    """Every unexplained move in the working tree's workspace; none outside a git repository."""
+    return list(answer(root, ws, today, keep).moves)
+
+
+def answer(root: Path, ws: Workspace, today: date | None = None, keep: bool = True) -> Answer:
+    """The moves of `find`, and what the history they come from lacks.
 
     The answer depends only on the commit checked out, the OKR files and
-    cxokr.yaml as they are, and the date, so the last one is kept in `.cxokr/`
-    under a hash of those: a report or check run again on the same state
-    starts neither git nor GitPython. `keep=False` (`--no-cache`) neither reads nor
-    writes it.
+    cxokr.yaml as they are, where a shallow clone is cut, and the date, so the
+    last one is kept in the workspace's state folder under a hash of those: a
+    report or check run again on the same state starts neither git nor
+    GitPython. `keep=False` (`--no-cache`) neither reads nor writes it.
     """
+    from cxokr import goalposts_memo as memo
+
     today = today or date.today()
-    key = _memo_key(root, ws, today) if keep else None
+    key = memo.key(root, ws, today) if keep else None
     if key is not None:
-        found = _recall(root, key)
+        found = memo.recall(root, ws, key)
         if found is not None:
             return found
     with history(root) as h:
-        found = [] if h is None else moves(h, root, ws, today)
+        if h is None:
+            found = Answer(())
+        else:
+            shallow = h.shallow
+            found = Answer(
+                tuple(moves(h, root, ws, today)), shallow, h.oldest() if shallow else None
+            )
     if key is not None:
-        _remember(root, key, found)
+        memo.remember(root, key, found)
     return found
-
-
-MEMO = "goalposts.pickle"
-
-
-def _memo_key(root: Path, ws: Workspace, today: date) -> bytes | None:
-    head = head_sha(root)
-    if head is None:
-        return None
-    # The cache's stamp: the kept moves hold pickled models of this cxokr and Pydantic.
-    digest = hashlib.blake2b(f"{STAMP} {head} {today}".encode(), digest_size=20)
-    try:
-        for rel in ["cxokr.yaml", *(okr_path(p, t) for p, t in sorted(ws.okrs))]:
-            raw = (root / rel).read_bytes()
-            digest.update(f"\0{rel}\0{len(raw)}\0".encode())
-            digest.update(raw)
-    except OSError:
-        return None
-    return digest.digest()
-
-
-def _recall(root: Path, key: bytes) -> list[Move] | None:
-    try:
-        saved_key, found = pickle.loads((root / ".cxokr" / MEMO).read_bytes())
-    except Exception:  # missing, damaged or foreign: work it out again
-        return None
-    if saved_key != key or not isinstance(found, list):
-        return None
-    return found if all(isinstance(m, Move) for m in found) else None
-
-
-def _remember(root: Path, key: bytes, found: list[Move]) -> None:
-    with contextlib.suppress(OSError):  # a read-only checkout works, just unremembered
-        cache_folder(root)
-        write_atomic(root / ".cxokr" / MEMO, pickle.dumps((key, found)))
 
 
 def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
@@ -319,9 +301,43 @@ def message(move: Move) -> str:
 def problems(
     root: Path, ws: Workspace, today: date | None = None, keep: bool = True
 ) -> list[Problem]:
-    """CX501 for each unexplained move, at the key result's moved field."""
-    found = find(root, ws, today, keep)
-    return [ws.problem_at("CX501", m.path, m.loc, message(m)) for m in found]
+    """CX501 for each unexplained move, at the key result's moved field, and CX502 when the
+    history they were looked for in is cut short."""
+    today = today or date.today()
+    found = answer(root, ws, today, keep)
+    listed = [ws.problem_at("CX501", m.path, m.loc, message(m)) for m in found.moves]
+    cut = _cut_short(ws, found, today)
+    return listed if cut is None else [*listed, cut]
+
+
+def _cut_short(ws: Workspace, found: Answer, today: date) -> Problem | None:
+    """CX502 when a shallow clone's history starts after an open period with OKR files
+    began: a move made before the cut (or by the commit it starts at) cannot be seen."""
+    if not found.shallow or ws.config is None:
+        return None
+    since = None if found.cut is None else found.cut.authored.date()
+    with_okrs = {period for period, _ in ws.okrs}
+    missed = [
+        (period.start, i, period)
+        for i, period in enumerate(ws.config.periods)
+        if period.id in with_okrs
+        and period.closed is None
+        and period.start <= today
+        and (since is None or since >= period.start)
+    ]
+    if not missed:
+        return None
+    _, index, first = min(missed)
+    held = "holds no commit" if found.cut is None else (f"starts at {found.cut.short} ({since})")
+    return ws.problem_at(
+        "CX502",
+        CONFIG_FILE,
+        ("periods", index),
+        f"history is incomplete: this shallow clone's history {held}, after {first.id} "
+        f"began on {first.start}, so goalposts moved before then are not checked (CX501); "
+        "fetch the whole history with 'git fetch --unshallow' "
+        "(in GitHub Actions, 'fetch-depth: 0' on actions/checkout)",
+    )
 
 
 def checked(root: Path, ws: Workspace, result: CheckResult, keep: bool = True) -> CheckResult:

@@ -105,6 +105,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "CX403": (W, "objective with no key results and nothing aligned to it"),
     # History.
     "CX501": (W, "key result's start or target moved after its period began, unexplained"),
+    "CX502": (W, "shallow clone: history cut after an open period began, CX501 not checked"),
 }
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import pickle
+import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import goalposts, workspace
+from cxokr import cache, goalposts, goalposts_memo, workspace
 from cxokr.cli import app
+from cxokr.history import head_sha
 from tests import scripted
 from tests.conftest import WriteFiles, git
 
@@ -26,6 +29,10 @@ def ws(tmp_path: Path, git_env: None) -> Path:
 def check(ws: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["check", "--workspace", str(ws), *args])
     return result.exit_code, result.stdout
+
+
+def memo_file(ws: Path) -> Path:
+    return cache.state_file(ws, goalposts_memo.MEMO)
 
 
 def moves(ws: Path) -> list[str]:
@@ -109,10 +116,67 @@ def test_an_edit_not_committed_yet_counts_unless_it_carries_a_note(ws: Path) -> 
     assert len(moves(ws)) == 1
 
 
-def test_a_shallow_clone_reports_only_the_history_it_holds(ws: Path, tmp_path: Path) -> None:
+def test_a_shallow_clone_says_its_history_is_cut_and_how_to_fetch_it(
+    ws: Path, tmp_path: Path
+) -> None:
     clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 1)
+    sha = git(clone, "rev-parse", "--short", "HEAD").strip()
     code, out = check(clone / "goals")
-    assert (code, out) == (0, "")
+    assert (code, out) == (  # the move of 2026-11-02 is before the cut: not seen
+        0,
+        f"cxokr.yaml:3:5: CX502 warning: history is incomplete: this shallow clone's history "
+        f"starts at {sha} (2026-11-16), after 2026 began on 2026-01-01, so goalposts moved "
+        "before then are not checked (CX501); fetch the whole history with "
+        "'git fetch --unshallow' (in GitHub Actions, 'fetch-depth: 0' on actions/checkout)\n",
+    )
+    assert check(clone / "goals", "--strict")[0] == 1
+
+
+def test_only_a_cut_after_an_open_period_began_is_said(
+    make_ws: WriteFiles, git_env: None, tmp_path: Path
+) -> None:
+    okrs = "okrs/2026-Q4/ecommerce.yaml"
+    root = make_ws(
+        {
+            "okrs/2026/company.yaml": None,  # only 2026-Q4 (from 2026-10-01) has goals
+            okrs: """
+                objectives:
+                  - id: grow-basket
+                    title: Shoppers find more to love in every basket
+                    key_results:
+                      - id: aov-online
+                        title: Raise online AOV from 58 to 64 USD
+                        unit: USD
+                        start: 58
+                        target: 64
+            """,
+        }
+    )
+    git(root, "init", "-q", "-b", "main")
+    scripted.commit(root, scripted.DANA, "2026-09-20T10:00:00+00:00", "Draft Q4")
+    scripted.edit(root / okrs, "from 58", "from 58.0")
+    scripted.commit(root, scripted.DANA, "2026-09-30T10:00:00+00:00", "Final Q4")
+    scripted.edit(root / okrs, "target: 64", "target: 66")
+    scripted.commit(root, scripted.RAJ, "2026-10-02T10:00:00+00:00", "Aim higher")
+    moved = "CX501 warning: aov-online: target moved from 64 to 66 on 2026-10-02"
+    cut_late = scripted.shallow_clone(root, tmp_path / "late", 1)  # cut at the move itself
+    _, out = check(cut_late)
+    assert "CX502 warning: history is incomplete" in out and moved not in out
+    cut_early = scripted.shallow_clone(root, tmp_path / "early", 2)  # cut at 2026-09-30
+    assert git(cut_early, "rev-parse", "--is-shallow-repository").strip() == "true"
+    _, out = check(cut_early)
+    assert "CX502" not in out and moved in out
+
+
+def test_fetching_the_whole_history_is_seen_though_head_did_not_move(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CXOKR_NO_CACHE")  # the kept answer must not hide the fetch
+    clone = scripted.shallow_clone(ws.parent, tmp_path / "clone", 1)
+    assert "CX502" in check(clone / "goals")[1]
+    git(clone, "fetch", "-q", "--unshallow")
+    _, out = check(clone / "goals")
+    assert "CX502" not in out and "CX501" in out
 
 
 def test_outside_git_check_has_no_history_to_read(make_ws: WriteFiles) -> None:
@@ -202,7 +266,8 @@ def test_the_same_state_is_answered_without_git(
     ws: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     first = moves(ws)
-    assert (ws / ".cxokr" / goalposts.MEMO).exists()
+    assert memo_file(ws).exists()
+    assert memo_file(ws).parent == ws.parent / ".git" / "cxokr"
     with monkeypatch.context() as m:  # no git on PATH: only the kept answer can serve
         m.setenv("PATH", str(tmp_path / "nothing-here"))
         assert moves(ws) == first
@@ -212,29 +277,56 @@ def test_the_same_state_is_answered_without_git(
         "aov-online: target moved from 66 to 67 in changes not committed yet"
     ]
     scripted.commit(ws, scripted.RAJ, "2026-11-19T09:00:00+00:00", "Raise again")
-    assert git(ws, "rev-parse", "HEAD").strip() == goalposts.head_sha(ws)
+    assert git(ws, "rev-parse", "HEAD").strip() == head_sha(ws)
     assert [m.split(" in ")[0] for m in moves(ws)] == [
         "aov-online: target moved from 64 to 66 on 2026-11-02",
         "aov-online: target moved from 66 to 67 on 2026-11-19",
     ]
 
 
-def test_a_damaged_kept_answer_is_worked_out_again(ws: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: b"\x80garbage",
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),
+    ],
+)
+def test_a_damaged_kept_answer_is_worked_out_again(
+    ws: Path, damage: Callable[[bytes], bytes]
+) -> None:
     first = moves(ws)
-    (ws / ".cxokr" / goalposts.MEMO).write_bytes(b"\x80garbage")
+    memo_file(ws).write_bytes(damage(memo_file(ws).read_bytes()))
     assert moves(ws) == first
+
+
+def test_a_kept_answer_someone_else_signed_is_not_believed(ws: Path) -> None:
+    first = moves(ws)
+    raw = memo_file(ws).read_bytes()
+    key = cache.secret()
+    assert key is not None and cache.unseal(raw, key, goalposts_memo._PURPOSE) is not None
+    record = msgspec.msgpack.decode(cache.unseal(raw, key, goalposts_memo._PURPOSE))
+    record[1] = []  # "no moves", for this very state
+    forged = msgspec.msgpack.encode(record)
+    memo_file(ws).write_bytes(cache.seal(forged, os.urandom(32), goalposts_memo._PURPOSE))
+    assert moves(ws) == first
+    memo_file(ws).write_bytes(cache.seal(forged, key, goalposts_memo._PURPOSE))
+    assert moves(ws) == []  # the same answer, signed with the user's key, would be taken
 
 
 def test_no_cache_neither_reads_nor_writes_the_kept_answer(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memo = ws / ".cxokr" / goalposts.MEMO
+    memo = memo_file(ws)
     assert check(ws)[1]  # CXOKR_NO_CACHE=1 in tests: worked out, not kept
     assert not memo.exists()
     monkeypatch.delenv("CXOKR_NO_CACHE")
     assert check(ws)[1]  # with the cache: worked out and kept
     assert memo.exists()
-    memo.write_bytes(pickle.dumps((b"not this state", [])))
+    key = cache.secret()
+    assert key is not None
+    other = msgspec.msgpack.encode([b"not this state", [], False, None])
+    memo.write_bytes(cache.seal(other, key, goalposts_memo._PURPOSE))
     assert [m.split(" in ")[0] for m in moves(ws)] == [  # a foreign answer is not taken
         "aov-online: target moved from 64 to 66 on 2026-11-02"
     ]
