@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +10,6 @@ from typing import Annotated
 import typer
 
 from cxokr.cli.app import (
-    EXIT_OK,
     AsOfOption,
     LevelOption,
     OwnerOption,
@@ -29,6 +29,22 @@ from cxokr.errors import UsageError
 class ChatFormat(StrEnum):
     MD = "md"
     SLACK = "slack"
+
+
+def _seconds_above_zero(value: float) -> float:
+    from cxokr.notify import MAX_TIMEOUT
+
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise typer.BadParameter(
+            f"{value:g} is not a number of seconds above 0, at most {MAX_TIMEOUT:g}"
+        )
+    return value
+
+
+def _seconds(value: float) -> float:
+    if not (math.isfinite(value) and value >= 0):
+        raise typer.BadParameter(f"{value:g} is not a number of seconds, 0 or more")
+    return value
 
 
 @app.command()
@@ -59,18 +75,28 @@ def notify(
         ),
     ] = ChatFormat.MD,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait to connect and per read.")
+        float,
+        typer.Option(
+            "--timeout",
+            callback=_seconds_above_zero,
+            help="Seconds each try may take in all: connecting, sending and the answer.",
+        ),
     ] = 10.0,
     retries: Annotated[
         int,
         typer.Option(
-            "--retries", min=0, max=10, help="Tries after the first on 5xx, 429 or no connection."
+            "--retries",
+            min=0,
+            max=10,
+            help="Tries after the first when no connection was made, or on 429 or 503.",
         ),
     ] = 3,
     backoff: Annotated[
         float,
         typer.Option(
-            "--backoff", min=0.0, help="Seconds before the first retry, doubled each time."
+            "--backoff",
+            callback=_seconds,
+            help="Seconds before the first retry, doubled each time.",
         ),
     ] = 1.0,
     dry_run: Annotated[
@@ -81,16 +107,16 @@ def notify(
 
     Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
     """
-    from cxokr.cli.report import weekly
+    from cxokr.cli.report import warn_left_out, weekly
     from cxokr.notify import check_url, post, shown
     from cxokr.render import chat
     from cxokr.render.controls import json_text
     from cxokr.report import Filters
 
-    if not dry_run:
-        if not webhook:
-            raise UsageError("no webhook URL: pass --webhook URL or set CXOKR_WEBHOOK_URL")
-        check_url(webhook)
+    if not dry_run and not webhook:
+        raise UsageError("no webhook URL: pass --webhook URL or set CXOKR_WEBHOOK_URL")
+    if webhook:
+        check_url(webhook)  # a dry run, too, says what the real run would refuse
     root = root_of(workspace)
     ws = load(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
@@ -98,7 +124,7 @@ def notify(
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
         sys.stdout.write(json_text(message) + "\n")
-        return EXIT_OK
+        return warn_left_out(ws)
     delivery = post(
         webhook,
         message,
@@ -111,4 +137,4 @@ def notify(
     )
     tries = f" on attempt {delivery.attempts}" if delivery.attempts > 1 else ""
     err(f"posted the report to {shown(webhook)}{tries}")
-    return EXIT_OK
+    return warn_left_out(ws)
