@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cxokr import workspace
 from cxokr.cli import app
 from cxokr.render.controls import BIDI_CONTROLS, escape_controls, json_text
 from tests.conftest import write_files
@@ -43,17 +44,26 @@ SHOWN_TAME = TAME  # shown as the same escapes, never as the characters they sta
 # What a commit's name can hold: no NUL or line feed; 0xff (not UTF-8) is read as a lone surrogate.
 AUTHOR = "Eve\t\x1b[2J\x1b]0;pwned\x07\x1b[32mOK\x9b\x7f\u202eevil\u2066\udcff"
 
+CONFIG = """
+    organization: "Acme {text}"
+    periods:
+      - {{id: 2026, start: 2026-01-01, end: 2026-12-31}}
+      - {{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}}
+    levels: {{1: "Exec {text}", 2: CX leadership, 3: "Mgmt {text}", 4: Operations}}
+"""
+
+# Files with every control in them, which `check` may refuse (CX117), beside files with
+# only a tab and a line break, which load whatever it decides: the tree company ->
+# ecommerce is always there, brand hangs from it when its files load.
 FILES = {
-    "cxokr.yaml": f"""
-        organization: "Acme {YAML_ALL}"
-        periods:
-          - {{id: 2026, start: 2026-01-01, end: 2026-12-31}}
-          - {{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}}
-        levels: {{1: "Exec {YAML_ALL}", 2: CX leadership, 3: "Mgmt {TAME}", 4: Operations}}
-    """,
     "teams/company.yaml": f"""
-        name: "Executive {YAML_ALL}"
+        name: "Executive {TAME}"
         level: 1
+    """,
+    "teams/brand.yaml": f"""
+        name: "Brand {YAML_ALL}"
+        level: 2
+        parent: company
     """,
     "teams/ecommerce.yaml": f"""
         name: "E-commerce {TAME}"
@@ -72,20 +82,35 @@ FILES = {
         unit: points
         direction: higher
         description: "Survey {YAML_ALL}"
+        source: "Panel {YAML_ALL}"
     """,
     "okrs/2026/company.yaml": f"""
         objectives:
           - id: raise-aov
-            title: "Raise AOV {YAML_ALL}"
-            owner: "boss {YAML_ALL}"
-            retro: "Retro {YAML_ALL}"
+            title: "Raise AOV {TAME}"
+            owner: "boss {TAME}"
             key_results:
               - id: aov
-                title: "AOV from 60 to 64 {YAML_ALL}"
+                title: "AOV from 60 to 64 {TAME}"
                 metric: aov
                 segment: online
                 start: 60
                 target: 64
+    """,
+    "okrs/2026-Q4/brand.yaml": f"""
+        objectives:
+          - id: loved-brand
+            title: "Loved brand {YAML_ALL}"
+            owner: "bo {YAML_ALL}"
+            retro: "Retro {YAML_ALL}"
+            aligns_to: 2026:company/raise-aov
+            key_results:
+              - id: nps
+                title: "NPS from 30 to 40 {YAML_ALL}"
+                owner: "kr owner {YAML_ALL}"
+                metric: nps
+                start: 30
+                target: 40
     """,
     "okrs/2026-Q4/ecommerce.yaml": f"""
         objectives:
@@ -103,12 +128,19 @@ FILES = {
                 start: 58
                 target: 64
     """,
+    "checkins/2026-Q4/brand.yaml": (
+        '- {"kr": "loved-brand/nps", "date": "2026-10-19", "value": 33,'
+        f' "note": "note {JSON_ALL}", "by": "by {JSON_ALL}"}}\n'
+    ),
     "checkins/2026-Q4/ecommerce.yaml": (
         '- {"kr": "grow-basket/aov-online", "date": "2026-10-19", "value": 60.5,'
         f' "note": "note {JSON_ALL}", "by": "by {JSON_ALL}"}}\n'
     ),
     "readings/aov.yaml": """
         - {"date": "2026-11-20", "value": 61.2, "segment": "online"}
+    """,
+    "readings/nps.yaml": """
+        - {"date": "2026-11-20", "value": 34}
     """,
 }
 
@@ -149,6 +181,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The workspace in git: created before 2026-Q4; after it began, a target moved
     (CX501 names the author) and a check-in came."""
     root = write_files(tmp_path_factory.mktemp("safety") / "repo", FILES)
+    write_files(root, {"cxokr.yaml": CONFIG.format(text=YAML_ALL)})
+    if workspace.load(root).config is None:  # `check` refuses such text (CX117): the
+        write_files(root, {"cxokr.yaml": CONFIG.format(text=TAME)})  # commands need a config
     git(root, "init", "-q", "-b", "main")
     commit(root, "2026-09-20T10:00:00+00:00", "Plan Q4 \x1b[31mred\x1b[0m \u202e")
     okrs = root / "okrs/2026-Q4/ecommerce.yaml"
@@ -171,8 +206,8 @@ COMMANDS = [
     ["align", "--as-of", "2026-11-21"],
     ["align", "--as-of", "2026-11-21", "--format", "md"],
     ["explain", "ecommerce/grow-basket/aov-online", "--as-of", "2026-11-21"],
-    ["explain", "2026:company/raise-aov", "--as-of", "2026-11-21"],
-    ["explain", "ecommerce", "--as-of", "2026-11-21"],
+    ["explain", "brand/loved-brand/nps", "--as-of", "2026-11-21"],
+    ["explain", "brand", "--as-of", "2026-11-21"],
     ["log", "ecommerce/grow-basket/aov-online"],
     ["log", "ecommerce"],
     ["metrics", "--as-of", "2026-11-21"],
@@ -196,7 +231,7 @@ def test_no_command_prints_a_control_character_raw(
     if args[0] == "period":  # it writes: on a copy, so every other test sees the same files
         repo = Path(shutil.copytree(repo, tmp_path / "copy", symlinks=True))
     code, out, errors = run(repo, *args)
-    assert code in (0, 1), errors
+    assert code in (0, 1, 2), errors  # 2: brand/ is refused by check and cannot be explained
     assert raw_controls(out) == []
     assert raw_controls(errors) == []
 
@@ -220,6 +255,34 @@ def test_user_text_is_shown_with_its_controls_escaped(
 ) -> None:
     code, out, errors = run(repo, *args)
     assert code in (0, 1), errors
+    assert shown in out.decode("utf-8")
+
+
+SHOWN_ALL = "".join(
+    {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(
+        c, f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    )
+    for c in CONTROLS
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["report", "--as-of", "2026-11-21", "--format", "md"], f"### Loved brand {SHOWN_ALL}\n"),
+        (
+            ["explain", "brand/loved-brand/nps", "--as-of", "2026-11-21"],
+            f"NPS from 30 to 40 {SHOWN_ALL}\n",
+        ),
+    ],
+)
+def test_every_control_is_shown_escaped_where_check_lets_the_file_load(
+    repo: Path, git_env: None, args: list[str], shown: str
+) -> None:
+    if "okrs/2026-Q4/brand.yaml" in workspace.load(repo).failed:
+        pytest.skip("check refuses such text (CX117): none of it reaches any output")
+    code, out, _ = run(repo, *args)
+    assert code in (0, 1)
     assert shown in out.decode("utf-8")
 
 
