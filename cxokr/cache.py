@@ -51,6 +51,7 @@ from cxokr.parsing import Outcome
 FORMAT = 8
 STAMP = (FORMAT, __version__, pydantic.VERSION, *sys.version_info[:2])
 MAX_ENTRIES = 50_000
+OLD_BYTES = 16 * 1024 * 1024  # room for older outcomes however few this run used
 # A file modified this recently (ns) may change again without its signature changing.
 SETTLED_NS = 2_000_000_000
 
@@ -141,7 +142,12 @@ class Cache:
         self.changed_files = True
 
     def save(self) -> None:
-        """Write the outcomes used in this run, plus older ones up to a bound, if any are new."""
+        """Write the outcomes used in this run, plus older ones up to a bound, if any are new.
+
+        The bound is `MAX_ENTRIES` and, in bytes, as much again as this run's
+        outcomes (at least `OLD_BYTES`): a log edited every day would otherwise
+        leave a copy of its whole outcome behind each time.
+        """
         if self.path is None or (not self.added and not self.changed_files):
             return
         keep: dict[bytes, msgspec.Raw] = {}
@@ -152,10 +158,14 @@ class Cache:
                 stored = None if entry is None else msgspec.Raw(entry)
             if stored is not None:
                 keep[key] = stored
+        # Older outcomes (files since changed, other revisions) take at most as much again.
+        room = max(sum(map(len, keep.values())), OLD_BYTES)
         for key, stored in self.old.items():
-            if len(keep) >= MAX_ENTRIES:
+            if len(keep) >= MAX_ENTRIES or room <= 0:
                 break
-            keep.setdefault(key, stored)
+            if key not in keep and len(stored) <= room:
+                keep[key] = stored
+                room -= len(stored)
         files = {rel: known for rel, known in self.files.items() if known[1] in keep}
         body = msgspec.msgpack.encode(_Body(STAMP, self._root, files, keep))
         with contextlib.suppress(OSError):  # a read-only git directory works, just uncached

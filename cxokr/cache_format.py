@@ -97,7 +97,7 @@ def decode(raw: bytes | msgspec.Raw) -> Outcome | None:
     """The outcome an entry holds, or None when it is not one this version wrote."""
     try:
         entry = _ENTRY.decode(raw)
-        issues = tuple(yamlio.Issue(*issue) for issue in entry.issues)
+        issues = tuple(yamlio.Issue(*issue) for issue in entry.issues) if entry.issues else ()
         if isinstance(entry, _Log):
             lines = array("L")
             lines.frombytes(entry.lines)
@@ -276,7 +276,8 @@ def _decode_columns(
     day, at = names.index("date"), names.index("at")
     days = array("l")
     days.frombytes(columns[day])
-    if days and not _DAYS[0] <= min(days) <= max(days) <= _DAYS[1]:
+    # Entries are kept in date order: the first and last day bound the rest.
+    if days and not _DAYS[0] <= days[0] <= days[-1] <= _DAYS[1]:
         raise ValueError("day numbers out of range")
     columns[day] = days
     moments, offsets = columns[at]

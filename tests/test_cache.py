@@ -171,6 +171,24 @@ def test_a_cache_of_another_workspace_is_not_taken(make_ws: WriteFiles) -> None:
     assert cache.old == {} and cache.old_files == {}
 
 
+def test_outcomes_of_old_content_take_at_most_as_much_room_again(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "OLD_BYTES", 0)
+    root = make_ws()
+    log = root / "readings" / "aov.yaml"
+    line = '- {"date": "2026-11-%02d", "value": %d.5, "segment": "online"}\n'
+    for day in range(1, 21):  # a log that grows every day, read every day
+        log.write_text("".join(line % (d, d) for d in range(1, day + 1)), encoding="utf-8")
+        cache = Cache.for_workspace(root)
+        workspace.load(root, cache)
+        cache.save()
+    kept = Cache.for_workspace(root).old
+    used = len(cache.used)
+    assert used < len(kept) < used + 10  # not one copy of the log for each day
+    assert sum(map(len, kept.values())) <= 2 * sum(map(len, list(kept.values())[:used]))
+
+
 def settle(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the files just written count as settled: a shorter wait, then the wait."""
     monkeypatch.setattr(cache_module, "SETTLED_NS", 50_000_000)
@@ -202,6 +220,7 @@ def test_a_file_copied_with_an_old_mtime_is_not_remembered_at_once(
     for path in root.rglob("*.yaml"):  # as `cp -p` or `tar x` leave them: old mtime, new ctime
         info = path.stat()
         os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 2_000_000_000)  # a slow machine's margin
     cache = Cache.for_workspace(root)
     workspace.load(root, cache)
     assert cache.files == {}
