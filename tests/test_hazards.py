@@ -55,6 +55,25 @@ def test_deep_nesting_is_located_on_its_own_line_of_a_log(make_ws: WriteFiles) -
     assert problems_of(root, LOG) == [("CX105", 3)]
 
 
+@pytest.mark.parametrize("levels", [63, 100, 500])
+@pytest.mark.parametrize("whole", [True, False], ids=["all-json", "line-by-line"])
+def test_a_json_log_line_nests_no_deeper_than_a_yaml_one(
+    make_ws: WriteFiles, levels: int, whole: bool
+) -> None:
+    """`json` reads hundreds of levels (more on newer Pythons); the YAML reader stops past 64,
+    counting the log's list and the entry: the same line gets the same answer either way."""
+
+    def log(depth: int) -> str:
+        other = "" if whole else "- date: 2026-11-03\n  value: 3\n"  # not JSON: line by line
+        nested = "[" * depth + "]" * depth
+        return f'- {{"date": "2026-11-01", "value": 1}}\n- {{"value": {nested}}}\n{other}'
+
+    root = make_ws({LOG: log(levels)})
+    assert ("CX105", 2) in problems_of(root, LOG)
+    make_ws({LOG: log(62)})  # the same file, 62 levels deep: within the limit
+    assert "CX105" not in [code for code, _ in problems_of(root, LOG)]
+
+
 @pytest.mark.parametrize("rel", [TEAM, LOG])
 def test_50_mb_file_is_rejected_from_its_size_without_reading(
     make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch, rel: str

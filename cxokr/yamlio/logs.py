@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cxokr import fileio, localstate
-from cxokr.yamlio.documents import MAX_INT_DIGITS, Issue, decode, load_document
+from cxokr.yamlio.documents import MAX_DEPTH, MAX_INT_DIGITS, Issue, decode, load_document
 
 _UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
@@ -54,6 +54,8 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
                 )
                 if isinstance(data, dict) and not _distinct_keys(line, data):
                     data = None  # the YAML reader reports the repeated key
+                if isinstance(data, dict) and _may_nest(line, 1) and _too_deep(data):
+                    data = None  # the YAML reader reports the nesting (CX105)
             except (ValueError, RecursionError):
                 data = None
             if isinstance(data, dict):
@@ -113,11 +115,33 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
         return None
     if len(datas) != len(body) or not all(type(data) is dict for data in datas):
         return None  # a line held more than one object, or something else
+    if _may_nest(text, len(body) + 1) and any(map(_too_deep, datas)):
+        return None
     if not keys_distinct(text, datas) and not all(
         _distinct_keys(lines[i], data) for i, data in zip(body, datas, strict=True)
     ):
         return None
     return [LogItem(i + 1, data, lines[i]) for i, data in zip(body, datas, strict=True)]
+
+
+def _may_nest(text: str, containers: int) -> bool:
+    """False when `text`, holding `containers` brackets of its own, has no other `[` or `{`
+    (as nearly every log has not): then no entry nests anything, and none is walked."""
+    return text.count("[") + text.count("{") > containers
+
+
+def _too_deep(entry: dict[str, Any]) -> bool:
+    """True when an entry nests containers deeper than the YAML reader allows (MAX_DEPTH,
+    counting the log's own list): `json` reads such lines without complaint, up to a
+    limit of its own that differs between Python versions."""
+    pending: list[tuple[Any, int]] = [(entry, 2)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return True
+        inner = value.values() if isinstance(value, dict) else value
+        pending.extend((item, depth + 1) for item in inner if isinstance(item, dict | list))
+    return False
 
 
 def _finite_float(text: str) -> float:
