@@ -65,6 +65,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "CX114": (E, "link that leads outside the workspace"),
     "CX115": (W, "file that cxokr does not read"),
     "CX116": (E, "log entry that is not a list item"),
+    "CX117": (E, "control or bidi character in a value"),
     # Shape of a file (model validation).
     "CX201": (E, "required key missing"),
     "CX202": (E, "unknown key"),

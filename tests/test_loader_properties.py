@@ -70,7 +70,15 @@ scalars = st.one_of(
     st.booleans(),
     st.integers(min_value=-(10**MAX_INT_DIGITS) + 1, max_value=10**MAX_INT_DIGITS - 1),
     st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not math.isinf(x)),
-    st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
+    # Controls, bidi controls and noncharacters are refused in text (CX117).
+    st.text(
+        st.characters(
+            blacklist_categories=["Cs", "Cc"],
+            blacklist_characters="\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+            "\u2066\u2067\u2068\u2069\ufffe\uffff",
+        ),
+        max_size=40,
+    ),
 )
 
 

@@ -372,12 +372,20 @@ def test_log_line_is_one_json_list_item() -> None:
     assert line == '- {"date": "2026-11-20", "value": 61.2, "note": "café"}\n'
 
 
-@pytest.mark.parametrize("char", ["\x7f", "\x85", "\u2028", "\ufffe"])
-def test_log_line_escapes_what_the_reader_refuses(char: str) -> None:
-    line = log_line({"note": f"a{char}b"})
-    assert char not in line
+def test_log_line_escapes_a_line_separator_and_reads_it_back() -> None:
+    line = log_line({"note": "a\u2028b"})
+    assert "\u2028" not in line
     items, issues = load_log(line.encode())
-    assert ([item[:2] for item in items], issues) == ([(1, {"note": f"a{char}b"})], [])
+    assert ([item[:2] for item in items], issues) == ([(1, {"note": "a\u2028b"})], [])
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\ufffe"])
+def test_log_line_escapes_a_control_that_the_reader_then_refuses_in_text(char: str) -> None:
+    line = log_line({"note": f"a{char}b"})
+    assert char not in line  # the file itself stays readable
+    items, issues = load_log(line.encode())
+    assert [item[:2] for item in items] == [(1, None)]
+    assert [(i.code, i.line) for i in issues] == [("CX117", 1)]
 
 
 def test_a_line_with_two_objects_is_not_taken_for_two_entries() -> None:
@@ -408,7 +416,7 @@ def test_marks_survive_the_cache_and_unpack_only_when_asked() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["Acme, Inc.", "Northwind", "a\x85b", "x: y", "2026", "012", "yes", "[x]", "{x}", "end "],
+    ["Acme, Inc.", "Northwind", "a\u2028b", "x: y", "2026", "012", "yes", "[x]", "{x}", "end "],
 )
 def test_a_written_scalar_reads_back_in_a_block_and_in_a_flow_mapping(value: str) -> None:
     for text in (f"k: {yamlio.scalar(value)}\n", f"{{k: {yamlio.scalar(value)}}}\n"):

@@ -1,8 +1,8 @@
 """The only place that parses or writes YAML.
 
 `documents` reads human-written files strictly, keeping every value's position;
-`logs` reads and writes the two logs, one JSON entry per line. Everything the
-rest of cxokr uses is named here.
+`logs` reads and writes the two logs, one JSON entry per line; `unsafe` names the
+characters no text may hold. Everything the rest of cxokr uses is named here.
 """
 
 from cxokr.yamlio.documents import (
@@ -30,6 +30,7 @@ from cxokr.yamlio.logs import (
     log_line,
     stamp,
 )
+from cxokr.yamlio.unsafe import may_hold_unsafe, unsafe_in_text
 
 __all__ = [
     "MAX_DEPTH",
@@ -50,7 +51,9 @@ __all__ = [
     "load_document",
     "load_log",
     "log_line",
+    "may_hold_unsafe",
     "resolve_scalar",
     "scalar",
     "stamp",
+    "unsafe_in_text",
 ]

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cxokr.yamlio.unsafe import MAY_BE_UNSAFE, unsafe_in_text
+
 if TYPE_CHECKING:
     import yaml
 
@@ -266,9 +268,11 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
     text, issues = decode(raw)
     if text is None:
         return Document(None, marks, issues)
-    builder = _Builder(marks, issues, line_offset)
+    builder = _Builder(marks, issues, line_offset, MAY_BE_UNSAFE.search(text) is not None)
     try:
         data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
+        if builder.unsafe:  # each was reported where it stands; the text is not kept
+            return Document(None, marks, issues)
     except _Stop:
         return Document(None, marks, issues)
     except yaml.MarkedYAMLError as exc:
@@ -283,10 +287,12 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
 class _Builder:
     """Turns parser events into plain data with marks, enforcing the strict rules."""
 
-    def __init__(self, marks: Marks, issues: list[Issue], line_offset: int) -> None:
+    def __init__(self, marks: Marks, issues: list[Issue], line_offset: int, screen: bool) -> None:
         self.positions = marks.positions
         self.issues = issues
         self.offset = line_offset
+        self.screen = screen  # whether any text may hold what CX117 refuses
+        self.unsafe = False
 
     def _pos(self, event: Any) -> tuple[int, int]:
         mark = event.start_mark
@@ -333,6 +339,8 @@ class _Builder:
                     value = resolve_scalar(event.value, plain)
                 except _NumberError as exc:
                     raise self._fail(exc.code, event, str(exc)) from None
+                if self.screen and type(value) is str:
+                    self._screen(value, event)
                 if stack and self._place_key(stack[-1], value, event):
                     continue
                 self._attach(stack, value, event)
@@ -348,6 +356,12 @@ class _Builder:
                 path = self._attach(stack, container, event)
                 stack.append([container, path, _KEY_EXPECTED, {}])
         return result
+
+    def _screen(self, value: str, event: Any) -> None:
+        why = unsafe_in_text(value)
+        if why is not None:
+            self.issues.append(Issue("CX117", *self._pos(event), why))
+            self.unsafe = True
 
     def _place_key(self, frame: list[Any], value: Any, event: Any) -> bool:
         """If the frame is a mapping waiting for a key, take `value` as that key."""

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from cxokr import fileio, localstate
 from cxokr.yamlio.documents import MAX_DEPTH, MAX_INT_DIGITS, Issue, decode, load_document
+from cxokr.yamlio.unsafe import may_hold_unsafe, unsafe_in_data
 
 _UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
@@ -59,6 +60,10 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
             except (ValueError, RecursionError):
                 data = None
             if isinstance(data, dict):
+                why = unsafe_in_data(data) if may_hold_unsafe(line) else None
+                if why is not None:
+                    issues.append(Issue("CX117", index + 1, 1, why))
+                    data = None
                 items.append(LogItem(index + 1, data, line))
                 index += 1
                 continue
@@ -104,6 +109,8 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
     if found is None:
         return None
     body, text = found
+    if may_hold_unsafe(text):
+        return None
     try:  # the number hooks bound integers and refuse overflowing floats, as YAML's reader does
         datas = json.loads(
             text,
