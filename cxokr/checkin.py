@@ -8,14 +8,12 @@ CSV file or stdin) are validated together and written all or none.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from cxokr import yamlio
+from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
 from cxokr.model import KeyResult, KrType, Period, is_slug
 from cxokr.workspace import Workspace, checkin_path
@@ -112,6 +110,7 @@ def build(
         raise UsageError("confidence is between 0 and 1 (0.7 means 70% sure)")
     if value is None and confidence is None and not note:
         raise UsageError("a check-in needs a value, a confidence or a note")
+    inputs.check_text(note=note, by=by)
     entry: dict[str, object] = {"kr": target.name, "date": day.isoformat()}
     if value is not None:
         entry["value"] = float(value)
@@ -125,30 +124,33 @@ def build(
     return NewCheckin(target, entry)
 
 
-def parse_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+def parse_rows(text: str) -> list[inputs.Row]:
     """(line, row) of a CSV with a header naming some of CSV_COLUMNS; `kr` is required."""
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in reader.fieldnames or []]
+    fields, rows = inputs.csv_rows(text)
     unknown = [f for f in fields if f not in CSV_COLUMNS]
     if "kr" not in fields or unknown:
         raise UsageError(
             f"the header must name kr and any of {', '.join(CSV_COLUMNS[1:])}"
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
         )
-    reader.fieldnames = fields
-    return [
-        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader
-    ]
+    return rows
 
 
 def number(text: str, name: str) -> float | None:
-    """`text` as a number, None when empty; a usage error names `name` otherwise."""
+    """`text` as a plain decimal, None when empty; a usage error names `name` otherwise."""
     if not text:
         return None
     try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"{name} {text!r} is not a number") from None
+        return inputs.parse_decimal(text)
+    except ValueError as exc:
+        raise UsageError(f"{name} {exc}") from None
+
+
+def _day(text: str, today: date) -> date:
+    try:
+        return inputs.parse_day(text) if text else today
+    except ValueError as exc:
+        raise UsageError(f"date {exc}") from None
 
 
 def build_many(
@@ -159,7 +161,6 @@ def build_many(
     bad: list[str] = []
     for line, row in parse_rows(text):
         try:
-            day = date.fromisoformat(row["date"]) if row.get("date") else today
             good.append(
                 build(
                     ws,
@@ -167,13 +168,11 @@ def build_many(
                     value=number(row.get("value", ""), "value"),
                     confidence=number(row.get("confidence", ""), "confidence"),
                     note=row.get("note") or None,
-                    day=day,
+                    day=_day(row.get("date", ""), today),
                     by=by,
                     today=today,
                 )
             )
-        except ValueError as exc:  # UsageError is not one; a bad date is
-            bad.append(f"line {line}: {exc}")
         except UsageError as exc:
             bad.append(f"line {line}: {exc}")
     return good, bad

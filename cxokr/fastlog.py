@@ -15,7 +15,7 @@ test holds the two ways to the same entries.
 from __future__ import annotations
 
 import operator
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from cxokr.model import (
     CheckinEntry,
     ReadingEntry,
 )
+from cxokr.model_fields import Moment
 
 # `$` in Python's re also matches before a final newline; Pydantic's does not.
 _KR = Annotated[str, msgspec.Meta(pattern=CHECKIN_KR_PATTERN.removesuffix("$") + r"\Z")]
@@ -37,10 +38,11 @@ _FRACTION = Annotated[float, msgspec.Meta(ge=0, le=1)]
 # Integers are bounded where a log is read (yamlio.MAX_INT_DIGITS); larger values are
 # left to the usual way, which says so.
 _LARGEST = 10.0**yamlio.MAX_INT_DIGITS
-# Moments are read by Pydantic's own parser (msgspec rounds a seventh decimal of a
-# second where Pydantic cuts it), in one call for the whole log.
-_MOMENTS: TypeAdapter[list[datetime | None]] = TypeAdapter(
-    list[datetime | None], config=ConfigDict(defer_build=True)
+# Moments are read by the models' own rule (msgspec rounds a seventh decimal of a
+# second where Pydantic cuts it), in one call for the whole log. msgspec's `date`
+# already takes `YYYY-MM-DD` text alone, as the models do.
+_MOMENTS: TypeAdapter[list[Moment | None]] = TypeAdapter(
+    list[Moment | None], config=ConfigDict(defer_build=True)
 )
 
 

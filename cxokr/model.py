@@ -3,7 +3,9 @@
 The models describe one file each and know nothing of other files; rules that
 span files live in `checks`. They are frozen and forbid unknown keys. Numbers
 are strict (a quoted "61.2" is text, not a number) and finite; numbers given
-where text is expected (a period called 2026) are read as text.
+where text is expected (a period called 2026) are read as text. Nothing else is
+coerced: a date is `YYYY-MM-DD` text (never a Unix timestamp, never a moment),
+a moment (`at`) ISO 8601 text, and a level number is written one way only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from functools import partial
 from itertools import pairwise
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
+
+from cxokr.model_fields import Day, Moment, level_keys
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 PERIOD_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
@@ -60,9 +72,9 @@ class Period(_Model):
     """A named span of time that OKRs, check-ins and reports belong to."""
 
     id: PeriodId
-    start: date
-    end: date
-    closed: date | None = None  # the day `cxokr period close` recorded its grades
+    start: Day
+    end: Day
+    closed: Day | None = None  # the day `cxokr period close` recorded its grades
 
 
 class Thresholds(_Model):
@@ -86,11 +98,13 @@ class Config(_Model):
 
     organization: Text
     periods: list[Period] = Field(min_length=1)
-    levels: dict[Annotated[int, Field(ge=1, le=4)], Text] = Field(
+    levels: dict[Annotated[int, Field(strict=True, ge=1, le=4)], Text] = Field(
         default_factory=lambda: dict(DEFAULT_LEVELS)
     )
     status: Thresholds = Field(default_factory=Thresholds)
     stale_after_days: Annotated[int, Field(strict=True, ge=1)] = 14
+
+    _levels = field_validator("levels", mode="before")(level_keys)
 
 
 # --- teams/<team>.yaml -------------------------------------------------------------
@@ -207,23 +221,23 @@ class Checkin(_Model):
     """One check-in: a key result's value, the owner's confidence and a note, on a date."""
 
     kr: Annotated[str, StringConstraints(pattern=CHECKIN_KR_PATTERN)]
-    date: date
+    date: Day
     value: Number | None = None
     confidence: Fraction | None = None
     note: str | None = None
     by: str | None = None
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 class Reading(_Model):
     """One reading of a metric (for one segment, when the metric has segments) on a date."""
 
-    date: date
+    date: Day
     value: Number
     segment: Slug | None = None
     source: str | None = None
     by: str | None = None
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 CHECKINS = TypeAdapter(list[Checkin], config=ConfigDict(defer_build=True))

@@ -157,6 +157,8 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
     value = error.get("input")
     if kind == "missing":
         return "CX201", f"{where}: required key missing"
+    if kind == "duplicate_key":
+        return "CX103", f"{where}: {error['msg']}; keep one"
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
         return "CX202", f"unknown key {key!r} in {_dotted(path[:-1]) or 'the file'}"
@@ -167,7 +169,9 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
         )
     if kind == "finite_number":
         return "CX111", f"{where}: {value!r} is not a finite number"
-    if kind.startswith(("date_", "datetime_")):
+    if kind.startswith("datetime_"):
+        return "CX205", f"{where}: {value!r} is not a valid date and time ({error['msg']})"
+    if kind.startswith("date_"):
         return "CX205", f"{where}: {value!r} is not a valid date ({error['msg']})"
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")

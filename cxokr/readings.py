@@ -8,18 +8,19 @@ an import after a partial failure or twice by mistake adds nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
-from cxokr import yamlio
+from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
 from cxokr.workspace import Workspace, reading_path
 
 IMPORT_COLUMNS = ("metric", "date", "value", "segment", "source")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def build(
         raise UsageError("the value must be a finite number")
     if day > today:
         raise UsageError(f"{day} is in the future")
+    inputs.check_text(source=source, by=by)
     entry: dict[str, object] = {"date": day.isoformat(), "value": float(value)}
     if segment is not None:
         entry["segment"] = segment
@@ -91,8 +93,7 @@ def plan_import(
     ws: Workspace, text: str, *, metric: str | None, by: str | None, today: date
 ) -> ImportResult:
     """Validate every row of a CSV and sort it into added, already present or rejected."""
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    fields, rows = inputs.csv_rows(text, lambda name: name.strip().lower())
     required = {"date", "value"} | (set() if metric else {"metric"})
     missing = sorted(required - set(fields))
     if missing:
@@ -100,20 +101,17 @@ def plan_import(
             f"the CSV header lacks {', '.join(missing)}; columns are {', '.join(IMPORT_COLUMNS)}"
             + ("" if metric else " (or pass --metric for a single-metric file)")
         )
-    reader.fieldnames = fields
     result = ImportResult()
     seen: dict[str, set[tuple[object, ...]]] = {}
-    for row in reader:
-        line = reader.line_num
-        cells = {k: (v or "").strip() for k, v in row.items() if k}
+    for line, cells in rows:
         name = metric or cells.get("metric", "")
         try:
             reading = build(
                 ws,
                 name,
-                _number(cells.get("value", "")),
+                _cell(inputs.parse_decimal, cells, "value"),
                 segment=cells.get("segment") or None,
-                day=_date(cells.get("date", "")),
+                day=_cell(inputs.parse_day, cells, "date"),
                 source=cells.get("source") or None,
                 by=by,
                 today=today,
@@ -130,18 +128,12 @@ def plan_import(
     return result
 
 
-def _number(text: str) -> float:
+def _cell(parse: Callable[[str], T], cells: dict[str, str], column: str) -> T:
+    """A cell read by `parse`; a usage error naming the column when it does not fit."""
     try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"value {text!r} is not a number") from None
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"date {text!r} is not YYYY-MM-DD") from None
+        return parse(cells.get(column, ""))
+    except ValueError as exc:
+        raise UsageError(f"{column} {exc}") from None
 
 
 def append(root: Path, readings: list[NewReading]) -> list[Path]:

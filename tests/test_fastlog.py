@@ -39,6 +39,9 @@ texts = st.one_of(
     st.sampled_from(
         ["", "ok", "a/b", "grow/aov", "grow/aov\n", "Grow/AOV", "x" * 70, "é", "\u2028"]
     ),
+    # What text may not hold (CX117), and what only looks like it.
+    st.sampled_from(["\x1b[2J", "\x00", "a\rb", "\x85", "\u202e", "\u2066x", "\ud800"]),
+    st.sampled_from(["\\u001b", "\t\n", "C:\\", '"q"']),
     st.text(max_size=8),
 )
 numbers = st.one_of(
@@ -47,9 +50,10 @@ numbers = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from([0, 1, 0.5, -0.0, 1e18, 1e-320, True, "1"]),
 )
+# A Unix timestamp at midnight (1790812800 is 2026-10-01) was read as that day.
 days = st.sampled_from(
     ["2026-10-01", "2026-10-02", "2026-1-02", "2026-10-01T00:00:00", "", 20261001]
-)
+) | st.sampled_from([1790812800, "1790812800", "20261001", "2026-W40-4", "٢٠٢٦-10-01"])
 moments = st.one_of(
     st.none(),
     st.sampled_from(
@@ -64,6 +68,9 @@ moments = st.one_of(
             "2026-10-01 08:00:00Z",
             "2026-10-01T24:00:00Z",
             1790000000,
+            0,
+            "1790000000",
+            "2026-10-01",
         ]
     ),
 )
@@ -92,9 +99,9 @@ def test_msgspec_and_pydantic_read_a_log_alike(
     taken = []
 
     @settings(max_examples=400, deadline=None)
-    @given(st.lists(entries(keys), max_size=4), st.booleans())
-    def alike(datas: list[dict[str, Any]], twice: bool) -> None:
-        lines = [f"- {json.dumps(d, ensure_ascii=False)}" for d in datas]
+    @given(st.lists(entries(keys), max_size=4), st.booleans(), st.booleans())
+    def alike(datas: list[dict[str, Any]], twice: bool, escaped: bool) -> None:
+        lines = [f"- {json.dumps(d, ensure_ascii=escaped)}" for d in datas]
         if twice and lines:
             lines.append(lines[0])  # an exact copy, as a union merge leaves
         raw = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
@@ -211,6 +218,47 @@ def test_edge_values_are_read_alike(
     raw = f"- {json.dumps(good)}\n- {json.dumps(data)}\n".encode()
     usual, slow, _ = both_ways(raw, entry, monkeypatch)
     same(usual, slow)
+
+
+@pytest.mark.parametrize(
+    "note", [r"\u001b[2J", r"\u0000", r"a\rb", r"\u009b", r"\u202E", "a\u2067b", r"\uffff"]
+)
+def test_text_that_may_not_hold_a_character_goes_the_usual_way(note: str) -> None:
+    """The usual way says which line and key (CX117); escapes of ordinary text stay fast."""
+    line = '- {"kr": "grow/aov", "date": "2026-10-01", "note": "%s"}\n'
+    assert fastlog.read(line % note, CheckinEntry) is None
+    ordinary = fastlog.read(line % r"C:\\u001b\t\"q\"\n\u00e9", CheckinEntry)
+    assert ordinary is not None
+    assert ordinary[0][0].note == 'C:\\u001b\t"q"\né'
+
+
+REFUSED = [
+    ({"kr": "grow/aov", "date": 1790812800}, CheckinEntry, "CX205"),
+    ({"kr": "grow/aov", "date": "1790812800"}, CheckinEntry, "CX205"),
+    ({"date": "2026-10-01T00:00:00", "value": 1}, ReadingEntry, "CX205"),
+    ({"kr": "grow/aov", "date": "2026-10-01", "at": 0}, CheckinEntry, "CX205"),
+    ({"kr": "grow/aov", "date": "2026-10-01", "at": "2026-10-01"}, CheckinEntry, "CX205"),
+    ({"kr": "grow/aov", "date": "2026-10-01", "note": "\x1b[2J"}, CheckinEntry, "CX117"),
+    ({"kr": "grow/aov", "date": "2026-10-01", "note": "\ud800"}, CheckinEntry, "CX117"),
+    ({"date": "2026-10-01", "value": 1, "source": "\u202e"}, ReadingEntry, "CX117"),
+    ({"date": "2026-10-01", "value": 1, "by": "a\rb"}, ReadingEntry, "CX117"),
+]
+
+
+@pytest.mark.parametrize(("data", "entry", "code"), REFUSED)
+def test_coerced_or_unsafe_values_are_refused_alike(
+    data: dict[str, Any],
+    entry: type[CheckinEntry] | type[ReadingEntry],
+    code: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = {"kr": "grow/aov", "date": "2026-10-02"} if entry is CheckinEntry else None
+    good = good or {"date": "2026-10-02", "value": 2}
+    raw = f"- {json.dumps(good)}\n- {json.dumps(data)}\n".encode()
+    usual, slow, _ = both_ways(raw, entry, monkeypatch)
+    same(usual, slow)
+    assert [(i.code, i.line) for i in usual.issues] == [(code, 2)]
+    assert len(usual.value[0].rows) == 1
 
 
 def test_an_exact_copy_of_a_line_is_one_entry() -> None:

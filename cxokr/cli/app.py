@@ -172,10 +172,19 @@ def root_of(workspace: Path | None) -> Path:
 def parse_date(text: str | None) -> date:
     if text is None:
         return date.today()
+    from cxokr.inputs import parse_day  # `date.fromisoformat` also takes 20261101
+
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def decimal(text: str) -> float:
+    """A number option or argument: a plain decimal (click's FLOAT also takes `5_000`)."""
+    from cxokr.inputs import parse_decimal
+
+    return parse_decimal(text)
 
 
 def caching() -> bool:

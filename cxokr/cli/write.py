@@ -14,6 +14,7 @@ from cxokr.cli.app import (
     EXIT_PROBLEMS,
     WorkspaceOption,
     app,
+    decimal,
     err,
     guarded,
     load,
@@ -61,9 +62,19 @@ def checkin(
         str | None,
         typer.Argument(help="The key result: team/objective/kr (or PERIOD:team/objective/kr)."),
     ] = None,
-    value: Annotated[float | None, typer.Option("--value", "-v", help="The new value.")] = None,
+    value: Annotated[
+        float | None,
+        typer.Option("--value", "-v", help="The new value.", parser=decimal, metavar="NUMBER"),
+    ] = None,
     confidence: Annotated[
-        float | None, typer.Option("--confidence", "-c", help="How sure the owner is, 0 to 1.")
+        float | None,
+        typer.Option(
+            "--confidence",
+            "-c",
+            help="How sure the owner is, 0 to 1.",
+            parser=decimal,
+            metavar="NUMBER",
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="What happened.")] = None,
     day: Annotated[
@@ -157,7 +168,7 @@ def _ask(
 @guarded
 def record(
     metric: Annotated[str, typer.Argument(help="Metric ID, as in metrics/<metric>.yaml.")],
-    value: Annotated[float, typer.Argument(help="The reading.")],
+    value: Annotated[float, typer.Argument(help="The reading.", parser=decimal, metavar="VALUE")],
     segment: Annotated[
         str | None, typer.Option("--segment", "-s", help="One of the metric's segments.")
     ] = None,
