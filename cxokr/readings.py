@@ -119,7 +119,9 @@ def plan_import(
         except UsageError as exc:
             result.rejected.append(f"line {line}: {exc}")
             continue
-        known = seen.setdefault(name, _existing(ws, name))
+        known = seen.get(name)
+        if known is None:  # once per metric: the log may hold many readings
+            known = seen[name] = _existing(ws, name)
         if reading.key() in known:
             result.present += 1
             continue
