@@ -23,6 +23,7 @@ nobody chose. Plain urllib, so proxies set in the environment
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import json
@@ -160,7 +161,8 @@ def _try(url: str, body: bytes, timeout: float, where: str) -> tuple[int | str, 
     )
     try:
         with opener.open(request, timeout=state.deadline.left()) as response:
-            response.read(65536)
+            with contextlib.suppress(OSError, HTTPException):  # the 2xx said it: posted
+                response.read(65536)
             return response.status, 0.0
     except urllib.error.HTTPError as exc:
         answer = _answer(exc.code, exc)

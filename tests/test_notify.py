@@ -32,7 +32,8 @@ class Answer:
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     hang_up: bool = False  # read the request, then close without an answer
-    trickle: bytes = b""  # the raw answer, written a byte every `delay` seconds
+    head: bytes = b""  # the start of a raw answer, written at once
+    trickle: bytes = b""  # the rest of it, written a byte every `delay` seconds
 
 
 @dataclass
@@ -84,6 +85,7 @@ def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
                     pass  # the client gave up waiting
 
             def trickle(self, answer: Answer) -> None:
+                self.wfile.write(answer.head)
                 for byte in answer.trickle:
                     try:
                         self.wfile.write(bytes([byte]))
@@ -223,6 +225,15 @@ def test_a_trickling_server_is_cut_at_the_deadline(serve: Any) -> None:
     assert code == 1
     assert hook.trickled < len(slow)
     assert errors.startswith(f"error: no complete answer from {hook.host} within 0.5 s")
+    assert len(hook.received) == 1
+
+
+def test_a_2xx_whose_body_trickles_past_the_deadline_is_posted(serve: Any) -> None:
+    head = b"HTTP/1.0 200 OK\r\nContent-Length: 200\r\n\r\n"
+    hook = serve(Answer(delay=0.05, head=head, trickle=b"a" * 200))
+    code, _, errors = run("--webhook", hook.url, "--timeout", "0.5")
+    assert code == 0
+    assert errors == f"posted the report to {hook.host}\n"
     assert len(hook.received) == 1
 
 
