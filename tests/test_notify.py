@@ -380,3 +380,18 @@ def test_a_report_without_some_files_is_posted_with_a_warning(serve: Any, tmp_pa
         "warning: okrs/2026-Q4/support.yaml failed to load; the figures leave it out "
         "(cxokr check says why)",
     ]
+
+
+def test_an_answer_cannot_drive_the_terminal(serve: Any) -> None:
+    """The server's words reach stderr through the error boundary, controls escaped."""
+    hook = serve(
+        Answer(503, b"\x1b[2J\x1b]0;owned\x07 retry\xc2\x9b"),
+        Answer(404, b"\x1b[32mOK\xe2\x80\xae"),
+    )
+    code, _, errors = run("--webhook", hook.url, "--retries", "1")
+    assert code == 1
+    assert errors.splitlines() == [
+        "attempt 1 failed: answered 503 Service Unavailable: \\x1b[2J\\x1b]0;owned\\x07 retry\\x9b; "
+        "trying again in 0.01 s",
+        f"error: {hook.host} answered 404 Not Found: \\x1b[32mOK\\u202e",
+    ]
