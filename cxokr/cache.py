@@ -48,7 +48,7 @@ from cxokr.fileio import write_atomic
 from cxokr.parsing import Outcome
 
 # Anything that changes what an outcome holds changes this stamp.
-FORMAT = 8
+FORMAT = 9
 STAMP = (FORMAT, __version__, pydantic.VERSION, *sys.version_info[:2])
 MAX_ENTRIES = 50_000
 OLD_BYTES = 16 * 1024 * 1024  # room for older outcomes however few this run used
