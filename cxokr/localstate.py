@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,16 +87,29 @@ def ensure(root: Path) -> Path:
     return path
 
 
+LOCK_WAIT = 120.0  # seconds a writer waits for another's lock; CXOKR_LOCK_WAIT overrides
+_held = threading.local()  # the workspaces whose lock this thread holds, and how deeply
+
+
 @contextmanager
 def locked(root: Path) -> Iterator[None]:
     """Serialise the writers of one workspace on this machine.
 
     The lock file sits in the state folder; when that cannot be written (a
     read-only git directory), in the user's cache folder, keyed by the
-    workspace's path. Opened without following links.
+    workspace's path. Opened without following links. Re-entrant within a
+    thread, so a command can hold it across a write and its commit. Waits at
+    most `LOCK_WAIT` seconds for another writer, then raises EnvironmentFailure.
     """
-    import fcntl  # POSIX only; `launch` refuses other platforms before any command runs
-
+    key = str(root.resolve())
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
     try:
         where = ensure(root)
         fd = _open_lock(where)
@@ -103,13 +118,51 @@ def locked(root: Path) -> Iterator[None]:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = _open_lock(where)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _acquire(fd, where / "write.lock")
+        depth[key] = 1
         try:
             yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            depth.pop(key, None)
+            _release(fd)
     finally:
         os.close(fd)
+
+
+def _acquire(fd: int, path: Path) -> None:
+    import fcntl  # POSIX only; `launch` refuses other platforms before any command runs
+
+    from cxokr.errors import EnvironmentFailure
+
+    try:
+        wait = float(os.environ.get("CXOKR_LOCK_WAIT", LOCK_WAIT))
+    except ValueError:
+        wait = LOCK_WAIT
+    deadline = time.monotonic() + wait
+    pause = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                raise EnvironmentFailure(
+                    f"another cxokr command (process {holder}) has been writing to this "
+                    f"workspace for over {wait:g} s and still holds its lock ({path}); nothing "
+                    "was written. Wait for it to finish and run the command again, or end "
+                    "it if it hangs (the lock goes with it)"
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+
+
+def _release(fd: int) -> None:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _open_lock(where: Path) -> int:
