@@ -178,8 +178,9 @@ def build_many(
     return good, bad
 
 
-def append(root: Path, checkins: list[NewCheckin]) -> list[Path]:
-    """Append check-ins to their logs, one write per log, under the workspace lock."""
+def append(root: Path, checkins: list[NewCheckin]) -> dict[Path, bytes]:
+    """Append check-ins to their logs, all or nothing, under the workspace lock; returns
+    the bytes appended to each log (see `yamlio.append_entries`)."""
     return yamlio.append_entries(root, ((item.target.path, item.entry) for item in checkins))
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cxokr import fileio, yamlio
-from cxokr.errors import CxokrError, UsageError, WorkspaceNotFound
+from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, WorkspaceNotFound
 from cxokr.model import (
     PERIOD_PATTERN,
     Config,
@@ -90,7 +90,9 @@ def _last_line(node: Node) -> int:
 
 
 def _read_config(root: Path) -> _Config:
+    """cxokr.yaml, to be edited: refused first if a write to it would follow a link."""
     path = root / CONFIG_FILE
+    fileio.contained(root, path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -98,7 +100,9 @@ def _read_config(root: Path) -> _Config:
             f"no {CONFIG_FILE} in {root}; run 'cxokr init' or pass --workspace DIR"
         ) from None
     except OSError as exc:
-        raise CxokrError(f"cannot read {path}: {exc.strerror}") from None
+        raise EnvironmentFailure.from_os_error(
+            exc, f"read {CONFIG_FILE}", "nothing was written"
+        ) from None
     doc = yamlio.load_document(raw)
     if doc.issues or not isinstance(doc.data, dict):
         where = ", ".join(f"{CONFIG_FILE}:{i.line}:{i.col}: {i.message}" for i in doc.issues)
@@ -173,7 +177,7 @@ def add_period(root: Path, period_id: str, start: date, end: date) -> Path:
             f"cannot tell where to add period {period_id} in {CONFIG_FILE}; "
             "add it by hand: " + _flow(entry)
         )
-    fileio.write_atomic(config.path, text.encode("utf-8"))
+    fileio.write_file(root, config.path, text.encode("utf-8"))
     return config.path
 
 
@@ -238,5 +242,5 @@ def close_period(root: Path, period_id: str, on: date) -> Path:
         )
     if on < period.start:
         raise UsageError(f"period {period_id} starts on {period.start}; it cannot close on {on}")
-    fileio.write_atomic(config.path, text.encode("utf-8"))
+    fileio.write_file(root, config.path, text.encode("utf-8"))
     return config.path

@@ -67,8 +67,9 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
     """Copy each team's unfinished objectives of `from_period` into new `to_period` files.
 
     Unfinished: active, and progress on `as_of` below 1 or not measured yet.
-    Each copy names its source in `carried_from`. Writes nothing if any target
-    file already exists; a team with nothing unfinished gets no file.
+    Each copy names its source in `carried_from`. Writes all the files or none:
+    nothing if any target file already exists or a link is on the way to one;
+    a team with nothing unfinished gets no file.
     """
     if ws.config is None:
         raise CxokrError(f"{CONFIG_FILE} could not be read; run 'cxokr check'")
@@ -100,6 +101,8 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
         if mine:  # refs name their period, so only `from_period` files have any
             chosen[team] = mine
     targets = {team: ws.root / okr_path(to_period, team) for team in chosen}
+    for path in targets.values():
+        fileio.contained(ws.root, path)  # a link on the way is refused, not "in the way"
     in_the_way = [
         okr_path(to_period, t) for t, p in targets.items() if p.exists() or p.is_symlink()
     ]
@@ -114,8 +117,9 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
     around = frozenset(p.id for p in ws.config.periods if p.start <= new.start and new.end <= p.end)
     carry = _Carry(from_period, frozenset(unfinished), around)
     texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
-    for team, text in texts.items():
-        fileio.write_atomic(targets[team], text.encode("utf-8"))
+    fileio.write_files(
+        ws.root, {targets[team]: text.encode("utf-8") for team, text in texts.items()}, new=True
+    )
     return list(targets.values())
 
 

@@ -138,7 +138,8 @@ def _cell(parse: Callable[[str], T], cells: dict[str, str], column: str) -> T:
         raise UsageError(f"{column} {exc}") from None
 
 
-def append(root: Path, readings: list[NewReading]) -> list[Path]:
-    """Append readings to their metric logs, one write per log, under the workspace lock."""
+def append(root: Path, readings: list[NewReading]) -> dict[Path, bytes]:
+    """Append readings to their metric logs, all or nothing, under the workspace lock;
+    returns the bytes appended to each log (see `yamlio.append_entries`)."""
     ordered = sorted(readings, key=lambda r: r.metric)  # stable: each metric's rows in order
     return yamlio.append_entries(root, ((reading_path(r.metric), r.entry) for r in ordered))

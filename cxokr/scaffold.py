@@ -18,10 +18,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from cxokr import ci_workflow, schema
+from cxokr import ci_workflow, fileio, schema
 from cxokr import retail_template as retail
-from cxokr.errors import CxokrError, UsageError
-from cxokr.fileio import write_atomic
+from cxokr.errors import CxokrError, EnvironmentFailure, LinkRefused, UsageError, WriteRefused
 from cxokr.model import DEFAULT_LEVELS, FILE_KINDS, PERIOD_PATTERN, Config, Thresholds
 from cxokr.workspace import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.yamlio import idscalar, scalar
@@ -85,12 +84,22 @@ def plan(
 def write(target: Path, files: dict[str, bytes]) -> list[Path]:
     """Write `files` under `target`, creating folders; never overwrites anything.
 
-    Raises CxokrError, having written nothing, when any of the files (or a
-    cxokr.yaml) already exists, or when writing fails part-way (what was
-    written by then is removed again). Returns the paths written, sorted.
+    Raises, having written nothing: LinkRefused when a file or a folder on the
+    way to it is a symbolic link; CxokrError when any of the files (or a
+    cxokr.yaml) already exists; EnvironmentFailure when the machine refuses
+    part-way (what was written by then is removed again). Returns the paths
+    written, sorted.
     """
     if target.exists() and not target.is_dir():
         raise CxokrError(f"{target} is a file, not a folder; nothing was written")
+    paths = {target / rel: files[rel] for rel in sorted(files)}
+    for path in (*paths, target / CONFIG_FILE):
+        try:
+            fileio.contained(target, path)
+        except LinkRefused:
+            raise
+        except WriteRefused:  # a file where a folder must be: listed with the others below
+            continue
     in_the_way = sorted(rel for rel in {*files, CONFIG_FILE} if _blocked(target, rel))
     if in_the_way:
         listed = "".join(f"\n  {rel}" for rel in in_the_way)
@@ -98,30 +107,20 @@ def write(target: Path, files: dict[str, bytes]) -> list[Path]:
             f"{target} already holds files a new workspace would overwrite:{listed}\n"
             "nothing was written; move them aside or choose another folder"
         )
-    written: list[Path] = []
-    created: list[Path] = []
+    created = [folder for folder in (target, *target.parents) if not folder.exists()]
     try:
-        for rel in sorted(files):
-            path = target / rel
-            for folder in reversed((path.parent, *path.parent.parents)):
-                if not folder.exists():
-                    folder.mkdir()
-                    created.append(folder)
-            write_atomic(path, files[rel])
-            written.append(path)
+        target.mkdir(parents=True, exist_ok=True)
+        fileio.write_files(target, paths, new=True)
     except BaseException as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
-        for folder in reversed(created):
+        for folder in created:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise CxokrError(
-                f"cannot write {exc.filename or target}: {reason}; nothing was written"
+            raise EnvironmentFailure.from_os_error(
+                exc, f"create {target}", "nothing was written"
             ) from exc
         raise
-    return written
+    return list(paths)
 
 
 def _blocked(target: Path, rel: str) -> bool:

@@ -248,21 +248,3 @@ def test_a_file_where_a_folder_is_needed_is_in_the_way(tmp_path: Path) -> None:
     with pytest.raises(CxokrError, match=r"\n  teams/company\.yaml\n"):
         scaffold.write(tmp_path, scaffold.plan(tmp_path, "Acme", "blank", PERIODS))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["teams"]
-
-
-def test_a_failed_write_removes_what_it_wrote(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[Path] = []
-
-    def failing(path: Path, data: bytes) -> None:
-        calls.append(path)
-        if len(calls) == 3:
-            raise OSError(28, "No space left on device", str(path))
-        path.write_bytes(data)
-
-    monkeypatch.setattr(scaffold, "write_atomic", failing)
-    root = tmp_path / "ws"
-    with pytest.raises(CxokrError, match="No space left on device; nothing was written"):
-        scaffold.write(root, scaffold.plan(root, "Acme", "blank", PERIODS))
-    assert not root.exists()

@@ -70,15 +70,16 @@ def test_checkin_outside_git_writes_and_says_it_did_not_commit(
     assert '"value": 62.0' in lines(root / LOG)[-1]
 
 
-def test_checkin_without_identity_writes_and_says_how_to_set_one(
+def test_checkin_without_identity_writes_says_how_to_set_one_and_exits_2(
     git_ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(key)
     git(git_ws, "config", "user.useConfigOnly", "true")
     code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
-    assert code == 0
+    assert code == 2
     assert "did not commit: no git identity is set" in errors
+    assert f"error: {LOG} is written but not committed" in errors
     assert '"value": 62.0' in lines(git_ws / LOG)[-1]
 
 
@@ -320,3 +321,38 @@ def test_a_value_typed_at_the_prompt_that_is_no_number_is_a_usage_error(git_ws: 
     os.close(main)
     assert "value 'sixty' is not a number" in seen.decode()
     assert (git_ws / LOG).read_bytes() == before
+
+
+def test_a_commit_git_refuses_leaves_the_line_written_says_so_and_exits_2(git_ws: Path) -> None:
+    hook = git_ws / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 'goals are frozen this week' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = git(git_ws, "rev-parse", "HEAD")
+    code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
+    assert code == 2
+    assert f"wrote {LOG}, but did not commit: " in errors
+    assert f"error: {LOG} is written but not committed; fix the cause above" in errors
+    assert '"value": 62.0' in lines(git_ws / LOG)[-1]
+    assert git(git_ws, "rev-parse", "HEAD") == head
+
+
+def test_an_append_ends_an_unterminated_last_line_and_returns_exactly_what_it_added(
+    make_ws: WriteFiles,
+) -> None:
+    from datetime import date
+
+    from cxokr import checkin, workspace
+
+    root = make_ws()
+    log = root / LOG
+    before = log.read_bytes().rstrip(b"\n")
+    log.write_bytes(before)
+    item = checkin.build(
+        workspace.load(root), KR, value=62.0, confidence=None, note=None,
+        day=date(2026, 11, 20), by=None, today=date(2026, 11, 20),
+    )  # fmt: skip
+    appended = checkin.append(root, [item])
+    assert list(appended) == [log]
+    assert appended[log].startswith(b'\n- {"kr": "grow-basket/aov-online", "date": "2026-11-20"')
+    assert log.read_bytes() == before + appended[log]

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from cxokr.cli.app import (
-    EXIT_OK,
     AsOfOption,
     WorkspaceOption,
     app,
@@ -21,7 +20,7 @@ from cxokr.cli.app import (
     root_of,
 )
 from cxokr.cli.write import NoCommitOption, commit_written
-from cxokr.errors import UsageError
+from cxokr.errors import CxokrError, UsageError
 
 
 @app.command()
@@ -65,12 +64,12 @@ def init(
     written = scaffold.write(base, files)
     if fresh:
         history.init(target)
-    commit_written(base, written, f"init: cxokr workspace for {name}", no_commit=False)
+    code = commit_written(base, written, f"init: cxokr workspace for {name}", no_commit=False)
     err(
         f"created a {template} workspace for {name} in {target}\n"
         f"next: cxokr check -w {directory}   then   cxokr report -w {directory}"
     )
-    return EXIT_OK
+    return code
 
 
 def _periods(period_id: str) -> list[tuple[str, date, date]]:
@@ -121,7 +120,8 @@ def period_add(
 
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
-    from cxokr import config_edit, history, localstate, periods
+    from cxokr import config_edit, fileio, history, localstate, periods
+    from cxokr.workspace import CONFIG_FILE
 
     root = root_of(workspace)
     if not no_commit:
@@ -131,17 +131,23 @@ def period_add(
     first, last = (
         (parse_date(start), parse_date(end)) if start and end else periods.period_dates(period_id)
     )
-    with localstate.locked(root):
+    message = f"period: add {period_id} ({first} to {last})"
+    with localstate.locked(root):  # held until committed: writers go one at a time
+        before = (root / CONFIG_FILE).read_bytes() if carry_over else b""
         paths = [config_edit.add_period(root, period_id, first, last)]
-        message = f"period: add {period_id} ({first} to {last})"
         if carry_over:
-            carried = periods.carry_over(load(root), carry_over, period_id, parse_date(as_of))
+            try:
+                carried = periods.carry_over(load(root), carry_over, period_id, parse_date(as_of))
+            except BaseException as exc:  # all or nothing: the period goes again too
+                fileio.write_file(root, paths[0], before)
+                if isinstance(exc, CxokrError):
+                    raise type(exc)(f"{exc}; {CONFIG_FILE} is as it was") from exc
+                raise
             paths += carried
             message += (
                 f", carrying over unfinished objectives of {carry_over} for {len(carried)} team(s)"
             )
-    commit_written(root, paths, message, no_commit)
-    return EXIT_OK
+        return commit_written(root, paths, message, no_commit)
 
 
 @period_app.command("close")
@@ -156,16 +162,17 @@ def period_close(
 
     Example: cxokr period close 2026-Q4 --as-of 2026-12-31
     """
-    from cxokr import config_edit, grades, history, localstate
+    from cxokr import config_edit, fileio, grades, history, localstate
     from cxokr.render import grades as render
+    from cxokr.workspace import CONFIG_FILE
 
     root = root_of(workspace)
+    fileio.contained(root, root / CONFIG_FILE)  # refused before the grade sheet, not after
     if not no_commit:
         history.ensure_can_commit(root)
     when = parse_date(as_of)
     sheet = grades.grade_sheet(load(root), period_id, when)
     sys.stdout.write(render.render(sheet))
-    with localstate.locked(root):
+    with localstate.locked(root):  # held until committed: writers go one at a time
         path = config_edit.close_period(root, period_id, when)
-    commit_written(root, [path], f"period: close {period_id} on {when}", no_commit)
-    return EXIT_OK
+        return commit_written(root, [path], f"period: close {period_id} on {when}", no_commit)

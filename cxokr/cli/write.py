@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ import typer
 from cxokr.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     WorkspaceOption,
     app,
     decimal,
@@ -24,6 +26,7 @@ from cxokr.cli.app import (
 from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
+    from cxokr.readings import ImportResult
     from cxokr.workspace import Workspace
 
 NoCommitOption = Annotated[
@@ -31,19 +34,34 @@ NoCommitOption = Annotated[
 ]
 
 
-def commit_written(root: Path, paths: list[Path], message: str, no_commit: bool) -> None:
-    """Commit what a command wrote, or say why the file is written but not committed."""
+def commit_written(
+    root: Path,
+    paths: list[Path],
+    message: str,
+    no_commit: bool,
+    appended: Mapping[Path, bytes] | None = None,
+) -> int:
+    """Commit what a command wrote (of each log in `appended`, exactly the bytes appended),
+    or say why it is written but not committed. Call under the workspace lock, so no other
+    writer's lines slip in between. Returns the exit code: 2 when git refused the commit."""
     from cxokr import history
 
-    shown = ", ".join(str(p.relative_to(root)) for p in paths)
+    shown = " ".join(str(p.relative_to(root)) for p in paths)
     if no_commit:
         err(f"wrote {shown} (not committed: --no-commit)")
-        return
-    result = history.commit(root, paths, message)
+        return EXIT_OK
+    result = history.commit(root, paths, message, appended=appended)
     if result.sha:
         err(f"committed {result.sha}: {message.splitlines()[0]}")
-    else:
-        err(f"wrote {shown}, but did not commit: {result.skipped}")
+        return EXIT_OK
+    err(f"wrote {shown}, but did not commit: {result.skipped}")
+    if not result.failed:  # not a repository, or nothing changed: nothing to commit
+        return EXIT_OK
+    err(
+        f"error: {shown} {'is' if len(paths) == 1 else 'are'} written but not committed; "
+        f"fix the cause above, then commit with: git commit -- {shown}"
+    )
+    return EXIT_USAGE
 
 
 def _prepare(root: Path, no_commit: bool) -> str | None:
@@ -97,6 +115,7 @@ def checkin(
     Example: cxokr checkin ecommerce/grow-basket/aov-online --value 61.2 --confidence 0.7
     """
     from cxokr import checkin as core
+    from cxokr import localstate
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
@@ -124,9 +143,9 @@ def checkin(
                 ws, ref, value=value, confidence=confidence, note=note, day=when, by=by, today=today
             )
         ]
-    paths = core.append(root, items)
-    commit_written(root, paths, core.commit_message(items), no_commit)
-    return EXIT_OK
+    with localstate.locked(root):  # writers on this machine append and commit one at a time
+        appended = core.append(root, items)
+        return commit_written(root, list(appended), core.commit_message(items), no_commit, appended)
 
 
 def _ask(
@@ -185,7 +204,7 @@ def record(
 
     Example: cxokr record aov 61.2 --segment online --source shopify-export
     """
-    from cxokr import readings
+    from cxokr import localstate, readings
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
@@ -194,10 +213,11 @@ def record(
     reading = readings.build(
         ws, metric, value, segment=segment, day=when, source=source, by=by, today=date.today()
     )
-    paths = readings.append(root, [reading])
     where = f" {segment}" if segment else ""
-    commit_written(root, paths, f"record({metric}): {value:g}{where} on {when}", no_commit)
-    return EXIT_OK
+    message = f"record({metric}): {value:g}{where} on {when}"
+    with localstate.locked(root):
+        appended = readings.append(root, [reading])
+        return commit_written(root, list(appended), message, no_commit, appended)
 
 
 @app.command("import")
@@ -219,13 +239,24 @@ def import_readings(
 
     Example: cxokr import weekly-export.csv --metric nps
     """
-    from cxokr import readings
+    from cxokr import localstate, readings
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
-    ws = load(root)
     text = _read_text(str(file), "utf-8-sig")
-    result = readings.plan_import(ws, text, metric=metric, by=by, today=date.today())
+    # The lock covers reading the logs too: two imports of one file at once add it once.
+    with localstate.locked(root):
+        ws = load(root)
+        result = readings.plan_import(ws, text, metric=metric, by=by, today=date.today())
+        return _import(root, file, result, skip_invalid, no_commit)
+
+
+def _import(
+    root: Path, file: Path, result: ImportResult, skip_invalid: bool, no_commit: bool
+) -> int:
+    """Report what an import found, then append and commit the new readings."""
+    from cxokr import readings
+
     for message in result.rejected:
         err(f"{file}: {message}")
     summary = (
@@ -236,12 +267,12 @@ def import_readings(
         err(f"nothing written ({summary}); fix the rows or pass --skip-invalid")
         return EXIT_PROBLEMS
     err(summary)
+    code = EXIT_OK
     if result.added:
-        paths = readings.append(root, result.added)
-        commit_written(
-            root, paths, f"import: {len(result.added)} readings from {file.name}", no_commit
-        )
-    return EXIT_PROBLEMS if result.rejected else EXIT_OK
+        appended = readings.append(root, result.added)
+        message = f"import: {len(result.added)} readings from {file.name}"
+        code = commit_written(root, list(appended), message, no_commit, appended)
+    return code or (EXIT_PROBLEMS if result.rejected else EXIT_OK)
 
 
 def _read_text(name: str, encoding: str) -> str:

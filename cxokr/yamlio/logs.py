@@ -15,8 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cxokr import fileio, localstate
-from cxokr.yamlio.documents import MAX_DEPTH, MAX_INT_DIGITS, Issue, decode, load_document
+from cxokr import fileio
+from cxokr.yamlio.documents import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_LOG_BYTES,
+    Issue,
+    decode,
+    load_document,
+)
 from cxokr.yamlio.unsafe import may_hold_unsafe, unsafe_in_data
 
 _UNSAFE_IN_LOG = re.compile(r"[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -230,16 +237,19 @@ def _json_escape(found: re.Match[str]) -> str:
     return f"\\u{ord(found.group()):04x}"
 
 
-def append_entries(root: Path, entries: Iterable[tuple[str, dict[str, Any]]]) -> list[Path]:
-    """Append (log path relative to `root`, entry) pairs: one write per log, in the order the
-    logs first appear, under the workspace lock. Returns the logs written."""
+def append_entries(root: Path, entries: Iterable[tuple[str, dict[str, Any]]]) -> dict[Path, bytes]:
+    """Append (log path relative to `root`, entry) pairs to their logs, all or nothing.
+
+    Under the workspace lock, each log in the order it first appears gets its
+    lines at once (see `fileio.append`: contained, within MAX_LOG_BYTES, never
+    torn). Returns the bytes appended to each log, a line break first when its
+    last line had none: exactly what a commit of these lines must add.
+    """
     by_log: dict[str, list[dict[str, Any]]] = {}
     for rel, entry in entries:
         by_log.setdefault(rel, []).append(entry)
-    written = []
-    with localstate.locked(root):
-        for rel, items in by_log.items():
-            path = root / rel
-            fileio.append_lines(path, "".join(log_line(item) for item in items))
-            written.append(path)
-    return written
+    texts = {
+        root / rel: "".join(log_line(item) for item in items).encode("utf-8")
+        for rel, items in by_log.items()
+    }
+    return fileio.append(root, texts, MAX_LOG_BYTES)
