@@ -320,6 +320,18 @@ def test_a_read_only_cxokr_yaml_stops_period_add_with_exit_2(git_ws: Path) -> No
         assert snapshot(git_ws) == before
 
 
+def test_any_os_error_of_the_machine_exits_2_with_its_cause(
+    make_ws: WriteFiles, tmp_path: Path
+) -> None:
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    with read_only(folder):
+        code, errors = run("schema", "--output", str(folder), "-w", str(make_ws()))
+    assert code == 2, errors
+    assert "internal error" not in errors
+    assert "error: cannot finish the command: " in errors
+
+
 # --- Another writer's lock ---------------------------------------------------------------
 
 HOLDER = """

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from cxokr import __version__
-from cxokr.errors import CxokrError, UsageError
+from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, is_environmental
 
 if TYPE_CHECKING:
     from cxokr.cache import Cache
@@ -94,7 +94,11 @@ def err(message: str) -> None:
 
 
 def guarded(command: F) -> F:
-    """The error boundary: map every failure of a command to a message and an exit code."""
+    """The error boundary: map every failure of a command to a message and an exit code.
+
+    An OSError of the machine (disk full, read-only, permission denied) that no
+    write path turned into an EnvironmentFailure still exits 2 with its cause and fix.
+    """
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -109,14 +113,18 @@ def guarded(command: F) -> F:
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             raise  # the output's reader went away (`| head`): `launch` ends quietly, exit 141
-        except Exception:
+        except Exception as exc:
             if _state["debug"] or os.environ.get("CXOKR_DEBUG"):
                 traceback.print_exc()
-            err(
-                "internal error: this is a bug in cxokr; please report it with the output "
-                "of the same command run with --debug"
-            )
-            code = EXIT_INTERNAL
+            if is_environmental(exc):  # the machine, not cxokr: a full disk, a permission
+                err(f"error: {EnvironmentFailure.from_os_error(exc, 'finish the command')}")
+                code = EXIT_USAGE
+            else:
+                err(
+                    "internal error: this is a bug in cxokr; please report it with the output "
+                    "of the same command run with --debug"
+                )
+                code = EXIT_INTERNAL
         finally:
             if collecting:
                 gc.enable()  # `load_cached` holds the collector off for the command
