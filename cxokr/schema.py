@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cxokr.fileio import write_atomic
+from cxokr import fileio
 from cxokr.model import FILE_KINDS, PERIOD_PATTERN
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -59,13 +59,22 @@ def _draft7(node: Any) -> Any:
     return node
 
 
-def write_all(folder: Path) -> list[Path]:
-    """Write one schema file per kind into `folder`; returns the paths written."""
+def write_all(folder: Path, root: Path | None = None) -> list[Path]:
+    """Write one schema file per kind into `folder`; returns the paths written.
+
+    `root`: the workspace holding `folder`, whose writes never follow a link
+    (`fileio.write_files`); None for a folder the user named.
+    """
+    texts = {
+        folder / schema_name(kind): (
+            json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
+        ).encode("utf-8")
+        for kind in FILE_KINDS
+    }
+    if root is not None:
+        fileio.write_files(root, texts)
+        return list(texts)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in FILE_KINDS:
-        path = folder / schema_name(kind)
-        text = json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
-        write_atomic(path, text.encode("utf-8"))
-        written.append(path)
-    return written
+    for path, data in texts.items():
+        fileio.write_atomic(path, data)
+    return list(texts)

@@ -162,6 +162,16 @@ def test_init_refuses_to_write_through_a_link(tmp_path: Path, git_env: None, lin
     assert snapshot(root, outside) == before
 
 
+def test_schema_refuses_a_linked_schemas_folder(make_ws: WriteFiles, tmp_path: Path) -> None:
+    root, outside = make_ws(), tmp_path / "outside"
+    link(root / "schemas", outside / "schemas")
+    before = snapshot(root, outside)
+    code, errors = run("schema", "-w", str(root))
+    assert code == 2, errors
+    assert f"schemas is a symbolic link (to {outside / 'schemas'})" in errors
+    assert snapshot(root, outside) == before
+
+
 # --- The size a log may reach ------------------------------------------------------------
 
 

@@ -103,7 +103,11 @@ def schema(
     """
     from cxokr.schema import write_all
 
-    folder = output if output is not None else root_of(workspace) / "schemas"
-    for path in write_all(folder):
+    if output is not None:
+        written = write_all(output)
+    else:  # inside the workspace, so never through a link
+        root = root_of(workspace)
+        written = write_all(root / "schemas", root)
+    for path in written:
         sys.stdout.write(f"{path}\n")
     return EXIT_OK
