@@ -399,7 +399,7 @@ def _within(item: _Staged, limit: int) -> None:
         mib = 1024 * 1024
         raise TooLarge(
             f"refusing to append {len(item.data):,} bytes to {item.rel}: it would grow to "
-            f"{size / mib:.1f} MiB, past the {limit // mib} MiB cxokr reads in one log; "
-            "nothing was written. Record fewer, coarser entries (one reading per day and "
-            "segment, say)"
+            f"{size:,} bytes, past the {limit // mib} MiB ({limit:,} bytes) cxokr reads in "
+            "one log; nothing was written. Record fewer, coarser entries (one reading per "
+            "day and segment, say)"
         )
