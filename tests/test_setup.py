@@ -144,3 +144,33 @@ def test_period_close_prints_grades_and_records_the_close(git_ws: Path) -> None:
     assert "closed: 2026-12-31" in config
     assert git(git_ws, "log", "-1", "--format=%s") == "period: close 2026-Q4 on 2026-12-31\n"
     assert run("period", "close", "2026-Q4", "--as-of", "2026-12-31", "-w", str(git_ws))[0] == 2
+
+
+def test_a_period_change_git_refuses_to_commit_stays_written_and_exits_2(git_ws: Path) -> None:
+    hook = git_ws / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    head = git(git_ws, "rev-parse", "HEAD")
+    for args in (["period", "add", "2027-Q1"], ["period", "close", "2026-Q4"]):
+        code, _, errors = run(*args, "--as-of", "2026-12-31", "-w", str(git_ws))
+        assert code == 2, errors
+        assert "error: cxokr.yaml is written but not committed" in errors
+    text = (git_ws / "cxokr.yaml").read_text(encoding="utf-8")
+    assert "id: 2027-Q1" in text
+    assert "closed: 2026-12-31" in text
+    assert git(git_ws, "rev-parse", "HEAD") == head
+
+
+def test_a_failed_carry_over_puts_cxokr_yaml_back(git_ws: Path) -> None:
+    before = (git_ws / "cxokr.yaml").read_bytes()
+    (git_ws / "okrs" / "2027-Q1").mkdir()
+    (git_ws / "okrs" / "2027-Q1" / "ecommerce.yaml").write_text("objectives: []\n")
+    code, _, errors = run(
+        "period", "add", "2027-Q1", "--carry-over", "2026-Q4", "--as-of", "2026-11-20",
+        "-w", str(git_ws),
+    )  # fmt: skip
+    assert code == 1, errors
+    assert "okrs/2027-Q1/ecommerce.yaml already exists; nothing was carried over" in errors
+    assert errors.rstrip().endswith("cxokr.yaml is as it was")
+    assert (git_ws / "cxokr.yaml").read_bytes() == before
