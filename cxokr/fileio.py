@@ -329,7 +329,13 @@ class _Batch:
             if back:
                 outcome += f" ({', '.join(back)} truncated back to the old length)"
         doing = f"{self.verb} {self.current}" if self.current else self.verb
-        raise EnvironmentFailure.from_os_error(exc, doing, outcome) from exc
+        # The file is named in `doing`; what the OSError names is relative to a folder.
+        where = None
+        if self.current and _TEMP_MARK in str(exc.filename or ""):
+            folder = f"{self.current.parent}/" if self.current.parent.parts else "its folder"
+            where = f"cxokr writes its new version beside it, in {folder}"
+        plain = OSError(exc.errno, exc.strerror, where)
+        raise EnvironmentFailure.from_os_error(plain, doing, outcome) from exc
 
 
 def write_file(root: Path, target: Path, data: bytes, *, new: bool = False) -> None:
