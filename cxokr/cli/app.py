@@ -90,7 +90,9 @@ OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only what this
 
 def err(message: str) -> None:
     """A human message on stderr, never interpreted as markup."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    from cxokr.render.controls import escape_controls  # what it quotes may hold any character
+
+    sys.stderr.write(escape_controls(message.rstrip("\n"), keep="\n") + "\n")
 
 
 def guarded(command: F) -> F:
