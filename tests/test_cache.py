@@ -333,6 +333,7 @@ def test_every_kind_of_file_comes_back_from_the_cache_as_it_was_parsed(
     first = Cache.for_workspace(root)
     fresh = workspace.load(root, first)
     first.save()
+    assert cache_file(root).is_file() and not (root / ".cxokr").exists()
     again = Cache.for_workspace(root)
     cached = workspace.load(root, again)
     assert again.added == 0 and len(again.used) == len(first.used)
