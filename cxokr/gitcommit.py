@@ -41,7 +41,13 @@ Entry = tuple[str, str]  # (mode, object id) of a path in a tree or an index
 
 
 class GitRefused(CxokrError):
-    """Git cannot or must not commit now; the message says why and what to do."""
+    """Git cannot or must not commit now; the message says why and what to do.
+
+    A state of the repository, not a mistake in the files: exit 2, like every
+    failure of the environment.
+    """
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def test_checkin_during_a_merge_is_refused_and_writes_nothing(git_ws: Path) -> N
     git_dir = git_ws / ".git"
     (git_dir / "MERGE_HEAD").write_text(git(git_ws, "rev-parse", "HEAD"), encoding="utf-8")
     code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
-    assert code == 1
+    assert code == 2
     assert "a merge is in progress" in errors
     assert "nothing was written" in errors
     assert (git_ws / LOG).read_bytes() == before
@@ -269,7 +269,7 @@ def test_other_half_done_operations_are_refused_too(git_ws: Path, marker: str, w
     else:
         target.mkdir()
     code, errors = run(git_ws, "record", "aov", "62", "--segment", "online", "--date", "2026-11-20")
-    assert code == 1
+    assert code == 2
     assert f"{what} is in progress" in errors
     assert readings.read_bytes() == before
 
