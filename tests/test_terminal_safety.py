@@ -258,32 +258,23 @@ def test_user_text_is_shown_with_its_controls_escaped(
     assert shown in out.decode("utf-8")
 
 
-SHOWN_ALL = "".join(
-    {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(
-        c, f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
-    )
-    for c in CONTROLS
-)
-
-
 @pytest.mark.parametrize(
-    ("args", "shown"),
+    "args",
     [
-        (["report", "--as-of", "2026-11-21", "--format", "md"], f"### Loved brand {SHOWN_ALL}\n"),
-        (
-            ["explain", "brand/loved-brand/nps", "--as-of", "2026-11-21"],
-            f"NPS from 30 to 40 {SHOWN_ALL}\n",
-        ),
+        ["report", "--as-of", "2026-11-21", "--format", "md"],
+        ["report", "--as-of", "2026-11-21"],
+        ["explain", "ecommerce/grow-basket/aov-online", "--as-of", "2026-11-21"],
     ],
 )
-def test_every_control_is_shown_escaped_where_check_lets_the_file_load(
-    repo: Path, git_env: None, args: list[str], shown: str
+def test_a_tab_or_line_break_in_a_title_is_shown_escaped(
+    repo: Path, git_env: None, args: list[str]
 ) -> None:
-    if "okrs/2026-Q4/brand.yaml" in workspace.load(repo).failed:
-        pytest.skip("check refuses such text (CX117): none of it reaches any output")
+    """Tab and line feed are the controls `check` lets a value hold (CX117 refuses the rest):
+    every text and Markdown view shows them escaped, so a title stays on its line."""
+    assert "okrs/2026-Q4/brand.yaml" in workspace.load(repo).failed  # the rest: refused
     code, out, _ = run(repo, *args)
     assert code in (0, 1)
-    assert shown in out.decode("utf-8")
+    assert "tab\\there\\nnewline" in out.decode("utf-8")
 
 
 def test_the_installed_command_prints_an_author_name_escaped(repo: Path, git_env: None) -> None:
