@@ -272,7 +272,8 @@ readings/*.yaml merge=union
 """
 
 _GITIGNORE = """\
-# cxokr's local cache: always safe to delete.
+# Earlier releases of cxokr kept a cache here. cxokr now keeps its cache in
+# .git/cxokr/ and never reads this folder; ignored so nobody commits an old one.
 .cxokr/
 """
 
