@@ -296,6 +296,19 @@ class _Batch:
         item.open_old()
         return item
 
+    def finish(self, copy_old: bool) -> None:
+        """Write every staged file's temp copy, then rename each into place, then sync."""
+        for item in self.staged:
+            self.current = item.rel
+            if copy_old:
+                item.clear_leftovers()
+            item.fill(copy_old=copy_old)
+        for item in self.staged:
+            self.current = item.rel
+            item.publish()
+        for folder in {item.folder for item in self.staged}:
+            _sync_folder(folder)
+
     def __enter__(self) -> _Batch:
         return self
 
@@ -359,14 +372,7 @@ def write_files(root: Path, files: Mapping[Path, bytes], *, new: bool = False) -
                 raise WriteRefused(
                     f"refusing to write {rel}: it already exists; nothing was written"
                 )
-        for item in batch.staged:
-            batch.current = item.rel
-            item.fill(copy_old=False)
-        for item in batch.staged:
-            batch.current = item.rel
-            item.publish()
-        for folder in {item.folder for item in batch.staged}:
-            _sync_folder(folder)
+        batch.finish(copy_old=False)
 
 
 def append(root: Path, texts: Mapping[Path, bytes], limit: int) -> dict[Path, bytes]:
@@ -387,15 +393,7 @@ def append(root: Path, texts: Mapping[Path, bytes], limit: int) -> dict[Path, by
             item = batch.stage(rel)
             item.data = b"\n" + text if item.ends_open() else text
             _within(item, limit)
-        for item in batch.staged:
-            batch.current = item.rel
-            item.clear_leftovers()
-            item.fill(copy_old=True)
-        for item in batch.staged:
-            batch.current = item.rel
-            item.publish()
-        for folder in {item.folder for item in batch.staged}:
-            _sync_folder(folder)
+        batch.finish(copy_old=True)
         return {path: item.data for path, item in zip(texts, batch.staged, strict=True)}
 
 
