@@ -235,8 +235,9 @@ def test_a_version_of_the_log_the_user_staged_stays_staged(git_ws: Path) -> None
     assert git(git_ws, "show", f"HEAD:{LOG}").encode() == HEAD_LOG_LINE.encode() + MINE
 
 
-def test_a_held_index_lock_is_waited_for(git_ws: Path) -> None:
-    lock = git_ws / ".git" / "index.lock"
+@pytest.mark.parametrize("held", ["index.lock", "refs/heads/main.lock"])
+def test_a_held_git_lock_is_waited_for(git_ws: Path, held: str) -> None:
+    lock = git_ws / ".git" / held
     lock.touch()
     release = threading.Timer(1.0, lock.unlink)
     release.start()
@@ -248,20 +249,6 @@ def test_a_held_index_lock_is_waited_for(git_ws: Path) -> None:
         release.join()
     assert result.sha is not None and not result.failed, result.skipped
     assert git(git_ws, "show", f"HEAD:{LOG}").encode() == HEAD_LOG_LINE.encode() + MINE
-
-
-def test_a_held_branch_lock_is_waited_for(git_ws: Path) -> None:
-    lock = git_ws / ".git" / "refs" / "heads" / "main.lock"
-    lock.touch()
-    release = threading.Timer(1.0, lock.unlink)
-    release.start()
-    log = git_ws / LOG
-    append(log, MINE)
-    try:
-        result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
-    finally:
-        release.join()
-    assert result.sha is not None and not result.failed, result.skipped
 
 
 def test_a_lock_held_for_good_fails_naming_the_lock_and_the_fix(
