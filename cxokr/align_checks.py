@@ -11,7 +11,7 @@ from collections.abc import Callable
 from cxokr import align
 from cxokr.model import Direction, KeyResult, KrType
 from cxokr.problems import Problem
-from cxokr.progress import start_from_readings
+from cxokr.values import start_from_readings
 from cxokr.workspace import Workspace
 
 

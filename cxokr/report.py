@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from cxokr import align
+from cxokr import align, values
 from cxokr import progress as calc
 from cxokr.errors import UsageError
 from cxokr.model import (
@@ -125,7 +125,7 @@ class _Builder:
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
         self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
-        self._readings: dict[tuple[str, str | None], calc.DailyReadings] = {}
+        self._readings: dict[tuple[str, str | None], values.DailyReadings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those also below another child: each counts once."""
@@ -149,12 +149,12 @@ class _Builder:
             self._checkins[key] = grouped
         return self._checkins[key].get(f"{objective}/{kr}", [])
 
-    def readings(self, metric: str, segment: str | None) -> calc.DailyReadings:
+    def readings(self, metric: str, segment: str | None) -> values.DailyReadings:
         key = (metric, segment)
         if key not in self._readings:
             log = self.ws.readings.get(metric)
             mine = [r for r in log.entries if r.segment == segment] if log else []
-            self._readings[key] = calc.DailyReadings(mine)
+            self._readings[key] = values.DailyReadings(mine)
         return self._readings[key]
 
     def kr_row(self, pid: str, team: str, objective: Objective, kr: KeyResult) -> KrRow:
@@ -163,10 +163,10 @@ class _Builder:
             return self._kr_rows[ref]
         period = self.periods[pid]
         metric = self.ws.metrics.get(kr.metric) if kr.metric else None
-        readings = self.readings(kr.metric, kr.segment) if kr.metric else calc.DailyReadings([])
+        readings = self.readings(kr.metric, kr.segment) if kr.metric else values.DailyReadings([])
         checkins = self.checkins(pid, team, objective.id, kr.id)
         in_period = min(self.as_of, period.end)
-        points = calc.series(readings, period, in_period, checkins)
+        points = values.series(readings, period, in_period, checkins)
         start, start_source = kr.start, "file"
         if kr.type is KrType.DONE:
             start, start_source = (kr.start if kr.start is not None else 0.0), "file"

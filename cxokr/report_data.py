@@ -13,7 +13,8 @@ from typing import ClassVar
 
 from cxokr import progress as calc
 from cxokr.model import KrType, Period, Thresholds
-from cxokr.progress import Series, Status
+from cxokr.progress import Status
+from cxokr.values import Series
 
 REPORT_VERSION = 1
 ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")

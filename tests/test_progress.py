@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cxokr import progress as calc
+from cxokr import values
 from cxokr.model import Checkin, KeyResult, KrType, Period, Reading, Thresholds
-from cxokr.progress import Band, Observation, Status
+from cxokr.progress import Band, Status
+from cxokr.values import Observation
 
 Q4 = Period(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
 AS_OF = date(2026, 11, 20)  # day 51 of 92
@@ -65,7 +67,7 @@ def test_contains_includes_both_ends() -> None:
 
 
 def test_observations_keep_only_the_krs_segment() -> None:
-    found = calc.observations(
+    found = values.observations(
         KR, Q4, AS_OF, [reading("2026-11-01", 60), reading("2026-11-02", 80, "in-store")], []
     )
     assert [o.value for o in found] == [60]
@@ -73,7 +75,7 @@ def test_observations_keep_only_the_krs_segment() -> None:
 
 def test_observations_without_segment_match_readings_without_segment() -> None:
     kr = KeyResult(id="nps", title="NPS", metric="nps", start=30, target=40)
-    found = calc.observations(
+    found = values.observations(
         kr, Q4, AS_OF, [reading("2026-11-01", 31, None), reading("2026-11-01", 99, "online")], []
     )
     assert [o.value for o in found] == [31]
@@ -86,7 +88,7 @@ def test_observations_stay_inside_the_period_and_up_to_as_of() -> None:
         reading("2026-11-20", 61),
         reading("2026-11-21", 62),
     ]
-    found = calc.observations(KR, Q4, AS_OF, readings, [])
+    found = values.observations(KR, Q4, AS_OF, readings, [])
     assert [(o.date.isoformat(), o.value) for o in found] == [
         ("2026-10-01", 59),
         ("2026-11-20", 61),
@@ -94,14 +96,14 @@ def test_observations_stay_inside_the_period_and_up_to_as_of() -> None:
 
 
 def test_observations_skip_checkins_without_a_value() -> None:
-    found = calc.observations(
+    found = values.observations(
         KR, Q4, AS_OF, [], [checkin("2026-11-01", None), checkin("2026-11-02", 3)]
     )
     assert [o.value for o in found] == [3]
 
 
 def test_same_day_checkin_comes_after_a_reading() -> None:
-    found = calc.observations(
+    found = values.observations(
         KR, Q4, AS_OF, [reading("2026-11-19", 280)], [checkin("2026-11-19", 276)]
     )
     assert [(o.source, o.value) for o in found] == [("reading", 280), ("checkin", 276)]
@@ -110,14 +112,14 @@ def test_same_day_checkin_comes_after_a_reading() -> None:
 def test_same_day_entries_are_ordered_by_at() -> None:
     later_reading = reading("2026-11-19", 280, at="2026-11-19T18:00:00Z")
     earlier_checkin = checkin("2026-11-19", 276, at="2026-11-19T09:00:00Z")
-    found = calc.observations(KR, Q4, AS_OF, [later_reading], [earlier_checkin])
+    found = values.observations(KR, Q4, AS_OF, [later_reading], [earlier_checkin])
     assert found[-1].value == 280
 
 
 def test_same_day_entries_are_ordered_by_the_instant_of_at() -> None:
     reading_0800z = reading("2026-11-19", 280, at="2026-11-19T10:00:00+02:00")
     checkin_0900z = checkin("2026-11-19", 276, at="2026-11-19T09:00:00Z")
-    found = calc.observations(KR, Q4, AS_OF, [reading_0800z], [checkin_0900z])
+    found = values.observations(KR, Q4, AS_OF, [reading_0800z], [checkin_0900z])
     assert found[-1].value == 276
 
 
@@ -128,11 +130,11 @@ def test_start_is_the_newest_reading_before_the_period() -> None:
         reading("2026-09-30", 70, "in-store"),
         reading("2026-10-01", 58.5),
     ]
-    assert calc.start_from_readings(KR, Q4, readings) == 58
+    assert values.start_from_readings(KR, Q4, readings) == 58
 
 
 def test_start_is_none_without_a_reading_before_the_period() -> None:
-    assert calc.start_from_readings(KR, Q4, [reading("2026-10-01", 58.5)]) is None
+    assert values.start_from_readings(KR, Q4, [reading("2026-10-01", 58.5)]) is None
 
 
 # --- Progress -----------------------------------------------------------------------------
@@ -249,7 +251,7 @@ def test_forecast_fits_a_least_squares_line() -> None:
     # Sxx = 625 + 25 + 400 = 1050, Sxy = 37.5 + 0 + 30 = 67.5, slope = 9/140
     # intercept = 60 - 25 * 9/140 = 60 - 45/28; at x = 91: 60 + 66 * 9/140 = 4497/70
     points = [obs("2026-10-01", 58.5), obs("2026-10-31", 60), obs("2026-11-15", 61.5)]
-    fit = calc.forecast(calc.Series.of(points), Q4)
+    fit = values.forecast(values.Series.of(points), Q4)
     assert fit is not None
     assert fit.slope_per_day == pytest.approx(9 / 140, abs=1e-12)
     assert fit.intercept == pytest.approx(60 - 45 / 28, abs=1e-12)
@@ -259,8 +261,8 @@ def test_forecast_fits_a_least_squares_line() -> None:
 
 def test_forecast_needs_two_distinct_days() -> None:
     same_day = [obs("2026-11-19", 280), obs("2026-11-19", 276)]
-    assert calc.forecast(calc.Series.of(same_day), Q4) is None
-    assert calc.forecast(calc.Series.of([]), Q4) is None
+    assert values.forecast(values.Series.of(same_day), Q4) is None
+    assert values.forecast(values.Series.of([]), Q4) is None
 
 
 @pytest.mark.parametrize(
@@ -413,13 +415,13 @@ def test_series_is_the_daily_last_of_all_observations() -> None:
     ) -> None:
         readings.sort(key=entry_sort_key)  # log order, as a loaded log holds them
         checkins.sort(key=entry_sort_key)
-        rule = calc.daily(calc.observations(KR, Q4, when, readings, checkins))
-        mine = calc.DailyReadings(r for r in readings if r.segment == KR.segment)
-        fast = calc.series(mine, Q4, min(when, Q4.end), checkins)
+        rule = values.daily(values.observations(KR, Q4, when, readings, checkins))
+        mine = values.DailyReadings(r for r in readings if r.segment == KR.segment)
+        fast = values.series(mine, Q4, min(when, Q4.end), checkins)
         assert list(fast) == [(p.date, p.value) for p in rule]
         assert [fast.source(i) for i in range(len(fast))] == [p.source for p in rule]
-        assert fast == calc.Series.of(rule)
-        latest = calc.series(mine, Q4, min(when, Q4.end), checkins).latest()  # not laid out
+        assert fast == values.Series.of(rule)
+        latest = values.series(mine, Q4, min(when, Q4.end), checkins).latest()  # not laid out
         last = rule[-1] if rule else None
         assert (latest and latest[:3]) == (last and (last.date, last.value, last.source))
 
