@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from cxokr.layout import okr_path
 from cxokr.model import KeyResult, Objective, ObjectiveStatus, as_list, parse_ref
-from cxokr.workspace import Workspace, okr_path
+from cxokr.workspace import Workspace
 
 Loc = tuple[str | int, ...]
 

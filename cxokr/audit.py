@@ -33,6 +33,7 @@ from cxokr.audit_data import (
 from cxokr.audit_logs import checkin_events, reading_events
 from cxokr.errors import UsageError
 from cxokr.history import Commit, FileChange, History, HistoryError, Step, history
+from cxokr.layout import CONFIG_FILE, SUFFIX, checkin_path, okr_path, reading_path
 from cxokr.model import (
     Config,
     KeyResult,
@@ -40,7 +41,6 @@ from cxokr.model import (
     OkrFile,
     is_slug,
 )
-from cxokr.workspace import CONFIG_FILE, checkin_path, okr_path, reading_path
 
 KR_FIELDS = (
     "title",
@@ -134,7 +134,7 @@ class OkrVersions:
         self.root = root
         self.rel = rel
         parts = rel.split("/")
-        self.key = (parts[1], parts[2].removesuffix(workspace.SUFFIX))
+        self.key = (parts[1], parts[2].removesuffix(SUFFIX))
         self.parsed: dict[str, OkrFile | None] = {}
 
     def load(self, shas: Iterable[str | None]) -> None:

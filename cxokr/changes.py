@@ -21,9 +21,10 @@ from cxokr.audit_data import Since, parse_since
 from cxokr.cache import Cache
 from cxokr.errors import UsageError
 from cxokr.history import Commit, History, HistoryError, history
+from cxokr.layout import CONFIG_FILE
 from cxokr.model import CheckinEntry, Period, ReadingEntry
 from cxokr.report import Filters, KrRow, ObjectiveRow, Report, build
-from cxokr.workspace import CONFIG_FILE, Workspace
+from cxokr.workspace import Workspace
 
 CHANGES_VERSION = 1
 

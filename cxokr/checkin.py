@@ -15,8 +15,9 @@ from pathlib import Path
 
 from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
+from cxokr.layout import checkin_path
 from cxokr.model import KeyResult, KrType, Period, is_slug
-from cxokr.workspace import Workspace, checkin_path
+from cxokr.workspace import Workspace
 
 CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from cxokr.align import Loc, Node
 from cxokr.align_checks import check_alignment
+from cxokr.layout import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.log_checks import check_checkins, check_readings
 from cxokr.lookups import (
     no_metric,
@@ -30,13 +31,7 @@ from cxokr.model import (
     parse_ref,
 )
 from cxokr.problems import Problem, Severity
-from cxokr.workspace import (
-    CONFIG_FILE,
-    Workspace,
-    metric_path,
-    okr_path,
-    team_path,
-)
+from cxokr.workspace import Workspace
 
 MAX_OBJECTIVES = 5
 MAX_KEY_RESULTS = 5

@@ -20,13 +20,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cxokr import fileio, yamlio
 from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, WorkspaceNotFound
+from cxokr.layout import CONFIG_FILE
 from cxokr.model import (
     PERIOD_PATTERN,
     Config,
     Period,
 )
 from cxokr.parsing import validation_problems
-from cxokr.workspace import CONFIG_FILE
 
 # --- Editing cxokr.yaml in place ------------------------------------------------------------
 

@@ -24,10 +24,11 @@ from pathlib import Path
 from cxokr.audit_data import FieldChange
 from cxokr.checks import CheckResult
 from cxokr.history import Commit, FileChange, History, history
+from cxokr.layout import CONFIG_FILE, SUFFIX, okr_path
 from cxokr.model import OkrFile, Period
 from cxokr.problems import Problem
 from cxokr.report import Report
-from cxokr.workspace import CONFIG_FILE, SUFFIX, Workspace, load_files, okr_path
+from cxokr.workspace import Workspace, load_files
 from cxokr.yamlio import Marks
 
 MOVABLE = ("start", "target")

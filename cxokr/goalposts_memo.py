@@ -22,7 +22,8 @@ from cxokr.cache import STAMP
 from cxokr.fileio import write_atomic
 from cxokr.goalposts import Answer, Move
 from cxokr.history import Commit, head_sha
-from cxokr.workspace import Workspace, okr_path
+from cxokr.layout import okr_path
+from cxokr.workspace import Workspace
 
 MEMO = "goalposts"
 _PURPOSE = b"goalposts"

@@ -3,17 +3,11 @@ belong to catalogued metrics and their segments."""
 
 from __future__ import annotations
 
+from cxokr.layout import CONFIG_FILE, checkin_path, metric_path, okr_path, reading_path
 from cxokr.lookups import no_metric, no_period, periods
 from cxokr.model import KrType
 from cxokr.problems import Problem, problem
-from cxokr.workspace import (
-    CONFIG_FILE,
-    Workspace,
-    checkin_path,
-    metric_path,
-    okr_path,
-    reading_path,
-)
+from cxokr.workspace import Workspace
 
 
 def check_checkins(ws: Workspace) -> list[Problem]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from cxokr.align import Node, nodes
+from cxokr.layout import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.model import Period, RefParts
-from cxokr.workspace import CONFIG_FILE, Workspace, metric_path, okr_path, team_path
+from cxokr.workspace import Workspace
 
 
 def objectives(ws: Workspace) -> Iterator[Node]:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from cxokr import fileio, yamlio
 from cxokr.errors import CxokrError, UsageError
+from cxokr.layout import CONFIG_FILE, okr_path
 from cxokr.model import (
     KeyResult,
     Objective,
@@ -28,7 +29,7 @@ from cxokr.model import (
     parse_ref,
 )
 from cxokr.report import Filters, build
-from cxokr.workspace import CONFIG_FILE, Workspace, okr_path
+from cxokr.workspace import Workspace
 from cxokr.yamlio import scalar
 
 OKR_MODELINE = "# yaml-language-server: $schema=../../schemas/okrs.schema.json"

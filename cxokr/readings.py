@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
-from cxokr.workspace import Workspace, reading_path
+from cxokr.layout import reading_path
+from cxokr.workspace import Workspace
 
 IMPORT_COLUMNS = ("metric", "date", "value", "segment", "source")
 T = TypeVar("T")

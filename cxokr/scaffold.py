@@ -21,8 +21,8 @@ from typing import Literal
 from cxokr import ci_workflow, fileio, schema
 from cxokr import retail_template as retail
 from cxokr.errors import CxokrError, EnvironmentFailure, LinkRefused, UsageError, WriteRefused
+from cxokr.layout import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.model import DEFAULT_LEVELS, FILE_KINDS, PERIOD_PATTERN, Config, Thresholds
-from cxokr.workspace import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.yamlio import idscalar, scalar
 
 TemplateName = Literal["retail-cx", "blank"]

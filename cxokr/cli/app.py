@@ -174,7 +174,7 @@ def main_options(
 
 
 def root_of(workspace: Path | None) -> Path:
-    from cxokr.workspace import find_root
+    from cxokr.layout import find_root
 
     return find_root(explicit=workspace)
 

@@ -121,7 +121,7 @@ def period_add(
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
     from cxokr import config_edit, fileio, history, localstate, periods
-    from cxokr.workspace import CONFIG_FILE
+    from cxokr.layout import CONFIG_FILE
 
     root = root_of(workspace)
     if not no_commit:
@@ -163,8 +163,8 @@ def period_close(
     Example: cxokr period close 2026-Q4 --as-of 2026-12-31
     """
     from cxokr import config_edit, fileio, grades, history, localstate
+    from cxokr.layout import CONFIG_FILE
     from cxokr.render import grades as render
-    from cxokr.workspace import CONFIG_FILE
 
     root = root_of(workspace)
     fileio.contained(root, root / CONFIG_FILE)  # refused before the grade sheet, not after
