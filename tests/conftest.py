@@ -125,6 +125,15 @@ GIT_ENV = {
 }
 
 
+def refuse_commits(repo: Path, why: str = "") -> None:
+    """Install a pre-commit hook in `repo` that refuses every commit, saying `why` on stderr."""
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    say = f"echo '{why}' >&2\n" if why else ""
+    hook.write_text(f"#!/bin/sh\n{say}exit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+
+
 def git(root: Path, *args: str) -> str:
     """Run real git in `root` and return its stdout."""
     done = subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True)

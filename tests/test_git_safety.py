@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cxokr import gitrun, history
 from cxokr.cli import app
 from tests import scripted
-from tests.conftest import git
+from tests.conftest import git, refuse_commits
 
 KR = scripted.KR
 LOG = "checkins/2026-Q4/ecommerce.yaml"
@@ -270,9 +270,7 @@ def test_a_lock_held_for_good_fails_naming_the_lock_and_the_fix(
 
 
 def test_a_hook_that_refuses_fails_and_leaves_the_index_alone(git_ws: Path) -> None:
-    hook = git_ws / ".git" / "hooks" / "pre-commit"
-    hook.write_text("#!/bin/sh\necho 'no commits on Fridays' >&2\nexit 1\n", encoding="utf-8")
-    hook.chmod(0o755)
+    refuse_commits(git_ws, "no commits on Fridays")
     index = (git_ws / ".git" / "index").read_bytes()
     log = git_ws / LOG
     append(log, MINE)

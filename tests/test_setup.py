@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cxokr.cli import app
-from tests.conftest import git
+from tests.conftest import git, refuse_commits
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -147,10 +147,7 @@ def test_period_close_prints_grades_and_records_the_close(git_ws: Path) -> None:
 
 
 def test_a_period_change_git_refuses_to_commit_stays_written_and_exits_2(git_ws: Path) -> None:
-    hook = git_ws / ".git" / "hooks" / "pre-commit"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text("#!/bin/sh\nexit 1\n")
-    hook.chmod(0o755)
+    refuse_commits(git_ws)
     head = git(git_ws, "rev-parse", "HEAD")
     for args in (["period", "add", "2027-Q1"], ["period", "close", "2026-Q4"]):
         code, _, errors = run(*args, "--as-of", "2026-12-31", "-w", str(git_ws))

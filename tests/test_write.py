@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
-from tests.conftest import WriteFiles, git
+from tests.conftest import WriteFiles, git, refuse_commits
 
 LOG = "checkins/2026-Q4/ecommerce.yaml"
 KR = "ecommerce/grow-basket/aov-online"
@@ -324,10 +324,7 @@ def test_a_value_typed_at_the_prompt_that_is_no_number_is_a_usage_error(git_ws: 
 
 
 def test_a_commit_git_refuses_leaves_the_line_written_says_so_and_exits_2(git_ws: Path) -> None:
-    hook = git_ws / ".git" / "hooks" / "pre-commit"
-    hook.parent.mkdir(exist_ok=True)
-    hook.write_text("#!/bin/sh\necho 'goals are frozen this week' >&2\nexit 1\n")
-    hook.chmod(0o755)
+    refuse_commits(git_ws, "goals are frozen this week")
     head = git(git_ws, "rev-parse", "HEAD")
     code, errors = run(git_ws, "checkin", KR, "--value", "62", "--date", "2026-11-20")
     assert code == 2
