@@ -141,15 +141,20 @@ def test_workflow_installs_cxokr_at_a_pinned_commit_with_full_history(tmp_path: 
     assert check == "cxokr check --format github --strict"
 
 
-def test_init_in_a_subfolder_writes_the_workflow_at_the_top_of_the_repository(
-    tmp_path: Path, git_env: None
-) -> None:
+def init_in_a_repository(tmp_path: Path, folder: str, workflow: str) -> tuple[Path, Path]:
+    """`cxokr init` into `folder` of a new repository: the repository and the workflow path."""
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
-    assert run("init", str(repo / "goals"), "--org", "Acme")[0] == 0
+    assert run("init", str(repo / folder), "--org", "Acme")[0] == 0
+    return repo, repo / ".github" / "workflows" / workflow
+
+
+def test_init_in_a_subfolder_writes_the_workflow_at_the_top_of_the_repository(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo, workflow = init_in_a_repository(tmp_path, "goals", "cxokr-check-goals.yml")
     assert not (repo / "goals" / ".github").exists()  # GitHub would never run it there
-    workflow = repo / ".github" / "workflows" / "cxokr-check-goals.yml"
     assert runs(workflow)[-1] == "cxokr check --workspace goals --format github --strict"
     paths = pull_request_paths(workflow)
     assert paths and all(path.startswith("goals/") for path in paths)
@@ -176,11 +181,7 @@ def test_init_never_overwrites_a_workflow_at_the_top_of_the_repository(
 def test_a_workspace_folder_with_glob_and_shell_characters_is_quoted(
     tmp_path: Path, git_env: None
 ) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    assert run("init", str(repo / "our goals*"), "--org", "Acme")[0] == 0
-    workflow = repo / ".github" / "workflows" / "cxokr-check-our-goals.yml"
+    _, workflow = init_in_a_repository(tmp_path, "our goals*", "cxokr-check-our-goals.yml")
     assert runs(workflow)[-1] == "cxokr check --workspace 'our goals*' --format github --strict"
     paths = pull_request_paths(workflow)
     assert "our goals\\*/cxokr.yaml" in paths  # a literal *, not a glob
