@@ -90,14 +90,28 @@ def check_url(url: str) -> None:
         raise UsageError("the webhook URL contains spaces or control characters")
 
 
+def timeout_problem(seconds: float) -> str | None:
+    """Why `seconds` cannot bound a try (None when it can): above 0, at most MAX_TIMEOUT."""
+    if math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT:
+        return None
+    return f"{seconds:g} is not a number of seconds above 0, at most {MAX_TIMEOUT:g}"
+
+
+def backoff_problem(seconds: float) -> str | None:
+    """Why `seconds` cannot be a wait before a retry (None when it can): 0 or more."""
+    if math.isfinite(seconds) and seconds >= 0:
+        return None
+    return f"{seconds:g} is not a number of seconds, 0 or more"
+
+
 def check_seconds(timeout: float, backoff: float) -> None:
     """Refuse a timeout that is not a number of seconds above 0, or a backoff below 0."""
-    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        raise UsageError(
-            f"the timeout must be a number of seconds above 0, at most {MAX_TIMEOUT:g}"
-        )
-    if not (math.isfinite(backoff) and backoff >= 0):
-        raise UsageError("the backoff must be a number of seconds, 0 or more")
+    for what, problem in (
+        ("timeout", timeout_problem(timeout)),
+        ("backoff", backoff_problem(backoff)),
+    ):
+        if problem:
+            raise UsageError(f"the {what}: {problem}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

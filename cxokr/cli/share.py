@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -32,18 +31,20 @@ class ChatFormat(StrEnum):
 
 
 def _seconds_above_zero(value: float) -> float:
-    from cxokr.notify import MAX_TIMEOUT
+    from cxokr.notify import timeout_problem
 
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
-        raise typer.BadParameter(
-            f"{value:g} is not a number of seconds above 0, at most {MAX_TIMEOUT:g}"
-        )
+    problem = timeout_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
     return value
 
 
 def _seconds(value: float) -> float:
-    if not (math.isfinite(value) and value >= 0):
-        raise typer.BadParameter(f"{value:g} is not a number of seconds, 0 or more")
+    from cxokr.notify import backoff_problem
+
+    problem = backoff_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
     return value
 
 
