@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cxokr import checks, workspace
+from cxokr.load import workspace
+from cxokr.rules import checks
 
 BASE = {
     "cxokr.yaml": "organization: Acme Retail\n"

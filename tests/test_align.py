@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cxokr import align, checks, workspace
-from cxokr.align_view import build_view
-from cxokr.report import Filters, build
+from cxokr.compute import align
+from cxokr.compute.align_view import build_view
+from cxokr.compute.report import Filters, build
+from cxokr.load import workspace
+from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
 CONFIG = """

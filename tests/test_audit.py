@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import audit, audit_data
 from cxokr.cli import app
 from cxokr.errors import UsageError
+from cxokr.git import audit, audit_data
 from tests import scripted
 from tests.conftest import WriteFiles, git
 

@@ -16,11 +16,13 @@ import pytest
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from cxokr import cache as cache_module
-from cxokr import cache_format, checks, localstate, parsing, workspace, yamlio
-from cxokr.cache import STAMP, Cache
+from cxokr import yamlio
 from cxokr.cli import app
+from cxokr.load import cache as cache_module
+from cxokr.load import cache_format, localstate, parsing, workspace
+from cxokr.load.cache import STAMP, Cache
 from cxokr.model import Checkin, Reading, ReadingEntry
+from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"

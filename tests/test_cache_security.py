@@ -15,9 +15,11 @@ import pydantic
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import __version__, cache, cache_format, goalposts_memo, parsing
-from cxokr.cache import STAMP, Cache
+from cxokr import __version__
 from cxokr.cli import app
+from cxokr.git import goalposts_memo
+from cxokr.load import cache, cache_format, parsing
+from cxokr.load.cache import STAMP, Cache
 from cxokr.model import OkrFile
 from tests.conftest import WriteFiles, git
 

@@ -178,7 +178,7 @@ def test_docs_list_exactly_the_keys_of_the_since_document(ws: Path) -> None:
 def test_since_reads_then_through_the_cache_without_keeping_it(
     ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cxokr.cache import Cache
+    from cxokr.load.cache import Cache
 
     monkeypatch.delenv("CXOKR_NO_CACHE")
     old_log = git(ws, "show", f"HEAD~3:goals/{scripted.CHECKINS}").encode()

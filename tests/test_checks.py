@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cxokr import checks, workspace
+from cxokr.load import workspace
+from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxokr import fastlog, parsing
+from cxokr.load import fastlog, parsing
 from cxokr.model import CHECKINS, READINGS, CheckinEntry, ReadingEntry
 
 

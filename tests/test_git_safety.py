@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import gitrun, history
 from cxokr.cli import app
+from cxokr.git import history, runner
 from tests import scripted
 from tests.conftest import git, refuse_commits
 
@@ -254,7 +254,7 @@ def test_a_held_git_lock_is_waited_for(git_ws: Path, held: str) -> None:
 def test_a_lock_held_for_good_fails_naming_the_lock_and_the_fix(
     git_ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gitrun, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(runner, "LOCK_WAIT_SECONDS", 0.3)
     lock = git_ws / ".git" / "index.lock"
     lock.touch()
     head = git(git_ws, "rev-parse", "HEAD")

@@ -12,9 +12,10 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import cache, goalposts, goalposts_memo, workspace
 from cxokr.cli import app
-from cxokr.history import head_sha
+from cxokr.git import goalposts, goalposts_memo
+from cxokr.git.history import head_sha
+from cxokr.load import cache, workspace
 from tests import scripted
 from tests.conftest import WriteFiles, git
 
@@ -240,14 +241,14 @@ def test_rewriting_the_second_line_of_a_note_explains_the_moves_before_it(ws: Pa
     ],
 )
 def test_only_changes_that_may_move_a_goalpost_are_read(lines: tuple[str, ...], may: bool) -> None:
-    from cxokr.history import FileChange
+    from cxokr.git.history import FileChange
 
     assert goalposts._may_move(FileChange(scripted.OKRS, "a" * 40, "b" * 40, lines)) is may
     assert not goalposts._may_move(FileChange(scripted.OKRS, None, "b" * 40, lines))
 
 
 def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws: Path) -> None:
-    from cxokr.history import history
+    from cxokr.git.history import history
 
     with history(ws) as h:
         assert h is not None

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import checks, workspace
 from cxokr.cli import app
+from cxokr.load import workspace
+from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
 TEAM = "teams/support.yaml"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxokr import history
-from cxokr.history import HistoryError
+from cxokr.git import history
+from cxokr.git.history import HistoryError
 from tests import scripted
 from tests.conftest import git
 

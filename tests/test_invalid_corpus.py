@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import checks, workspace
 from cxokr.cli import app
+from cxokr.load import workspace
 from cxokr.problems import CODES, Severity
+from cxokr.rules import checks
 from tests.conftest import BASE, WriteFiles, write_files
 
 CORPUS = Path(__file__).parent / "data" / "invalid"

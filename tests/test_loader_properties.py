@@ -10,8 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxokr import checks, workspace
+from cxokr.load import workspace
 from cxokr.problems import CODES
+from cxokr.rules import checks
 from cxokr.yamlio import MAX_INT_DIGITS, Issue, load_document, load_log, log_line
 from tests.conftest import BASE, write_files
 

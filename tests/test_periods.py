@@ -16,8 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cxokr import checks, config_edit, grades, periods, workspace, yamlio
+from cxokr import yamlio
+from cxokr.compute import grades
+from cxokr.edit import config_edit, periods
 from cxokr.errors import CxokrError, UsageError
+from cxokr.load import workspace
+from cxokr.rules import checks
 from tests.conftest import WriteFiles, write_files
 
 Q1 = (date(2027, 1, 1), date(2027, 3, 31))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cxokr import cache as cache_module
-from cxokr import checks, parsing, prefetch, workspace
-from cxokr.cache import Cache
+from cxokr.load import cache as cache_module
+from cxokr.load import parsing, prefetch, workspace
+from cxokr.load.cache import Cache
+from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cxokr import progress as calc
-from cxokr import values
+from cxokr.compute import progress as calc
+from cxokr.compute import values
+from cxokr.compute.progress import Band, Status
+from cxokr.compute.values import Observation
 from cxokr.model import Checkin, KeyResult, KrType, Period, Reading, Thresholds
-from cxokr.progress import Band, Status
-from cxokr.values import Observation
 
 Q4 = Period(id="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
 AS_OF = date(2026, 11, 20)  # day 51 of 92

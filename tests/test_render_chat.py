@@ -6,7 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from cxokr import report, workspace
+from cxokr.compute import report
+from cxokr.load import workspace
 from cxokr.render import chat
 from tests.conftest import WriteFiles
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from cxokr import report, workspace
+from cxokr.compute import report
+from cxokr.load import workspace
 from cxokr.render import csv_report, markdown, report_json
 from tests.conftest import WriteFiles
 

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from cxokr import checks, report
+from cxokr.compute import report
+from cxokr.compute.report import Filters
 from cxokr.errors import UsageError
+from cxokr.load.workspace import load
 from cxokr.render import report_json
-from cxokr.report import Filters
-from cxokr.workspace import load
+from cxokr.rules import checks
 from tests.conftest import write_files
 
 AS_OF = date(2026, 11, 20)

@@ -13,10 +13,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cxokr import checks, ci_workflow, scaffold, schema, workspace
 from cxokr.cli import app
+from cxokr.edit import ci_workflow, scaffold, schema
 from cxokr.errors import CxokrError, UsageError
+from cxokr.load import workspace
 from cxokr.model import FILE_KINDS
+from cxokr.rules import checks
 from tests.conftest import git
 
 PERIODS = scaffold.default_periods(date(2026, 11, 23))

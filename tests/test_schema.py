@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from cxokr import schema, yamlio
+from cxokr import yamlio
+from cxokr.edit import schema
 from cxokr.model import FILE_KINDS
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"

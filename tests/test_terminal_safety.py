@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxokr import workspace
 from cxokr.cli import app
+from cxokr.load import workspace
 from cxokr.render.controls import BIDI_CONTROLS, escape_controls, json_text
 from tests.conftest import write_files
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cxokr import workspace
+from cxokr.load import workspace
 from tests.conftest import WriteFiles
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"

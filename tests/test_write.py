@@ -172,7 +172,8 @@ APPENDER = textwrap.dedent(
     import sys
     from datetime import date
     from pathlib import Path
-    from cxokr import checkin, workspace
+    from cxokr.edit import checkin
+    from cxokr.load import workspace
     root = Path(sys.argv[1])
     ws = workspace.load(root)
     for i in range(200):
@@ -191,7 +192,8 @@ def test_two_processes_appending_at_once_tear_no_line(make_ws: WriteFiles) -> No
         subprocess.Popen([sys.executable, "-c", APPENDER, str(root), tag]) for tag in ("a", "b")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    from cxokr import checks, workspace
+    from cxokr.load import workspace
+    from cxokr.rules import checks
 
     ws = workspace.load(root)
     assert checks.check(ws) == ()
@@ -339,7 +341,8 @@ def test_an_append_ends_an_unterminated_last_line_and_returns_exactly_what_it_ad
 ) -> None:
     from datetime import date
 
-    from cxokr import checkin, workspace
+    from cxokr.edit import checkin
+    from cxokr.load import workspace
 
     root = make_ws()
     log = root / LOG

@@ -348,7 +348,7 @@ def test_any_os_error_of_the_machine_exits_2_with_its_cause(
 HOLDER = """
 import sys, time
 from pathlib import Path
-from cxokr import localstate
+from cxokr.load import localstate
 with localstate.locked(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)

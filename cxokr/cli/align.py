@@ -45,8 +45,8 @@ def align_command(
 
     Example: cxokr align --as-of 2026-11-20 --format md
     """
-    from cxokr.align_view import build_view
     from cxokr.cli.report import warn_left_out
+    from cxokr.compute.align_view import build_view
     from cxokr.render import align as render
 
     ws = load(root_of(workspace))
@@ -78,7 +78,7 @@ def metrics(
     Example: cxokr metrics nps --as-of 2026-11-20
     """
     from cxokr.cli.report import warn_left_out
-    from cxokr.lens import lenses
+    from cxokr.compute.lens import lenses
     from cxokr.render import lens as render
 
     ws = load(root_of(workspace))

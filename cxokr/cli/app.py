@@ -25,8 +25,8 @@ from cxokr import __version__
 from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, is_environmental
 
 if TYPE_CHECKING:
-    from cxokr.cache import Cache
-    from cxokr.workspace import Workspace
+    from cxokr.load.cache import Cache
+    from cxokr.load.workspace import Workspace
 
 app = typer.Typer(
     name="cxokr",
@@ -174,7 +174,7 @@ def main_options(
 
 
 def root_of(workspace: Path | None) -> Path:
-    from cxokr.layout import find_root
+    from cxokr.load.layout import find_root
 
     return find_root(explicit=workspace)
 
@@ -220,8 +220,8 @@ def load_cached(root: Path) -> tuple[Workspace, Cache | None]:
     error boundary, `guarded`, turns it back on); what was loaded is frozen out
     of collections run after that, as by a test that calls several commands.
     """
-    from cxokr.cache import Cache
-    from cxokr.workspace import load as load_workspace
+    from cxokr.load.cache import Cache
+    from cxokr.load.workspace import load as load_workspace
 
     gc.disable()
     cache = None if _state["no_cache"] else Cache.for_workspace(root)

@@ -49,9 +49,9 @@ def check(
 
     Example: cxokr check --format github --strict
     """
-    from cxokr import goalposts
-    from cxokr.checks import check_workspace
+    from cxokr.git import goalposts
     from cxokr.render import problems as render
+    from cxokr.rules.checks import check_workspace
 
     root = root_of(workspace)
     ws = load(root)
@@ -101,7 +101,7 @@ def schema(
 
     Example: cxokr schema --output schemas
     """
-    from cxokr.schema import write_all
+    from cxokr.edit.schema import write_all
 
     if output is not None:
         written = write_all(output)

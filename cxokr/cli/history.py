@@ -46,7 +46,7 @@ def log(
 
     Example: cxokr log ecommerce/grow-basket/aov-online --since 30d
     """
-    from cxokr.audit import trail
+    from cxokr.git.audit import trail
     from cxokr.render import audit as render
 
     found = trail(root_of(workspace), ref, since)

@@ -37,8 +37,8 @@ from cxokr.cli.app import (
 from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
-    from cxokr.report import Filters, Report
-    from cxokr.workspace import Workspace
+    from cxokr.compute.report import Filters, Report
+    from cxokr.load.workspace import Workspace
 
 # --- report --------------------------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
     """
-    from cxokr.report import Filters
+    from cxokr.compute.report import Filters
 
     root = root_of(workspace)
     ws, cache = load_cached(root)
@@ -131,8 +131,8 @@ def warn_left_out(ws: Workspace) -> int:
 
 def weekly(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
     """The report as of `when`, its key results marked where goalposts moved (git history)."""
-    from cxokr.goalposts import marked
-    from cxokr.report import build
+    from cxokr.compute.report import build
+    from cxokr.git.goalposts import marked
 
     return marked(root, ws, build(ws, when, filters), keep=caching())
 
@@ -148,7 +148,7 @@ def _report_since(
     output: Path | None,
 ) -> None:
     """`report --since`: what moved between the workspace in git and now."""
-    from cxokr.changes import since as changes_since
+    from cxokr.git.changes import since as changes_since
     from cxokr.render import changes as render
     from cxokr.render.encoding import can_encode
 
@@ -191,7 +191,7 @@ def _render_report(result: Any, fmt: ReportFormat) -> str:
 
 
 def _render_html(ws: Any, result: Any) -> str:
-    from cxokr.align_view import contributions
+    from cxokr.compute.align_view import contributions
     from cxokr.render import html
 
     return html.render(result, ws.config.periods, contributions(ws, result.periods))
@@ -201,7 +201,7 @@ def _emit(content: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(content)
         return
-    from cxokr.fileio import write_atomic
+    from cxokr.edit.fileio import write_atomic
 
     write_atomic(output, content.encode("utf-8"))
     err(f"wrote {output}")
@@ -227,7 +227,7 @@ def explain(
 
     Example: cxokr explain ecommerce/grow-basket/aov-online --as-of 2026-11-20
     """
-    from cxokr.explain import explain as explain_ref
+    from cxokr.compute.explain import explain as explain_ref
     from cxokr.render.controls import escape_controls
 
     ws = load(root_of(workspace))

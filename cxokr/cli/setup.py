@@ -48,7 +48,8 @@ def init(
 
     Example: cxokr init okrs --org "Acme Retail" --template retail-cx
     """
-    from cxokr import history, scaffold
+    from cxokr.edit import scaffold
+    from cxokr.git import history
 
     if template not in scaffold.TEMPLATES:
         raise UsageError(f"unknown template {template!r}; choose {' or '.join(scaffold.TEMPLATES)}")
@@ -74,7 +75,7 @@ def init(
 
 def _periods(period_id: str) -> list[tuple[str, date, date]]:
     """The named period and, for a part of a year, the year around it."""
-    from cxokr.periods import period_dates
+    from cxokr.edit.periods import period_dates
 
     start, end = period_dates(period_id)
     found = [(period_id, start, end)]
@@ -120,8 +121,10 @@ def period_add(
 
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
-    from cxokr import config_edit, fileio, history, localstate, periods
-    from cxokr.layout import CONFIG_FILE
+    from cxokr.edit import config_edit, fileio, periods
+    from cxokr.git import history
+    from cxokr.load import localstate
+    from cxokr.load.layout import CONFIG_FILE
 
     root = root_of(workspace)
     if not no_commit:
@@ -162,8 +165,11 @@ def period_close(
 
     Example: cxokr period close 2026-Q4 --as-of 2026-12-31
     """
-    from cxokr import config_edit, fileio, grades, history, localstate
-    from cxokr.layout import CONFIG_FILE
+    from cxokr.compute import grades
+    from cxokr.edit import config_edit, fileio
+    from cxokr.git import history
+    from cxokr.load import localstate
+    from cxokr.load.layout import CONFIG_FILE
     from cxokr.render import grades as render
 
     root = root_of(workspace)

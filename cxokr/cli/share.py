@@ -109,10 +109,10 @@ def notify(
     Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
     """
     from cxokr.cli.report import warn_left_out, weekly
+    from cxokr.compute.report import Filters
     from cxokr.notify import check_url, post, shown
     from cxokr.render import chat
     from cxokr.render.controls import json_text
-    from cxokr.report import Filters
 
     if not dry_run and not webhook:
         raise UsageError("no webhook URL: pass --webhook URL or set CXOKR_WEBHOOK_URL")

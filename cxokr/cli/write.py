@@ -26,8 +26,8 @@ from cxokr.cli.app import (
 from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
-    from cxokr.readings import ImportResult
-    from cxokr.workspace import Workspace
+    from cxokr.edit.readings import ImportResult
+    from cxokr.load.workspace import Workspace
 
 NoCommitOption = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
@@ -44,7 +44,7 @@ def commit_written(
     """Commit what a command wrote (of each log in `appended`, exactly the bytes appended),
     or say why it is written but not committed. Call under the workspace lock, so no other
     writer's lines slip in between. Returns the exit code: 2 when git refused the commit."""
-    from cxokr import history
+    from cxokr.git import history
 
     shown = " ".join(str(p.relative_to(root)) for p in paths)
     if no_commit:
@@ -66,7 +66,7 @@ def commit_written(
 
 def _prepare(root: Path, no_commit: bool) -> str | None:
     """Refuse during a half-done git operation; return the author's email for `by`."""
-    from cxokr import history
+    from cxokr.git import history
 
     if not no_commit:
         history.ensure_can_commit(root)
@@ -114,8 +114,8 @@ def checkin(
 
     Example: cxokr checkin ecommerce/grow-basket/aov-online --value 61.2 --confidence 0.7
     """
-    from cxokr import checkin as core
-    from cxokr import localstate
+    from cxokr.edit import checkin as core
+    from cxokr.load import localstate
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
@@ -157,8 +157,8 @@ def _ask(
     note: str | None,
 ) -> tuple[float | None, float | None, str | None]:
     """Prompt for what is missing, after showing where the key result stands."""
-    from cxokr import checkin as core
-    from cxokr.report import Filters, build
+    from cxokr.compute.report import Filters, build
+    from cxokr.edit import checkin as core
 
     target = core.find(ws, ref, when)
     report = build(ws, when, Filters(period=target.period.id))
@@ -204,7 +204,8 @@ def record(
 
     Example: cxokr record aov 61.2 --segment online --source shopify-export
     """
-    from cxokr import localstate, readings
+    from cxokr.edit import readings
+    from cxokr.load import localstate
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
@@ -239,7 +240,8 @@ def import_readings(
 
     Example: cxokr import weekly-export.csv --metric nps
     """
-    from cxokr import localstate, readings
+    from cxokr.edit import readings
+    from cxokr.load import localstate
 
     root = root_of(workspace)
     by = _prepare(root, no_commit)
@@ -255,7 +257,7 @@ def _import(
     root: Path, file: Path, result: ImportResult, skip_invalid: bool, no_commit: bool
 ) -> int:
     """Report what an import found, then append and commit the new readings."""
-    from cxokr import readings
+    from cxokr.edit import readings
 
     for message in result.rejected:
         err(f"{file}: {message}")

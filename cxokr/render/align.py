@@ -14,13 +14,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from cxokr.align_view import AlignView
+from cxokr.compute.align_view import AlignView
+from cxokr.compute.report import ObjectiveRow
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape
 from cxokr.render.report_json import plain
 from cxokr.render.text import STATUS_STYLE, Glyphs, bar, percent
-from cxokr.report import ObjectiveRow
 
 VERSION = 1
 

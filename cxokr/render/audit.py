@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, TextIO
 
-from cxokr.audit_data import TRAIL_VERSION, Event, FieldChange, Kind, Trail
+from cxokr.git.audit_data import TRAIL_VERSION, Event, FieldChange, Kind, Trail
 from cxokr.model import Checkin, Reading
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.encoding import symbol

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cxokr.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
+from cxokr.compute.report import KrRow
+from cxokr.git.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
 from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape, number, percent
-from cxokr.report import KrRow
 
 
 def points(then: float | None, now: float | None) -> str:

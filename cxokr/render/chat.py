@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cxokr.progress import Status
+from cxokr.compute.progress import Status
+from cxokr.compute.report import ObjectiveRow, Report
 from cxokr.render.controls import escape_controls
 from cxokr.render.markdown import counts, escape, percent
-from cxokr.report import ObjectiveRow, Report
 
 MAX_OBJECTIVES = 12
 MAX_ATTENTION = 8

@@ -15,8 +15,8 @@ import csv
 import io
 from datetime import date
 
+from cxokr.compute.report import KrRow, ObjectiveRow, Report
 from cxokr.render.controls import BIDI_CONTROLS, escape_controls
-from cxokr.report import KrRow, ObjectiveRow, Report
 
 COLUMNS = (
     "period",

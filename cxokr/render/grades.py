@@ -5,7 +5,7 @@ Each line goes through `escape_controls`: no ID or name reaches the terminal raw
 
 from __future__ import annotations
 
-from cxokr.grades import GradeSheet
+from cxokr.compute.grades import GradeSheet
 from cxokr.render.controls import escape_controls
 
 

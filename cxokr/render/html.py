@@ -24,11 +24,11 @@ from importlib import resources
 from typing import Any
 
 from cxokr import __version__
-from cxokr.align_view import Contributions
+from cxokr.compute.align_view import Contributions
+from cxokr.compute.report import Report
 from cxokr.model import Period
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.report_json import document, plain
-from cxokr.report import Report
 
 TEMPLATE = """\
 <!DOCTYPE html>

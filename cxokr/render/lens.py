@@ -9,7 +9,7 @@ from typing import TextIO
 
 from rich.text import Text
 
-from cxokr.lens import MetricLens
+from cxokr.compute.lens import MetricLens
 from cxokr.model import Period
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from cxokr.compute.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
 from cxokr.model import KrType, ObjectiveStatus
 from cxokr.render.controls import escape_controls
-from cxokr.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
 
 MISSING = "–"
 MAX_HEADING = 6

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cxokr.checks import CheckResult
 from cxokr.problems import Problem, Severity
 from cxokr.render.controls import escape_controls, json_text
+from cxokr.rules.checks import CheckResult
 
 JSON_VERSION = 1
 GITHUB_ANNOTATION_LIMIT = 10

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cxokr.compute.report import REPORT_VERSION, Report
 from cxokr.render.controls import json_text
-from cxokr.report import REPORT_VERSION, Report
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -14,10 +14,10 @@ from rich.console import Console, Group
 from rich.text import Text
 from rich.tree import Tree
 
-from cxokr.progress import Status
+from cxokr.compute.progress import Status
+from cxokr.compute.report import KrRow, ObjectiveRow, Report
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls
-from cxokr.report import KrRow, ObjectiveRow, Report
 
 STATUS_STYLE = {
     Status.DONE: "bold green",

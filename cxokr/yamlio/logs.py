@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cxokr import fileio
+from cxokr.edit import fileio
 from cxokr.yamlio.documents import (
     MAX_DEPTH,
     MAX_INT_DIGITS,

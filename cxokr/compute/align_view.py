@@ -1,0 +1,84 @@
+"""`cxokr align`: how the organization's objectives ladder up, as one data structure.
+
+The tree, coverage, unsupported level-1 objectives, the cross-functional
+matrix and the alignment conflicts `cxokr check` finds, for a period and the
+periods enclosing it, with progress and status from the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from cxokr.compute import align
+from cxokr.compute.report import Filters, Report, build
+from cxokr.load.workspace import Workspace
+from cxokr.problems import Problem
+from cxokr.rules import alignment
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    objective: str
+    team: str
+    contribution: str  # "direct" or "indirect"
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """The cross-functional matrix: level-1 objectives × the teams contributing to them."""
+
+    objectives: tuple[str, ...]
+    teams: tuple[str, ...]
+    cells: tuple[MatrixCell, ...]
+
+
+def contributions(ws: Workspace, periods: Iterable[str]) -> Contributions:
+    """Who contributes to which level-1 objective of `periods`, directly or through a chain."""
+    return _contributions(align.matrix(align.build(ws, periods), ws.teams))
+
+
+def _contributions(grid: align.Matrix) -> Contributions:
+    cells = tuple(
+        MatrixCell(root, team, grid.cells[(root, team)])
+        for root in grid.roots
+        for team in grid.teams
+        if (root, team) in grid.cells
+    )
+    return Contributions(grid.roots, grid.teams, cells)
+
+
+@dataclass(frozen=True)
+class AlignView:
+    report: Report  # objectives with progress and status; its roots head the tree
+    below_level_one: int
+    covered: int
+    coverage: float | None
+    uncovered: tuple[str, ...]
+    unsupported: tuple[str, ...]
+    matrix_objectives: tuple[str, ...]
+    matrix_teams: tuple[str, ...]
+    matrix: tuple[MatrixCell, ...]
+    conflicts: tuple[Problem, ...]
+
+
+def build_view(ws: Workspace, as_of: date, period: str | None = None) -> AlignView:
+    report = build(ws, as_of, Filters(period=period))
+    graph = align.build(ws, report.periods)
+    cover = align.coverage(graph)
+    grid = _contributions(align.matrix(graph, ws.teams))
+    files = {graph.nodes[ref].path for ref in graph.nodes}
+    conflicts = tuple(sorted(p for p in alignment.check_alignment(ws) if p.path in files))
+    return AlignView(
+        report=report,
+        below_level_one=cover.below,
+        covered=cover.covered,
+        coverage=cover.share,
+        uncovered=cover.uncovered,
+        unsupported=align.unsupported(graph),
+        matrix_objectives=grid.objectives,
+        matrix_teams=grid.teams,
+        matrix=grid.cells,
+        conflicts=conflicts,
+    )

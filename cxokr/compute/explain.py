@@ -1,0 +1,179 @@
+"""`cxokr explain REF`: the arithmetic behind every number of a key result, objective or team.
+
+It reads the same report data the other views render, so an explanation
+never disagrees with the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from cxokr.compute import progress as calc
+from cxokr.compute.progress import Status
+from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
+from cxokr.errors import UsageError
+from cxokr.load.workspace import Workspace
+from cxokr.model import Period
+
+
+def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> Iterator[str]:
+    """Lines explaining `ref` ([period:]team[/objective[/kr]]) as of a date."""
+    if ":" in ref:
+        period, ref = ref.split(":", 1)
+    report = build(ws, as_of, Filters(period=period))
+    periods = ws.periods
+    parts = ref.strip("/").split("/")
+    if len(parts) == 1:
+        team = next((t for t in report.teams if t.id == parts[0]), None)
+        if team is None:
+            raise UsageError(f"no team {parts[0]!r} with objectives in {report.period.id}")
+        yield from _team(report, team)
+        return
+    objective = _find_objective(report, parts[0], parts[1])
+    if len(parts) == 2:
+        yield from _objective(report, objective, periods[objective.period])
+        return
+    kr = next((k for k in objective.key_results if k.id == parts[2]), None)
+    if kr is None or len(parts) > 3:
+        raise UsageError(f"{objective.ref} has no key result {parts[2]!r}")
+    yield from _key_result(report, kr, periods[kr.period])
+
+
+def _find_objective(report: Report, team: str, objective: str) -> ObjectiveRow:
+    for row in report.objectives:
+        if row.team == team and row.id == objective:
+            return row
+    raise UsageError(
+        f"no objective {team}/{objective} in {', '.join(report.periods)}; "
+        "name another period as PERIOD:team/objective"
+    )
+
+
+def _f(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return "none"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
+
+
+def _expected(report: Report, period: Period, expected: float) -> str:
+    day, days = calc.day_of(period, report.as_of), calc.period_days(period)
+    return f"day {day} of {days} of {period.id} = {day} / {days} = {_f(expected)}"
+
+
+def _status_rule(
+    report: Report, status: Status, pace: float | None, guardrail: bool = False
+) -> str:
+    limits = report.thresholds
+    if status is Status.NO_DATA:
+        return "no data: no value yet this period"
+    if guardrail:
+        return f"{status.value}: a guardrail is on track while it holds"
+    if status is Status.DONE:
+        return "done: progress ≥ 1"
+    shown = _f(pace)
+    if status is Status.ON_TRACK:
+        return f"on track: pace {shown} ≥ on_track {_f(limits.on_track)}"
+    if status is Status.AT_RISK:
+        return (
+            f"at risk: at_risk {_f(limits.at_risk)} ≤ pace {shown} < on_track {_f(limits.on_track)}"
+        )
+    return f"off track: pace {shown} < at_risk {_f(limits.at_risk)}"
+
+
+def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
+    unit = f" {kr.unit}" if kr.unit else ""
+    yield f"{kr.ref}  {kr.title}"
+    measured = (
+        f"metric {kr.metric}" + (f" ({kr.segment})" if kr.segment else "")
+        if kr.metric
+        else f"own unit{unit}"
+    )
+    direction = f", {kr.direction} is better" if kr.direction else ""
+    yield f"  type      {kr.type}, {measured}{direction}, weight {_f(kr.weight)}"
+    if kr.value is None:
+        yield "  value     none: no reading or check-in with a value in the period yet"
+    else:
+        yield f"  value     {_f(kr.value)}{unit}  newest {kr.value_source} at or before {report.as_of}: {kr.value_date}"
+    start_from = {
+        "file": "from the file",
+        "reading": "newest reading before the period",
+        "none": "unknown",
+    }
+    yield f"  start     {_f(kr.start)}  {start_from[kr.start_source]}"
+    yield f"  target    {_f(kr.target)}"
+    if kr.type == "target" and kr.progress is not None:
+        yield (
+            f"  progress  (value - start) / (target - start) = ({_f(kr.value)} - {_f(kr.start)}) / "
+            f"({_f(kr.target)} - {_f(kr.start)}) = {_f(kr.progress)}"
+        )
+    elif kr.type in ("stay_above", "stay_below") and kr.progress is not None:
+        sign = "≥" if kr.type == "stay_above" else "≤"
+        holds = "holds" if kr.progress >= 1 else "does not hold"
+        yield f"  progress  {_f(kr.value)} {sign} {_f(kr.target)} {holds}: {_f(kr.progress)}"
+    elif kr.progress is not None:
+        yield f"  progress  milestone value {_f(kr.value)}: {_f(kr.progress)}"
+    else:
+        yield "  progress  none"
+    if kr.regression:
+        yield "            below 0: a regression from the start"
+    if kr.overachieved:
+        yield "            above 1: over-achieved (roll-ups count it as 1)"
+    yield f"  expected  {_expected(report, period, kr.expected)}"
+    if kr.pace is not None:
+        yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
+    yield f"  status    {_status_rule(report, kr.status, kr.pace, kr.type in ('stay_above', 'stay_below'))}"
+    yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
+    if kr.last_update is None:
+        yield "  updated   never this period"
+    else:
+        stale = "stale" if kr.stale else "fresh"
+        yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
+    if kr.forecast_value is None:
+        yield "  forecast  needs observations on two different days"
+    else:
+        yield (
+            f"  forecast  least-squares line through {len(kr.series)} observations, "
+            f"at period end: {_f(kr.forecast_value)}{unit} -> progress {_f(kr.forecast_progress)}"
+        )
+    if kr.grade is not None:
+        yield f"  grade     clamped progress {_f(kr.grade)} ({kr.band})"
+
+
+def _terms(terms: tuple[Term, ...]) -> Iterator[str]:
+    if not terms:
+        yield "  roll-up   nothing to roll up: no progress"
+        return
+    total = sum(t.weight for t in terms)
+    for term in terms:
+        shown = "no data, counts as 0" if term.progress is None else _f(term.progress)
+        yield f"    {term.ref}: {shown} × weight {_f(term.weight)}"
+    numerator = " + ".join(f"{_f(t.progress or 0.0)}×{_f(t.weight)}" for t in terms)
+    yield f"  roll-up   ({numerator}) / {_f(total)}"
+
+
+def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[str]:
+    yield f"{row.ref}  {row.title}"
+    yield f"  state     {row.state}; progress from {row.progress_from.replace('_', ' ')}, weight {_f(row.weight)}"
+    yield "  terms     clamped progress of each term (no data counts as 0 unless nothing has data):"
+    yield from _terms(row.terms)
+    yield f"  progress  {_f(row.progress)}"
+    yield f"  expected  {_expected(report, period, row.expected)}"
+    if row.pace is not None:
+        yield f"  pace      progress / expected = {_f(row.progress)} / {_f(row.expected)} = {_f(row.pace)}"
+    yield f"  status    {_status_rule(report, row.status, row.pace)}"
+    if row.state != "active":
+        yield f"  {row.state}: left out of its parents' and its team's roll-ups"
+    if row.team_grade is not None:
+        yield f"  team's own grade {_f(row.team_grade)}"
+
+
+def _team(report: Report, team: TeamRow) -> Iterator[str]:
+    yield f"{team.id}  {team.name} (level {team.level})"
+    rows = [
+        o for o in report.objectives if o.team == team.id and o.state == "active" and not o.context
+    ]
+    own = [o for o in rows if o.period == report.period.id] or rows
+    yield f"  mean of its {len(own)} active objectives, weighted:"
+    yield from _terms(tuple(Term(o.ref, o.progress, o.weight) for o in own))
+    yield f"  progress  {_f(team.progress)}"

@@ -1,0 +1,75 @@
+"""`cxokr metrics`: the metric lens. One metric's definition, readings and every KR using it.
+
+The company's NPS goal and the checkout team's NPS goal read the same
+readings; the lens puts them side by side, across levels, teams and periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cxokr.compute.report import Filters, KrRow, build
+from cxokr.errors import UsageError
+from cxokr.load.workspace import Workspace
+from cxokr.model import Metric, Period
+
+
+@dataclass(frozen=True)
+class SegmentTrend:
+    segment: str | None  # None: readings without a segment (the whole)
+    latest: float | None
+    latest_date: date | None
+    series: tuple[tuple[date, float], ...]  # the period's readings up to the date
+
+
+@dataclass(frozen=True)
+class MetricLens:
+    id: str
+    metric: Metric
+    trends: tuple[SegmentTrend, ...]
+    key_results: tuple[KrRow, ...]
+    levels: dict[str, int]  # team -> level, for the KRs shown
+
+
+def lenses(
+    ws: Workspace, as_of: date, metric: str | None = None, period: str | None = None
+) -> tuple[Period, tuple[MetricLens, ...]]:
+    """The lens of one metric, or of every metric, with the period it covers."""
+    if metric is not None and metric not in ws.metrics:
+        known = ", ".join(sorted(ws.metrics)) or "none"
+        raise UsageError(f"no metric {metric!r} in metrics/ (known: {known})")
+    report = build(ws, as_of, Filters(period=period))
+    start, end = report.period.start, min(report.period.end, as_of)
+    krs = [kr for o in report.objectives for kr in o.key_results]
+    names = [metric] if metric else sorted(ws.metrics)
+    found = []
+    for name in names:
+        definition = ws.metrics[name]
+        log = ws.readings.get(name)
+        entries = [r for r in (log.entries if log else ()) if r.date <= as_of]
+        segments: list[str | None] = [*definition.segments]
+        if any(r.segment is None for r in entries) or not segments:
+            segments.insert(0, None)
+        trends = []
+        for segment in segments:
+            mine = [r for r in entries if r.segment == segment]
+            latest = mine[-1] if mine else None
+            trends.append(
+                SegmentTrend(
+                    segment,
+                    latest.value if latest else None,
+                    latest.date if latest else None,
+                    tuple((r.date, r.value) for r in mine if start <= r.date <= end),
+                )
+            )
+        levels = {kr.team: ws.teams[kr.team].level for kr in krs if kr.team in ws.teams}
+        using = tuple(
+            sorted(
+                (kr for kr in krs if kr.metric == name),
+                key=lambda kr: (levels.get(kr.team, 9), kr.team, kr.objective, kr.id),
+            )
+        )
+        levels = {kr.team: levels[kr.team] for kr in using if kr.team in levels}
+        found.append(MetricLens(name, definition, tuple(trends), using, levels))
+    return report.period, tuple(found)

@@ -1,0 +1,181 @@
+"""The report's data: frozen rows that every output format renders, and nothing else.
+
+`report.build` fills them; renderers, `explain`, `changes` and the HTML page
+read them. Figures are fractions (0.55, not 55%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import cached_property
+from typing import ClassVar
+
+from cxokr.compute import progress as calc
+from cxokr.compute.progress import Status
+from cxokr.compute.values import Series
+from cxokr.model import KrType, Period, Thresholds
+
+REPORT_VERSION = 1
+ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str | None = None
+    team: str | None = None
+    level: int | None = None
+    owner: str | None = None
+
+    def applied(self) -> list[tuple[str, str]]:
+        """(name, value) of each filter that is set, for headers."""
+        named = (("team", self.team), ("level", self.level), ("owner", self.owner))
+        return [(name, str(value)) for name, value in named if value is not None]
+
+
+@dataclass(frozen=True)
+class KrRow:
+    """A key result with every figure computed for the report date."""
+
+    ref: str
+    period: str
+    team: str
+    objective: str
+    id: str
+    title: str
+    owner: str | None
+    type: str
+    metric: str | None
+    segment: str | None
+    unit: str | None
+    direction: str | None
+    weight: float
+    start: float | None
+    start_source: str  # "file", "reading" or "none"
+    target: float | None
+    value: float | None
+    value_date: date | None
+    value_source: str | None
+    progress: float | None
+    expected: float
+    pace: float | None
+    status: Status
+    confidence: float | None
+    last_update: date | None
+    age_days: int | None
+    stale: bool
+    regression: bool
+    overachieved: bool
+    breached: bool
+    grade: float | None
+    band: str | None
+    series: Series  # (date, value) pairs, one a day
+    moved_goalposts: bool = False  # set from git history by `goalposts.mark`
+
+    # The JSON document's keys in order: the fields, with the forecast where it belongs.
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def forecast_value(self) -> float | None:
+        """The value at the period's end on the line through `series` (computed when asked)."""
+        fit = self.series.forecast
+        return fit.value_at_end if fit else None
+
+    @property
+    def forecast_progress(self) -> float | None:
+        """The progress `forecast_value` would give; None for a milestone."""
+        fit = self.series.forecast
+        if fit is None or self.type == KrType.DONE.value:
+            return None
+        return calc.progress(KrType(self.type), fit.value_at_end, self.start, self.target)
+
+
+_names = [f.name for f in fields(KrRow)]
+_at = _names.index("grade")
+KrRow.JSON_FIELDS = (*_names[:_at], "forecast_value", "forecast_progress", *_names[_at:])
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a roll-up: what, its clamped progress (None: no data, counted as 0) and weight."""
+
+    ref: str
+    progress: float | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    ref: str
+    period: str
+    team: str
+    level: int
+    id: str
+    title: str
+    owner: str | None
+    state: str  # active, dropped or postponed
+    weight: float
+    progress_from: str
+    progress: float | None
+    expected: float
+    pace: float | None
+    status: Status
+    grade: float | None
+    band: str | None
+    team_grade: float | None
+    terms: tuple[Term, ...]
+    parents: tuple[str, ...]
+    children: tuple[str, ...]
+    key_results: tuple[KrRow, ...]
+    context: bool = False  # shown only as the parent of a filtered objective
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: str
+    name: str
+    level: int
+    progress: float | None
+    objectives: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    ref: str
+    kind: str
+    title: str
+    owner: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    organization: str
+    period: Period
+    periods: tuple[str, ...]
+    as_of: date
+    day: int
+    days: int
+    expected: float
+    progress: float | None
+    thresholds: Thresholds
+    counts: dict[str, int]
+    objectives: tuple[ObjectiveRow, ...]
+    roots: tuple[str, ...]
+    unaligned: tuple[str, ...]
+    teams: tuple[TeamRow, ...]
+    attention: tuple[Attention, ...]
+    filters: Filters = field(default_factory=Filters)
+
+    def objective(self, ref: str) -> ObjectiveRow:
+        return self._by_ref[ref]
+
+    def has(self, ref: str) -> bool:
+        return ref in self._by_ref
+
+    @cached_property
+    def _by_ref(self) -> dict[str, ObjectiveRow]:
+        return {o.ref: o for o in self.objectives}
+
+    def key_results(self) -> list[KrRow]:
+        return [kr for o in self.objectives if not o.context for kr in o.key_results]

@@ -1,0 +1,194 @@
+"""Check-ins: validate them against the workspace, then append them to their team's log.
+
+Validation happens before anything is written: an unknown key result, a date
+outside the period or in the future, or a value that does not fit the key
+result's type is refused with a message naming it. Several check-ins (from a
+CSV file or stdin) are validated together and written all or none.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from cxokr import inputs, yamlio
+from cxokr.errors import UsageError
+from cxokr.load.layout import checkin_path
+from cxokr.load.workspace import Workspace
+from cxokr.model import KeyResult, KrType, Period, is_slug
+
+CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The key result a check-in is for, and where its log lives."""
+
+    period: Period
+    team: str
+    objective: str
+    kr: KeyResult
+
+    @property
+    def name(self) -> str:
+        return f"{self.objective}/{self.kr.id}"
+
+    @property
+    def path(self) -> str:
+        return checkin_path(self.period.id, self.team)
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    """A validated check-in, ready to append."""
+
+    target: Target
+    entry: dict[str, object]
+
+    def summary(self) -> str:
+        """`objective/kr = 61.2, confidence 0.7`, as commit messages say it."""
+        text = self.target.name
+        value = self.entry.get("value")
+        if isinstance(value, float):
+            text += f" = {value:g}"
+        if "confidence" in self.entry:
+            text += f", confidence {self.entry['confidence']}"
+        return text
+
+
+def find(ws: Workspace, ref: str, day: date) -> Target:
+    """The key result `[period:]team/objective/kr`; without a period, the one containing `day`."""
+    period_id: str | None = None
+    if ":" in ref:
+        period_id, ref = ref.split(":", 1)
+    parts = ref.split("/")
+    if len(parts) != 3 or not all(is_slug(p) for p in parts):
+        raise UsageError(f"{ref!r} is not a key result; write team/objective/kr")
+    team, objective_id, kr_id = parts
+    periods = ws.config.periods if ws.config else []
+    candidates = [
+        p for p in periods if (period_id is None and p.start <= day <= p.end) or p.id == period_id
+    ]
+    for period in sorted(candidates, key=lambda p: p.end - p.start):
+        okr = ws.okrs.get((period.id, team))
+        for objective in okr.objectives if okr else []:
+            if objective.id != objective_id:
+                continue
+            for kr in objective.key_results:
+                if kr.id == kr_id:
+                    return Target(period, team, objective_id, kr)
+    where = f"period {period_id}" if period_id else f"any period containing {day}"
+    raise UsageError(f"no key result {ref} in {where}; see 'cxokr report --team {team}'")
+
+
+def build(
+    ws: Workspace,
+    ref: str,
+    *,
+    value: float | None,
+    confidence: float | None,
+    note: str | None,
+    day: date,
+    by: str | None,
+    today: date,
+    at: datetime | None = None,
+) -> NewCheckin:
+    """Validate one check-in and return it ready to append; raises UsageError with the reason."""
+    if day > today:
+        raise UsageError(f"{day} is in the future; check in for today or an earlier day")
+    target = find(ws, ref, day)
+    if not target.period.start <= day <= target.period.end:
+        raise UsageError(
+            f"{day} is outside {target.period.id} ({target.period.start} to {target.period.end})"
+        )
+    if value is not None and not math.isfinite(value):
+        raise UsageError("the value must be a finite number")
+    if value is not None and target.kr.type is KrType.DONE and value not in (0, 1):
+        raise UsageError(f"{target.name} is a milestone: its value is 0 (not done) or 1 (done)")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise UsageError("confidence is between 0 and 1 (0.7 means 70% sure)")
+    if value is None and confidence is None and not note:
+        raise UsageError("a check-in needs a value, a confidence or a note")
+    inputs.check_text(note=note, by=by)
+    entry: dict[str, object] = {"kr": target.name, "date": day.isoformat()}
+    if value is not None:
+        entry["value"] = float(value)
+    if confidence is not None:
+        entry["confidence"] = float(confidence)
+    if note:
+        entry["note"] = note
+    if by:
+        entry["by"] = by
+    entry["at"] = yamlio.stamp(at)
+    return NewCheckin(target, entry)
+
+
+def parse_rows(text: str) -> list[inputs.Row]:
+    """(line, row) of a CSV with a header naming some of CSV_COLUMNS; `kr` is required."""
+    fields, rows = inputs.csv_rows(text)
+    unknown = [f for f in fields if f not in CSV_COLUMNS]
+    if "kr" not in fields or unknown:
+        raise UsageError(
+            f"the header must name kr and any of {', '.join(CSV_COLUMNS[1:])}"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+    return rows
+
+
+def number(text: str, name: str) -> float | None:
+    """`text` as a plain decimal, None when empty; a usage error names `name` otherwise."""
+    if not text:
+        return None
+    try:
+        return inputs.parse_decimal(text)
+    except ValueError as exc:
+        raise UsageError(f"{name} {exc}") from None
+
+
+def _day(text: str, today: date) -> date:
+    try:
+        return inputs.parse_day(text) if text else today
+    except ValueError as exc:
+        raise UsageError(f"date {exc}") from None
+
+
+def build_many(
+    ws: Workspace, text: str, *, by: str | None, today: date
+) -> tuple[list[NewCheckin], list[str]]:
+    """Validate every row of a CSV; returns the check-ins and one message per bad row."""
+    good: list[NewCheckin] = []
+    bad: list[str] = []
+    for line, row in parse_rows(text):
+        try:
+            good.append(
+                build(
+                    ws,
+                    row["kr"],
+                    value=number(row.get("value", ""), "value"),
+                    confidence=number(row.get("confidence", ""), "confidence"),
+                    note=row.get("note") or None,
+                    day=_day(row.get("date", ""), today),
+                    by=by,
+                    today=today,
+                )
+            )
+        except UsageError as exc:
+            bad.append(f"line {line}: {exc}")
+    return good, bad
+
+
+def append(root: Path, checkins: list[NewCheckin]) -> dict[Path, bytes]:
+    """Append check-ins to their logs, all or nothing, under the workspace lock; returns
+    the bytes appended to each log (see `yamlio.append_entries`)."""
+    return yamlio.append_entries(root, ((item.target.path, item.entry) for item in checkins))
+
+
+def commit_message(checkins: list[NewCheckin]) -> str:
+    teams = sorted({c.target.team for c in checkins})
+    if len(checkins) == 1:
+        return f"checkin({teams[0]}): {checkins[0].summary()}"
+    lines = [f"checkin({', '.join(teams)}): {len(checkins)} check-ins", ""]
+    lines += [f"- {c.target.team}/{c.summary()}" for c in checkins]
+    return "\n".join(lines)

@@ -1,0 +1,230 @@
+"""Periods: their dates from an ID, and carrying unfinished objectives into a new one.
+
+A carried-over OKR file is new, so it is generated whole, and read back
+before it is written. Editing cxokr.yaml lives in `config_edit`, grading in
+`grades`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cxokr import yamlio
+from cxokr.compute.report import Filters, build
+from cxokr.edit import fileio
+from cxokr.errors import CxokrError, UsageError
+from cxokr.load.layout import CONFIG_FILE, okr_path
+from cxokr.load.workspace import Workspace
+from cxokr.model import (
+    KeyResult,
+    Objective,
+    ObjectiveStatus,
+    OkrFile,
+    as_list,
+    parse_ref,
+)
+from cxokr.yamlio import scalar
+
+OKR_MODELINE = "# yaml-language-server: $schema=../../schemas/okrs.schema.json"
+_ACTIVE = ObjectiveStatus.ACTIVE.value
+
+# --- Dates from an ID -----------------------------------------------------------------------
+
+_PERIOD_FORM = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?")
+
+
+def period_dates(period_id: str) -> tuple[date, date]:
+    """First and last day of a year (`2027`), quarter (`2027-Q1`), half (`2027-H2`) or month."""
+    found = _PERIOD_FORM.fullmatch(period_id)
+    if found is None or int(found[1]) < 1:
+        raise UsageError(
+            f"cannot tell the dates of period {period_id!r} from its ID "
+            "(known forms: 2027, 2027-Q1, 2027-H1, 2027-03); pass --start and --end"
+        )
+    year, part = int(found[1]), found[2]
+    if part is None:
+        first, months = 1, 12
+    elif part[0] == "Q":
+        first, months = 3 * int(part[1]) - 2, 3
+    elif part[0] == "H":
+        first, months = 6 * int(part[1]) - 5, 6
+    else:
+        first, months = int(part), 1
+    last = first + months - 1
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+# --- Carrying unfinished objectives over ----------------------------------------------------
+
+
+def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> list[Path]:
+    """Copy each team's unfinished objectives of `from_period` into new `to_period` files.
+
+    Unfinished: active, and progress on `as_of` below 1 or not measured yet.
+    Each copy names its source in `carried_from`. Writes all the files or none:
+    nothing if any target file already exists or a link is on the way to one;
+    a team with nothing unfinished gets no file.
+    """
+    if ws.config is None:
+        raise CxokrError(f"{CONFIG_FILE} could not be read; run 'cxokr check'")
+    declared = {p.id for p in ws.config.periods}
+    for period_id in (from_period, to_period):
+        if period_id not in declared:
+            raise UsageError(
+                f"no period {period_id!r} in {CONFIG_FILE}; run 'cxokr period add {period_id}' first"
+            )
+    if from_period == to_period:
+        raise UsageError(f"cannot carry {from_period} over into itself; name the next period")
+    broken = sorted(rel for rel in ws.failed if rel.startswith(f"okrs/{from_period}/"))
+    if broken:
+        raise CxokrError(
+            f"{', '.join(broken)} could not be read, so its objectives cannot be carried over; "
+            "run 'cxokr check' and fix it first"
+        )
+    rows = build(ws, as_of, Filters(period=from_period)).objectives
+    unfinished = {
+        row.ref
+        for row in rows
+        if row.period == from_period
+        and row.state == _ACTIVE
+        and (row.progress is None or row.progress < 1)
+    }
+    chosen: dict[str, list[Objective]] = {}
+    for (period_id, team), okr in sorted(ws.okrs.items()):
+        mine = [o for o in okr.objectives if f"{period_id}:{team}/{o.id}" in unfinished]
+        if mine:  # refs name their period, so only `from_period` files have any
+            chosen[team] = mine
+    targets = {team: ws.root / okr_path(to_period, team) for team in chosen}
+    for path in targets.values():
+        fileio.contained(ws.root, path)  # a link on the way is refused, not "in the way"
+    in_the_way = [
+        okr_path(to_period, t) for t, p in targets.items() if p.exists() or p.is_symlink()
+    ]
+    if in_the_way:
+        one = len(in_the_way) == 1
+        raise CxokrError(
+            f"{', '.join(in_the_way)} already {'exists' if one else 'exist'}; "
+            f"nothing was carried over. Move {'it' if one else 'them'} aside and carry over "
+            "again, or copy the objectives by hand"
+        )
+    new = next(p for p in ws.config.periods if p.id == to_period)
+    around = frozenset(p.id for p in ws.config.periods if p.start <= new.start and new.end <= p.end)
+    carry = _Carry(from_period, frozenset(unfinished), around)
+    texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
+    fileio.write_files(
+        ws.root, {targets[team]: text.encode("utf-8") for team, text in texts.items()}, new=True
+    )
+    return list(targets.values())
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """Turns objectives of `source` into the data and text of their carried copies."""
+
+    source: str
+    carried: frozenset[str]  # refs (`period:team/objective`) of every objective being carried
+    around: frozenset[str]  # the new period and the periods enclosing it
+
+    def file_text(self, team: str, objectives: list[Objective]) -> str:
+        datas = [self.objective(team, o) for o in objectives]
+        blocks = ["\n".join(_items([data], "")) for data in datas]
+        text = f"{OKR_MODELINE}\nobjectives:\n" + "\n\n".join(blocks) + "\n"
+        doc = yamlio.load_document(text.encode("utf-8"))
+        try:
+            same = not doc.issues and OkrFile.model_validate(doc.data) == OkrFile.model_validate(
+                {"objectives": datas}
+            )
+        except ValidationError:
+            same = False
+        if not same:  # a bug in the writer below, never the user's data
+            raise CxokrError(
+                f"the carried-over objectives of {team} did not read back as written; "
+                "please report this"
+            )
+        return text
+
+    def objective(self, team: str, objective: Objective) -> dict[str, Any]:
+        data = objective.model_dump(
+            mode="json",
+            exclude_unset=True,
+            # The old period's verdict and state stay there; the copy starts active.
+            exclude={"id", "status", "grade", "retro", "carried_from", "key_results"},
+        )
+        out: dict[str, Any] = {
+            "id": objective.id,
+            "carried_from": f"{self.source}:{team}/{objective.id}",
+            **data,
+        }
+        refs = self.refs(objective.aligns_to)
+        if refs:
+            out["aligns_to"] = refs
+        else:
+            out.pop("aligns_to", None)
+        if objective.key_results or "key_results" in objective.model_fields_set:
+            out["key_results"] = [self.key_result(kr) for kr in objective.key_results]
+        return out
+
+    def key_result(self, kr: KeyResult) -> dict[str, Any]:
+        data = kr.model_dump(mode="json", exclude_unset=True)
+        refs = self.refs(kr.aligns_to)
+        if refs:
+            data["aligns_to"] = refs
+        else:
+            data.pop("aligns_to", None)
+        if kr.carried_from is not None and ":" not in kr.carried_from:
+            data["carried_from"] = f"{self.source}:{kr.carried_from}"
+        return data
+
+    def refs(self, refs: str | list[str] | None) -> str | list[str] | None:
+        """Each reference as it resolves from the new period, or None if none still can.
+
+        An unprefixed reference meant the old period. If the objective it names
+        is carried along, it names the copy, which sits in the new period under
+        the same team and ID. A reference to a period that does not enclose the
+        new one (the old quarter, last year) is dropped: the copy must be
+        aligned anew, and `cxokr check` says so (CX333).
+        """
+        moved = []
+        for text in as_list(refs):
+            ref = parse_ref(text, self.source)
+            if (
+                ":" not in text and f"{ref.period}:{ref.team}/{ref.objective}" in self.carried
+            ) or ref.period in self.around:
+                moved.append(text)
+        if not moved:
+            return None
+        return moved if isinstance(refs, list) else moved[0]
+
+
+def _items(items: list[Any], indent: str) -> list[str]:
+    """Block-sequence lines for `items` (mappings or scalars), dashes at `indent` + 2."""
+    lines = []
+    for item in items:
+        if isinstance(item, dict):
+            inner = _mapping(item, indent + "    ")
+            lines.append(f"{indent}  - {inner[0].lstrip()}")
+            lines += inner[1:]
+        else:
+            lines.append(f"{indent}  - {scalar(item)}")
+    return lines
+
+
+def _mapping(data: Mapping[str, Any], indent: str) -> list[str]:
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            lines.append(f"{indent}{key}:")
+            lines += _items(value, indent)
+        elif isinstance(value, list):
+            lines.append(f"{indent}{key}: []")
+        else:
+            lines.append(f"{indent}{key}: {scalar(value)}")
+    return lines

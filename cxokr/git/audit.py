@@ -1,0 +1,322 @@
+"""The audit trail of a key result, objective or team, read from git history (`cxokr log`).
+
+One `git log` over the team's OKR file, its check-in log and the readings of
+the metrics its key results use gives every commit that touched them: each
+version of the OKR file is read from its blob (each distinct version parsed
+once, through the workspace loader) and compared with the version before it,
+and the lines a commit added to a log are its check-ins and readings. A
+second `git log` reads the readings of metrics used only in the past. A shallow clone's history is cut at some commit: what
+that commit holds is taken as the starting point, not as its creation, and the
+trail says that earlier history is missing.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from cxokr.errors import UsageError
+from cxokr.git.audit_data import (
+    Event,
+    FieldChange,
+    Kind,
+    Subject,
+    Trail,
+    parse_since,
+    shallow_note,
+)
+from cxokr.git.audit_logs import checkin_events, reading_events
+from cxokr.git.history import Commit, FileChange, History, HistoryError, Step, history
+from cxokr.load import workspace
+from cxokr.load.layout import CONFIG_FILE, SUFFIX, checkin_path, okr_path, reading_path
+from cxokr.model import (
+    Config,
+    KeyResult,
+    Objective,
+    OkrFile,
+    is_slug,
+)
+
+KR_FIELDS = (
+    "title",
+    "metric",
+    "segment",
+    "unit",
+    "type",
+    "start",
+    "target",
+    "weight",
+    "owner",
+    "aligns_to",
+    "rebaseline",
+)
+OBJECTIVE_FIELDS = ("title", "owner", "aligns_to", "weight", "status", "progress", "grade")
+_PERIOD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+
+
+# --- Which subject ---------------------------------------------------------------------------
+
+
+def read_config(root: Path) -> Config:
+    try:
+        raw = (root / CONFIG_FILE).read_bytes()
+    except OSError:
+        raw = b""
+    config = workspace.load_files(root, {CONFIG_FILE: raw}).config
+    if config is None:
+        raise UsageError(f"{CONFIG_FILE} could not be read; run 'cxokr check'")
+    return config
+
+
+def _okr_file(root: Path, period: str, team: str) -> OkrFile | None:
+    rel = okr_path(period, team)
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        return None
+    return workspace.load_files(root, {rel: raw}).okrs.get((period, team))
+
+
+def _find(okr: OkrFile | None, objective: str | None, kr: str | None) -> bool:
+    if okr is None:
+        return False
+    for found in okr.objectives:
+        if objective is None or found.id == objective:
+            return kr is None or any(k.id == kr for k in found.key_results)
+    return objective is None
+
+
+def resolve(root: Path, ref: str, today: date) -> Subject:
+    """The subject `[PERIOD:]team[/objective[/kr]]`; without a period, the narrowest period
+    containing `today` in which the team, objective or key result exists."""
+    config = read_config(root)
+    period_id, _, rest = ref.rpartition(":")
+    parts = rest.strip("/").split("/")
+    if (
+        len(parts) > 3
+        or not all(is_slug(p) for p in parts)
+        or (period_id and not _PERIOD_RE.match(period_id))
+    ):
+        raise UsageError(
+            f"{ref!r} is not a reference; write team, team/objective or team/objective/kr"
+        )
+    team = parts[0]
+    objective = parts[1] if len(parts) > 1 else None
+    kr = parts[2] if len(parts) > 2 else None
+    periods = {p.id: p for p in config.periods}
+    if period_id:
+        if period_id not in periods:
+            raise UsageError(f"no period {period_id!r}; declared: {', '.join(periods)}")
+        return Subject(periods[period_id], team, objective, kr)
+    candidates = sorted(
+        (p for p in config.periods if p.start <= today <= p.end), key=lambda p: p.end - p.start
+    )
+    for period in candidates:
+        if _find(_okr_file(root, period.id, team), objective, kr):
+            return Subject(period, team, objective, kr)
+    where = ", ".join(p.id for p in candidates) or "no period (none contains today)"
+    raise UsageError(f"{rest} is not in {where}; name the period as PERIOD:{rest}")
+
+
+# --- Versions of an OKR file -----------------------------------------------------------------
+
+
+class OkrVersions:
+    """Versions of one OKR file by blob, each distinct blob read and parsed once."""
+
+    def __init__(self, h: History, root: Path, rel: str) -> None:
+        self.h = h
+        self.root = root
+        self.rel = rel
+        parts = rel.split("/")
+        self.key = (parts[1], parts[2].removesuffix(SUFFIX))
+        self.parsed: dict[str, OkrFile | None] = {}
+
+    def load(self, shas: Iterable[str | None]) -> None:
+        wanted = {sha for sha in shas if sha and sha not in self.parsed}
+        for sha, raw in self.h.blobs(wanted).items():
+            self.parsed[sha] = workspace.load_files(self.root, {self.rel: raw}).okrs.get(self.key)
+
+    def get(self, sha: str | None) -> OkrFile | None:
+        if sha and sha not in self.parsed:
+            self.load([sha])
+        return self.parsed.get(sha) if sha else None
+
+    def chain(
+        self, changes: list[tuple[Commit, FileChange]]
+    ) -> Iterator[tuple[Commit, OkrFile | None, OkrFile | None]]:
+        """(commit, before, after) for each change, in order.
+
+        A version that does not load (broken YAML, say) is skipped: the next
+        good one is compared with the last good one before it.
+        """
+        self.load(sha for _, c in changes for sha in (c.before, c.after))
+        last_good: OkrFile | None = None
+        for commit, change in changes:
+            before = self.get(change.before)
+            if change.before and before is None:
+                before = last_good
+            after = self.get(change.after)
+            if change.after and after is None:
+                continue
+            last_good = after
+            yield commit, before, after
+
+
+def changes_to(rel: str, steps: list[Step]) -> list[tuple[Commit, FileChange]]:
+    """The changes `steps` made to the file `rel`, with their commits, in order."""
+    return [(s.commit, c) for s in steps for c in s.changes if c.path == rel]
+
+
+# --- Building the trail ----------------------------------------------------------------------
+
+
+def trail(root: Path, ref: str, since: str | None = None, today: date | None = None) -> Trail:
+    """Every creation, change and removal of the subject's definition, and every check-in and
+    reading that touched it, from git history."""
+    today = today or date.today()
+    subject = resolve(root, ref, today)
+    after = parse_since(since, today) if since is not None else None
+    current = _okr_file(root, subject.period.id, subject.team)
+    metrics = _metrics([current], subject)
+    with history(root) as h:
+        if h is None:
+            raise HistoryError(f"{root} is not in a git repository; cxokr log reads git history")
+        since_sha = h.commit(after.rev).sha if after and after.rev else None
+        okr_rel = okr_path(subject.period.id, subject.team)
+        log_rel = checkin_path(subject.period.id, subject.team)
+        # The readings of the metrics used now come in the same git log; those of metrics
+        # used only in the past, once history has named them, in a second one.
+        readings_now = [reading_path(m) for m in metrics]
+        steps = h.steps([okr_rel, log_rel, *readings_now], since=since_sha, patch=True)
+        events: list[Event] = []
+        versions = OkrVersions(h, root, okr_rel)
+        for commit, before, now in versions.chain(changes_to(okr_rel, steps)):
+            for metric, segments in _metrics([before, now], subject).items():
+                metrics.setdefault(metric, set()).update(segments)
+            if not commit.boundary:
+                events += _definition_events(commit, before, now, subject)
+        events += checkin_events(steps, log_rel, subject)
+        rel_metric = {reading_path(m): m for m in sorted(metrics)}
+        events += reading_events(steps, rel_metric, metrics, subject.period)
+        earlier = [rel for rel in rel_metric if rel not in readings_now]
+        more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
+        readings = reading_events(more, rel_metric, metrics, subject.period)
+    merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
+    cut = [s.commit for s in (*steps, *more) if s.commit.boundary]
+    if after and after.day:
+        merged = [e for e in merged if e.commit.authored.date() >= after.day]
+        # History cut before the first day asked for misses nothing asked for.
+        cut = [c for c in cut if c.authored.date() >= after.day]
+    return Trail(
+        subject=subject,
+        title=_title(current, subject),
+        events=tuple(merged),
+        since=since,
+        incomplete=shallow_note(cut),
+    )
+
+
+def _metrics(versions: Iterable[OkrFile | None], subject: Subject) -> dict[str, set[str | None]]:
+    """The metrics the subject's key results use in `versions`, with their segments."""
+    found: dict[str, set[str | None]] = {}
+    for version in versions:
+        for kr in _key_results(version, subject):
+            if kr.metric:
+                found.setdefault(kr.metric, set()).add(kr.segment)
+    return found
+
+
+def _ordered(events: list[Event], steps: list[Step]) -> list[Event]:
+    """Events in commit order: definition changes, check-ins, then readings within a commit."""
+    position = {s.commit.sha: i for i, s in enumerate(steps)}
+    return sorted(events, key=lambda e: position[e.commit.sha])
+
+
+def _title(okr: OkrFile | None, subject: Subject) -> str | None:
+    for objective in okr.objectives if okr else []:
+        if objective.id == subject.objective:
+            if subject.kr is None:
+                return objective.title
+            return next((k.title for k in objective.key_results if k.id == subject.kr), None)
+    return None
+
+
+def _key_results(okr: OkrFile | None, subject: Subject) -> Iterator[KeyResult]:
+    for objective in okr.objectives if okr else []:
+        for kr in objective.key_results:
+            if subject.covers(objective.id, kr.id):
+                yield kr
+
+
+def _by_id(items: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        found.setdefault(item.id, item)  # a duplicate ID is a problem `check` reports
+    return found
+
+
+def _definition_events(
+    commit: Commit, before: OkrFile | None, after: OkrFile | None, subject: Subject
+) -> list[Event]:
+    old = _by_id(before.objectives if before else ())
+    new = _by_id(after.objectives if after else ())
+    events: list[Event] = []
+    prefix = f"{subject.period.id}:{subject.team}"
+    for objective_id in [*new, *(o for o in old if o not in new)]:
+        if not subject.covers(objective_id, subject.kr):
+            continue
+        was, now = old.get(objective_id), new.get(objective_id)
+        ref = f"{prefix}/{objective_id}"
+        if subject.kr is None:
+            events += _compare(commit, ref, was, now, OBJECTIVE_FIELDS)
+        old_krs = _by_id(was.key_results if was else ())
+        new_krs = _by_id(now.key_results if now else ())
+        for kr_id in [*new_krs, *(k for k in old_krs if k not in new_krs)]:
+            if subject.covers(objective_id, kr_id):
+                events += _compare(
+                    commit, f"{ref}/{kr_id}", old_krs.get(kr_id), new_krs.get(kr_id), KR_FIELDS
+                )
+    return events
+
+
+def _compare(
+    commit: Commit,
+    ref: str,
+    was: Objective | KeyResult | None,
+    now: Objective | KeyResult | None,
+    fields: tuple[str, ...],
+) -> list[Event]:
+    if was is None and now is None:
+        return []
+    if was is None:
+        assert now is not None
+        set_fields = now.model_fields_set | {"title"}
+        shown = tuple(
+            FieldChange(name, None, _plain(getattr(now, name)))
+            for name in fields
+            if name in set_fields and getattr(now, name) is not None
+        )
+        return [Event(commit, Kind.CREATED, ref, shown)]
+    if now is None:
+        return [Event(commit, Kind.REMOVED, ref)]
+    changed = tuple(
+        FieldChange(name, _plain(getattr(was, name)), _plain(getattr(now, name)))
+        for name in fields
+        if getattr(was, name) != getattr(now, name)
+    )
+    return [Event(commit, Kind.CHANGED, ref, changed)] if changed else []
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON would hold it: enums as their value."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

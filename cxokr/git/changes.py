@@ -1,0 +1,298 @@
+"""What moved since a date or a revision (`cxokr report --since`): then versus now.
+
+"Then" is the workspace as it stood in git: at the revision given, or at the
+last commit on the current branch before the day given began (`7d` is seven
+days before the report date). It is loaded from the revision's files by the
+same loader as the working tree, and both are measured by `report.build`,
+"then" as of the day before (or the revision's day), "now" as of the report
+date. The comparison is data; `render/changes.py` turns it into text,
+Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, build
+from cxokr.errors import UsageError
+from cxokr.git import goalposts
+from cxokr.git.audit_data import Since, parse_since
+from cxokr.git.history import Commit, History, HistoryError, history
+from cxokr.load import workspace
+from cxokr.load.cache import Cache
+from cxokr.load.layout import CONFIG_FILE
+from cxokr.load.workspace import Workspace
+from cxokr.model import CheckinEntry, Period, ReadingEntry
+
+CHANGES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Then:
+    """The point compared with: which commit's workspace, measured as of which day."""
+
+    since: str
+    as_of: date
+    commit: Commit | None  # None: the workspace had no commit yet
+    incomplete: str | None = None
+
+
+@dataclass(frozen=True)
+class KrDelta:
+    """A key result then and now (None: it did not exist then, or no longer does)."""
+
+    ref: str
+    title: str
+    owner: str | None
+    unit: str | None
+    then: KrRow | None
+    now: KrRow | None
+    checkins: tuple[CheckinEntry, ...]  # added since then, dated up to the report date
+    readings: int  # readings of its metric and segment added since then
+    moved_goalposts: bool
+    rebaseline: str | None  # the key result's note explaining a move, as it stands now
+
+    def _both(self, name: str) -> tuple[object, object]:
+        return (
+            getattr(self.then, name) if self.then else None,
+            getattr(self.now, name) if self.now else None,
+        )
+
+    @property
+    def target_changed(self) -> bool:
+        return bool(self.then and self.now) and (
+            self._both("target")[0] != self._both("target")[1]
+            or self._both("start")[0] != self._both("start")[1]
+        )
+
+    @property
+    def went_stale(self) -> bool:
+        return bool(self.now and self.now.stale and not (self.then and self.then.stale))
+
+    @property
+    def changed(self) -> bool:
+        fields = ("progress", "status", "value", "confidence", "stale")
+        return (
+            self.then is None
+            or self.now is None
+            or self.target_changed
+            or bool(self.checkins)
+            or self.readings > 0
+            or any(a != b for a, b in map(self._both, fields))
+        )
+
+
+@dataclass(frozen=True)
+class ObjectiveDelta:
+    ref: str
+    team: str
+    title: str
+    then: ObjectiveRow | None
+    now: ObjectiveRow | None
+
+    @property
+    def changed(self) -> bool:
+        if self.then is None or self.now is None:
+            return True
+        return (self.then.progress, self.then.status, self.then.state) != (
+            self.now.progress,
+            self.now.status,
+            self.now.state,
+        )
+
+
+@dataclass(frozen=True)
+class TeamDelta:
+    id: str
+    name: str
+    then: float | None
+    now: float | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The weekly "what moved" view: every listed figure then and now."""
+
+    organization: str
+    period: Period
+    as_of: date
+    then: Then
+    progress_then: float | None
+    progress_now: float | None
+    teams: tuple[TeamDelta, ...]
+    objectives: tuple[ObjectiveDelta, ...]
+    key_results: tuple[KrDelta, ...]
+    filters: Filters
+
+    def new_checkins(self) -> list[tuple[KrDelta, CheckinEntry]]:
+        found = [(kr, c) for kr in self.key_results for c in kr.checkins]
+        return sorted(found, key=lambda pair: (pair[1].date, pair[0].ref))
+
+
+def since(
+    root: Path,
+    ws: Workspace,
+    as_of: date,
+    spec: str,
+    filters: Filters = Filters(),
+    cache: Cache | None = None,
+) -> Changes:
+    """Compare the workspace `ws` as of `as_of` with the workspace `spec` names in git.
+
+    With `cache`, files unchanged since then are not parsed again.
+    """
+    point = parse_since(spec, as_of)
+    with history(root) as h:
+        if h is None:
+            raise HistoryError(f"{root} is not in a git repository; --since reads git history")
+        then = _then(h, point)
+        old = _workspace_at(h, root, then.commit, cache)
+        moved = {m.ref for m in goalposts.moves(h, root, ws, date.today())}
+    now_report = build(ws, as_of, filters)
+    then_report = None
+    if old is not None:
+        try:
+            then_report = build(old, then.as_of, replace(filters, period=now_report.period.id))
+        except UsageError:
+            then_report = None  # the period was not declared then
+    return _compare(ws, old, now_report, then_report, then, moved)
+
+
+def _then(h: History, point: Since) -> Then:
+    if point.rev is not None:
+        commit = h.commit(point.rev)
+        return Then(point.text, commit.committed.date(), commit)
+    assert point.day is not None
+    day_before = max(point.day, date.min + timedelta(days=1)) - timedelta(days=1)
+    found = h.before(point.start())
+    if found is None and h.shallow:
+        oldest = h.oldest()
+        note = "history is incomplete: this shallow clone holds no commit"
+        if oldest is not None:
+            note = (
+                f"history is incomplete: this is a shallow clone and its history starts at "
+                f"{oldest.short} ({oldest.committed.date()}), after {point.day}; 'then' is "
+                f"that commit's workspace as of {day_before}, so what was committed before it "
+                "counts as old. Run 'git fetch --unshallow' to read all of it."
+            )
+        return Then(point.text, day_before, oldest, note)
+    return Then(point.text, day_before, found)
+
+
+def _workspace_at(
+    h: History, root: Path, commit: Commit | None, cache: Cache | None
+) -> Workspace | None:
+    if commit is None:
+        return None
+    files = h.files_at(commit)
+    return workspace.load_files(root, files, cache) if CONFIG_FILE in files else None
+
+
+def _compare(
+    ws: Workspace,
+    old: Workspace | None,
+    now: Report,
+    then: Report | None,
+    point: Then,
+    moved: set[str],
+) -> Changes:
+    then_krs = {kr.ref: kr for kr in then.key_results()} if then else {}
+    now_krs = {kr.ref: kr for kr in now.key_results()}
+    new = _NewEntries(ws, old, now.as_of)
+    krs = []
+    for ref in [*now_krs, *(r for r in then_krs if r not in now_krs)]:
+        was, row = then_krs.get(ref), now_krs.get(ref)
+        shown = row or was
+        assert shown is not None
+        krs.append(
+            KrDelta(
+                ref=ref,
+                title=shown.title,
+                owner=shown.owner,
+                unit=shown.unit,
+                then=was,
+                now=row,
+                checkins=tuple(new.checkins(shown)) if row else (),
+                readings=new.readings(shown) if row else 0,
+                moved_goalposts=ref in moved,
+                rebaseline=_rebaseline(ws, row) if row else None,
+            )
+        )
+    then_objectives = {o.ref: o for o in then.objectives if not o.context} if then else {}
+    now_objectives = {o.ref: o for o in now.objectives if not o.context}
+    objectives = []
+    for ref in [*now_objectives, *(r for r in then_objectives if r not in now_objectives)]:
+        was_o, row_o = then_objectives.get(ref), now_objectives.get(ref)
+        shown_o = row_o or was_o
+        assert shown_o is not None
+        objectives.append(ObjectiveDelta(ref, shown_o.team, shown_o.title, was_o, row_o))
+    then_teams = {t.id: t for t in then.teams} if then else {}
+    teams = tuple(
+        TeamDelta(
+            t.id, t.name, then_teams[t.id].progress if t.id in then_teams else None, t.progress
+        )
+        for t in now.teams
+    )
+    return Changes(
+        organization=now.organization,
+        period=now.period,
+        as_of=now.as_of,
+        then=point,
+        progress_then=then.progress if then else None,
+        progress_now=now.progress,
+        teams=teams,
+        objectives=tuple(objectives),
+        key_results=tuple(krs),
+        filters=now.filters,
+    )
+
+
+class _NewEntries:
+    """The check-ins and readings added since `old`, worked out once per log.
+
+    Asked per key result; a log's new entries are found at its first question,
+    not again for every key result that reads it.
+    """
+
+    def __init__(self, ws: Workspace, old: Workspace | None, as_of: date) -> None:
+        self.ws, self.old, self.as_of = ws, old, as_of
+        self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
+        self._readings: dict[str, Counter[str | None]] = {}
+
+    def checkins(self, kr: KrRow) -> list[CheckinEntry]:
+        key = (kr.period, kr.team)
+        if key not in self._checkins:
+            log = self.ws.checkins.get(key)
+            before = self.old.checkins.get(key) if self.old else None
+            seen: set[CheckinEntry] = set(before.entries) if before else set()
+            grouped: dict[str, list[CheckinEntry]] = {}
+            for c in log.entries if log else ():
+                if c.date <= self.as_of and c not in seen:
+                    grouped.setdefault(c.kr, []).append(c)
+            self._checkins[key] = grouped
+        return self._checkins[key].get(f"{kr.objective}/{kr.id}", [])
+
+    def readings(self, kr: KrRow) -> int:
+        if kr.metric is None:
+            return 0
+        if kr.metric not in self._readings:
+            log = self.ws.readings.get(kr.metric)
+            before = self.old.readings.get(kr.metric) if self.old else None
+            seen: set[ReadingEntry] = set(before.entries) if before else set()
+            self._readings[kr.metric] = Counter(
+                r.segment
+                for r in (log.entries if log else ())
+                if r.date <= self.as_of and r not in seen
+            )
+        return self._readings[kr.metric][kr.segment]
+
+
+def _rebaseline(ws: Workspace, kr: KrRow) -> str | None:
+    okr = ws.okrs.get((kr.period, kr.team))
+    for objective in okr.objectives if okr else []:
+        if objective.id == kr.objective:
+            return next((k.rebaseline for k in objective.key_results if k.id == kr.id), None)
+    return None

@@ -1,0 +1,189 @@
+"""From the bytes of one file to its outcome: the validated model or entries, marks, issues.
+
+An outcome depends on the bytes and the file's kind alone, never on where the
+file lives or on other files, so it can be cached by content and reused for
+the same bytes at any path or git revision.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+from array import array
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from cxokr import yamlio
+from cxokr.model import (
+    Checkin,
+    CheckinEntry,
+    Entries,
+    OkrFile,
+    Reading,
+    ReadingEntry,
+    entry_sort_key,
+    in_log_order,
+)
+
+E = TypeVar("E", Checkin, Reading)
+R = TypeVar("R", CheckinEntry, ReadingEntry)
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What reading one file gave: its value (None if unusable), positions and issues."""
+
+    value: Any  # a model; for a log, (entries, lines); None when the file failed
+    marks: yamlio.Marks | None
+    issues: tuple[yamlio.Issue, ...]
+    failed: bool
+
+
+def document(raw: bytes, model: type[M]) -> Outcome:
+    """Parse and validate one YAML document as `model`."""
+    doc = yamlio.load_document(raw)
+    issues = list(doc.issues)
+    if doc.data is None and doc.issues:
+        return Outcome(None, doc.marks, tuple(issues), True)
+    data = {} if doc.data is None and model is OkrFile else doc.data
+    try:
+        return Outcome(model.model_validate(data), doc.marks, tuple(issues), False)
+    except ValidationError as exc:
+        for code, loc, message in validation_problems(exc, data):
+            line, col = doc.marks.find(loc)
+            issues.append(yamlio.Issue(code, line, col, message))
+        return Outcome(None, doc.marks, tuple(issues), True)
+
+
+def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
+    """Split, validate, de-duplicate and order the entries of a log, as `entry` tuples.
+
+    A log of machine-written JSON lines only is read by `fastlog`; any other, or
+    one with anything wrong, line by line here, where each problem is located.
+    """
+    from cxokr.load import fastlog  # msgspec: only when a log is parsed, never on a warm run
+
+    text, problems = yamlio.decode(raw)
+    fast = fastlog.read(text, entry) if text is not None and not problems else None
+    if fast is not None:
+        return _ordered(entry, fast[0], fast[1], [])
+    items, issues = yamlio.load_log(raw)
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.data is None:
+            continue
+        if item.text:  # an exact copy, as a union merge of two branches can leave
+            if item.text in seen:
+                continue
+            seen.add(item.text)
+        unique.append(item)
+    try:
+        entries = adapter.validate_python([item.data for item in unique])
+        kept = list(zip(entries, (item.line for item in unique), strict=True))
+    except ValidationError:
+        kept = _one_by_one(adapter, unique, issues)
+    fields = operator.attrgetter(*entry._fields)
+    rows = list(map(partial(tuple.__new__, entry), map(fields, (e for e, _ in kept))))
+    return _ordered(entry, rows, [line for _, line in kept], issues)
+
+
+def _ordered(
+    entry: type[R], rows: list[R], lines: list[int], issues: list[yamlio.Issue]
+) -> Outcome:
+    """The outcome of a log's entries, put in log order (date, then `at`) when they are not."""
+    if not in_log_order(rows):
+        order = sorted(range(len(rows)), key=lambda i: entry_sort_key(rows[i]))
+        rows, lines = [rows[i] for i in order], [lines[i] for i in order]
+    return Outcome((Entries(entry, rows), array("L", lines)), None, tuple(issues), False)
+
+
+def _one_by_one(
+    adapter: TypeAdapter[list[E]], items: list[yamlio.LogItem], issues: list[yamlio.Issue]
+) -> list[tuple[E, int]]:
+    kept: list[tuple[E, int]] = []
+    for item in items:
+        try:
+            kept.append((adapter.validate_python([item.data])[0], item.line))
+        except ValidationError as exc:
+            for code, loc, message in validation_problems(exc, [item.data]):
+                message = message.removeprefix(f"{_dotted(loc[:1])}.")
+                issues.append(yamlio.Issue(code, item.line, 1, message))
+    return kept
+
+
+# --- Pydantic errors as problems -------------------------------------------------
+
+
+def validation_problems(
+    exc: ValidationError, data: Any
+) -> list[tuple[str, tuple[str | int, ...], str]]:
+    """(code, data path, message) for each error, one per location."""
+    found: dict[tuple[str | int, ...], tuple[str, str]] = {}
+    for error in exc.errors(include_url=False):
+        path = _data_path(data, error["loc"])
+        if path in found:
+            continue
+        found[path] = _describe(error, path)
+    return [(code, path, message) for path, (code, message) in found.items()]
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Keep the parts of a Pydantic location that index into the data (drop union tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            path.append(part)
+            node = node[part]
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and not part.startswith(("function-", "list[", "str", "constrained-"))
+        ):
+            path.append(part)  # a missing or extra key: name it
+            break
+    return tuple(path)
+
+
+def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
+    kind = error["type"]
+    where = _dotted(path) or "the file"
+    value = error.get("input")
+    if kind == "missing":
+        return "CX201", f"{where}: required key missing"
+    if kind == "duplicate_key":
+        return "CX103", f"{where}: {error['msg']}; keep one"
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        return "CX202", f"unknown key {key!r} in {_dotted(path[:-1]) or 'the file'}"
+    if kind == "string_pattern_mismatch":
+        return "CX204", (
+            f"{where}: {value!r} is not a valid ID "
+            "(lowercase letters, digits and '-', at most 64; references read team/objective[/kr])"
+        )
+    if kind == "finite_number":
+        return "CX111", f"{where}: {value!r} is not a finite number"
+    if kind.startswith("datetime_"):
+        return "CX205", f"{where}: {value!r} is not a valid date and time ({error['msg']})"
+    if kind.startswith("date_"):
+        return "CX205", f"{where}: {value!r} is not a valid date ({error['msg']})"
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = difflib.get_close_matches(str(value), [s.strip("'") for s in expected.split()], 1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else ""
+        return "CX203", f"{where}: {value!r} is not one of {expected}{extra}"
+    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
+    return "CX203", f"{where}: {error['msg']}{shown}"
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
