@@ -9,14 +9,12 @@ new text is validated before it atomically replaces the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cxokr import yamlio
 from cxokr.edit import fileio
@@ -28,66 +26,15 @@ from cxokr.model import (
     Config,
     Period,
 )
-
-# --- Editing cxokr.yaml in place ------------------------------------------------------------
+from cxokr.yamlio import edits
+from cxokr.yamlio.edits import Editable, MappingNode, ScalarNode, SequenceNode
 
 
 @dataclass(frozen=True)
-class _Config:
+class _Config(Editable):
     """cxokr.yaml as read for an edit: its path, text, node tree and line starts."""
 
     path: Path
-    text: str
-    root: MappingNode
-    starts: tuple[int, ...]  # offset of each line; the last one is len(text)
-
-    @property
-    def newline(self) -> str:
-        return "\r\n" if "\r\n" in self.text else "\n"
-
-    def offset(self, mark: yaml.Mark) -> int:
-        return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
-
-    def insert_at(self, at: int, piece: str) -> str:
-        return self.text[:at] + piece + self.text[at:]
-
-    def insert_lines(self, after_line: int, lines: Iterable[str]) -> str:
-        """`lines` as new lines after line `after_line` (0-based)."""
-        at = self.starts[min(after_line + 1, len(self.starts) - 1)]
-        block = "".join(line + self.newline for line in lines)
-        if at == len(self.text) and not _ends_with_break(self.text):
-            block = self.newline + block
-        return self.text[:at] + block + self.text[at:]
-
-    def value(self, key: str) -> Node | None:
-        return _value(self.root, key)
-
-
-def _ends_with_break(text: str) -> bool:
-    return (text + "x").splitlines()[-1] == "x"
-
-
-def _value(node: MappingNode, key: str) -> Node | None:
-    for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return value_node  # type: ignore[no-any-return]  # untyped in the stubs
-    return None
-
-
-def _last_line(node: Node) -> int:
-    """The line (0-based) where a node's own content ends, before any comment or blank line.
-
-    A block collection's end mark lies at the next token, past comments that
-    belong to what follows; its last value's end does not.
-    """
-    if isinstance(node, MappingNode) and not node.flow_style and node.value:
-        return _last_line(node.value[-1][1])
-    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
-        return _last_line(node.value[-1])
-    end = node.end_mark
-    if end.column == 0 and end.line > node.start_mark.line:  # a block scalar's final line break
-        return int(end.line) - 1
-    return int(end.line)
 
 
 def _read_config(root: Path) -> _Config:
@@ -111,13 +58,9 @@ def _read_config(root: Path) -> _Config:
             f"{where or CONFIG_FILE + ' is not a mapping of settings'}; "
             f"fix {CONFIG_FILE} first ('cxokr check' lists its problems)"
         )
-    text = raw.decode("utf-8")
-    node = yamlio.compose(text)
-    assert isinstance(node, MappingNode)  # the strict reader above accepted a mapping
-    starts = [0]
-    for line in text.splitlines(keepends=True):  # the same line breaks as the YAML reader's
-        starts.append(starts[-1] + len(line))
-    return _Config(path, text, node, tuple(starts))
+    edit = edits.editable(raw.decode("utf-8"))
+    assert edit is not None  # the strict reader above accepted a mapping
+    return _Config(edit.text, edit.root, edit.starts, path)
 
 
 def _validated(text: str, doing: str) -> Config:
@@ -145,7 +88,7 @@ def _period_entries(config: _Config) -> list[tuple[str, MappingNode]]:
     found = []
     for item in periods.value:
         if isinstance(item, MappingNode):
-            ident = _value(item, "id")
+            ident = edits.value(item, "id")
             if isinstance(ident, ScalarNode):
                 found.append((ident.value, item))
     return found
@@ -210,7 +153,7 @@ def _with_period(config: _Config, entry: Mapping[str, str]) -> str:
         ]
     else:
         lines = [f"{' ' * dash}- {_flow(entry)}"]
-    return config.insert_lines(_last_line(last), lines)
+    return config.insert_lines(edits.last_line(last), lines)
 
 
 def close_period(root: Path, period_id: str, on: date) -> Path:
@@ -221,7 +164,7 @@ def close_period(root: Path, period_id: str, on: date) -> Path:
     if item is None:
         declared = ", ".join(entries) or "none"
         raise UsageError(f"no period {period_id!r} in {CONFIG_FILE}; declared: {declared}")
-    closed = _value(item, "closed")
+    closed = edits.value(item, "closed")
     if closed is not None:
         shown = closed.value if isinstance(closed, ScalarNode) else "a date"
         raise UsageError(
@@ -233,7 +176,7 @@ def close_period(root: Path, period_id: str, on: date) -> Path:
         text = config.insert_at(end, f", closed: {on.isoformat()}")
     else:
         keys = item.start_mark.column
-        text = config.insert_lines(_last_line(item), [f"{' ' * keys}closed: {on.isoformat()}"])
+        text = config.insert_lines(edits.last_line(item), [f"{' ' * keys}closed: {on.isoformat()}"])
     periods = _validated(text, f"closing period {period_id}").periods
     period = next((p for p in periods if p.id == period_id and p.closed == on), None)
     if period is None:
