@@ -3,6 +3,8 @@
 Each command reads its options, calls one core function, renders the result
 and returns an exit code. Importing the command modules registers them on
 the one Typer app.
+
+May import anything. The only package that imports Typer.
 """
 
 from cxokr.cli import align, check, history, report, setup, share, write

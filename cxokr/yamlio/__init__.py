@@ -2,7 +2,12 @@
 
 `documents` reads human-written files strictly, keeping every value's position;
 `logs` reads and writes the two logs, one JSON entry per line; `unsafe` names the
-characters no text may hold. Everything the rest of cxokr uses is named here.
+characters no text may hold; `edits` inserts text into a document people wrote
+at the place its node tree locates. Everything else the rest of cxokr uses is
+named here.
+
+May import: nothing else of cxokr; everything else may import it. The only
+package that imports PyYAML.
 """
 
 from cxokr.yamlio.documents import (

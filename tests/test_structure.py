@@ -1,0 +1,133 @@
+"""The package's shape: which part may import which, and how large a module or function grows.
+
+DESIGN §6: the folders show the pipeline (load, rules, compute, then render),
+with git and edit beside it and the command line on top. Each folder's
+`__init__` docstring says what it may import; this test holds the code to it,
+reading every module's imports (those inside functions and under
+`TYPE_CHECKING` included) with `ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import cxokr
+
+PACKAGE = Path(cxokr.__file__).parent
+TOP = "top"  # a module directly under cxokr/
+
+# What each part may import from cxokr itself (besides itself).
+ALLOWED: dict[str, set[str]] = {
+    "yamlio": set(),  # the bottom: strict YAML, and the characters no text may hold
+    TOP: {TOP, "yamlio"},
+    "load": {TOP, "yamlio"},
+    "compute": {TOP, "yamlio", "load"},
+    "rules": {TOP, "yamlio", "load", "compute"},
+    "git": {TOP, "yamlio", "load", "compute", "rules"},
+    "edit": {TOP, "yamlio", "load", "compute", "rules", "git"},
+    "sources": {TOP, "yamlio", "load"},
+    "render": {TOP, "compute", "rules", "git"},
+    "cli": {TOP, "yamlio", "load", "compute", "rules", "git", "edit", "sources", "render"},
+}
+# The entry point starts the command line, and only lazily (see launch).
+EXCEPTIONS = {("cxokr.launch", "cli"), ("cxokr.__main__", TOP)}
+# Third-party libraries, each used by one part only.
+ONLY_IN = {
+    "typer": {"cli"},
+    "click": {"cli"},
+    "rich": {"render"},
+    "yaml": {"yamlio"},
+    "git": {"cxokr.git.history"},
+}
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 50
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _part(module: str) -> str:
+    """The folder a dotted `cxokr...` module belongs to, or TOP."""
+    parts = module.split(".")
+    if len(parts) >= 3 or (len(parts) == 2 and (PACKAGE / parts[1]).is_dir()):
+        return parts[1]
+    return TOP
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Every module `path` imports, with the line, a `from cxokr import x` read as cxokr.x."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+            found += [(f"{node.module}.{a.name}", node.lineno) for a in node.names]
+    return found
+
+
+def _is_module(dotted: str) -> bool:
+    rel = Path(*dotted.split(".")[1:])
+    return (PACKAGE / rel).is_dir() or (PACKAGE / rel.with_suffix(".py")).is_file()
+
+
+def test_each_part_imports_only_what_its_folder_allows() -> None:
+    wrong = []
+    for path in _modules():
+        module = _name(path)
+        part = _part(module)
+        for imported, line in _imports(path):
+            if not imported.startswith("cxokr.") or not _is_module(imported):
+                continue
+            target = _part(imported)
+            allowed = target == part or target in ALLOWED[part]
+            if not allowed and (module, target) not in EXCEPTIONS:
+                wrong.append(f"{module}:{line} ({part}) imports {imported} ({target})")
+    assert wrong == []
+
+
+def test_each_library_is_imported_by_its_one_part() -> None:
+    wrong = []
+    for path in _modules():
+        module = _name(path)
+        for imported, line in _imports(path):
+            library = imported.split(".")[0]
+            owners = ONLY_IN.get(library)
+            if owners and not ({module, _part(module)} & owners):
+                wrong.append(f"{module}:{line} imports {imported}")
+    assert wrong == []
+
+
+def test_every_folder_says_what_it_owns_and_may_import() -> None:
+    folders = sorted(p for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert {p.name for p in folders} <= set(ALLOWED)
+    for folder in folders:
+        init = folder / "__init__.py"
+        if not init.exists():  # data, not code (render/assets)
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "May import" in doc, f"{init} does not say what it may import"
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_and_functions_stay_short(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= MAX_MODULE_LINES
+    long = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            length = (node.end_lineno or node.lineno) - start + 1
+            if length > MAX_FUNCTION_LINES:
+                long.append(f"{node.name} ({length} lines)")
+    assert long == []
