@@ -1,14 +1,16 @@
 """Failures of the environment, as opposed to mistakes in the user's files.
 
 Mistakes in files are `Problem` values (see `problems`); these exceptions are
-for things that stop a command outright: no workspace, bad usage, git refusing,
-a write cxokr will not make, a machine that will not let it write.
+for things that stop a command outright: no workspace, bad usage, git refusing
+or failing (a repository it distrusts, a lock held, history it cannot read), a
+write cxokr will not make, a machine that will not let it write.
 The CLI maps each class to an exit code in one place.
 """
 
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 from typing import TypeGuard
 
 # The errors of a machine rather than of cxokr: exit 2 with the cause and the fix, never 3.
@@ -88,6 +90,38 @@ class EnvironmentFailure(CxokrError):
         where = f" ({exc.filename})" if exc.filename else ""
         said = f"; {outcome}" if outcome else ""
         return cls(f"cannot {doing}: {cause}{where}{said}. {fix[0].upper()}{fix[1:]}")
+
+
+class GitError(CxokrError):
+    """Git failed or refused; the message says where and what to do."""
+
+    exit_code = 2
+
+
+class GitLocked(GitError):
+    """Another git process holds a lock this command needs."""
+
+    def __init__(self, lock: Path) -> None:
+        self.lock = lock
+        super().__init__(
+            f"git is busy: {lock} exists, so another git command is running in this "
+            "repository. If none is (a git that crashed leaves the file behind), "
+            f"remove {lock}, then commit what was written with git."
+        )
+
+
+class GitRefused(CxokrError):
+    """Git cannot or must not commit now; the message says why and what to do.
+
+    A state of the repository, not a mistake in the files: exit 2, like every
+    failure of the environment.
+    """
+
+    exit_code = 2
+
+
+class HistoryError(GitError):
+    """Git could not answer a question about history (an unknown revision, say)."""
 
 
 def is_environmental(exc: BaseException) -> TypeGuard[OSError]:

@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
-from cxokr.git import history, runner
+from cxokr.git import runner
+from cxokr.git.commit import commit
 from tests import scripted
 from tests.conftest import git, refuse_commits
 
@@ -190,7 +191,7 @@ def test_a_commit_records_head_plus_exactly_the_lines_appended(git_ws: Path) -> 
     append(log, EXTRA)  # an earlier --no-commit write, or a person's edit
     append(log, MINE)
     team.write_text("name: Exec team\nlevel: 1\n", encoding="utf-8")  # committed whole
-    result = history.commit(git_ws, [log, team], "checkin: mine", appended={log: MINE})
+    result = commit(git_ws, [log, team], "checkin: mine", appended={log: MINE})
     assert result.sha is not None and not result.failed, result.skipped
     assert git(git_ws, "show", f"HEAD:{LOG}").encode() == HEAD_LOG_LINE.encode() + MINE
     assert git(git_ws, "show", "HEAD:teams/company.yaml") == "name: Exec team\nlevel: 1\n"
@@ -205,7 +206,7 @@ def test_a_commit_records_head_plus_exactly_the_lines_appended(git_ws: Path) -> 
 def test_a_new_log_is_committed_as_exactly_the_bytes_appended(git_ws: Path) -> None:
     log = git_ws / "checkins" / "2026-Q4" / "company.yaml"
     log.write_bytes(EXTRA + MINE)
-    result = history.commit(git_ws, [log], "checkin: new", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin: new", appended={log: MINE})
     assert result.sha is not None, result.skipped
     assert git(git_ws, "show", "HEAD:checkins/2026-Q4/company.yaml").encode() == MINE
     assert git(git_ws, "ls-files", "-s", "checkins/2026-Q4/company.yaml") != ""
@@ -217,7 +218,7 @@ def test_the_users_staged_changes_stay_staged(git_ws: Path) -> None:
     git(git_ws, "add", "teams/company.yaml")
     log = git_ws / LOG
     append(log, MINE)
-    result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin: mine", appended={log: MINE})
     assert result.sha is not None, result.skipped
     assert git(git_ws, "diff", "--cached", "--name-only") == "teams/company.yaml\n"
     assert git(git_ws, "status", "--porcelain", "--", LOG) == ""
@@ -229,7 +230,7 @@ def test_a_version_of_the_log_the_user_staged_stays_staged(git_ws: Path) -> None
     git(git_ws, "add", LOG)
     staged = git(git_ws, "rev-parse", f":{LOG}")
     append(log, MINE)
-    result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin: mine", appended={log: MINE})
     assert result.sha is not None, result.skipped
     assert git(git_ws, "rev-parse", f":{LOG}") == staged
     assert git(git_ws, "show", f"HEAD:{LOG}").encode() == HEAD_LOG_LINE.encode() + MINE
@@ -244,7 +245,7 @@ def test_a_held_git_lock_is_waited_for(git_ws: Path, held: str) -> None:
     log = git_ws / LOG
     append(log, MINE)
     try:
-        result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
+        result = commit(git_ws, [log], "checkin: mine", appended={log: MINE})
     finally:
         release.join()
     assert result.sha is not None and not result.failed, result.skipped
@@ -260,7 +261,7 @@ def test_a_lock_held_for_good_fails_naming_the_lock_and_the_fix(
     head = git(git_ws, "rev-parse", "HEAD")
     log = git_ws / LOG
     append(log, MINE)
-    result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin: mine", appended={log: MINE})
     assert result.failed
     assert result.sha is None
     assert str(lock) in (result.skipped or "")
@@ -274,7 +275,7 @@ def test_a_hook_that_refuses_fails_and_leaves_the_index_alone(git_ws: Path) -> N
     index = (git_ws / ".git" / "index").read_bytes()
     log = git_ws / LOG
     append(log, MINE)
-    result = history.commit(git_ws, [log], "checkin: mine", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin: mine", appended={log: MINE})
     assert result.failed
     assert "no commits on Fridays" in (result.skipped or "")
     assert (git_ws / ".git" / "index").read_bytes() == index
@@ -283,7 +284,7 @@ def test_a_hook_that_refuses_fails_and_leaves_the_index_alone(git_ws: Path) -> N
 
 def test_outside_a_repository_a_commit_is_skipped_not_failed(make_ws: object) -> None:
     root = make_ws()  # type: ignore[operator]
-    result = history.commit(root, [root / LOG], "checkin", appended={root / LOG: MINE})
+    result = commit(root, [root / LOG], "checkin", appended={root / LOG: MINE})
     assert (result.sha, result.skipped, result.failed) == (None, "not a git repository", False)
 
 
@@ -292,7 +293,7 @@ def test_a_repository_git_refuses_fails_the_commit(
 ) -> None:
     monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
     log = git_ws / LOG
-    result = history.commit(git_ws, [log], "checkin", appended={log: MINE})
+    result = commit(git_ws, [log], "checkin", appended={log: MINE})
     assert result.failed
     assert "safe.directory" in (result.skipped or "")
 

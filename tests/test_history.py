@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cxokr.errors import HistoryError
 from cxokr.git import history
-from cxokr.git.history import HistoryError
 from tests import scripted
 from tests.conftest import git
 

@@ -49,7 +49,7 @@ def init(
     Example: cxokr init okrs --org "Acme Retail" --template retail-cx
     """
     from cxokr.edit import scaffold
-    from cxokr.git import history
+    from cxokr.git import commit
 
     if template not in scaffold.TEMPLATES:
         raise UsageError(f"unknown template {template!r}; choose {' or '.join(scaffold.TEMPLATES)}")
@@ -59,12 +59,12 @@ def init(
     files = scaffold.plan(target, name, template, periods)
     base = scaffold.base(target)  # a repository's top when target is a subfolder of one
     existing = next(p for p in (target, *target.parents) if p.exists())
-    fresh = not history.is_repository(existing)
+    fresh = not commit.is_repository(existing)
     if not fresh:
-        history.ensure_can_commit(existing)
+        commit.ensure_can_commit(existing)
     written = scaffold.write(base, files)
     if fresh:
-        history.init(target)
+        commit.init(target)
     code = commit_written(base, written, f"init: cxokr workspace for {name}", no_commit=False)
     err(
         f"created a {template} workspace for {name} in {target}\n"
@@ -122,13 +122,13 @@ def period_add(
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
     from cxokr.edit import config_edit, fileio, periods
-    from cxokr.git import history
+    from cxokr.git import commit
     from cxokr.load import localstate
     from cxokr.load.layout import CONFIG_FILE
 
     root = root_of(workspace)
     if not no_commit:
-        history.ensure_can_commit(root)
+        commit.ensure_can_commit(root)
     if (start is None) != (end is None):
         raise UsageError("give both --start and --end, or neither")
     first, last = (
@@ -167,7 +167,7 @@ def period_close(
     """
     from cxokr.compute import grades
     from cxokr.edit import config_edit, fileio
-    from cxokr.git import history
+    from cxokr.git import commit
     from cxokr.load import localstate
     from cxokr.load.layout import CONFIG_FILE
     from cxokr.render import grades as render
@@ -175,7 +175,7 @@ def period_close(
     root = root_of(workspace)
     fileio.contained(root, root / CONFIG_FILE)  # refused before the grade sheet, not after
     if not no_commit:
-        history.ensure_can_commit(root)
+        commit.ensure_can_commit(root)
     when = parse_date(as_of)
     sheet = grades.grade_sheet(load(root), period_id, when)
     sys.stdout.write(render.render(sheet))

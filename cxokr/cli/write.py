@@ -44,13 +44,13 @@ def commit_written(
     """Commit what a command wrote (of each log in `appended`, exactly the bytes appended),
     or say why it is written but not committed. Call under the workspace lock, so no other
     writer's lines slip in between. Returns the exit code: 2 when git refused the commit."""
-    from cxokr.git import history
+    from cxokr.git.commit import commit
 
     shown = " ".join(str(p.relative_to(root)) for p in paths)
     if no_commit:
         err(f"wrote {shown} (not committed: --no-commit)")
         return EXIT_OK
-    result = history.commit(root, paths, message, appended=appended)
+    result = commit(root, paths, message, appended=appended)
     if result.sha:
         err(f"committed {result.sha}: {message.splitlines()[0]}")
         return EXIT_OK
@@ -66,11 +66,11 @@ def commit_written(
 
 def _prepare(root: Path, no_commit: bool) -> str | None:
     """Refuse during a half-done git operation; return the author's email for `by`."""
-    from cxokr.git import history
+    from cxokr.git.commit import author_email, ensure_can_commit
 
     if not no_commit:
-        history.ensure_can_commit(root)
-    return history.author_email(root)
+        ensure_can_commit(root)
+    return author_email(root)
 
 
 @app.command()

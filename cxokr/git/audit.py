@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cxokr.errors import UsageError
+from cxokr.errors import HistoryError, UsageError
 from cxokr.git.audit_data import (
     Event,
     FieldChange,
@@ -31,7 +31,7 @@ from cxokr.git.audit_data import (
     shallow_note,
 )
 from cxokr.git.audit_logs import checkin_events, reading_events
-from cxokr.git.history import Commit, FileChange, History, HistoryError, Step, history
+from cxokr.git.history import Commit, FileChange, History, Step, history
 from cxokr.load import workspace
 from cxokr.load.layout import CONFIG_FILE, SUFFIX, checkin_path, okr_path, reading_path
 from cxokr.model import (

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, build
-from cxokr.errors import UsageError
+from cxokr.errors import HistoryError, UsageError
 from cxokr.git import goalposts
 from cxokr.git.audit_data import Since, parse_since
-from cxokr.git.history import Commit, History, HistoryError, history
+from cxokr.git.history import Commit, History, history
 from cxokr.load import workspace
 from cxokr.load.cache import Cache
 from cxokr.load.layout import CONFIG_FILE

@@ -22,9 +22,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxokr.errors import CxokrError
+from cxokr.errors import GitError, GitLocked, GitRefused
 from cxokr.git import runner
-from cxokr.git.runner import GitError, GitLocked, Repository
+from cxokr.git.runner import Repository
 
 # Files in the git folder that mean an operation is half done.
 _UNFINISHED = {
@@ -38,16 +38,6 @@ _UNFINISHED = {
 _REGULAR = ("100644", "100755")
 
 Entry = tuple[str, str]  # (mode, object id) of a path in a tree or an index
-
-
-class GitRefused(CxokrError):
-    """Git cannot or must not commit now; the message says why and what to do.
-
-    A state of the repository, not a mistake in the files: exit 2, like every
-    failure of the environment.
-    """
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ commit, and knows where a shallow clone's history is cut. Every process is
 started through `runner`, which keeps the repository's own configuration from
 running programs and turns git's refusals into errors, never into empty
 history. User-provided values only ever follow `--` (or `--end-of-options`)
-on a git command line. Commits are `commit`'s, re-exported here.
+on a git command line. Commits are made in `commit`; the errors raised here are
+`cxokr.errors`' `GitError` and `HistoryError`.
 """
 
 from __future__ import annotations
@@ -21,38 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cxokr.errors import GitError, HistoryError
 from cxokr.git import runner
-from cxokr.git.commit import (
-    CommitResult,
-    GitRefused,
-    author_email,
-    commit,
-    ensure_can_commit,
-    init,
-    is_repository,
-    unfinished_operation,
-)
-from cxokr.git.runner import GitError, Repository
-
-__all__ = [
-    "Commit",
-    "CommitResult",
-    "FileChange",
-    "GitError",
-    "GitRefused",
-    "History",
-    "HistoryError",
-    "Step",
-    "author_email",
-    "commit",
-    "ensure_can_commit",
-    "head_sha",
-    "history",
-    "init",
-    "is_repository",
-    "unfinished_operation",
-]
-
+from cxokr.git.runner import Repository
 
 # --- Reading history -------------------------------------------------------------------------
 #
@@ -106,10 +78,6 @@ class Step:
 
     commit: Commit
     changes: tuple[FileChange, ...]
-
-
-class HistoryError(GitError):
-    """Git could not answer a question about history (an unknown revision, say)."""
 
 
 class History:

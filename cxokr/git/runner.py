@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from cxokr.errors import CxokrError
+from cxokr.errors import GitError, GitLocked
 
 T = TypeVar("T")
 
@@ -67,24 +67,6 @@ _NOT_A_REPOSITORY = ("not a git repository", "must be run in a work tree")
 # How long a command waits for a lock another git process holds, and its first pause.
 LOCK_WAIT_SECONDS = 10.0
 _FIRST_PAUSE = 0.05
-
-
-class GitError(CxokrError):
-    """Git failed or refused; the message says where and what to do."""
-
-    exit_code = 2
-
-
-class GitLocked(GitError):
-    """Another git process holds a lock this command needs."""
-
-    def __init__(self, lock: Path) -> None:
-        self.lock = lock
-        super().__init__(
-            f"git is busy: {lock} exists, so another git command is running in this "
-            "repository. If none is (a git that crashed leaves the file behind), "
-            f"remove {lock}, then commit what was written with git."
-        )
 
 
 @dataclass(frozen=True)
