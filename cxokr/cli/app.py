@@ -10,7 +10,6 @@ only appears with --debug.
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import sys
 import traceback
@@ -23,6 +22,7 @@ import typer
 
 from cxokr import __version__
 from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, is_environmental
+from cxokr.launch import outlive
 
 if TYPE_CHECKING:
     from cxokr.load.cache import Cache
@@ -41,19 +41,6 @@ app = typer.Typer(
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _state = {"debug": False, "no_cache": False}
-_kept: list[object] = []
-
-
-def keep(*objects: object) -> None:
-    """Hold what a command built until the process ends.
-
-    The process exits without the interpreter's teardown (`launch`); a large
-    organization's workspace and report freed one by one when the command
-    returned took 0.2 s. The last command's objects are held, no more.
-    """
-    _kept[:] = objects
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 WorkspaceOption = Annotated[
@@ -104,7 +91,6 @@ def guarded(command: F) -> F:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        collecting = gc.isenabled()
         try:
             code = command(*args, **kwargs)
         except CxokrError as exc:
@@ -127,9 +113,6 @@ def guarded(command: F) -> F:
                     "of the same command run with --debug"
                 )
                 code = EXIT_INTERNAL
-        finally:
-            if collecting:
-                gc.enable()  # `load_cached` holds the collector off for the command
         raise typer.Exit(code or 0)
 
     return run  # type: ignore[return-value]
@@ -209,27 +192,16 @@ def load(root: Path) -> Workspace:
 
 
 def load_cached(root: Path) -> tuple[Workspace, Cache | None]:
-    """The workspace and the parse cache it came through, with the garbage collector held off.
-
-    The cache, already in memory, can serve old revisions of the same files.
-
-    Loading and reporting create hundreds of thousands of small objects that
-    all live until the command ends, and nothing they build is cyclic garbage:
-    collections only scanned live objects, and took a quarter of a large
-    report's time. The collector stays off until the command returns (the
-    error boundary, `guarded`, turns it back on); what was loaded is frozen out
-    of collections run after that, as by a test that calls several commands.
-    """
+    """The workspace and the parse cache it came through (which can serve old revisions of
+    the same files), both held until the process ends (`launch.outlive`)."""
     from cxokr.load.cache import Cache
     from cxokr.load.workspace import load as load_workspace
 
-    gc.disable()
     cache = None if _state["no_cache"] else Cache.for_workspace(root)
     ws = load_workspace(root, cache)
     if cache is not None:
         cache.save()
-    gc.freeze()
-    keep(ws, cache)
+    outlive(workspace=ws, cache=cache)
     return ws, cache
 
 

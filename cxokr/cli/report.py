@@ -28,13 +28,13 @@ from cxokr.cli.app import (
     caching,
     err,
     guarded,
-    keep,
     load,
     load_cached,
     parse_date,
     root_of,
 )
 from cxokr.errors import UsageError
+from cxokr.launch import outlive
 
 if TYPE_CHECKING:
     from cxokr.compute.report import Filters, Report
@@ -94,7 +94,7 @@ def report(
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
     result = weekly(root, ws, when, filters)
-    keep(ws, cache, result)
+    outlive(report=result)
     if output_format is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
