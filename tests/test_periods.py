@@ -402,6 +402,63 @@ def test_carry_over_quotes_text_that_needs_it(make_ws: WriteFiles) -> None:
     assert workspace.load(root).okrs[("2027-Q1", "ecommerce")].objectives[0].title == title
 
 
+# --- add ------------------------------------------------------------------------------
+
+WITHOUT_Q1: dict[str, str | bytes | None] = {
+    **CARRY_FILES,
+    "cxokr.yaml": str(CARRY_FILES["cxokr.yaml"]).replace(
+        "  - {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}\n", ""
+    ),
+}
+ADD_Q1 = "period: add 2027-Q1 (2027-01-01 to 2027-03-31)"
+
+
+def _never_read() -> tuple[workspace.Workspace, date]:
+    raise AssertionError("the workspace was read without a carry-over")
+
+
+def test_add_declares_the_period_and_carries_unfinished_objectives(make_ws: WriteFiles) -> None:
+    root = make_ws(WITHOUT_Q1)
+    paths, message = periods.add(
+        root, "2027-Q1", *Q1, carry_from="2026-Q4", reload=lambda: (workspace.load(root), END)
+    )
+    assert paths == [root / "cxokr.yaml", root / "okrs/2027-Q1/ecommerce.yaml"]
+    assert message == f"{ADD_Q1}, carrying over unfinished objectives of 2026-Q4 for 1 team(s)"
+    assert Q1_LINE.strip() in config_text(root)
+    assert paths[1].read_text(encoding="utf-8") == dedent(CARRIED_ECOMMERCE)
+
+
+def test_add_without_carry_over_declares_the_period_only(make_ws: WriteFiles) -> None:
+    root = make_ws(WITHOUT_Q1)
+    paths, message = periods.add(root, "2027-Q1", *Q1, carry_from=None, reload=_never_read)
+    assert (paths, message) == ([root / "cxokr.yaml"], ADD_Q1)
+    assert Q1_LINE.strip() in config_text(root)
+    assert not (root / "okrs/2027-Q1").exists()
+
+
+def test_add_puts_cxokr_yaml_back_when_the_carry_over_is_refused(make_ws: WriteFiles) -> None:
+    root = make_ws(WITHOUT_Q1)
+    before = config_text(root)
+    with pytest.raises(UsageError, match=r"no period '2026-Q3' .*; cxokr\.yaml is as it was$"):
+        periods.add(
+            root, "2027-Q1", *Q1, carry_from="2026-Q3", reload=lambda: (workspace.load(root), END)
+        )
+    assert config_text(root) == before
+
+
+def test_add_puts_cxokr_yaml_back_when_interrupted_while_carrying_over(
+    make_ws: WriteFiles,
+) -> None:
+    def interrupted() -> tuple[workspace.Workspace, date]:
+        raise KeyboardInterrupt
+
+    root = make_ws(WITHOUT_Q1)
+    before = config_text(root)
+    with pytest.raises(KeyboardInterrupt):
+        periods.add(root, "2027-Q1", *Q1, carry_from="2026-Q4", reload=interrupted)
+    assert config_text(root) == before
+
+
 # Text the reader keeps: no control but tab and line feed, no bidi control, U+FFFE or U+FFFF
 # (CX117).
 KEPT = st.characters(

@@ -20,7 +20,7 @@ from cxokr.cli.app import (
     root_of,
 )
 from cxokr.cli.write import NoCommitOption, commit_written
-from cxokr.errors import CxokrError, UsageError
+from cxokr.errors import UsageError
 
 
 @app.command()
@@ -121,10 +121,9 @@ def period_add(
 
     Example: cxokr period add 2027-Q1 --carry-over 2026-Q4
     """
-    from cxokr.edit import config_edit, fileio, periods
+    from cxokr.edit import periods
     from cxokr.git import commit
     from cxokr.load import localstate
-    from cxokr.load.layout import CONFIG_FILE
 
     root = root_of(workspace)
     if not no_commit:
@@ -134,22 +133,15 @@ def period_add(
     first, last = (
         (parse_date(start), parse_date(end)) if start and end else periods.period_dates(period_id)
     )
-    message = f"period: add {period_id} ({first} to {last})"
     with localstate.locked(root):  # held until committed: writers go one at a time
-        before = (root / CONFIG_FILE).read_bytes() if carry_over else b""
-        paths = [config_edit.add_period(root, period_id, first, last)]
-        if carry_over:
-            try:
-                carried = periods.carry_over(load(root), carry_over, period_id, parse_date(as_of))
-            except BaseException as exc:  # all or nothing: the period goes again too
-                fileio.write_file(root, paths[0], before)
-                if isinstance(exc, CxokrError):
-                    raise type(exc)(f"{exc}; {CONFIG_FILE} is as it was") from exc
-                raise
-            paths += carried
-            message += (
-                f", carrying over unfinished objectives of {carry_over} for {len(carried)} team(s)"
-            )
+        paths, message = periods.add(
+            root,
+            period_id,
+            first,
+            last,
+            carry_from=carry_over,
+            reload=lambda: (load(root), parse_date(as_of)),
+        )
         return commit_written(root, paths, message, no_commit)
 
 

@@ -1,15 +1,16 @@
-"""Periods: their dates from an ID, and carrying unfinished objectives into a new one.
+"""Periods: their dates from an ID, adding one, and carrying unfinished objectives into it.
 
-A carried-over OKR file is new, so it is generated whole, and read back
-before it is written. Editing cxokr.yaml lives in `config_edit`, grading in
-`grades`.
+Adding a period declares it in cxokr.yaml and, when asked, carries the
+unfinished objectives of another period into it, all or nothing. A
+carried-over OKR file is new, so it is generated whole, and read back before
+it is written. Editing cxokr.yaml lives in `config_edit`, grading in `grades`.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,22 +20,24 @@ from pydantic import ValidationError
 
 from cxokr import yamlio
 from cxokr.compute.report import Filters, build
-from cxokr.edit import fileio
+from cxokr.compute.report_data import ObjectiveRow
+from cxokr.edit import config_edit, fileio
 from cxokr.errors import CxokrError, UsageError
 from cxokr.load.layout import CONFIG_FILE, okr_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
+    Config,
     KeyResult,
     Objective,
     ObjectiveStatus,
     OkrFile,
+    RefParts,
     as_list,
     parse_ref,
 )
 from cxokr.yamlio import scalar
 
 OKR_MODELINE = "# yaml-language-server: $schema=../../schemas/okrs.schema.json"
-_ACTIVE = ObjectiveStatus.ACTIVE.value
 
 # --- Dates from an ID -----------------------------------------------------------------------
 
@@ -62,6 +65,42 @@ def period_dates(period_id: str) -> tuple[date, date]:
     return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
+# --- Adding a period ------------------------------------------------------------------------
+
+
+def add(
+    root: Path,
+    period_id: str,
+    first: date,
+    last: date,
+    *,
+    carry_from: str | None,
+    reload: Callable[[], tuple[Workspace, date]],
+) -> tuple[list[Path], str]:
+    """Declare `period_id` (`first` to `last`) in cxokr.yaml and, with `carry_from`, carry
+    that period's unfinished objectives into it: all or nothing. Call under the workspace
+    lock. Returns the paths written and the commit message.
+
+    `reload` gives the workspace, read once the new period is declared, and the day its
+    progress is measured on. If carrying over fails, cxokr.yaml is put back as it was.
+    """
+    message = f"period: add {period_id} ({first} to {last})"
+    before = (root / CONFIG_FILE).read_bytes() if carry_from else b""
+    config = config_edit.add_period(root, period_id, first, last)
+    if not carry_from:
+        return [config], message
+    try:
+        ws, as_of = reload()
+        carried = carry_over(ws, carry_from, period_id, as_of)
+    except BaseException as exc:  # all or nothing: the period goes again too
+        fileio.write_file(root, config, before)
+        if isinstance(exc, CxokrError):
+            raise type(exc)(f"{exc}; {CONFIG_FILE} is as it was") from exc
+        raise
+    message += f", carrying over unfinished objectives of {carry_from} for {len(carried)} team(s)"
+    return [config, *carried], message
+
+
 # --- Carrying unfinished objectives over ----------------------------------------------------
 
 
@@ -73,40 +112,73 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
     nothing if any target file already exists or a link is on the way to one;
     a team with nothing unfinished gets no file.
     """
+    config = _declared(ws, from_period, to_period)
+    if from_period == to_period:
+        raise UsageError(f"cannot carry {from_period} over into itself; name the next period")
+    _refuse_unread(ws, from_period)
+    unfinished = _unfinished(ws, from_period, as_of)
+    chosen = _by_team(ws, unfinished)
+    targets = _free_targets(ws.root, to_period, chosen)
+    carry = _Carry(from_period, unfinished, _enclosing(config, to_period))
+    texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
+    fileio.write_files(
+        ws.root, {targets[team]: text.encode("utf-8") for team, text in texts.items()}, new=True
+    )
+    return list(targets.values())
+
+
+def _declared(ws: Workspace, *period_ids: str) -> Config:
+    """The workspace's settings, once they were read and declare each of `period_ids`."""
     if ws.config is None:
         raise CxokrError(f"{CONFIG_FILE} could not be read; run 'cxokr check'")
     declared = {p.id for p in ws.config.periods}
-    for period_id in (from_period, to_period):
+    for period_id in period_ids:
         if period_id not in declared:
             raise UsageError(
                 f"no period {period_id!r} in {CONFIG_FILE}; run 'cxokr period add {period_id}' first"
             )
-    if from_period == to_period:
-        raise UsageError(f"cannot carry {from_period} over into itself; name the next period")
-    broken = sorted(rel for rel in ws.failed if rel.startswith(f"okrs/{from_period}/"))
+    return ws.config
+
+
+def _refuse_unread(ws: Workspace, period_id: str) -> None:
+    """Refuse when an OKR file of the period could not be read: its objectives are unknown."""
+    broken = sorted(rel for rel in ws.failed if rel.startswith(f"okrs/{period_id}/"))
     if broken:
         raise CxokrError(
             f"{', '.join(broken)} could not be read, so its objectives cannot be carried over; "
             "run 'cxokr check' and fix it first"
         )
-    rows = build(ws, as_of, Filters(period=from_period)).objectives
-    unfinished = {
-        row.ref
-        for row in rows
-        if row.period == from_period
-        and row.state == _ACTIVE
-        and (row.progress is None or row.progress < 1)
-    }
+
+
+def _unfinished(ws: Workspace, period_id: str, as_of: date) -> frozenset[str]:
+    """The refs (`period:team/objective`) of the period's unfinished objectives on `as_of`."""
+    rows = build(ws, as_of, Filters(period=period_id)).objectives
+    return frozenset(row.ref for row in rows if row.period == period_id and _is_unfinished(row))
+
+
+def _is_unfinished(row: ObjectiveRow) -> bool:
+    """Active, and its progress below 1 or not measured yet."""
+    return row.state == ObjectiveStatus.ACTIVE and (row.progress is None or row.progress < 1)
+
+
+def _by_team(ws: Workspace, refs: frozenset[str]) -> dict[str, list[Objective]]:
+    """The objectives `refs` name, by team; a team with none is left out."""
     chosen: dict[str, list[Objective]] = {}
     for (period_id, team), okr in sorted(ws.okrs.items()):
-        mine = [o for o in okr.objectives if f"{period_id}:{team}/{o.id}" in unfinished]
-        if mine:  # refs name their period, so only `from_period` files have any
+        mine = [o for o in okr.objectives if str(RefParts(period_id, team, o.id)) in refs]
+        if mine:  # refs name their period, so only the carried period's files have any
             chosen[team] = mine
-    targets = {team: ws.root / okr_path(to_period, team) for team in chosen}
+    return chosen
+
+
+def _free_targets(root: Path, period_id: str, teams: Iterable[str]) -> dict[str, Path]:
+    """Where each team's file of the period goes; refused when a link is on the way to one,
+    or when any is already there."""
+    targets = {team: root / okr_path(period_id, team) for team in teams}
     for path in targets.values():
-        fileio.contained(ws.root, path)  # a link on the way is refused, not "in the way"
+        fileio.contained(root, path)  # a link on the way is refused, not "in the way"
     in_the_way = [
-        okr_path(to_period, t) for t, p in targets.items() if p.exists() or p.is_symlink()
+        okr_path(period_id, t) for t, p in targets.items() if p.exists() or p.is_symlink()
     ]
     if in_the_way:
         one = len(in_the_way) == 1
@@ -115,14 +187,13 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
             f"nothing was carried over. Move {'it' if one else 'them'} aside and carry over "
             "again, or copy the objectives by hand"
         )
-    new = next(p for p in ws.config.periods if p.id == to_period)
-    around = frozenset(p.id for p in ws.config.periods if p.start <= new.start and new.end <= p.end)
-    carry = _Carry(from_period, frozenset(unfinished), around)
-    texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
-    fileio.write_files(
-        ws.root, {targets[team]: text.encode("utf-8") for team, text in texts.items()}, new=True
-    )
-    return list(targets.values())
+    return targets
+
+
+def _enclosing(config: Config, period_id: str) -> frozenset[str]:
+    """The period and every declared period around it (its year, its half)."""
+    new = next(p for p in config.periods if p.id == period_id)
+    return frozenset(p.id for p in config.periods if p.start <= new.start and new.end <= p.end)
 
 
 @dataclass(frozen=True)
@@ -195,9 +266,8 @@ class _Carry:
         moved = []
         for text in as_list(refs):
             ref = parse_ref(text, self.source)
-            if (
-                ":" not in text and f"{ref.period}:{ref.team}/{ref.objective}" in self.carried
-            ) or ref.period in self.around:
+            objective = str(RefParts(ref.period, ref.team, ref.objective))
+            if (":" not in text and objective in self.carried) or ref.period in self.around:
                 moved.append(text)
         if not moved:
             return None
