@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,43 @@ def test_import_skip_invalid_imports_the_good_rows(git_ws: Path, tmp_path: Path)
     assert code == 1
     assert "line 2: no metric 'nps'" in errors
     assert len(lines(git_ws / "readings" / "aov.yaml")) == 2
+
+
+@pytest.mark.parametrize(
+    "ref", [KR, f"2026-Q4:{KR}"], ids=["the period containing the day", "a named period"]
+)
+def test_find_names_the_key_result_and_its_period(make_ws: WriteFiles, ref: str) -> None:
+    from cxokr.edit import checkin
+    from cxokr.load import workspace
+
+    target = checkin.find(workspace.load(make_ws()), ref, date(2026, 11, 20))
+    assert (target.period.id, target.team, target.name) == (
+        "2026-Q4",
+        "ecommerce",
+        "grow-basket/aov-online",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("ecommerce/grow-basket", "'ecommerce/grow-basket' is not a key result"),
+        (f"2026-Q4:{KR}/more", f"'{KR}/more' is not a key result"),
+        ("2026-Q4:ecommerce/Grow-Basket/aov-online", "'ecommerce/Grow-Basket/aov-online' is not"),
+        ("2026-Q4:ecommerce//aov-online", "'ecommerce//aov-online' is not a key result"),
+        (f"2027-Q1:{KR}", f"no key result {KR} in period 2027-Q1; see 'cxokr report --team ecom"),
+        ("ecommerce/grow-basket/nps", "no key result ecommerce/grow-basket/nps in any period "),
+        (f":{KR}", f"no key result {KR} in any period containing 2026-11-20; see"),
+    ],
+)
+def test_find_refuses_what_names_no_key_result(make_ws: WriteFiles, ref: str, message: str) -> None:
+    from cxokr.edit import checkin
+    from cxokr.errors import UsageError
+    from cxokr.load import workspace
+
+    with pytest.raises(UsageError) as refused:
+        checkin.find(workspace.load(make_ws()), ref, date(2026, 11, 20))
+    assert str(refused.value).startswith(message)
 
 
 APPENDER = textwrap.dedent(

@@ -17,7 +17,7 @@ from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
 from cxokr.load.layout import checkin_path
 from cxokr.load.workspace import Workspace
-from cxokr.model import KeyResult, KrType, Period, is_slug
+from cxokr.model import KeyResult, KrType, Period, RefParts, is_slug, parse_ref
 
 CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
 
@@ -60,27 +60,45 @@ class NewCheckin:
 
 def find(ws: Workspace, ref: str, day: date) -> Target:
     """The key result `[period:]team/objective/kr`; without a period, the one containing `day`."""
-    period_id: str | None = None
-    if ":" in ref:
-        period_id, ref = ref.split(":", 1)
-    parts = ref.split("/")
-    if len(parts) != 3 or not all(is_slug(p) for p in parts):
-        raise UsageError(f"{ref!r} is not a key result; write team/objective/kr")
-    team, objective_id, kr_id = parts
+    wanted = _parse(ref)
+    period_id = wanted.period if ":" in ref else None
     periods = ws.config.periods if ws.config else []
     candidates = [
         p for p in periods if (period_id is None and p.start <= day <= p.end) or p.id == period_id
     ]
     for period in sorted(candidates, key=lambda p: p.end - p.start):
-        okr = ws.okrs.get((period.id, team))
-        for objective in okr.objectives if okr else []:
-            if objective.id != objective_id:
-                continue
-            for kr in objective.key_results:
-                if kr.id == kr_id:
-                    return Target(period, team, objective_id, kr)
+        kr = _key_result(ws, period.id, wanted)
+        if kr is not None:
+            return Target(period, wanted.team, wanted.objective, kr)
     where = f"period {period_id}" if period_id else f"any period containing {day}"
-    raise UsageError(f"no key result {ref} in {where}; see 'cxokr report --team {team}'")
+    raise UsageError(
+        f"no key result {wanted.team}/{wanted.objective}/{wanted.kr} in {where}; "
+        f"see 'cxokr report --team {wanted.team}'"
+    )
+
+
+def _parse(ref: str) -> RefParts:
+    """`[period:]team/objective/kr` as its parts (period "" when it names none); a usage
+    error when it does not name a key result."""
+    path = ref.partition(":")[2] if ":" in ref else ref
+    parts = parse_ref(ref, "") if path.count("/") == 2 else None
+    if parts is None or not all(map(is_slug, (parts.team, parts.objective, parts.kr or ""))):
+        raise UsageError(f"{path!r} is not a key result; write team/objective/kr")
+    return parts
+
+
+def _key_result(ws: Workspace, period_id: str, wanted: RefParts) -> KeyResult | None:
+    """The key result `wanted` names in the period's OKR file of its team, if it is there."""
+    okr = ws.okrs.get((period_id, wanted.team))
+    objectives = okr.objectives if okr else []
+    found = (
+        kr
+        for objective in objectives
+        if objective.id == wanted.objective
+        for kr in objective.key_results
+        if kr.id == wanted.kr
+    )
+    return next(found, None)
 
 
 def build(
