@@ -196,3 +196,35 @@ def test_the_changes_view_writes_numbers_as_the_markdown_report_does() -> None:
         assert view.number(value) == markdown.number(value)
         assert view.percent(value) == markdown.percent(value)
     assert view.number(-0.0) == "0"
+
+
+def test_moved_selects_what_changed_and_counts_the_rest(ws: Path) -> None:
+    from datetime import date
+
+    from cxokr.git.changes import since
+    from cxokr.load import workspace
+
+    moved = since(ws, workspace.load(ws), date(2026, 11, 20), "HEAD~1").moved()
+    assert [t.id for t in moved.teams] == ["ecommerce"]
+    assert [o.ref for o in moved.objectives] == ["2026-Q4:ecommerce/grow-basket"]
+    assert [k.ref for k in moved.key_results] == [AOV]
+    assert [(kr.ref, c.value) for kr, c in moved.checkins] == [(AOV, 62)]
+    assert (moved.targets, moved.stale, moved.still) == ((), (), 2)
+
+
+def test_a_key_result_gone_since_then_is_listed_after_those_listed_now(ws: Path) -> None:
+    scripted.edit(ws / scripted.OKRS, "id: bundles-live", "id: bundles-web")
+    document = doc(ws, "--since", "HEAD")
+    assert list(krs(document)) == [
+        COMPANY,
+        AOV,
+        "2026-Q4:ecommerce/grow-basket/bundles-web",
+        BUNDLES,
+    ]
+    gone = krs(document)[BUNDLES]
+    assert (gone["changed"], gone["now"], gone["new_checkins"]) == (True, None, [])
+    assert gone["then"]["target"] == 2
+    code, out, _ = run(ws, "--since", "HEAD")
+    assert code == 0
+    assert "  ecommerce/grow-basket/bundles-web  new: no data" in out.splitlines()
+    assert "  ecommerce/grow-basket/bundles-live  gone (was no data)" in out.splitlines()

@@ -12,9 +12,11 @@ Markdown or JSON.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, build
 from cxokr.errors import HistoryError, UsageError
@@ -28,6 +30,8 @@ from cxokr.load.workspace import Workspace
 from cxokr.model import CheckinEntry, Period, ReadingEntry
 
 CHANGES_VERSION = 1
+
+_Row = TypeVar("_Row", KrRow, ObjectiveRow)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,23 @@ class TeamDelta:
     then: float | None
     now: float | None
 
+    @property
+    def changed(self) -> bool:
+        return self.then != self.now
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What moved, as text and Markdown list it; JSON lists every row, with `changed`."""
+
+    teams: tuple[TeamDelta, ...]  # whose progress changed
+    objectives: tuple[ObjectiveDelta, ...]
+    key_results: tuple[KrDelta, ...]
+    checkins: tuple[tuple[KrDelta, CheckinEntry], ...]  # added, by date then key result
+    targets: tuple[KrDelta, ...]  # whose start or target changed
+    stale: tuple[KrDelta, ...]  # gone stale
+    still: int  # how many key results did not move
+
 
 @dataclass(frozen=True)
 class Changes:
@@ -130,6 +151,19 @@ class Changes:
     def new_checkins(self) -> list[tuple[KrDelta, CheckinEntry]]:
         found = [(kr, c) for kr in self.key_results for c in kr.checkins]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].ref))
+
+    def moved(self) -> Moved:
+        """Only what changed, and how many key results did not."""
+        krs = tuple(k for k in self.key_results if k.changed)
+        return Moved(
+            teams=tuple(t for t in self.teams if t.changed),
+            objectives=tuple(o for o in self.objectives if o.changed),
+            key_results=krs,
+            checkins=tuple(self.new_checkins()),
+            targets=tuple(k for k in self.key_results if k.target_changed),
+            stale=tuple(k for k in self.key_results if k.went_stale),
+            still=len(self.key_results) - len(krs),
+        )
 
 
 def since(
@@ -199,43 +233,6 @@ def _compare(
     point: Then,
     moved: set[str],
 ) -> Changes:
-    then_krs = {kr.ref: kr for kr in then.key_results()} if then else {}
-    now_krs = {kr.ref: kr for kr in now.key_results()}
-    new = _NewEntries(ws, old, now.as_of)
-    krs = []
-    for ref in [*now_krs, *(r for r in then_krs if r not in now_krs)]:
-        was, row = then_krs.get(ref), now_krs.get(ref)
-        shown = row or was
-        assert shown is not None
-        krs.append(
-            KrDelta(
-                ref=ref,
-                title=shown.title,
-                owner=shown.owner,
-                unit=shown.unit,
-                then=was,
-                now=row,
-                checkins=tuple(new.checkins(shown)) if row else (),
-                readings=new.readings(shown) if row else 0,
-                moved_goalposts=ref in moved,
-                rebaseline=_rebaseline(ws, row) if row else None,
-            )
-        )
-    then_objectives = {o.ref: o for o in then.objectives if not o.context} if then else {}
-    now_objectives = {o.ref: o for o in now.objectives if not o.context}
-    objectives = []
-    for ref in [*now_objectives, *(r for r in then_objectives if r not in now_objectives)]:
-        was_o, row_o = then_objectives.get(ref), now_objectives.get(ref)
-        shown_o = row_o or was_o
-        assert shown_o is not None
-        objectives.append(ObjectiveDelta(ref, shown_o.team, shown_o.title, was_o, row_o))
-    then_teams = {t.id: t for t in then.teams} if then else {}
-    teams = tuple(
-        TeamDelta(
-            t.id, t.name, then_teams[t.id].progress if t.id in then_teams else None, t.progress
-        )
-        for t in now.teams
-    )
     return Changes(
         organization=now.organization,
         period=now.period,
@@ -243,11 +240,65 @@ def _compare(
         then=point,
         progress_then=then.progress if then else None,
         progress_now=now.progress,
-        teams=teams,
-        objectives=tuple(objectives),
-        key_results=tuple(krs),
+        teams=_team_deltas(now, then),
+        objectives=_objective_deltas(now, then),
+        key_results=_kr_deltas(ws, old, now, then, moved),
         filters=now.filters,
     )
+
+
+def _paired(
+    then: dict[str, _Row], now: dict[str, _Row]
+) -> Iterator[tuple[_Row, _Row | None, _Row | None]]:
+    """(shown, then, now) for each row listed now, then for each listed only then; `shown`
+    is the row now, or the row then of one that is gone."""
+    for ref, row in now.items():
+        yield row, then.get(ref), row
+    for ref, row in then.items():
+        if ref not in now:
+            yield row, row, None
+
+
+def _team_deltas(now: Report, then: Report | None) -> tuple[TeamDelta, ...]:
+    """Each team listed now, with its progress then (None: not listed then)."""
+    then_teams = {t.id: t.progress for t in then.teams} if then else {}
+    return tuple(TeamDelta(t.id, t.name, then_teams.get(t.id), t.progress) for t in now.teams)
+
+
+def _objective_deltas(now: Report, then: Report | None) -> tuple[ObjectiveDelta, ...]:
+    """Each objective listed now or then; those shown only as context are left out."""
+    then_rows = {o.ref: o for o in then.objectives if not o.context} if then else {}
+    now_rows = {o.ref: o for o in now.objectives if not o.context}
+    return tuple(
+        ObjectiveDelta(shown.ref, shown.team, shown.title, was, row)
+        for shown, was, row in _paired(then_rows, now_rows)
+    )
+
+
+def _kr_deltas(
+    ws: Workspace, old: Workspace | None, now: Report, then: Report | None, moved: set[str]
+) -> tuple[KrDelta, ...]:
+    """Each key result listed now or then, with what was added to its logs since then."""
+    then_rows = {kr.ref: kr for kr in then.key_results()} if then else {}
+    now_rows = {kr.ref: kr for kr in now.key_results()}
+    new = _NewEntries(ws, old, now.as_of)
+    found = []
+    for shown, was, row in _paired(then_rows, now_rows):
+        found.append(
+            KrDelta(
+                ref=shown.ref,
+                title=shown.title,
+                owner=shown.owner,
+                unit=shown.unit,
+                then=was,
+                now=row,
+                checkins=tuple(new.checkins(row)) if row else (),
+                readings=new.readings(row) if row else 0,
+                moved_goalposts=shown.ref in moved,
+                rebaseline=_rebaseline(ws, row) if row else None,
+            )
+        )
+    return tuple(found)
 
 
 class _NewEntries:
