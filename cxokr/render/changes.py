@@ -1,10 +1,13 @@
 """What moved (`cxokr report --since`) as plain text, Markdown or a versioned JSON document.
 
-All three read the same `Changes`. Text and Markdown list what changed and
-count the rest; JSON holds every key result, objective and team listed, with
-`changed` saying which moved. Lines are never wrapped: each line of text goes
-through `escape_controls` (a line break or escape sequence in a title or note
-is shown escaped), user text in Markdown through `markdown.escape`.
+All three read the same `Changes`. Text and Markdown show its `moved()`, the
+one selection of what changed, with the pieces they share written once (a
+row's state then and now, its change in points, what moved in a key result, a
+new check-in, the point compared with) and count the rest; JSON holds every
+key result, objective and team listed, with `changed` saying which moved. Lines
+are never wrapped: each line of text goes through `escape_controls` (a line
+break or escape sequence in a title or note is shown escaped), user text in
+Markdown through `markdown.escape`.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cxokr.compute.report import KrRow
-from cxokr.git.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, Then
+from cxokr.compute.report import KrRow, ObjectiveRow
+from cxokr.git.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, TeamDelta, Then
 from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape, number, percent
+
+# --- Shared by the three formats --------------------------------------------------------------
 
 
 def points(then: float | None, now: float | None) -> str:
@@ -31,20 +36,23 @@ def _short(ref: str) -> str:
     return ref.split(":", 1)[1]
 
 
-def _state(row: Any) -> str:
-    """Progress and status of a key result or objective row; `new`/`gone` when absent."""
+def _state(row: KrRow | ObjectiveRow | None) -> str:
+    """Progress and status of a key result or objective row; empty when absent."""
     if row is None:
         return ""
     status = str(row.status.value)
     return status if row.progress is None else f"{percent(row.progress)} {status}"
 
 
-def _move(then: Any, now: Any, arrow: str) -> str:
-    if then is None:
-        return f"new: {_state(now)}"
-    if now is None:
-        return f"gone (was {_state(then)})"
-    return f"{_state(then)} {arrow} {_state(now)}"
+def _change(delta: KrDelta | ObjectiveDelta) -> str:
+    """The change in progress of a key result or objective, in points."""
+    return points(
+        delta.then.progress if delta.then else None, delta.now.progress if delta.now else None
+    )
+
+
+def _unmoved(count: int) -> str:
+    return f"{count} key result{'s' if count != 1 else ''} did not move"
 
 
 def _then_line(then: Then) -> str:
@@ -98,62 +106,68 @@ def _checkin(checkin: CheckinEntry) -> str:
 
 
 def text(changes: Changes, arrow: str = "→", dot: str = "·") -> str:
-    filters = "".join(f" {dot} {name} {value}" for name, value in changes.filters.applied())
+    moved = changes.moved()
     lines = [
+        *_text_head(changes, arrow, dot),
+        *_section("Teams", _team_lines(moved.teams, arrow)),
+        *_section("Objectives", [_delta_line(o, arrow) for o in moved.objectives]),
+        *_section("Key results", [x for k in moved.key_results for x in _kr_lines(k, arrow, dot)]),
+        *_section("New check-ins", [_checkin_line(kr, c) for kr, c in moved.checkins]),
+        *_section(
+            "Changed targets", [f"  {_short(k.ref)}  {_target(k, arrow)}" for k in moved.targets]
+        ),
+        *_section("Went stale", [f"  {_short(k.ref)}  {_age(k.now)}" for k in moved.stale]),
+        "",
+        _unmoved(moved.still),
+    ]
+    return "\n".join(escape_controls(line) for line in lines) + "\n"
+
+
+def _text_head(changes: Changes, arrow: str, dot: str) -> list[str]:
+    """What is compared with what, and the organization's progress then and now."""
+    filters = "".join(f" {dot} {name} {value}" for name, value in changes.filters.applied())
+    return [
         f"{changes.organization} {dot} {changes.period.id} {dot} what moved since "
         f"{changes.then.since}, as of {changes.as_of}{filters}",
         _then_line(changes.then),
         f"organization {percent(changes.progress_then)} {arrow} "
         f"{percent(changes.progress_now)}  {points(changes.progress_then, changes.progress_now)}",
     ]
-    teams = [t for t in changes.teams if t.then != t.now]
-    if teams:
-        lines += ["", "Teams"]
-        width = max(len(t.id) for t in teams)
-        lines += [
-            f"  {t.id:<{width}}  {percent(t.then)} {arrow} {percent(t.now)}  {points(t.then, t.now)}"
-            for t in teams
-        ]
-    objectives = [o for o in changes.objectives if o.changed]
-    if objectives:
-        lines += ["", "Objectives"]
-        lines += [_objective_line(o, arrow) for o in objectives]
-    krs = [k for k in changes.key_results if k.changed]
-    if krs:
-        lines += ["", "Key results"]
-        for kr in krs:
-            lines.append(
-                f"  {_short(kr.ref)}  {_move(kr.then, kr.now, arrow)}  {_kr_points(kr)}".rstrip()
-            )
-            details = _kr_details(kr, arrow)
-            if details:
-                lines.append(f"      {f' {dot} '.join(details)}")
-    new = changes.new_checkins()
-    if new:
-        lines += ["", "New check-ins"]
-        for kr, c in new:
-            by = f"  {c.by}" if c.by else ""
-            lines.append(f"  {c.date}  {_short(kr.ref)}  {_checkin(c)}{by}".rstrip())
-    moved = [k for k in changes.key_results if k.target_changed]
-    if moved:
-        lines += ["", "Changed targets"]
-        lines += [f"  {_short(k.ref)}  {_target(k, arrow)}" for k in moved]
-    stale = [k for k in changes.key_results if k.went_stale]
-    if stale:
-        lines += ["", "Went stale"]
-        lines += [f"  {_short(k.ref)}  {_age(k.now)}" for k in stale]
-    still = len(changes.key_results) - len(krs)
-    lines += ["", f"{still} key result{'s' if still != 1 else ''} did not move"]
-    return "\n".join(escape_controls(line) for line in lines) + "\n"
 
 
-def _objective_line(o: ObjectiveDelta, arrow: str) -> str:
-    moved = points(o.then.progress if o.then else None, o.now.progress if o.now else None)
-    return f"  {_short(o.ref)}  {_move(o.then, o.now, arrow)}  {moved}".rstrip()
+def _section(title: str, lines: list[str]) -> list[str]:
+    """A titled block after a blank line; nothing when it would be empty."""
+    return ["", title, *lines] if lines else []
 
 
-def _kr_points(kr: KrDelta) -> str:
-    return points(kr.then.progress if kr.then else None, kr.now.progress if kr.now else None)
+def _team_lines(teams: tuple[TeamDelta, ...], arrow: str) -> list[str]:
+    width = max((len(t.id) for t in teams), default=0)
+    return [
+        f"  {t.id:<{width}}  {percent(t.then)} {arrow} {percent(t.now)}  {points(t.then, t.now)}"
+        for t in teams
+    ]
+
+
+def _delta_line(delta: KrDelta | ObjectiveDelta, arrow: str) -> str:
+    """A key result's or objective's state then and now, and its change in points."""
+    if delta.then is None:
+        move = f"new: {_state(delta.now)}"
+    elif delta.now is None:
+        move = f"gone (was {_state(delta.then)})"
+    else:
+        move = f"{_state(delta.then)} {arrow} {_state(delta.now)}"
+    return f"  {_short(delta.ref)}  {move}  {_change(delta)}".rstrip()
+
+
+def _kr_lines(kr: KrDelta, arrow: str, dot: str) -> list[str]:
+    """A key result's line, and what moved in it on the next when anything did."""
+    details = _kr_details(kr, arrow)
+    return [_delta_line(kr, arrow), *([f"      {f' {dot} '.join(details)}"] if details else [])]
+
+
+def _checkin_line(kr: KrDelta, checkin: CheckinEntry) -> str:
+    by = f"  {checkin.by}" if checkin.by else ""
+    return f"  {checkin.date}  {_short(kr.ref)}  {_checkin(checkin)}{by}".rstrip()
 
 
 def _age(row: KrRow | None) -> str:
@@ -166,6 +180,31 @@ def _age(row: KrRow | None) -> str:
 
 
 def markdown(changes: Changes) -> str:
+    moved = changes.moved()
+    lines = [
+        *_markdown_head(changes),
+        *_table("Teams", ("team", "then", "now", "change"), [_team_cells(t) for t in moved.teams]),
+        *_table(
+            "Objectives",
+            ("objective", "then", "now", "change"),
+            [_delta_cells(o) for o in moved.objectives],
+        ),
+        *_table(
+            "Key results",
+            ("key result", "then", "now", "change", "what moved"),
+            [(*_delta_cells(k), escape("; ".join(_kr_details(k, "→")))) for k in moved.key_results],
+        ),
+        *_bullets("New check-ins", [_checkin_item(kr, c) for kr, c in moved.checkins]),
+        "",
+        f"{_unmoved(moved.still)}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _markdown_head(changes: Changes) -> list[str]:
+    """The title; what is compared with what and the organization's progress, as a sentence;
+    and a note when history is incomplete."""
     arrow = "→"
     filters = "".join(f", {name} {escape(value)}" for name, value in changes.filters.applied())
     lines = [
@@ -178,58 +217,126 @@ def markdown(changes: Changes) -> str:
     ]
     if changes.then.incomplete:
         lines += ["", f"> **Note:** {escape(changes.then.incomplete)}"]
-    teams = [t for t in changes.teams if t.then != t.now]
-    if teams:
-        lines += ["", "### Teams", "", "| team | then | now | change |", "|---|---|---|---|"]
-        lines += [
-            f"| {escape(t.name)} | {percent(t.then)} | {percent(t.now)} | {points(t.then, t.now)} |"
-            for t in teams
-        ]
-    objectives = [o for o in changes.objectives if o.changed]
-    if objectives:
-        lines += ["", "### Objectives", "", "| objective | then | now | change |"]
-        lines.append("|---|---|---|---|")
-        for o in objectives:
-            moved = points(o.then.progress if o.then else None, o.now.progress if o.now else None)
-            lines.append(
-                f"| {escape(o.title)} ({escape(_short(o.ref))}) | {_state(o.then) or 'new'} "
-                f"| {_state(o.now) or 'gone'} | {moved} |"
-            )
-    krs = [k for k in changes.key_results if k.changed]
-    if krs:
-        lines += ["", "### Key results", "", "| key result | then | now | change | what moved |"]
-        lines.append("|---|---|---|---|---|")
-        for kr in krs:
-            lines.append(
-                f"| {escape(kr.title)} ({escape(_short(kr.ref))}) | {_state(kr.then) or 'new'} "
-                f"| {_state(kr.now) or 'gone'} | {_kr_points(kr)} "
-                f"| {escape('; '.join(_kr_details(kr, arrow)))} |"
-            )
-    new = changes.new_checkins()
-    if new:
-        lines += ["", "### New check-ins", ""]
-        lines += [
-            f"- {c.date} {escape(_short(kr.ref))}: {escape(_checkin(c))}"
-            + (f" ({escape(c.by)})" if c.by else "")
-            for kr, c in new
-        ]
-    still = len(changes.key_results) - len(krs)
-    lines += ["", f"{still} key result{'s' if still != 1 else ''} did not move.", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A titled table after a blank line; nothing when it would have no rows."""
+    if not rows:
+        return []
+    return ["", f"### {title}", "", _row(columns), "|" + "---|" * len(columns), *map(_row, rows)]
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    return f"| {' | '.join(cells)} |"
+
+
+def _bullets(title: str, items: list[str]) -> list[str]:
+    return ["", f"### {title}", "", *items] if items else []
+
+
+def _team_cells(team: TeamDelta) -> tuple[str, ...]:
+    return (
+        escape(team.name),
+        percent(team.then),
+        percent(team.now),
+        points(team.then, team.now),
+    )
+
+
+def _delta_cells(delta: KrDelta | ObjectiveDelta) -> tuple[str, ...]:
+    """A key result's or objective's title and reference, its state then and now (`new`,
+    `gone`) and its change in points."""
+    return (
+        f"{escape(delta.title)} ({escape(_short(delta.ref))})",
+        _state(delta.then) or "new",
+        _state(delta.now) or "gone",
+        _change(delta),
+    )
+
+
+def _checkin_item(kr: KrDelta, checkin: CheckinEntry) -> str:
+    by = f" ({escape(checkin.by)})" if checkin.by else ""
+    return f"- {checkin.date} {escape(_short(kr.ref))}: {escape(_checkin(checkin))}{by}"
+
+
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def _figures(row: Any, kr: bool) -> dict[str, Any] | None:
+def document(changes: Changes) -> dict[str, Any]:
+    return {
+        "version": CHANGES_VERSION,
+        "organization": changes.organization,
+        "period": changes.period.model_dump(mode="json"),
+        "as_of": changes.as_of.isoformat(),
+        "since": changes.then.since,
+        "then": _then_document(changes.then),
+        "progress": {"then": changes.progress_then, "now": changes.progress_now},
+        "teams": [
+            {"id": t.id, "name": t.name, "then": t.then, "now": t.now} for t in changes.teams
+        ],
+        "objectives": [_objective_document(o) for o in changes.objectives],
+        "key_results": [_kr_document(k) for k in changes.key_results],
+        "filters": {
+            "team": changes.filters.team,
+            "level": changes.filters.level,
+            "owner": changes.filters.owner,
+        },
+    }
+
+
+def _then_document(then: Then) -> dict[str, Any]:
+    return {
+        "as_of": then.as_of.isoformat(),
+        "commit": then.commit.sha if then.commit else None,
+        "committed": then.commit.committed.isoformat() if then.commit else None,
+        "complete": then.incomplete is None,
+        "incomplete": then.incomplete,
+    }
+
+
+def _objective_document(objective: ObjectiveDelta) -> dict[str, Any]:
+    return {
+        "ref": objective.ref,
+        "team": objective.team,
+        "title": objective.title,
+        "changed": objective.changed,
+        "then": _figures(objective.then),
+        "now": _figures(objective.now),
+    }
+
+
+def _kr_document(kr: KrDelta) -> dict[str, Any]:
+    return {
+        "ref": kr.ref,
+        "title": kr.title,
+        "owner": kr.owner,
+        "unit": kr.unit,
+        "changed": kr.changed,
+        "target_changed": kr.target_changed,
+        "moved_goalposts": kr.moved_goalposts,
+        "rebaseline": kr.rebaseline,
+        "went_stale": kr.went_stale,
+        "new_readings": kr.readings,
+        "new_checkins": [
+            Checkin.model_construct(**c._asdict()).model_dump(mode="json") for c in kr.checkins
+        ],
+        "then": _figures(kr.then),
+        "now": _figures(kr.now),
+    }
+
+
+def _figures(row: KrRow | ObjectiveRow | None) -> dict[str, Any] | None:
+    """A row's progress and status; a key result's value, goalposts, confidence and
+    staleness too."""
     if row is None:
         return None
-    found = {"progress": row.progress, "status": row.status.value}
-    if kr:
+    found: dict[str, Any] = {"progress": row.progress, "status": row.status.value}
+    if isinstance(row, KrRow):
         found |= {
             "value": row.value,
             "start": row.start,
@@ -238,65 +345,6 @@ def _figures(row: Any, kr: bool) -> dict[str, Any] | None:
             "stale": row.stale,
         }
     return found
-
-
-def document(changes: Changes) -> dict[str, Any]:
-    then = changes.then
-    return {
-        "version": CHANGES_VERSION,
-        "organization": changes.organization,
-        "period": changes.period.model_dump(mode="json"),
-        "as_of": changes.as_of.isoformat(),
-        "since": then.since,
-        "then": {
-            "as_of": then.as_of.isoformat(),
-            "commit": then.commit.sha if then.commit else None,
-            "committed": then.commit.committed.isoformat() if then.commit else None,
-            "complete": then.incomplete is None,
-            "incomplete": then.incomplete,
-        },
-        "progress": {"then": changes.progress_then, "now": changes.progress_now},
-        "teams": [
-            {"id": t.id, "name": t.name, "then": t.then, "now": t.now} for t in changes.teams
-        ],
-        "objectives": [
-            {
-                "ref": o.ref,
-                "team": o.team,
-                "title": o.title,
-                "changed": o.changed,
-                "then": _figures(o.then, kr=False),
-                "now": _figures(o.now, kr=False),
-            }
-            for o in changes.objectives
-        ],
-        "key_results": [
-            {
-                "ref": k.ref,
-                "title": k.title,
-                "owner": k.owner,
-                "unit": k.unit,
-                "changed": k.changed,
-                "target_changed": k.target_changed,
-                "moved_goalposts": k.moved_goalposts,
-                "rebaseline": k.rebaseline,
-                "went_stale": k.went_stale,
-                "new_readings": k.readings,
-                "new_checkins": [
-                    Checkin.model_construct(**c._asdict()).model_dump(mode="json")
-                    for c in k.checkins
-                ],
-                "then": _figures(k.then, kr=True),
-                "now": _figures(k.now, kr=True),
-            }
-            for k in changes.key_results
-        ],
-        "filters": {
-            "team": changes.filters.team,
-            "level": changes.filters.level,
-            "owner": changes.filters.owner,
-        },
-    }
 
 
 def as_json(changes: Changes) -> str:
