@@ -205,6 +205,18 @@ def test_find_refuses_what_names_no_key_result(make_ws: WriteFiles, ref: str, me
     assert str(refused.value).startswith(message)
 
 
+def test_standing_is_the_key_result_s_report_row_on_the_day(make_ws: WriteFiles) -> None:
+    from cxokr.edit import checkin
+    from cxokr.load import workspace
+
+    ws = workspace.load(make_ws())
+    day = date(2026, 11, 20)
+    row = checkin.standing(ws, checkin.find(ws, KR, day), day)
+    assert (row.team, row.objective, row.id) == ("ecommerce", "grow-basket", "aov-online")
+    assert (row.value, row.target, row.unit) == (61.2, 64, "USD")
+    assert checkin.standing(ws, checkin.find(ws, KR, day), date(2026, 11, 19)).value is None
+
+
 APPENDER = textwrap.dedent(
     """
     import sys

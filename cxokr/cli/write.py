@@ -73,37 +73,45 @@ def _prepare(root: Path, no_commit: bool) -> str | None:
     return author_email(root)
 
 
+KeyResultArgument = Annotated[
+    str | None,
+    typer.Argument(help="The key result: team/objective/kr (or PERIOD:team/objective/kr)."),
+]
+ValueOption = Annotated[
+    float | None,
+    typer.Option("--value", "-v", help="The new value.", parser=decimal, metavar="NUMBER"),
+]
+ConfidenceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--confidence",
+        "-c",
+        help="How sure the owner is, 0 to 1.",
+        parser=decimal,
+        metavar="NUMBER",
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", "-n", help="What happened.")]
+CheckinDateOption = Annotated[
+    str | None, typer.Option("--date", "-d", help="Date of the check-in (default today).")
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from", help="Many check-ins from a CSV (kr,value,confidence,note,date); - is stdin."
+    ),
+]
+
+
 @app.command()
 @guarded
 def checkin(
-    ref: Annotated[
-        str | None,
-        typer.Argument(help="The key result: team/objective/kr (or PERIOD:team/objective/kr)."),
-    ] = None,
-    value: Annotated[
-        float | None,
-        typer.Option("--value", "-v", help="The new value.", parser=decimal, metavar="NUMBER"),
-    ] = None,
-    confidence: Annotated[
-        float | None,
-        typer.Option(
-            "--confidence",
-            "-c",
-            help="How sure the owner is, 0 to 1.",
-            parser=decimal,
-            metavar="NUMBER",
-        ),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n", help="What happened.")] = None,
-    day: Annotated[
-        str | None, typer.Option("--date", "-d", help="Date of the check-in (default today).")
-    ] = None,
-    from_file: Annotated[
-        str | None,
-        typer.Option(
-            "--from", help="Many check-ins from a CSV (kr,value,confidence,note,date); - is stdin."
-        ),
-    ] = None,
+    ref: KeyResultArgument = None,
+    value: ValueOption = None,
+    confidence: ConfidenceOption = None,
+    note: NoteOption = None,
+    day: CheckinDateOption = None,
+    from_file: FromOption = None,
     workspace: WorkspaceOption = None,
     no_commit: NoCommitOption = False,
 ) -> int:
@@ -122,16 +130,9 @@ def checkin(
     ws = load(root)
     today = date.today()
     if from_file is not None:
-        text = _read_text(from_file, "utf-8")
-        items, bad = core.build_many(ws, text, by=by, today=today)
-        if bad:
-            for message in bad:
-                err(f"{from_file}: {message}")
-            err(f"nothing written: {len(bad)} bad row(s)")
-            return EXIT_PROBLEMS
-        if not items:
-            err("nothing to check in")
-            return EXIT_OK
+        items, bad = core.build_many(ws, _read_text(from_file, "utf-8"), by=by, today=today)
+        if bad or not items:
+            return _nothing_to_check_in(from_file, bad)
     else:
         if ref is None:
             raise UsageError("name a key result, or pass --from FILE")
@@ -148,6 +149,17 @@ def checkin(
         return commit_written(root, list(appended), core.commit_message(items), no_commit, appended)
 
 
+def _nothing_to_check_in(source: str, bad: list[str]) -> int:
+    """Say why a CSV of check-ins wrote nothing: its bad rows (exit 1), or no rows at all."""
+    for message in bad:
+        err(f"{source}: {message}")
+    if bad:
+        err(f"nothing written: {len(bad)} bad row(s)")
+        return EXIT_PROBLEMS
+    err("nothing to check in")
+    return EXIT_OK
+
+
 def _ask(
     ws: Workspace,
     ref: str,
@@ -157,17 +169,9 @@ def _ask(
     note: str | None,
 ) -> tuple[float | None, float | None, str | None]:
     """Prompt for what is missing, after showing where the key result stands."""
-    from cxokr.compute.report import Filters, build
     from cxokr.edit import checkin as core
 
-    target = core.find(ws, ref, when)
-    report = build(ws, when, Filters(period=target.period.id))
-    row = next(
-        k
-        for o in report.objectives
-        for k in o.key_results
-        if k.team == target.team and k.objective == target.objective and k.id == target.kr.id
-    )
+    row = core.standing(ws, core.find(ws, ref, when), when)
     unit = f" {row.unit}" if row.unit else ""
     shown = "none yet" if row.value is None else f"{row.value:g}{unit}"
     target_text = "-" if row.target is None else f"{row.target:g}{unit}"

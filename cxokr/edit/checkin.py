@@ -12,12 +12,16 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxokr import inputs, yamlio
 from cxokr.errors import UsageError
 from cxokr.load.layout import checkin_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import KeyResult, KrType, Period, RefParts, is_slug, parse_ref
+
+if TYPE_CHECKING:
+    from cxokr.compute.report_data import KrRow
 
 CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
 
@@ -99,6 +103,19 @@ def _key_result(ws: Workspace, period_id: str, wanted: RefParts) -> KeyResult | 
         if kr.id == wanted.kr
     )
     return next(found, None)
+
+
+def standing(ws: Workspace, target: Target, day: date) -> KrRow:
+    """Where the key result stands on `day`: its report row (value, target, status)."""
+    from cxokr.compute import report  # only a prompt on a terminal needs it
+
+    objectives = report.build(ws, day, report.Filters(period=target.period.id)).objectives
+    return next(
+        k
+        for o in objectives
+        for k in o.key_results
+        if k.team == target.team and k.objective == target.objective and k.id == target.kr.id
+    )
 
 
 def build(
