@@ -53,52 +53,66 @@ class Hook:
         return json.loads(self.received[index][2])
 
 
+class HookServer(ThreadingHTTPServer):
+    """A server on 127.0.0.1, on a free port, whose handler answers for `hook`."""
+
+    daemon_threads = True
+
+    def __init__(self, hook: Hook) -> None:
+        super().__init__(("127.0.0.1", 0), HookHandler)
+        self.hook = hook
+
+
+class HookHandler(BaseHTTPRequestHandler):
+    """Records each POST in the server's hook and answers with its next scripted answer."""
+
+    server: HookServer
+
+    def do_POST(self) -> None:
+        hook = self.server.hook
+        length = int(self.headers.get("Content-Length", "0"))
+        hook.received.append((self.path, dict(self.headers), self.rfile.read(length)))
+        answer = hook.answers.pop(0) if len(hook.answers) > 1 else hook.answers[0]
+        if answer.hang_up:
+            self.close_connection = True
+            return
+        if answer.trickle:
+            self.trickle(answer)
+            return
+        time.sleep(answer.delay)
+        try:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except OSError:
+            pass  # the client gave up waiting
+
+    def trickle(self, answer: Answer) -> None:
+        self.wfile.write(answer.head)
+        for byte in answer.trickle:
+            try:
+                self.wfile.write(bytes([byte]))
+            except OSError:
+                return  # the client hung up
+            self.server.hook.trickled += 1
+            time.sleep(answer.delay)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture
 def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name in PROXIES:  # 127.0.0.1 is reached directly
         monkeypatch.delenv(name, raising=False)
-    servers: list[ThreadingHTTPServer] = []
+    servers: list[HookServer] = []
 
     def start(*answers: Answer) -> Hook:
         hook = Hook(list(answers))
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                hook.received.append((self.path, dict(self.headers), self.rfile.read(length)))
-                answer = hook.answers.pop(0) if len(hook.answers) > 1 else hook.answers[0]
-                if answer.hang_up:
-                    self.close_connection = True
-                    return
-                if answer.trickle:
-                    self.trickle(answer)
-                    return
-                time.sleep(answer.delay)
-                try:
-                    self.send_response(answer.status)
-                    for name, value in answer.headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(answer.body)))
-                    self.end_headers()
-                    self.wfile.write(answer.body)
-                except OSError:
-                    pass  # the client gave up waiting
-
-            def trickle(self, answer: Answer) -> None:
-                self.wfile.write(answer.head)
-                for byte in answer.trickle:
-                    try:
-                        self.wfile.write(bytes([byte]))
-                    except OSError:
-                        return  # the client hung up
-                    hook.trickled += 1
-                    time.sleep(answer.delay)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = HookServer(hook)
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         hook.host = f"http://127.0.0.1:{server.server_port}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -48,61 +48,69 @@ def _seconds(value: float) -> float:
     return value
 
 
+WebhookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook",
+        envvar="CXOKR_WEBHOOK_URL",
+        show_default=False,
+        help="Incoming-webhook URL; by default $CXOKR_WEBHOOK_URL, so the secret "
+        "stays out of the repository and the shell history.",
+    ),
+]
+ChatFormatOption = Annotated[
+    ChatFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help='md: {"text": Markdown} (Mattermost, Rocket.Chat, ...); slack: Block Kit.',
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        callback=_seconds_above_zero,
+        help="Seconds each try may take in all: connecting, sending and the answer.",
+    ),
+]
+RetriesOption = Annotated[
+    int,
+    typer.Option(
+        "--retries",
+        min=0,
+        max=10,
+        help="Tries after the first when no connection was made, or on 429 or 503.",
+    ),
+]
+BackoffOption = Annotated[
+    float,
+    typer.Option(
+        "--backoff",
+        callback=_seconds,
+        help="Seconds before the first retry, doubled each time.",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print the message as JSON instead of posting it.")
+]
+
+
 @app.command()
 @guarded
 def notify(
-    webhook: Annotated[
-        str | None,
-        typer.Option(
-            "--webhook",
-            envvar="CXOKR_WEBHOOK_URL",
-            show_default=False,
-            help="Incoming-webhook URL; by default $CXOKR_WEBHOOK_URL, so the secret "
-            "stays out of the repository and the shell history.",
-        ),
-    ] = None,
+    webhook: WebhookOption = None,
     workspace: WorkspaceOption = None,
     period: PeriodOption = None,
     team: TeamOption = None,
     level: LevelOption = None,
     owner: OwnerOption = None,
     as_of: AsOfOption = None,
-    output_format: Annotated[
-        ChatFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help='md: {"text": Markdown} (Mattermost, Rocket.Chat, ...); slack: Block Kit.',
-        ),
-    ] = ChatFormat.MD,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout",
-            callback=_seconds_above_zero,
-            help="Seconds each try may take in all: connecting, sending and the answer.",
-        ),
-    ] = 10.0,
-    retries: Annotated[
-        int,
-        typer.Option(
-            "--retries",
-            min=0,
-            max=10,
-            help="Tries after the first when no connection was made, or on 429 or 503.",
-        ),
-    ] = 3,
-    backoff: Annotated[
-        float,
-        typer.Option(
-            "--backoff",
-            callback=_seconds,
-            help="Seconds before the first retry, doubled each time.",
-        ),
-    ] = 1.0,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the message as JSON instead of posting it.")
-    ] = False,
+    output_format: ChatFormatOption = ChatFormat.MD,
+    timeout: TimeoutOption = 10.0,
+    retries: RetriesOption = 3,
+    backoff: BackoffOption = 1.0,
+    dry_run: DryRunOption = False,
 ) -> int:
     """Post the report's summary (figures, top objectives, needs attention) to a chat channel.
 
@@ -110,7 +118,7 @@ def notify(
     """
     from cxokr.cli.report import warn_left_out, weekly
     from cxokr.compute.report import Filters
-    from cxokr.notify import check_url, post, shown
+    from cxokr.notify import check_url
     from cxokr.render import chat
     from cxokr.render.controls import json_text
 
@@ -125,7 +133,17 @@ def notify(
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
         sys.stdout.write(json_text(message) + "\n")
-        return warn_left_out(ws)
+    else:
+        _post(webhook, message, timeout=timeout, retries=retries, backoff=backoff)
+    return warn_left_out(ws)
+
+
+def _post(
+    webhook: str, message: dict[str, Any], *, timeout: float, retries: int, backoff: float
+) -> None:
+    """Post `message`, saying on stderr each try that failed and where it was posted."""
+    from cxokr.notify import post, shown
+
     delivery = post(
         webhook,
         message,
@@ -138,4 +156,3 @@ def notify(
     )
     tries = f" on attempt {delivery.attempts}" if delivery.attempts > 1 else ""
     err(f"posted the report to {shown(webhook)}{tries}")
-    return warn_left_out(ws)
