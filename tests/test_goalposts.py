@@ -253,7 +253,7 @@ def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws:
     with history(ws) as h:
         assert h is not None
         step = h.steps([scripted.OKRS], patch=True)[1]
-        reader = goalposts._Reader(h, ws, scripted.OKRS)
+        reader = goalposts._Reader(h, ws, "2026-Q4", "ecommerce")
         change = step.changes[0]
         before, after = reader.state(change.before), reader.state(change.after)
     assert before is not None and after is not None

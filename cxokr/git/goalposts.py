@@ -24,9 +24,9 @@ from pathlib import Path
 from cxokr.compute.report import Report
 from cxokr.git.audit_data import FieldChange
 from cxokr.git.history import Commit, FileChange, History, history
-from cxokr.load.layout import CONFIG_FILE, SUFFIX, okr_path
+from cxokr.load.layout import CONFIG_FILE, okr_path
 from cxokr.load.workspace import Workspace, load_files
-from cxokr.model import OkrFile, Period
+from cxokr.model import OkrFile, Period, RefParts, parse_ref
 from cxokr.problems import Problem
 from cxokr.rules.checks import CheckResult
 from cxokr.yamlio import Marks
@@ -47,7 +47,7 @@ class Move:
 
     @property
     def path(self) -> str:
-        return okr_path(self.period.id, self.ref.split(":")[1].split("/")[0])
+        return okr_path(self.period.id, parse_ref(self.ref, self.period.id).team)
 
     @property
     def loc(self) -> tuple[str | int, ...]:
@@ -114,8 +114,8 @@ def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
     dirty = h.dirty(["okrs"])
     found: list[Move] = []
     for (period_id, team), current in sorted(ws.okrs.items()):
-        period, rel = periods.get(period_id), okr_path(period_id, team)
-        mine = by_path.get(rel)
+        period, reader = periods.get(period_id), _Reader(h, root, period_id, team)
+        mine = by_path.get(reader.rel)
         if period is None or period.closed is not None or not mine:
             continue  # a closed period's grades are final; an uncommitted file has no history
         late = [
@@ -123,14 +123,9 @@ def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
             for commit, change in mine
             if commit.authored.date() >= period.start and _may_move(change)
         ]
-        pairs = _pairs(_Reader(h, root, rel), late)
-        if rel in dirty and today >= period.start:
-            head = mine[-1][1].after
-            committed = pairs[-1][2] if pairs and pairs[-1][3] == head else None
-            committed = committed or _Reader(h, root, rel).state(head)
-            now = _state(current, None)
-            if committed is not None and committed.values != now.values:
-                pairs.append((None, committed, now, None))
+        pairs = _pairs(reader, late)
+        if reader.rel in dirty and today >= period.start:
+            pairs += _uncommitted(reader, mine[-1][1].after, pairs, current)
         found += _moves_in(period, team, current, pairs)
     return found
 
@@ -187,12 +182,11 @@ def _state(okr: OkrFile, marks: Marks | None) -> _State:
 
 
 class _Reader:
-    """Reads versions of one OKR file from git into states, each blob at most once."""
+    """Reads versions of a team's OKR file in a period from git into states."""
 
-    def __init__(self, h: History, root: Path, rel: str) -> None:
-        self.h, self.root, self.rel = h, root, rel
-        parts = rel.split("/")
-        self.key = (parts[1], parts[2].removesuffix(SUFFIX))
+    def __init__(self, h: History, root: Path, period: str, team: str) -> None:
+        self.h, self.root = h, root
+        self.key, self.rel = (period, team), okr_path(period, team)
 
     def state(self, sha: str | None) -> _State | None:
         if sha is None:
@@ -223,6 +217,19 @@ def _pairs(reader: _Reader, changes: list[tuple[Commit, FileChange]]) -> list[Pa
     return pairs
 
 
+def _uncommitted(
+    reader: _Reader, head: str | None, pairs: list[Pair], current: OkrFile
+) -> list[Pair]:
+    """The edit not committed yet, as a pair after the last commit's version (`head`, its
+    blob), when it changes a goalpost or a note."""
+    committed = pairs[-1][2] if pairs and pairs[-1][3] == head else None
+    committed = committed or reader.state(head)
+    now = _state(current, None)
+    if committed is not None and committed.values != now.values:
+        return [(None, committed, now, None)]
+    return []
+
+
 def _edited(before: _State, change: FileChange) -> _State | None:
     """The state after `change` when it only rewrites starts and targets in place."""
     old = dict(zip(change.removed_at, change.removed, strict=True))
@@ -251,30 +258,32 @@ def _moves_in(period: Period, team: str, current: OkrFile, pairs: list[Pair]) ->
     found = []
     for oi, objective in enumerate(current.objectives):
         for ki, kr in enumerate(objective.key_results):
-            key = (objective.id, kr.id)
-            noted, moved = -1, []
-            for i, (commit, before, after, _) in enumerate(pairs):
-                was, now = before.values.get(key), after.values.get(key)
-                if was is None or now is None:
-                    continue
-                if now[2] and now[2] != was[2]:
-                    noted = i
-                changes = tuple(
-                    FieldChange(name, was[j], now[j])
-                    for j, name in enumerate(MOVABLE)
-                    if was[j] != now[j]
-                )
-                if changes:
-                    moved.append((i, commit, changes))
-            if not kr.rebaseline:
-                noted = -1
-            ref = f"{period.id}:{team}/{objective.id}/{kr.id}"
-            found += [
-                Move(ref, period, oi, ki, changes, commit)
-                for i, commit, changes in moved
-                if i > noted
-            ]
+            ref = str(RefParts(period.id, team, objective.id, kr.id))
+            unexplained = _unexplained((objective.id, kr.id), pairs, bool(kr.rebaseline))
+            found += [Move(ref, period, oi, ki, changes, commit) for commit, changes in unexplained]
     return found
+
+
+def _unexplained(
+    key: tuple[str, str], pairs: list[Pair], noted_now: bool
+) -> list[tuple[Commit | None, tuple[FieldChange, ...]]]:
+    """The changes to one key result's goalposts in `pairs` that no note explains: those
+    after the change that last wrote its note, all of them when it has no note now."""
+    noted, moved = -1, []
+    for i, (commit, before, after, _) in enumerate(pairs):
+        was, now = before.values.get(key), after.values.get(key)
+        if was is None or now is None:
+            continue
+        if now[2] and now[2] != was[2]:
+            noted = i
+        changes = tuple(
+            FieldChange(name, was[j], now[j]) for j, name in enumerate(MOVABLE) if was[j] != now[j]
+        )
+        if changes:
+            moved.append((i, commit, changes))
+    if not noted_now:
+        noted = -1
+    return [(commit, changes) for i, commit, changes in moved if i > noted]
 
 
 # --- As problems, and in the report ----------------------------------------------------------
@@ -285,7 +294,7 @@ def _num(value: float | None) -> str:
 
 
 def message(move: Move) -> str:
-    kr = move.ref.rsplit("/", 1)[1]
+    kr = parse_ref(move.ref, move.period.id).kr
     what = " and ".join(f"{c.field} from {_num(c.old)} to {_num(c.new)}" for c in move.changes)
     what = what.replace(" from ", " moved from ", 1)
     if move.commit is None:
