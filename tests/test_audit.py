@@ -161,6 +161,32 @@ def test_without_a_period_the_narrowest_one_holding_the_reference_is_used(ws: Pa
         audit.resolve(ws, "ecommerce/nothing", date(2026, 11, 20))
 
 
+@pytest.mark.parametrize(
+    ("ref", "names"),
+    [
+        ("ecommerce", ("", "ecommerce", None, None)),
+        ("/ecommerce/grow-basket/", ("", "ecommerce", "grow-basket", None)),
+        (
+            "2026-Q4:ecommerce/grow-basket/aov-online",
+            ("2026-Q4", "ecommerce", "grow-basket", "aov-online"),
+        ),
+        (":ecommerce", ("", "ecommerce", None, None)),
+    ],
+)
+def test_a_subject_names_a_team_an_objective_or_a_key_result(
+    ref: str, names: tuple[str, ...]
+) -> None:
+    assert audit._names(ref) == names
+
+
+@pytest.mark.parametrize(
+    "ref", ["", "/", "a/b/c/d", "a//b", "Ecommerce/x", "a:b:ecommerce", "2026_Q4:ecommerce"]
+)
+def test_anything_else_is_not_a_subject(ref: str) -> None:
+    with pytest.raises(UsageError, match="is not a reference; write team, team/objective"):
+        audit._names(ref)
+
+
 def test_a_version_that_does_not_load_is_skipped(ws: Path) -> None:
     okrs = ws / scripted.OKRS
     good = okrs.read_text(encoding="utf-8")

@@ -5,9 +5,12 @@ the metrics its key results use gives every commit that touched them: each
 version of the OKR file is read from its blob (each distinct version parsed
 once, through the workspace loader) and compared with the version before it,
 and the lines a commit added to a log are its check-ins and readings. A
-second `git log` reads the readings of metrics used only in the past. A shallow clone's history is cut at some commit: what
-that commit holds is taken as the starting point, not as its creation, and the
-trail says that earlier history is missing.
+second `git log` reads the readings of metrics used only in the past. A
+shallow clone's history is cut at some commit: what that commit holds is taken
+as the starting point, not as its creation, and the trail says that earlier
+history is missing. A subject is written `[PERIOD:]team[/objective[/kr]]`;
+the references of what it holds are read and written by the model's
+`parse_ref` and `RefParts`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -33,14 +37,8 @@ from cxokr.git.audit_data import (
 from cxokr.git.audit_logs import checkin_events, reading_events
 from cxokr.git.history import Commit, FileChange, History, Step, history
 from cxokr.load import workspace
-from cxokr.load.layout import CONFIG_FILE, SUFFIX, checkin_path, okr_path, reading_path
-from cxokr.model import (
-    Config,
-    KeyResult,
-    Objective,
-    OkrFile,
-    is_slug,
-)
+from cxokr.load.layout import CONFIG_FILE, checkin_path, okr_path, reading_path
+from cxokr.model import Config, KeyResult, Objective, OkrFile, RefParts, is_slug, parse_ref
 
 KR_FIELDS = (
     "title",
@@ -95,19 +93,7 @@ def resolve(root: Path, ref: str, today: date) -> Subject:
     """The subject `[PERIOD:]team[/objective[/kr]]`; without a period, the narrowest period
     containing `today` in which the team, objective or key result exists."""
     config = read_config(root)
-    period_id, _, rest = ref.rpartition(":")
-    parts = rest.strip("/").split("/")
-    if (
-        len(parts) > 3
-        or not all(is_slug(p) for p in parts)
-        or (period_id and not _PERIOD_RE.match(period_id))
-    ):
-        raise UsageError(
-            f"{ref!r} is not a reference; write team, team/objective or team/objective/kr"
-        )
-    team = parts[0]
-    objective = parts[1] if len(parts) > 1 else None
-    kr = parts[2] if len(parts) > 2 else None
+    period_id, team, objective, kr = _names(ref)
     periods = {p.id: p for p in config.periods}
     if period_id:
         if period_id not in periods:
@@ -120,21 +106,37 @@ def resolve(root: Path, ref: str, today: date) -> Subject:
         if _find(_okr_file(root, period.id, team), objective, kr):
             return Subject(period, team, objective, kr)
     where = ", ".join(p.id for p in candidates) or "no period (none contains today)"
+    rest = ref.rpartition(":")[2]
     raise UsageError(f"{rest} is not in {where}; name the period as PERIOD:{rest}")
+
+
+def _names(ref: str) -> tuple[str, str, str | None, str | None]:
+    """The period ("" when it names none), team, objective and key result of the subject
+    `[PERIOD:]team[/objective[/kr]]`; a usage error when it is not one."""
+    period, _, rest = ref.rpartition(":")
+    path = rest.strip("/")
+    depth = path.count("/")
+    found = parse_ref(path, period) if 1 <= depth <= 2 else None
+    team, objective, kr = (found.team, found.objective, found.kr) if found else (path, None, None)
+    names = [name for name in (team, objective, kr) if name is not None]
+    if depth > 2 or not all(map(is_slug, names)) or (period and not _PERIOD_RE.match(period)):
+        raise UsageError(
+            f"{ref!r} is not a reference; write team, team/objective or team/objective/kr"
+        )
+    return period, team, objective, kr
 
 
 # --- Versions of an OKR file -----------------------------------------------------------------
 
 
 class OkrVersions:
-    """Versions of one OKR file by blob, each distinct blob read and parsed once."""
+    """Versions of a team's OKR file in a period by blob, each distinct blob read and
+    parsed once."""
 
-    def __init__(self, h: History, root: Path, rel: str) -> None:
+    def __init__(self, h: History, root: Path, period: str, team: str) -> None:
         self.h = h
         self.root = root
-        self.rel = rel
-        parts = rel.split("/")
-        self.key = (parts[1], parts[2].removesuffix(SUFFIX))
+        self.key, self.rel = (period, team), okr_path(period, team)
         self.parsed: dict[str, OkrFile | None] = {}
 
     def load(self, shas: Iterable[str | None]) -> None:
@@ -183,43 +185,63 @@ def trail(root: Path, ref: str, since: str | None = None, today: date | None = N
     subject = resolve(root, ref, today)
     after = parse_since(since, today) if since is not None else None
     current = _okr_file(root, subject.period.id, subject.team)
-    metrics = _metrics([current], subject)
     with history(root) as h:
         if h is None:
             raise HistoryError(f"{root} is not in a git repository; cxokr log reads git history")
         since_sha = h.commit(after.rev).sha if after and after.rev else None
-        okr_rel = okr_path(subject.period.id, subject.team)
-        log_rel = checkin_path(subject.period.id, subject.team)
-        # The readings of the metrics used now come in the same git log; those of metrics
-        # used only in the past, once history has named them, in a second one.
-        readings_now = [reading_path(m) for m in metrics]
-        steps = h.steps([okr_rel, log_rel, *readings_now], since=since_sha, patch=True)
-        events: list[Event] = []
-        versions = OkrVersions(h, root, okr_rel)
-        for commit, before, now in versions.chain(changes_to(okr_rel, steps)):
-            for metric, segments in _metrics([before, now], subject).items():
-                metrics.setdefault(metric, set()).update(segments)
-            if not commit.boundary:
-                events += _definition_events(commit, before, now, subject)
-        events += checkin_events(steps, log_rel, subject)
-        rel_metric = {reading_path(m): m for m in sorted(metrics)}
-        events += reading_events(steps, rel_metric, metrics, subject.period)
-        earlier = [rel for rel in rel_metric if rel not in readings_now]
-        more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
-        readings = reading_events(more, rel_metric, metrics, subject.period)
-    merged = list(heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed))
-    cut = [s.commit for s in (*steps, *more) if s.commit.boundary]
+        events, cut = _events(h, root, subject, _metrics([current], subject), since_sha)
     if after and after.day:
-        merged = [e for e in merged if e.commit.authored.date() >= after.day]
+        events = [e for e in events if e.commit.authored.date() >= after.day]
         # History cut before the first day asked for misses nothing asked for.
         cut = [c for c in cut if c.authored.date() >= after.day]
     return Trail(
         subject=subject,
         title=_title(current, subject),
-        events=tuple(merged),
+        events=tuple(events),
         since=since,
         incomplete=shallow_note(cut),
     )
+
+
+def _events(
+    h: History,
+    root: Path,
+    subject: Subject,
+    metrics: dict[str, set[str | None]],
+    since_sha: str | None,
+) -> tuple[list[Event], list[Commit]]:
+    """The subject's events after `since_sha`, oldest first, and the commits among those read
+    where a shallow clone's history is cut. `metrics` (those the subject uses now, with
+    their segments) gains those its key results used in the past."""
+    versions = OkrVersions(h, root, subject.period.id, subject.team)
+    log_rel = checkin_path(subject.period.id, subject.team)
+    # The readings of the metrics used now come in the same git log; those of metrics
+    # used only in the past, once history has named them, in a second one.
+    readings_now = [reading_path(m) for m in metrics]
+    steps = h.steps([versions.rel, log_rel, *readings_now], since=since_sha, patch=True)
+    events = _definitions(versions, steps, subject, metrics)
+    events += checkin_events(steps, log_rel, subject)
+    rel_metric = {reading_path(m): m for m in sorted(metrics)}
+    events += reading_events(steps, rel_metric, metrics, subject.period)
+    earlier = [rel for rel in rel_metric if rel not in readings_now]
+    more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
+    readings = reading_events(more, rel_metric, metrics, subject.period)
+    merged = heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed)
+    return list(merged), [s.commit for s in (*steps, *more) if s.commit.boundary]
+
+
+def _definitions(
+    versions: OkrVersions, steps: list[Step], subject: Subject, metrics: dict[str, set[str | None]]
+) -> list[Event]:
+    """What `steps` did to the subject's definition, and into `metrics` the metrics (and
+    segments) each version's key results use."""
+    events: list[Event] = []
+    for commit, before, now in versions.chain(changes_to(versions.rel, steps)):
+        for metric, segments in _metrics([before, now], subject).items():
+            metrics.setdefault(metric, set()).update(segments)
+        if not commit.boundary:
+            events += _definition_events(commit, before, now, subject)
+    return events
 
 
 def _metrics(versions: Iterable[OkrFile | None], subject: Subject) -> dict[str, set[str | None]]:
@@ -267,20 +289,20 @@ def _definition_events(
     old = _by_id(before.objectives if before else ())
     new = _by_id(after.objectives if after else ())
     events: list[Event] = []
-    prefix = f"{subject.period.id}:{subject.team}"
     for objective_id in [*new, *(o for o in old if o not in new)]:
         if not subject.covers(objective_id, subject.kr):
             continue
         was, now = old.get(objective_id), new.get(objective_id)
-        ref = f"{prefix}/{objective_id}"
+        ref = RefParts(subject.period.id, subject.team, objective_id)
         if subject.kr is None:
-            events += _compare(commit, ref, was, now, OBJECTIVE_FIELDS)
+            events += _compare(commit, str(ref), was, now, OBJECTIVE_FIELDS)
         old_krs = _by_id(was.key_results if was else ())
         new_krs = _by_id(now.key_results if now else ())
         for kr_id in [*new_krs, *(k for k in old_krs if k not in new_krs)]:
             if subject.covers(objective_id, kr_id):
+                kr_ref = str(replace(ref, kr=kr_id))
                 events += _compare(
-                    commit, f"{ref}/{kr_id}", old_krs.get(kr_id), new_krs.get(kr_id), KR_FIELDS
+                    commit, kr_ref, old_krs.get(kr_id), new_krs.get(kr_id), KR_FIELDS
                 )
     return events
 

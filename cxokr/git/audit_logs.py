@@ -15,8 +15,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cxokr import yamlio
 from cxokr.git.audit_data import Event, Kind, Subject
-from cxokr.git.history import Step
-from cxokr.model import CHECKINS, READINGS, Checkin, Period, Reading
+from cxokr.git.history import Commit, FileChange, Step
+from cxokr.model import CHECKINS, READINGS, Period, Reading, parse_ref
 
 
 def entries(lines: Iterable[str], adapter: TypeAdapter[list[Any]]) -> list[Any]:
@@ -55,33 +55,31 @@ class _Present:
 
 
 def checkin_events(steps: list[Step], rel: str, subject: Subject) -> list[Event]:
+    """The subject's check-ins that `steps` added to or removed from the log `rel`."""
     events: list[Event] = []
     present = _Present()
-    prefix = f"{subject.period.id}:{subject.team}"
     for step in steps:
         for change in step.changes:
-            if change.path != rel:
-                continue
-            for entry in entries(change.removed, CHECKINS):
-                gone = present.remove(entry)
-                if gone and not step.commit.boundary and _covers(subject, entry):
-                    events.append(
-                        Event(
-                            step.commit, Kind.CHECKIN_REMOVED, f"{prefix}/{entry.kr}", entry=entry
-                        )
-                    )
-            for entry in entries(change.added, CHECKINS):
-                new = present.add(entry)
-                if new and not step.commit.boundary and _covers(subject, entry):
-                    events.append(
-                        Event(step.commit, Kind.CHECKIN, f"{prefix}/{entry.kr}", entry=entry)
-                    )
+            if change.path == rel:
+                events += _checkins(step.commit, change, present, subject)
     return events
 
 
-def _covers(subject: Subject, entry: Checkin) -> bool:
-    objective, _, kr = entry.kr.partition("/")
-    return subject.covers(objective, kr)
+def _checkins(
+    commit: Commit, change: FileChange, present: _Present, subject: Subject
+) -> list[Event]:
+    """The check-ins of the subject one change removed, then those it added: not a copy of
+    a line still there, nor what a shallow clone's history starts with."""
+    found = [
+        (Kind.CHECKIN_REMOVED, e) for e in entries(change.removed, CHECKINS) if present.remove(e)
+    ]
+    found += [(Kind.CHECKIN, e) for e in entries(change.added, CHECKINS) if present.add(e)]
+    events = []
+    for kind, entry in found:
+        ref = parse_ref(f"{subject.team}/{entry.kr}", subject.period.id)
+        if not commit.boundary and subject.covers(ref.objective, ref.kr):
+            events.append(Event(commit, kind, str(ref), entry=entry))
+    return events
 
 
 def reading_events(
