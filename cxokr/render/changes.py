@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cxokr.compute.report import KrRow, ObjectiveRow
+from cxokr.compute.report_data import KrRow, ObjectiveRow
 from cxokr.git.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, TeamDelta, Then
 from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.controls import escape_controls, json_text
