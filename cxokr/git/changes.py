@@ -5,8 +5,10 @@ last commit on the current branch before the day given began (`7d` is seven
 days before the report date). It is loaded from the revision's files by the
 same loader as the working tree, and both are measured by `report.build`,
 "then" as of the day before (or the revision's day), "now" as of the report
-date. The comparison is data; `render/changes.py` turns it into text,
-Markdown or JSON.
+date. Rows are paired by reference: those listed now, then those gone since.
+The comparison is data, every row then and now; `Changes.moved()` selects
+what changed, which the text and Markdown views of `render/changes.py` show,
+while its JSON holds every row.
 """
 
 from __future__ import annotations
