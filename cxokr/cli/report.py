@@ -201,7 +201,7 @@ def _emit(content: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(content)
         return
-    from cxokr.edit.fileio import write_atomic
+    from cxokr.load.localstate import write_atomic
 
     write_atomic(output, content.encode("utf-8"))
     err(f"wrote {output}")

@@ -18,8 +18,8 @@ take the workspace's root, so no write path can skip the one containment check:
 - An OSError of the machine (disk full, read-only, permission) becomes an
   `EnvironmentFailure` that names the cause and the fix.
 
-`write_atomic` is for files outside any workspace: the state folder, a file
-the user named with --output.
+Files outside any workspace (the state folder, a file the user named with
+--output) are written by `localstate.write_atomic`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import errno
 import os
 import secrets
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,32 +40,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC
 _TEMP_MARK = ".cxokr-"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: temp file in the same folder, fsync, rename; keeps the mode.
-
-    Only for files outside a workspace; a workspace file goes through `write_file`.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # --- Containment ------------------------------------------------------------------------------

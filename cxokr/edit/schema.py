@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cxokr.edit import fileio
+from cxokr.load import localstate
 from cxokr.model import FILE_KINDS, PERIOD_PATTERN
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -76,5 +77,5 @@ def write_all(folder: Path, root: Path | None = None) -> list[Path]:
         return list(texts)
     folder.mkdir(parents=True, exist_ok=True)
     for path, data in texts.items():
-        fileio.write_atomic(path, data)
+        localstate.write_atomic(path, data)
     return list(texts)

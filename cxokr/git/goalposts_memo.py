@@ -16,13 +16,13 @@ from pathlib import Path
 
 import msgspec
 
-from cxokr.edit.fileio import write_atomic
 from cxokr.git.audit_data import FieldChange
 from cxokr.git.goalposts import Answer, Move
 from cxokr.git.history import Commit, head_sha
 from cxokr.load import cache, localstate
 from cxokr.load.cache import STAMP
 from cxokr.load.layout import okr_path
+from cxokr.load.localstate import write_atomic
 from cxokr.load.workspace import Workspace
 
 MEMO = "goalposts"

@@ -44,8 +44,8 @@ import msgspec
 import pydantic
 
 from cxokr import __version__
-from cxokr.edit.fileio import write_atomic
 from cxokr.load import cache_format, localstate
+from cxokr.load.localstate import write_atomic
 from cxokr.load.parsing import Outcome
 
 # Anything that changes what an outcome holds changes this stamp.

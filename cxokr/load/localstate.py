@@ -10,6 +10,11 @@ the user's cache folder (`$XDG_CACHE_HOME/cxokr/<hash of the folder>/`). A
 The git directory is found by walking up from the workspace, as git does, but
 without starting git: a `.git` folder, or a `.git` file (`gitdir: …`, as in a
 worktree or submodule) naming a folder that looks like a git directory.
+
+State files are written whole (`write_atomic`): a reader finds the old file or
+the new one, never half of one. So is any other file outside a workspace, such
+as a report the user named with --output; a workspace file is written by
+`edit.fileio`, which keeps the write inside the workspace.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -78,6 +84,32 @@ def folder(root: Path) -> Path:
 def _fallback(root: Path) -> Path:
     digest = hashlib.blake2b(str(root.resolve()).encode("utf-8", "surrogateescape"), digest_size=10)
     return user_cache_home() / NAME / digest.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: temp file in the same folder, fsync, rename; keeps the mode.
+
+    Only for files outside a workspace; a workspace file goes through `fileio.write_file`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        temp.chmod(mode)
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def ensure(root: Path) -> Path:
