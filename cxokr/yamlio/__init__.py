@@ -1,10 +1,10 @@
 """The only place that parses or writes YAML.
 
-`documents` reads human-written files strictly, keeping every value's position;
-`logs` reads and writes the two logs, one JSON entry per line; `unsafe` names the
-characters no text may hold; `edits` inserts text into a document people wrote
-at the place its node tree locates. Everything else the rest of cxokr uses is
-named here.
+`documents` reads human-written files strictly, keeping every value's position
+(`marks`); `logs` reads and writes the two logs, one JSON entry per line;
+`unsafe` names the characters no text may hold; `edits` inserts text into a
+document people wrote at the place its node tree locates. Everything else the
+rest of cxokr uses is named here.
 
 May import: nothing else of cxokr; everything else may import it. The only
 package that imports PyYAML.
@@ -17,8 +17,6 @@ from cxokr.yamlio.documents import (
     MAX_LOG_BYTES,
     Document,
     Issue,
-    Marks,
-    Path,
     compose,
     decode,
     idscalar,
@@ -35,6 +33,7 @@ from cxokr.yamlio.logs import (
     log_line,
     stamp,
 )
+from cxokr.yamlio.marks import Marks, Path
 from cxokr.yamlio.unsafe import may_hold_unsafe, unsafe_in_text
 
 __all__ = [

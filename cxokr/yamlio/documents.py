@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cxokr.yamlio.marks import Marks, Path
 from cxokr.yamlio.unsafe import MAY_BE_UNSAFE, unsafe_in_text
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ MAX_DEPTH = 64
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 MAX_LOG_BYTES = 32 * 1024 * 1024
 MAX_INT_DIGITS = 18
-
-Path = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _LEADING_ZERO_INT = re.compile(r"[-+]?0[0-9_]+")
@@ -60,84 +59,6 @@ class Issue:
     line: int
     col: int
     message: str
-
-
-class Marks:
-    """Positions of the values of one document, keyed by their path in the data.
-
-    The parse cache keeps them as one opaque msgpack block (`pack`, `packed`),
-    unpacked on first use: the cache of a large organization holds hundreds of
-    thousands of positions, and only the commands that report a problem in a
-    document ask for any.
-    """
-
-    __slots__ = ("_packed", "_positions")
-
-    def __init__(self, positions: dict[Path, tuple[int, int]] | None = None) -> None:
-        self._positions: dict[Path, tuple[int, int]] | None = positions or {}
-        self._packed = b""
-
-    @classmethod
-    def packed(cls, block: bytes) -> Marks:
-        """Marks from a block `pack` made, unpacked when first asked."""
-        made = cls.__new__(cls)
-        made._packed, made._positions = block, None
-        return made
-
-    @property
-    def positions(self) -> dict[Path, tuple[int, int]]:
-        if self._positions is None:
-            self._positions = _unpack(self._packed)
-            self._packed = b""
-        return self._positions
-
-    def pack(self) -> bytes:
-        """The positions as one msgpack block: (path, line, column) for each."""
-        if self._positions is None:
-            return self._packed
-        import msgspec
-
-        return msgspec.msgpack.encode([(path, *pos) for path, pos in self._positions.items()])
-
-    def find(self, path: Path) -> tuple[int, int]:
-        """The position of `path`, or of its nearest ancestor that exists."""
-        positions = self.positions
-        for end in range(len(path), -1, -1):
-            pos = positions.get(tuple(path[:end]))
-            if pos is not None:
-                return pos
-        return (1, 1)
-
-    # Sent whole through the read-ahead's pipe (cxokr.prefetch) as the same block.
-    def __getstate__(self) -> bytes:
-        return self.pack()
-
-    def __setstate__(self, state: bytes) -> None:
-        self._packed = state
-        self._positions = None
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Marks) and self.positions == other.positions
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Marks({self.positions!r})"
-
-
-def _unpack(block: bytes) -> dict[Path, tuple[int, int]]:
-    """The positions `Marks.pack` stored; none (every value at 1:1) if the block is not one.
-
-    The cache signs what it writes, so a bad block means a bug, not an attack;
-    it costs the positions, never the command.
-    """
-    import msgspec
-
-    try:
-        found = msgspec.msgpack.decode(block, type=list[tuple[tuple[str | int, ...], int, int]])
-    except msgspec.DecodeError:
-        return {}
-    return {path: (line, col) for path, line, col in found}
 
 
 @dataclass
@@ -285,7 +206,12 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
 
 
 class _Builder:
-    """Turns parser events into plain data with marks, enforcing the strict rules."""
+    """Turns parser events into plain data with marks, enforcing the strict rules.
+
+    Each event goes to one step: a scalar, the start of a mapping or sequence,
+    its end, or a marker (stream, document, alias). `stack` holds the open
+    containers, each as [container, path, pending_key, seen_keys].
+    """
 
     def __init__(self, marks: Marks, issues: list[Issue], line_offset: int, screen: bool) -> None:
         self.positions = marks.positions
@@ -293,6 +219,9 @@ class _Builder:
         self.offset = line_offset
         self.screen = screen  # whether any text may hold what CX117 refuses
         self.unsafe = False
+        self.stack: list[list[Any]] = []
+        self.result: Any = None
+        self.documents = 0
 
     def _pos(self, event: Any) -> tuple[int, int]:
         mark = event.start_mark
@@ -304,58 +233,76 @@ class _Builder:
         return _Stop()
 
     def build(self, events: Iterator[Any]) -> Any:
+        """The data of the one document in `events`; `_Stop` once a problem is reported."""
         import yaml
 
-        documents = 0
-        result: Any = None
-        # Each frame: [container, path, pending_key, seen_keys]
-        stack: list[list[Any]] = []
+        # Scalars first: most events are scalars.
+        scalar, mapping = yaml.ScalarEvent, yaml.MappingStartEvent
+        sequence, ends = yaml.SequenceStartEvent, (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        stack = self.stack
         for event in events:
             kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise self._fail("CX112", event, "a second YAML document; keep one per file")
-                continue
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-            if kind is yaml.AliasEvent:
-                raise self._fail("CX104", event, f"alias *{event.anchor} is not allowed")
-            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done = stack.pop()
-                value = done[0]
+            if kind is scalar:
+                self._scalar(event)
+            elif kind is mapping or kind is sequence:
+                self._start(event, {} if kind is mapping else [])
+            elif kind in ends:
+                value = stack.pop()[0]
                 if not stack:
-                    result = value
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise self._fail("CX104", event, f"anchor &{anchor} is not allowed")
-            tag = getattr(event, "tag", None)
-            if tag not in (None, "!", _STR_TAG):
-                raise self._fail("CX113", event, f"tag {tag} is not allowed")
-            if kind is yaml.ScalarEvent:
-                plain = event.style in (None, "") and tag is None
-                try:
-                    value = resolve_scalar(event.value, plain)
-                except _NumberError as exc:
-                    raise self._fail(exc.code, event, str(exc)) from None
-                if self.screen and type(value) is str:
-                    self._screen(value, event)
-                if stack and self._place_key(stack[-1], value, event):
-                    continue
-                self._attach(stack, value, event)
-                if not stack:
-                    result = value
-                continue
-            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(stack) >= MAX_DEPTH:
-                    raise self._fail("CX105", event, f"nesting deeper than {MAX_DEPTH} levels")
-                if stack and stack[-1][2] is _KEY_EXPECTED and isinstance(stack[-1][0], dict):
-                    raise self._fail("CX102", event, "a mapping key must be a plain value")
-                container: Any = {} if kind is yaml.MappingStartEvent else []
-                path = self._attach(stack, container, event)
-                stack.append([container, path, _KEY_EXPECTED, {}])
-        return result
+                    self.result = value
+            else:
+                self._marker(event)
+        return self.result
+
+    def _marker(self, event: Any) -> None:
+        """A stream, document or alias event: only one document, and no alias."""
+        import yaml
+
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise self._fail("CX112", event, "a second YAML document; keep one per file")
+        elif kind is yaml.AliasEvent:
+            raise self._fail("CX104", event, f"alias *{event.anchor} is not allowed")
+
+    def _checked_tag(self, event: Any) -> str | None:
+        """The tag of a node (None, `!` or the str tag); no anchor, no other tag."""
+        anchor = event.anchor
+        if anchor is not None:
+            raise self._fail("CX104", event, f"anchor &{anchor} is not allowed")
+        tag: str | None = event.tag
+        if tag not in (None, "!", _STR_TAG):
+            raise self._fail("CX113", event, f"tag {tag} is not allowed")
+        return tag
+
+    def _scalar(self, event: Any) -> None:
+        """A scalar by the strict rules: a mapping's key, or a value placed in its container."""
+        tag = self._checked_tag(event)
+        plain = event.style in (None, "") and tag is None
+        try:
+            value = resolve_scalar(event.value, plain)
+        except _NumberError as exc:
+            raise self._fail(exc.code, event, str(exc)) from None
+        if self.screen and type(value) is str:
+            self._screen(value, event)
+        stack = self.stack
+        if stack and self._place_key(stack[-1], value, event):
+            return
+        self._attach(stack, value, event)
+        if not stack:
+            self.result = value
+
+    def _start(self, event: Any, container: dict[Any, Any] | list[Any]) -> None:
+        """A new mapping or sequence, placed in its parent and opened on the stack."""
+        self._checked_tag(event)
+        stack = self.stack
+        if len(stack) >= MAX_DEPTH:
+            raise self._fail("CX105", event, f"nesting deeper than {MAX_DEPTH} levels")
+        if stack and stack[-1][2] is _KEY_EXPECTED and isinstance(stack[-1][0], dict):
+            raise self._fail("CX102", event, "a mapping key must be a plain value")
+        path = self._attach(stack, container, event)
+        stack.append([container, path, _KEY_EXPECTED, {}])
 
     def _screen(self, value: str, event: Any) -> None:
         why = unsafe_in_text(value)
