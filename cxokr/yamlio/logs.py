@@ -47,31 +47,20 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
     fast = _whole_log(lines)
     if fast is not None:
         return fast, issues
+    return _line_by_line(lines, issues), issues
+
+
+def _line_by_line(lines: list[str], issues: list[Issue]) -> list[LogItem]:
+    """Each entry in turn: a `- {json}` line decoded alone, any other entry read by the YAML
+    reader, which locates what is wrong; comments, blanks and document markers skipped."""
     items: list[LogItem] = []
-    loads = json.loads
     index, count = 0, len(lines)
     while index < count:
         line = lines[index]
         if line.startswith("- {") and line.rstrip().endswith("}"):
-            try:
-                data = loads(
-                    line[2:],
-                    parse_constant=_reject_constant,
-                    parse_float=_finite_float,
-                    parse_int=_bounded_int,
-                )
-                if isinstance(data, dict) and not _distinct_keys(line, data):
-                    data = None  # the YAML reader reports the repeated key
-                if isinstance(data, dict) and _may_nest(line, 1) and _too_deep(data):
-                    data = None  # the YAML reader reports the nesting (CX105)
-            except (ValueError, RecursionError):
-                data = None
-            if isinstance(data, dict):
-                why = unsafe_in_data(data) if may_hold_unsafe(line) else None
-                if why is not None:
-                    issues.append(Issue("CX117", index + 1, 1, why))
-                    data = None
-                items.append(LogItem(index + 1, data, line))
+            item = _json_line(line, index, issues)
+            if item is not None:
+                items.append(item)
                 index += 1
                 continue
         stripped = line.strip()
@@ -90,7 +79,33 @@ def load_log(raw: bytes) -> tuple[list[LogItem], list[Issue]]:
             end += 1
         items.append(_yaml_item(lines, index, end, issues))
         index = end
-    return items, issues
+    return items
+
+
+def _json_line(line: str, index: int, issues: list[Issue]) -> LogItem | None:
+    """The entry on the `- {json}` line at `index`, or None when it must go to the YAML reader:
+    `json` cannot read it, or reads it differently (a repeated key, deeper nesting than YAML
+    allows). An entry holding what CX117 refuses is kept without its data."""
+    try:
+        data = json.loads(
+            line[2:],
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+        if isinstance(data, dict) and not _distinct_keys(line, data):
+            data = None  # the YAML reader reports the repeated key
+        if isinstance(data, dict) and _may_nest(line, 1) and _too_deep(data):
+            data = None  # the YAML reader reports the nesting (CX105)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    why = unsafe_in_data(data) if may_hold_unsafe(line) else None
+    if why is not None:
+        issues.append(Issue("CX117", index + 1, 1, why))
+        return LogItem(index + 1, None, line)
+    return LogItem(index + 1, data, line)
 
 
 def json_body(lines: list[str]) -> tuple[list[int], str] | None:
