@@ -217,6 +217,29 @@ def test_standing_is_the_key_result_s_report_row_on_the_day(make_ws: WriteFiles)
     assert checkin.standing(ws, checkin.find(ws, KR, day), date(2026, 11, 19)).value is None
 
 
+def test_append_entries_adds_each_log_s_lines_at_once_and_returns_them(
+    make_ws: WriteFiles,
+) -> None:
+    from cxokr.edit import logs
+
+    open_line = b'- {"date": "2026-11-20", "value": 61.2}'  # no line break at its end
+    root = make_ws({"readings/aov.yaml": open_line})
+    one = {"kr": "grow-basket/aov-online", "date": "2026-11-21", "value": 62.0}
+    two = {"date": "2026-11-21", "value": 62.0}
+    appended = logs.append_entries(
+        root, [(LOG, one), ("readings/aov.yaml", two), (LOG, {**one, "value": 63.0})]
+    )
+    checkins = (
+        b'- {"kr": "grow-basket/aov-online", "date": "2026-11-21", "value": 62.0}\n'
+        b'- {"kr": "grow-basket/aov-online", "date": "2026-11-21", "value": 63.0}\n'
+    )
+    reading = b'\n- {"date": "2026-11-21", "value": 62.0}\n'  # after the line left open
+    assert appended == {root / LOG: checkins, root / "readings/aov.yaml": reading}
+    assert list(appended) == [root / LOG, root / "readings/aov.yaml"]
+    assert (root / LOG).read_bytes().endswith(checkins)
+    assert (root / "readings/aov.yaml").read_bytes() == open_line + reading
+
+
 APPENDER = textwrap.dedent(
     """
     import sys

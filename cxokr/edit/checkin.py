@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxokr import inputs, yamlio
+from cxokr.edit import logs
 from cxokr.errors import UsageError
 from cxokr.load.layout import checkin_path
 from cxokr.load.workspace import Workspace
@@ -216,8 +217,8 @@ def build_many(
 
 def append(root: Path, checkins: list[NewCheckin]) -> dict[Path, bytes]:
     """Append check-ins to their logs, all or nothing, under the workspace lock; returns
-    the bytes appended to each log (see `yamlio.append_entries`)."""
-    return yamlio.append_entries(root, ((item.target.path, item.entry) for item in checkins))
+    the bytes appended to each log (see `logs.append_entries`)."""
+    return logs.append_entries(root, ((item.target.path, item.entry) for item in checkins))
 
 
 def commit_message(checkins: list[NewCheckin]) -> str:

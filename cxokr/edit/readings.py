@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cxokr import inputs, yamlio
+from cxokr.edit import logs
 from cxokr.errors import UsageError
 from cxokr.load.layout import reading_path
 from cxokr.load.workspace import Workspace
@@ -141,6 +142,6 @@ def _cell(parse: Callable[[str], T], cells: dict[str, str], column: str) -> T:
 
 def append(root: Path, readings: list[NewReading]) -> dict[Path, bytes]:
     """Append readings to their metric logs, all or nothing, under the workspace lock;
-    returns the bytes appended to each log (see `yamlio.append_entries`)."""
+    returns the bytes appended to each log (see `logs.append_entries`)."""
     ordered = sorted(readings, key=lambda r: r.metric)  # stable: each metric's rows in order
-    return yamlio.append_entries(root, ((reading_path(r.metric), r.entry) for r in ordered))
+    return logs.append_entries(root, ((reading_path(r.metric), r.entry) for r in ordered))

@@ -1,10 +1,10 @@
 """The only place that parses or writes YAML.
 
 `documents` reads human-written files strictly, keeping every value's position
-(`marks`); `logs` reads and writes the two logs, one JSON entry per line;
-`unsafe` names the characters no text may hold; `edits` inserts text into a
-document people wrote at the place its node tree locates. Everything else the
-rest of cxokr uses is named here.
+(`marks`); `logs` reads the two logs, one JSON entry per line, and writes a new
+entry's line; `unsafe` names the characters no text may hold; `edits` inserts
+text into a document people wrote at the place its node tree locates.
+Everything else the rest of cxokr uses is named here.
 
 May import: nothing else of cxokr; everything else may import it. The only
 package that imports PyYAML.
@@ -26,7 +26,6 @@ from cxokr.yamlio.documents import (
 )
 from cxokr.yamlio.logs import (
     LogItem,
-    append_entries,
     json_body,
     keys_distinct,
     load_log,
@@ -46,7 +45,6 @@ __all__ = [
     "LogItem",
     "Marks",
     "Path",
-    "append_entries",
     "compose",
     "decode",
     "idscalar",

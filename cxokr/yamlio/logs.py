@@ -1,4 +1,4 @@
-"""The two logs (check-ins and readings): reading and writing one entry per line.
+"""The two logs (check-ins and readings): reading them, and the line a new entry is written as.
 
 Each entry is a YAML list item whose body is a JSON object, decoded with
 `json` for the whole log at once. Any entry a person wrote differently falls
@@ -10,16 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from cxokr.edit import fileio
 from cxokr.yamlio.documents import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
-    MAX_LOG_BYTES,
     Issue,
     decode,
     load_document,
@@ -250,21 +246,3 @@ def log_line(entry: dict[str, Any]) -> str:
 
 def _json_escape(found: re.Match[str]) -> str:
     return f"\\u{ord(found.group()):04x}"
-
-
-def append_entries(root: Path, entries: Iterable[tuple[str, dict[str, Any]]]) -> dict[Path, bytes]:
-    """Append (log path relative to `root`, entry) pairs to their logs, all or nothing.
-
-    Under the workspace lock, each log in the order it first appears gets its
-    lines at once (see `fileio.append`: contained, within MAX_LOG_BYTES, never
-    torn). Returns the bytes appended to each log, a line break first when its
-    last line had none: exactly what a commit of these lines must add.
-    """
-    by_log: dict[str, list[dict[str, Any]]] = {}
-    for rel, entry in entries:
-        by_log.setdefault(rel, []).append(entry)
-    texts = {
-        root / rel: "".join(log_line(item) for item in items).encode("utf-8")
-        for rel, items in by_log.items()
-    }
-    return fileio.append(root, texts, MAX_LOG_BYTES)
