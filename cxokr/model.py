@@ -1,7 +1,8 @@
 """Pydantic models of every file kind in a workspace.
 
 The models describe one file each and know nothing of other files; rules that
-span files live in `checks`. They are frozen and forbid unknown keys. Numbers
+span files live in `rules`, and where each kind of file lives and how it is
+read in `load.kinds`. They are frozen and forbid unknown keys. Numbers
 are strict (a quoted "61.2" is text, not a number) and finite; numbers given
 where text is expected (a period called 2026) are read as text. Nothing else is
 coerced: a date is `YYYY-MM-DD` text (never a Unix timestamp, never a moment),
@@ -11,15 +12,12 @@ a moment (`at`) ISO 8601 text, and a level number is written one way only.
 from __future__ import annotations
 
 import re
-import sys
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import partial
 from itertools import pairwise
-from typing import Annotated, Any, Generic, NamedTuple, TypeVar
+from typing import Annotated, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -267,27 +265,6 @@ class ReadingEntry(NamedTuple):
     at: datetime | None
 
 
-# Text fields that repeat across a log's entries: stored once in the cache.
-_SHARED_TEXT = frozenset({"kr", "segment", "source", "by"})
-
-
-def _shared_zones(moments: list[datetime | None]) -> list[datetime | None]:
-    """The same moments with one zone object per offset. Each parsed `at` comes with a
-    zone of its own, and 400,000 copies of UTC made the cache a fifth slower to load."""
-    zones: dict[timedelta, tzinfo] = {}
-    shared: list[datetime | None] = []
-    for moment in moments:
-        offset = None if moment is None else moment.utcoffset()
-        if moment is None or offset is None:
-            shared.append(moment)
-            continue
-        zone = zones.get(offset)
-        if zone is None:
-            zone = zones[offset] = timezone(offset) if offset else UTC
-        shared.append(moment.replace(tzinfo=zone))
-    return shared
-
-
 def not_before(moment: datetime | None, other: datetime | None) -> bool:
     """`at_key(moment) >= at_key(other)`, comparing datetimes directly when both allow it."""
     if other is None:
@@ -307,98 +284,6 @@ def in_log_order(entries: Sequence[Checkin | Reading | CheckinEntry | ReadingEnt
         if before.date > after.date or not not_before(after.at, before.at):
             return False
     return True
-
-
-R = TypeVar("R", CheckinEntry, ReadingEntry)
-
-
-class Entries(Generic[R]):
-    """A log's validated entries, stored in columns and made into tuples on first use.
-
-    Columns are what the parse cache holds: a column of day numbers or of
-    values loads as one block, where 400,000 tuples of dates and numbers took
-    most of a warm report's load on a large organization. `rows` builds the
-    `CheckinEntry` or `ReadingEntry` tuples once, when something reads them.
-    """
-
-    __slots__ = ("_columns", "_rows", "kind")
-
-    def __init__(self, kind: type[R], rows: Sequence[R]) -> None:
-        self.kind: type[R] = kind
-        self._rows: tuple[R, ...] | None = tuple(rows)
-        self._columns: list[Any] | None = None
-
-    @property
-    def rows(self) -> tuple[R, ...]:
-        if self._rows is None:
-            assert self._columns is not None
-            columns = list(self._columns)
-            day = self.kind._fields.index("date")
-            columns[day] = map(date.fromordinal, columns[day])
-            self._rows = tuple(map(partial(tuple.__new__, self.kind), zip(*columns, strict=True)))
-            self._columns = None
-        return self._rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Entries) and self.kind is other.kind and self.rows == other.rows
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Entries({self.kind.__name__}, {len(self)} rows)"
-
-    def columns(self) -> list[Any]:
-        """The entries as columns, in the order of the kind's fields: each repeated text
-        one object, one zone object per offset, and the dates as day numbers (an array)."""
-        if self._columns is not None:
-            return self._columns
-        columns: list[Any] = [list(column) for column in zip(*self.rows, strict=True)]
-        names = self.kind._fields
-        if not columns:
-            columns = [[] for _ in names]
-        for i, name in enumerate(names):
-            if name in _SHARED_TEXT:  # each repeated text stored once
-                columns[i] = [None if v is None else sys.intern(v) for v in columns[i]]
-        at = names.index("at")
-        columns[at] = _shared_zones(columns[at])
-        day = names.index("date")
-        columns[day] = array("l", [d.toordinal() for d in columns[day]])
-        return columns
-
-    @classmethod
-    def from_columns(cls, kind: type[R], columns: list[Any]) -> Entries[R]:
-        """Entries from what `columns` gave; ValueError when the columns do not fit `kind`."""
-        lengths = {len(column) for column in columns}
-        if len(columns) != len(kind._fields) or len(lengths) > 1:
-            raise ValueError("log entries stored for other fields")  # the cache starts afresh
-        made: Entries[R] = cls.__new__(cls)
-        made.kind, made._columns, made._rows = kind, columns, None
-        return made
-
-    # The read-ahead (cxokr.prefetch) sends entries between processes in the column form.
-    def __getstate__(self) -> tuple[type[R], tuple[str, ...], list[Any]]:
-        return self.kind, self.kind._fields, self.columns()
-
-    def __setstate__(self, state: tuple[type[R], tuple[str, ...], list[Any]]) -> None:
-        kind, names, columns = state
-        if names != kind._fields:
-            raise ValueError("log entries stored for other fields")
-        made = self.from_columns(kind, columns)
-        self.kind, self._columns, self._rows = made.kind, made._columns, None
-
-
-# File kind name -> (model, is the file a list of entries). Used by schema and workspace.
-FILE_KINDS: dict[str, tuple[type[BaseModel], bool]] = {
-    "config": (Config, False),
-    "team": (Team, False),
-    "metric": (Metric, False),
-    "okrs": (OkrFile, False),
-    "checkins": (Checkin, True),
-    "readings": (Reading, True),
-}
 
 
 def at_key(at: datetime | None) -> float:

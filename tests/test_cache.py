@@ -366,8 +366,10 @@ def test_moments_share_one_zone_per_offset_and_keep_their_instant() -> None:
         b'- {"date": "2026-10-06", "value": 6, "at": "2026-10-06T08:00:00.000123-09:30"}\n'
     )
     outcome = parsing.log(raw, TypeAdapter(list[Reading]), ReadingEntry)
-    entries = round_trip(outcome).value[0].rows
-    assert entries == outcome.value[0].rows
+    back = round_trip(outcome)
+    assert isinstance(back, parsing.LogOutcome)
+    entries = back.entries.rows
+    assert entries == outcome.entries.rows
     zones = [e.at.tzinfo for e in entries]
     assert zones[0] is zones[1] is UTC
     assert zones[2] is zones[3]
@@ -378,7 +380,8 @@ def test_moments_share_one_zone_per_offset_and_keep_their_instant() -> None:
 
 
 def test_log_entries_round_trip_through_columns() -> None:
-    from cxokr.model import CheckinEntry, Entries
+    from cxokr.load.parsing import Entries, LogOutcome
+    from cxokr.model import CheckinEntry
 
     raw = (
         b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7,'
@@ -387,30 +390,36 @@ def test_log_entries_round_trip_through_columns() -> None:
         b"- kr: grow/nps\n  date: 2026-10-09\n  value: 12\n"
     )
     outcome = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry)
-    copy, lines = round_trip(outcome).value
-    stored = outcome.value[0]
+    back = round_trip(outcome)
+    assert isinstance(back, LogOutcome)
+    copy, lines = back.entries, back.lines
+    stored = outcome.entries
     assert copy._rows is None  # still columns: nothing made until something reads them
     assert copy.rows == stored.rows and list(lines) == [1, 2, 3]
     assert copy.rows[0].at == datetime(2026, 10, 1, 6, tzinfo=UTC)
     assert copy.rows[1].value is None and copy.rows[2].value == 12
-    again = round_trip(parsing.Outcome((copy, lines), None, (), False)).value[0]
-    assert again == stored  # packed again from its columns
-    empty = round_trip(parsing.Outcome((Entries(CheckinEntry, ()), []), None, (), False))
-    assert empty.value[0].rows == () and empty.value[0].kind is CheckinEntry
+    again = round_trip(LogOutcome(copy, lines, ()))
+    assert isinstance(again, LogOutcome)
+    assert again.entries == stored  # packed again from its columns
+    empty = round_trip(LogOutcome(Entries(CheckinEntry, ()), [], ()))
+    assert isinstance(empty, LogOutcome)
+    assert empty.entries.rows == () and empty.entries.kind is CheckinEntry
 
 
 def test_log_columns_stored_for_other_fields_are_refused() -> None:
-    from cxokr.model import CheckinEntry, Entries
+    from cxokr.load.parsing import Entries
+    from cxokr.model import CheckinEntry
 
     raw = b'- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5}\n'
     outcome = parsing.log(raw, TypeAdapter(list[Checkin]), CheckinEntry)
-    columns = outcome.value[0].columns()
+    columns = [list(column) for column in zip(*outcome.entries.rows, strict=True)]
+    assert Entries.from_columns(CheckinEntry, columns)._rows is None  # these fit
     for bad in (columns[:-1], [*columns[:-1], [*columns[-1], None]]):  # missing; too long
         with pytest.raises(ValueError):
             Entries.from_columns(CheckinEntry, bad)
     entry = msgspec.msgpack.decode(cache_format.encode(outcome))
     for bad_entry in (
-        [*entry[:1], "ReadingEntry", *entry[2:]],  # another kind's columns
+        [*entry[:1], "readings", *entry[2:]],  # another kind's columns
         [*entry[:3], entry[3] + b"\0\0\0\0\0\0\0\0", *entry[4:]],  # a line too many
     ):
         assert cache_format.decode(msgspec.msgpack.encode(bad_entry)) is None

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cxokr import __version__
 from cxokr.cli import app
 from cxokr.git import goalposts_memo
-from cxokr.load import cache, cache_format, parsing
+from cxokr.load import cache, cache_format, kinds, parsing
 from cxokr.load.cache import STAMP, Cache
 from cxokr.model import OkrFile
 from tests.conftest import WriteFiles, git
@@ -44,11 +44,11 @@ def run(root: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def valid_outcome_for_broken_bytes(root: Path) -> tuple[bytes, parsing.Outcome]:
+def valid_outcome_for_broken_bytes(root: Path) -> tuple[bytes, parsing.DocumentOutcome[OkrFile]]:
     """The content key of `BROKEN` and a clean outcome (of the good file) to claim for it."""
     good = parsing.document((root / OKRS).read_bytes(), OkrFile)
     assert not good.failed and not good.issues
-    return Cache.key("OkrFile", BROKEN), good
+    return Cache.key(kinds.OKRS.name, BROKEN), good
 
 
 def forged_body(root: Path, where: Path) -> bytes:

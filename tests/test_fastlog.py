@@ -15,7 +15,7 @@ from cxokr.model import CHECKINS, READINGS, CheckinEntry, ReadingEntry
 
 def both_ways(
     raw: bytes, entry: type[CheckinEntry] | type[ReadingEntry], monkeypatch: pytest.MonkeyPatch
-) -> tuple[parsing.Outcome, parsing.Outcome, bool]:
+) -> tuple[parsing.LogOutcome[Any], parsing.LogOutcome[Any], bool]:
     """The outcome of the usual parse, the Pydantic way only, and whether msgspec took it."""
     adapter = CHECKINS if entry is CheckinEntry else READINGS
     text = raw.decode("utf-8", "replace")
@@ -27,9 +27,9 @@ def both_ways(
     return usual, slow, took
 
 
-def same(a: parsing.Outcome, b: parsing.Outcome) -> None:
-    assert a.value[0].rows == b.value[0].rows
-    assert list(a.value[1]) == list(b.value[1])
+def same(a: parsing.LogOutcome[Any], b: parsing.LogOutcome[Any]) -> None:
+    assert a.entries.rows == b.entries.rows
+    assert list(a.lines) == list(b.lines)
     assert a.issues == b.issues
 
 
@@ -258,7 +258,7 @@ def test_coerced_or_unsafe_values_are_refused_alike(
     usual, slow, _ = both_ways(raw, entry, monkeypatch)
     same(usual, slow)
     assert [(i.code, i.line) for i in usual.issues] == [(code, 2)]
-    assert len(usual.value[0].rows) == 1
+    assert len(usual.entries.rows) == 1
 
 
 def test_an_exact_copy_of_a_line_is_one_entry() -> None:

@@ -7,10 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from cxokr.load import cache as cache_module
-from cxokr.load import parsing, prefetch, workspace
+from cxokr.load import kinds, parsing, prefetch, workspace
 from cxokr.load.cache import Cache
+from cxokr.load.source import Folder, signature
+from cxokr.model import Team
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
@@ -59,17 +62,17 @@ def test_a_child_that_dies_leaves_its_share_to_this_process(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    parse_team, weight = prefetch.PARSERS["Team"]
+    parse_document = parsing.document
 
-    def dies_in_the_child(raw: bytes) -> object:
-        if os.getpid() != parent:
+    def dies_in_the_child(raw: bytes, model: type[BaseModel]) -> object:
+        if os.getpid() != parent and model is Team:
             os._exit(7)
-        return parse_team(raw)
+        return parse_document(raw, model)
 
-    monkeypatch.setitem(prefetch.PARSERS, "Team", (dies_in_the_child, weight))
+    monkeypatch.setattr(parsing, "document", dies_in_the_child)
     root = example.resolve()
     _, theirs = prefetch._split(list(prefetch._jobs(root, None)))
-    assert any(job.kind == "Team" for job in theirs)  # the child would have parsed a team
+    assert any(job.kind is kinds.TEAM for job in theirs)  # the child would have parsed a team
     files = {p.relative_to(example).as_posix() for p in example.rglob("*.yaml")}
     assert set(prefetch.prefetch(root, None)) == files  # its share, parsed here instead
     assert workspace.load(example) == in_turn(example, monkeypatch)
@@ -91,15 +94,15 @@ def test_an_outcome_for_other_bytes_is_not_used(make_ws: WriteFiles) -> None:
     root = make_ws({"teams/support.yaml": "name: Support\nlevel: 2\nparent: company\n"}).resolve()
     path = root / "teams" / "support.yaml"
     stale = prefetch.Prefetched(
-        "Team",
-        cache_module.signature(path.stat()),
+        kinds.TEAM,
+        signature(path.stat()),
         path.read_bytes(),
-        prefetch.PARSERS["Team"][0](b"name: Old\nlevel: 2\nparent: company\n"),
+        kinds.TEAM.parse(b"name: Old\nlevel: 2\nparent: company\n"),
     )
-    ws = workspace._Loader(root, prefetched={"teams/support.yaml": stale}).run()
+    ws = workspace._Loader(Folder(root), prefetched={"teams/support.yaml": stale}).run()
     assert ws.teams["support"].name == "Old"  # same signature: taken as read ahead
     path.write_text("name: New\nlevel: 2\nparent: company\n", encoding="utf-8")
-    ws = workspace._Loader(root, prefetched={"teams/support.yaml": stale}).run()
+    ws = workspace._Loader(Folder(root), prefetched={"teams/support.yaml": stale}).run()
     assert ws.teams["support"].name == "New"  # changed since: read again
 
 
@@ -122,7 +125,7 @@ def test_the_load_takes_every_prefetched_outcome_without_parsing(
 
     monkeypatch.setattr(parsing, "document", refuse)
     monkeypatch.setattr(parsing, "log", refuse)
-    assert workspace._Loader(root, prefetched=ready).run() == expected
+    assert workspace._Loader(Folder(root), prefetched=ready).run() == expected
 
 
 @needs_fork

@@ -17,7 +17,7 @@ from cxokr.cli import app
 from cxokr.edit import ci_workflow, scaffold, schema
 from cxokr.errors import CxokrError, UsageError
 from cxokr.load import workspace
-from cxokr.model import FILE_KINDS
+from cxokr.load.kinds import BY_NAME
 from cxokr.rules import checks
 from tests.conftest import git
 
@@ -88,7 +88,7 @@ def test_modeline_is_the_first_line_of_every_yaml_file(
 
 def test_schemas_written_are_the_built_schemas(tmp_path: Path) -> None:
     root = made(tmp_path / "ws", "blank")
-    for kind in FILE_KINDS:
+    for kind in BY_NAME:
         text = (root / "schemas" / schema.schema_name(kind)).read_text(encoding="utf-8")
         assert json.loads(text) == schema.build(kind)
     for path in schema.write_all(tmp_path / "written"):

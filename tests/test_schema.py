@@ -11,7 +11,7 @@ from jsonschema import Draft7Validator
 
 from cxokr import yamlio
 from cxokr.edit import schema
-from cxokr.model import FILE_KINDS
+from cxokr.load import kinds
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
 
@@ -25,7 +25,7 @@ def kind_of(rel: str) -> str:
 def as_editor_sees(path: Path, kind: str) -> Any:
     """The file's data as a JSON-minded editor would see it (string keys, dates as text)."""
     raw = path.read_bytes()
-    if FILE_KINDS[kind][1]:
+    if kinds.BY_NAME[kind].is_log:
         items, issues = yamlio.load_log(raw)
         data: Any = [item.data for item in items]
     else:
@@ -43,7 +43,7 @@ def example_files() -> list[str]:
     )
 
 
-@pytest.mark.parametrize("kind", list(FILE_KINDS))
+@pytest.mark.parametrize("kind", list(kinds.BY_NAME))
 def test_schema_is_valid_draft_07(kind: str) -> None:
     built = schema.build(kind)
     Draft7Validator.check_schema(built)
@@ -83,7 +83,7 @@ def test_every_example_file_names_its_schema() -> None:
         assert first == expected, rel
 
 
-@pytest.mark.parametrize("kind", list(FILE_KINDS))
+@pytest.mark.parametrize("kind", list(kinds.BY_NAME))
 def test_example_schemas_are_current(kind: str) -> None:
     written = json.loads((EXAMPLE / "schemas" / schema.schema_name(kind)).read_text())
     assert written == schema.build(kind)
@@ -97,5 +97,5 @@ def test_schema_command_writes_every_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["schema", "--output", str(tmp_path / "out")])
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        schema.schema_name(k) for k in FILE_KINDS
+        schema.schema_name(k) for k in kinds.BY_NAME
     )

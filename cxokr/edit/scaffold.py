@@ -16,13 +16,15 @@ import string
 import textwrap
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from cxokr.edit import ci_workflow, fileio, schema
 from cxokr.edit import retail_template as retail
 from cxokr.errors import CxokrError, EnvironmentFailure, LinkRefused, UsageError, WriteRefused
+from cxokr.load import kinds
+from cxokr.load.kinds import Kind
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
-from cxokr.model import DEFAULT_LEVELS, FILE_KINDS, PERIOD_PATTERN, Config, Thresholds
+from cxokr.model import DEFAULT_LEVELS, PERIOD_PATTERN, Config, Thresholds
 from cxokr.yamlio import idscalar, scalar
 
 TemplateName = Literal["retail-cx", "blank"]
@@ -64,7 +66,7 @@ def plan(
         ".gitignore": _GITIGNORE,
         "README.md": _readme(org, periods),
     }
-    for kind in FILE_KINDS:
+    for kind in kinds.BY_NAME:
         # The same bytes as `schema.write_all`, so `cxokr schema` later rewrites nothing.
         text = json.dumps(schema.build(kind), indent=2, ensure_ascii=False) + "\n"
         files[f"schemas/{schema.schema_name(kind)}"] = text
@@ -160,9 +162,9 @@ def _validate(org: str, template: str, periods: list[PeriodSpec]) -> None:
 # --- YAML text --------------------------------------------------------------------
 
 
-def _modeline(rel: str, kind: str) -> str:
+def _modeline(rel: str, kind: Kind[Any]) -> str:
     up = "../" * rel.count("/")
-    return f"# yaml-language-server: $schema={up}schemas/{schema.schema_name(kind)}\n"
+    return f"# yaml-language-server: $schema={up}schemas/{schema.schema_name(kind.name)}\n"
 
 
 def _config(org: str, periods: list[PeriodSpec]) -> str:
@@ -170,7 +172,7 @@ def _config(org: str, periods: list[PeriodSpec]) -> str:
     stale = Config.model_fields["stale_after_days"].default
     levels = ", ".join(f"{n}: {scalar(name)}" for n, name in DEFAULT_LEVELS.items())
     lines = [
-        _modeline(CONFIG_FILE, "config"),
+        _modeline(CONFIG_FILE, kinds.CONFIG),
         "# cxokr settings. `cxokr check` validates every file of this workspace.\n",
         "\n",
         "# The name shown on reports.\n",
@@ -200,7 +202,7 @@ def _team(
     ident: str, name: str, level: int, parent: str | None, function: str | None, role: str
 ) -> str:
     lines = [
-        _modeline(team_path(ident), "team"),
+        _modeline(team_path(ident), kinds.TEAM),
         f"# {role}\n",
         f"name: {scalar(name)}\n",
         f"level: {level}\n",
@@ -217,7 +219,7 @@ def _metric(ident: str, spec: tuple[str, str, str, str, str, str, str]) -> str:
     name, unit, direction, owner, source, segments, description = spec
     wrapped = textwrap.fill(description, width=76, initial_indent="  ", subsequent_indent="  ")
     lines = [
-        _modeline(metric_path(ident), "metric"),
+        _modeline(metric_path(ident), kinds.METRIC),
         f"name: {scalar(name)}\n",
         f"unit: {scalar(unit)}\n",
         f"direction: {direction}\n",
@@ -257,7 +259,7 @@ def _retail_cx(periods: list[PeriodSpec]) -> dict[str, str]:
         rel = okr_path(year if team == "company" else quarter, team)
         body = string.Template(textwrap.dedent(text).lstrip("\n"))
         shown = f"{up}company/<objective>"
-        files[rel] = _modeline(rel, "okrs") + body.substitute(up=up, up_shown=shown)
+        files[rel] = _modeline(rel, kinds.OKRS) + body.substitute(up=up, up_shown=shown)
     return files
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from cxokr.edit import fileio
-from cxokr.load import localstate
-from cxokr.model import FILE_KINDS, PERIOD_PATTERN
+from cxokr.load import kinds, localstate
+from cxokr.model import PERIOD_PATTERN
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
@@ -25,11 +25,12 @@ def schema_name(kind: str) -> str:
 
 
 def build(kind: str) -> dict[str, Any]:
-    """The draft-07 schema of one file kind (`config`, `team`, ... as in FILE_KINDS)."""
-    model, is_log = FILE_KINDS[kind]
+    """The draft-07 schema of one file kind, by its name in `kinds` (`config`, `team`, ...)."""
+    found = kinds.BY_NAME[kind]
+    model = found.model
     body = model.model_json_schema(ref_template="#/definitions/{model}")
     definitions = body.pop("$defs", {})
-    if is_log:
+    if found.is_log:
         definitions[model.__name__] = body
         body = {
             "type": "array",
@@ -70,7 +71,7 @@ def write_all(folder: Path, root: Path | None = None) -> list[Path]:
         folder / schema_name(kind): (
             json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
         ).encode("utf-8")
-        for kind in FILE_KINDS
+        for kind in kinds.BY_NAME
     }
     if root is not None:
         fileio.write_files(root, texts)

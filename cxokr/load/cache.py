@@ -5,11 +5,18 @@ files do not change between runs. Each outcome is stored under a hash of the
 file's kind and bytes, so an unchanged file is never parsed twice, whatever
 its path or git revision.
 
-Like git's index, it also remembers each working-tree file's size, times and
-inode with the key of the content read. A file whose signature is unchanged
-is not even read again. A file modified or changed (its ctime, which a copy
-that keeps the old mtime still moves) within the last two seconds is never
-remembered, so an edit in the same clock tick as the reading cannot hide.
+Like git's index, it also remembers each working-tree file's signature (size,
+times and inode: `source.Signature`) with the key of the content read. A file
+whose signature is unchanged is not even read again. A file modified or
+changed (its ctime, which a copy that keeps the old mtime still moves) within
+the last two seconds is never remembered, so an edit in the same clock tick as
+the reading cannot hide.
+
+The loader asks it in one place (`workspace`): `recall` a file by signature,
+`lookup` an outcome by content key, `store` and `remember` what was read. The
+read-ahead (`prefetch`) asks only `remembers_files` and `holds`. How an entry
+is written is `cache_format`'s alone; the state files are signed here
+(`seal`, `unseal`), and the kept moved-goalposts answer is signed the same way.
 
 What is kept can never run code or change a result (DESIGN.md §1):
 
@@ -47,16 +54,15 @@ from cxokr import __version__
 from cxokr.load import cache_format, localstate
 from cxokr.load.localstate import write_atomic
 from cxokr.load.parsing import Outcome
+from cxokr.load.source import Signature
 
 # Anything that changes what an outcome holds changes this stamp.
-FORMAT = 9
+FORMAT = 10
 STAMP = (FORMAT, __version__, pydantic.VERSION, *sys.version_info[:2])
 MAX_ENTRIES = 50_000
 OLD_BYTES = 16 * 1024 * 1024  # room for older outcomes however few this run used
 # A file modified this recently (ns) may change again without its signature changing.
 SETTLED_NS = 2_000_000_000
-
-Signature = tuple[int, int, int, int]  # size, mtime, ctime (ns) and inode
 
 
 class _Head(msgspec.Struct, array_like=True):
@@ -100,11 +106,23 @@ class Cache:
 
     @staticmethod
     def key(kind: str, raw: bytes) -> bytes:
+        """The content key of `raw` read as a file of the kind named `kind` (`kinds`)."""
         digest = hashlib.blake2b(raw, digest_size=20, person=kind.encode()[:16])
         return digest.digest()
 
     def get(self, kind: str, raw: bytes) -> Outcome | None:
         return self.lookup(self.key(kind, raw))
+
+    @property
+    def remembers_files(self) -> bool:
+        """Whether the last run left file signatures: then most files are likely unchanged."""
+        return bool(self.old_files)
+
+    def holds(self, kind: str, raw: bytes) -> bool:
+        """Whether the outcome of `raw`, read as `kind`, is known without parsing it."""
+        if not self.old and not self.used:  # nothing to find: not even worth the hash
+            return False
+        return self.get(kind, raw) is not None
 
     def lookup(self, key: bytes) -> Outcome | None:
         found = self.used.get(key)
@@ -123,10 +141,10 @@ class Cache:
         self.used[key] = value
         self.added += 1
 
-    def recall(self, rel: str, info: os.stat_result) -> Outcome | None:
+    def recall(self, rel: str, signature: Signature) -> Outcome | None:
         """The outcome of the file at `rel` when it is unchanged since it was last read."""
         known = self.old_files.get(rel)
-        if known is None or known[0] != signature(info):
+        if known is None or known[0] != signature:
             return None
         found = self.lookup(known[1])
         if found is not None:
@@ -134,12 +152,13 @@ class Cache:
             self.recalled += 1
         return found
 
-    def remember(self, rel: str, info: os.stat_result, key: bytes) -> None:
-        """Note that the file at `rel`, as `info` describes it, holds the content of `key`."""
+    def remember(self, rel: str, signature: Signature, key: bytes) -> None:
+        """Note that the file at `rel`, with `signature`, holds the content of `key`."""
+        _, mtime, ctime, _ = signature
         # Too fresh to vouch for: modified, or (copied with its old mtime) changed, just now.
-        if max(info.st_mtime_ns, info.st_ctime_ns) > time.time_ns() - SETTLED_NS:
+        if max(mtime, ctime) > time.time_ns() - SETTLED_NS:
             return
-        self.files[rel] = (signature(info), key)
+        self.files[rel] = (signature, key)
         self.changed_files = True
 
     def save(self) -> None:
@@ -172,10 +191,6 @@ class Cache:
         with contextlib.suppress(OSError):  # a read-only git directory works, just uncached
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_atomic(self.path, seal(body, self._key, PARSED))
-
-
-def signature(info: os.stat_result) -> Signature:
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def _read(

@@ -2,8 +2,8 @@
 
 Nothing here can run code: msgspec decodes each entry against a fixed schema,
 and anything that does not fit it (a field missing or of the wrong type, a
-model or log kind not in the list below, columns of unequal length) is no
-entry at all, so the file is parsed again.
+kind not in `kinds`, columns of unequal length) is no entry at all, so the
+file is parsed again. Each entry names its kind by the table's name.
 
 A document's model is kept as the validated values of its fields, in order,
 with the set of fields the file gave; reading it back puts those values into
@@ -14,9 +14,10 @@ field added there is cached with no change here; a field of a type this
 cannot keep faithfully (a moment, a mapping of models) leaves that kind of
 file uncached rather than wrong.
 
-A log's entries are kept in columns (`model.Entries.columns`): day numbers
-as one block of bytes, moments as msgpack timestamps plus the offset of each
-one not in UTC, everything else as plain lists.
+A log's entries are kept in columns, one a field of its entry tuple: day
+numbers as one block of bytes, moments as msgpack timestamps plus the offset
+of each one not in UTC, everything else as plain lists. They are read back
+as `parsing.Entries.from_columns`, made into tuples only when first read.
 """
 
 from __future__ import annotations
@@ -33,26 +34,30 @@ import msgspec
 from pydantic import BaseModel
 
 from cxokr import yamlio
-from cxokr.load.parsing import Outcome
-from cxokr.model import FILE_KINDS, CheckinEntry, Entries, ReadingEntry
+from cxokr.load.kinds import KINDS, DocumentKind, LogKind
+from cxokr.load.parsing import DocumentOutcome, Entries, LogOutcome, Outcome
+from cxokr.model import CheckinEntry, ReadingEntry
 
-# Models and log entries an entry may name; nothing else is ever built.
-MODELS: dict[str, type[BaseModel]] = {
-    model.__name__: model for model, is_log in FILE_KINDS.values() if not is_log
+# The kinds an entry may name, by name and by what they hold; nothing else is ever built.
+_DOCUMENTS: dict[str, type[BaseModel]] = {
+    kind.name: kind.model for kind in KINDS if isinstance(kind, DocumentKind)
 }
-LOG_KINDS: dict[str, type[CheckinEntry] | type[ReadingEntry]] = {
-    kind.__name__: kind for kind in (CheckinEntry, ReadingEntry)
+_LOGS: dict[str, type[CheckinEntry] | type[ReadingEntry]] = {
+    kind.name: kind.entry for kind in KINDS if isinstance(kind, LogKind)
+}
+_NAMES: dict[type, str] = {
+    **{model: name for name, model in _DOCUMENTS.items()},
+    **{entry: name for name, entry in _LOGS.items()},
 }
 
 IssueRecord = tuple[str, int, int, str]
 
 
 class _Document(msgspec.Struct, array_like=True, tag="document"):
-    model: str  # empty when the file failed: then `value` holds nil
+    kind: str  # empty when the file failed: then `value` holds nil
     value: msgspec.Raw  # the model's fields (`_Mirror`)
-    marks: bytes | None
+    marks: bytes
     issues: list[IssueRecord]
-    failed: bool
 
 
 class _Log(msgspec.Struct, array_like=True, tag="log"):
@@ -60,7 +65,6 @@ class _Log(msgspec.Struct, array_like=True, tag="log"):
     columns: msgspec.Raw  # one column a field (`_log_schema`)
     lines: bytes  # the line of each entry, an array("L")
     issues: list[IssueRecord]
-    failed: bool
 
 
 _ENTRY = msgspec.msgpack.Decoder(_Document | _Log)
@@ -76,18 +80,18 @@ def encode(outcome: Outcome) -> bytes | None:
     issues = [(i.code, i.line, i.col, i.message) for i in outcome.issues]
     try:
         entry: _Document | _Log
-        if isinstance(outcome.value, tuple):  # a log's (entries, lines)
-            stored, lines = outcome.value
-            columns = msgspec.Raw(_encode_columns(stored))
-            lines = array("L", lines).tobytes()
-            entry = _Log(stored.kind.__name__, columns, lines, issues, outcome.failed)
+        if isinstance(outcome, LogOutcome):
+            kind = _NAMES[outcome.entries.kind]
+            columns = msgspec.Raw(_encode_columns(outcome.entries))
+            lines = array("L", outcome.lines).tobytes()
+            entry = _Log(kind, columns, lines, issues)
         else:
-            model, value = "", msgspec.Raw(_NIL)
+            kind, value = "", msgspec.Raw(_NIL)
             if outcome.value is not None:
-                model = type(outcome.value).__name__
-                value = msgspec.Raw(_mirror(MODELS[model]).encoder.encode(outcome.value))
-            marks = None if outcome.marks is None else outcome.marks.pack()
-            entry = _Document(model, value, marks, issues, outcome.failed)
+                model: type[BaseModel] = type(outcome.value)
+                kind = _NAMES[model]
+                value = msgspec.Raw(_mirror(model).encoder.encode(outcome.value))
+            entry = _Document(kind, value, outcome.marks.pack(), issues)
         return msgspec.msgpack.encode(entry)
     except (msgspec.EncodeError, KeyError, ValueError, TypeError, OverflowError):
         return None  # Unsupported is a TypeError
@@ -101,13 +105,13 @@ def decode(raw: bytes | msgspec.Raw) -> Outcome | None:
         if isinstance(entry, _Log):
             lines = array("L")
             lines.frombytes(entry.lines)
-            stored = _decode_columns(LOG_KINDS[entry.kind], entry.columns)
-            if len(lines) != len(stored.columns()[0]):
+            kind = _LOGS[entry.kind]
+            columns = _decode_columns(kind, entry.columns)
+            if len(lines) != len(columns[0]):
                 return None
-            return Outcome((stored, lines), None, issues, entry.failed)
-        value = _mirror(MODELS[entry.model]).decode(entry.value) if entry.model else None
-        marks = None if entry.marks is None else yamlio.Marks.packed(entry.marks)
-        return Outcome(value, marks, issues, entry.failed)
+            return LogOutcome(Entries.from_columns(kind, columns), lines, issues)
+        value = _mirror(_DOCUMENTS[entry.kind]).decode(entry.value) if entry.kind else None
+        return DocumentOutcome(value, yamlio.Marks.packed(entry.marks), issues)
     except (msgspec.DecodeError, KeyError, IndexError, ValueError, TypeError, OverflowError):
         return None  # Unsupported is a TypeError
 
@@ -225,12 +229,12 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
 Moments = tuple[list[datetime | None], list[tuple[int, int]]]  # UTC or naive; (row, offset µs)
 
 
-_LOG_SCHEMAS: dict[str, msgspec.msgpack.Decoder[Any]] = {}
+_LOG_SCHEMAS: dict[type, msgspec.msgpack.Decoder[Any]] = {}
 
 
 def _log_schema(kind: type[CheckinEntry] | type[ReadingEntry]) -> msgspec.msgpack.Decoder[Any]:
     """A decoder of the columns of `kind`: one typed column a field."""
-    found = _LOG_SCHEMAS.get(kind.__name__)
+    found = _LOG_SCHEMAS.get(kind)
     if found is not None:
         return found
     hints = get_type_hints(kind)
@@ -246,19 +250,21 @@ def _log_schema(kind: type[CheckinEntry] | type[ReadingEntry]) -> msgspec.msgpac
         else:
             columns.append(list[hint])  # type: ignore[valid-type]
     found = msgspec.msgpack.Decoder(tuple[tuple(columns)])  # type: ignore[misc]
-    _LOG_SCHEMAS[kind.__name__] = found
+    _LOG_SCHEMAS[kind] = found
     return found
 
 
 _DAYS = (date.min.toordinal(), date.max.toordinal())
 
 
-def _encode_columns(stored: Entries[Any]) -> bytes:
-    _log_schema(stored.kind)  # a kind it cannot read back is not kept
-    columns = list(stored.columns())
-    names = stored.kind._fields
+def _encode_columns(entries: Entries[Any]) -> bytes:
+    _log_schema(entries.kind)  # a kind it cannot read back is not kept
+    names = entries.kind._fields
+    columns: list[Any] = [list(column) for column in zip(*entries.rows, strict=True)]
+    if not columns:
+        columns = [[] for _ in names]
     day, at = names.index("date"), names.index("at")
-    columns[day] = array("l", columns[day]).tobytes()
+    columns[day] = array("l", [d.toordinal() for d in columns[day]]).tobytes()
     offsets = []
     for row, moment in enumerate(columns[at]):
         offset = None if moment is None else moment.utcoffset()
@@ -268,9 +274,8 @@ def _encode_columns(stored: Entries[Any]) -> bytes:
     return msgspec.msgpack.encode(columns)
 
 
-def _decode_columns(
-    kind: type[CheckinEntry] | type[ReadingEntry], raw: msgspec.Raw
-) -> Entries[Any]:
+def _decode_columns(kind: type[CheckinEntry] | type[ReadingEntry], raw: msgspec.Raw) -> list[Any]:
+    """The columns of `kind` an entry holds, the dates as day numbers (an array)."""
     columns = list(_log_schema(kind).decode(raw))
     names = kind._fields
     day, at = names.index("date"), names.index("at")
@@ -291,4 +296,4 @@ def _decode_columns(
             raise ValueError("an offset for a moment that has none")
         moments[row] = moment.astimezone(zone)
     columns[at] = moments
-    return Entries.from_columns(kind, columns)
+    return columns

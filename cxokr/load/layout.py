@@ -1,33 +1,45 @@
-"""Where each file of a workspace lives, and finding the workspace from a folder."""
+"""Where each file of a workspace lives, and finding the workspace from a folder.
+
+The folders are those of the file-kind table (`kinds`); these name one file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from cxokr.errors import WorkspaceNotFound
+from cxokr.load.kinds import CHECKINS, CONFIG_FILE, METRIC, OKRS, READINGS, SUFFIX, TEAM
 
-CONFIG_FILE = "cxokr.yaml"
-SUFFIX = ".yaml"
+__all__ = [
+    "CONFIG_FILE",
+    "SUFFIX",
+    "checkin_path",
+    "find_root",
+    "metric_path",
+    "okr_path",
+    "reading_path",
+    "team_path",
+]
 
 
 def team_path(team: str) -> str:
-    return f"teams/{team}{SUFFIX}"
+    return TEAM.path(team)
 
 
 def metric_path(metric: str) -> str:
-    return f"metrics/{metric}{SUFFIX}"
+    return METRIC.path(metric)
 
 
 def okr_path(period: str, team: str) -> str:
-    return f"okrs/{period}/{team}{SUFFIX}"
+    return OKRS.path(period, team)
 
 
 def checkin_path(period: str, team: str) -> str:
-    return f"checkins/{period}/{team}{SUFFIX}"
+    return CHECKINS.path(period, team)
 
 
 def reading_path(metric: str) -> str:
-    return f"readings/{metric}{SUFFIX}"
+    return READINGS.path(metric)
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:

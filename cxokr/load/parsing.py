@@ -2,7 +2,10 @@
 
 An outcome depends on the bytes and the file's kind alone, never on where the
 file lives or on other files, so it can be cached by content and reused for
-the same bytes at any path or git revision.
+the same bytes at any path or git revision. A document (`document`) gives a
+`DocumentOutcome`: its model, or None when the file failed, with the position
+of every value. A log (`log`) gives a `LogOutcome`: its entries in log order,
+the line of each, and whatever was wrong with the rest.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import difflib
 import operator
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -20,7 +25,6 @@ from cxokr import yamlio
 from cxokr.model import (
     Checkin,
     CheckinEntry,
-    Entries,
     OkrFile,
     Reading,
     ReadingEntry,
@@ -33,33 +37,101 @@ R = TypeVar("R", CheckinEntry, ReadingEntry)
 M = TypeVar("M", bound=BaseModel)
 
 
+class Entries(Generic[R]):
+    """A log's validated entries as `kind` tuples, in log order.
+
+    Entries read back from a compact form (the parse cache's columns, the
+    read-ahead's pipe) are made into tuples when something first reads them:
+    400,000 tuples of dates and numbers took most of a warm report's load on a
+    large organization, and many commands never look at most logs.
+    """
+
+    __slots__ = ("_make", "_rows", "kind")
+
+    def __init__(self, kind: type[R], rows: Iterable[R]) -> None:
+        self.kind: type[R] = kind
+        self._rows: tuple[R, ...] | None = tuple(rows)
+        self._make: Callable[[], Iterable[R]] | None = None
+
+    @classmethod
+    def from_columns(cls, kind: type[R], columns: list[Any]) -> Entries[R]:
+        """Entries kept as one column a field of `kind`, the dates as day numbers; made into
+        tuples on first use. ValueError when the columns do not fit `kind`."""
+        lengths = {len(column) for column in columns}
+        if len(columns) != len(kind._fields) or len(lengths) > 1:
+            raise ValueError("log entries stored for other fields")
+        made: Entries[R] = cls.__new__(cls)
+        made.kind, made._rows, made._make = kind, None, partial(_rows, kind, columns)
+        return made
+
+    @property
+    def rows(self) -> tuple[R, ...]:
+        if self._rows is None:
+            assert self._make is not None
+            self._rows, self._make = tuple(self._make()), None
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entries) and self.kind is other.kind and self.rows == other.rows
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Entries({self.kind.__name__}, {len(self)} rows)"
+
+
+def _rows(kind: type[R], columns: list[Any]) -> Iterable[R]:
+    columns = list(columns)
+    day = kind._fields.index("date")
+    columns[day] = map(date.fromordinal, columns[day])
+    return map(partial(tuple.__new__, kind), zip(*columns, strict=True))
+
+
 @dataclass(frozen=True)
-class Outcome:
-    """What reading one file gave: its value (None if unusable), positions and issues."""
+class DocumentOutcome(Generic[M]):
+    """What reading one document gave: its model (None when unusable), positions, issues."""
 
-    value: Any  # a model; for a log, (entries, lines); None when the file failed
-    marks: yamlio.Marks | None
+    value: M | None
+    marks: yamlio.Marks
     issues: tuple[yamlio.Issue, ...]
-    failed: bool
+
+    @property
+    def failed(self) -> bool:
+        return self.value is None
 
 
-def document(raw: bytes, model: type[M]) -> Outcome:
+@dataclass(frozen=True)
+class LogOutcome(Generic[R]):
+    """What reading one log gave: its usable entries, the line of each, and the issues."""
+
+    entries: Entries[R]
+    lines: Sequence[int]  # an array("L"): one block, not an object per line
+    issues: tuple[yamlio.Issue, ...]
+
+
+Outcome = DocumentOutcome[Any] | LogOutcome[Any]
+
+
+def document(raw: bytes, model: type[M]) -> DocumentOutcome[M]:
     """Parse and validate one YAML document as `model`."""
     doc = yamlio.load_document(raw)
     issues = list(doc.issues)
     if doc.data is None and doc.issues:
-        return Outcome(None, doc.marks, tuple(issues), True)
+        return DocumentOutcome(None, doc.marks, tuple(issues))
     data = {} if doc.data is None and model is OkrFile else doc.data
     try:
-        return Outcome(model.model_validate(data), doc.marks, tuple(issues), False)
+        return DocumentOutcome(model.model_validate(data), doc.marks, tuple(issues))
     except ValidationError as exc:
         for code, loc, message in validation_problems(exc, data):
             line, col = doc.marks.find(loc)
             issues.append(yamlio.Issue(code, line, col, message))
-        return Outcome(None, doc.marks, tuple(issues), True)
+        return DocumentOutcome(None, doc.marks, tuple(issues))
 
 
-def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
+def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> LogOutcome[R]:
     """Split, validate, de-duplicate and order the entries of a log, as `entry` tuples.
 
     A log of machine-written JSON lines only is read by `fastlog`; any other, or
@@ -94,12 +166,12 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> Outcome:
 
 def _ordered(
     entry: type[R], rows: list[R], lines: list[int], issues: list[yamlio.Issue]
-) -> Outcome:
+) -> LogOutcome[R]:
     """The outcome of a log's entries, put in log order (date, then `at`) when they are not."""
     if not in_log_order(rows):
         order = sorted(range(len(rows)), key=lambda i: entry_sort_key(rows[i]))
         rows, lines = [rows[i] for i in order], [lines[i] for i in order]
-    return Outcome((Entries(entry, rows), array("L", lines)), None, tuple(issues), False)
+    return LogOutcome(Entries(entry, rows), array("L", lines), tuple(issues))
 
 
 def _one_by_one(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cxokr.compute.align import Loc, Node
+from cxokr.load.kinds import METRIC
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
@@ -271,7 +272,7 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
     if metric is None:
         return [
             ws.problem_at(
-                "CX302", rel, (*loc, "metric"), f"metric {kr.metric!r} is not in metrics/"
+                "CX302", rel, (*loc, "metric"), f"metric {kr.metric!r} is not in {METRIC.folder}/"
             )
         ]
     found = []
