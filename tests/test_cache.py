@@ -207,6 +207,22 @@ def test_a_settled_unchanged_file_is_not_read_again(
     assert second.recalled == 8 and second.added == 0
 
 
+def test_the_cache_says_what_it_holds_and_whether_it_remembers_files(
+    make_ws: WriteFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_ws()
+    team = (root / "teams" / "company.yaml").read_bytes()
+    empty = Cache(None)
+    assert not empty.remembers_files and not empty.holds("team", team)
+    settle(monkeypatch)
+    load_twice(root)[0].save()
+    cache = Cache.for_workspace(root)
+    assert cache.remembers_files
+    assert cache.holds("team", team)
+    assert not cache.holds("metric", team)  # the same bytes as another kind: not known
+    assert not cache.holds("team", team + b"# changed\n")
+
+
 def test_a_file_edited_just_now_is_read_again_next_time(make_ws: WriteFiles) -> None:
     root = make_ws()
     first, second = load_twice(root)  # every file was written within the last two seconds

@@ -149,3 +149,28 @@ def test_jobs_1_keeps_everything_in_one_process(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
     monkeypatch.setenv("CXOKR_JOBS", "1")
     assert prefetch.prefetch(EXAMPLE.resolve(), None) == {}
+
+
+def test_outcomes_cross_the_pipe_unchanged_and_logs_in_columns() -> None:
+    readings = kinds.READINGS.parse(
+        b'- {"date": "2026-10-01", "value": 1, "at": "2026-10-01T08:00:00Z"}\n'
+        b'- {"date": "2026-10-02", "value": 2, "at": "2026-10-02T10:00:00+02:00"}\n'
+        b'- {"date": "2026-10-03", "value": 3, "at": "2026-10-03T10:00:00+02:00"}\n'
+        b'- {"date": "2026-10-04", "value": 4, "segment": "online"}\n'
+        b"- {date: 2026-13-01, value: 5}\n"
+    )
+    team = kinds.TEAM.parse(b"name: Ops\nlevel: 1\n")
+    back = prefetch._received(prefetch._sent({"log": readings, "team": team}))
+    assert back is not None and back["team"] == team
+    log = back["log"]
+    assert isinstance(log, parsing.LogOutcome)
+    assert log.entries._rows is None  # still columns: made into tuples when first read
+    assert log.entries == readings.entries and len(log.entries) == 4
+    assert list(log.lines) == list(readings.lines) == [1, 2, 3, 4]
+    assert log.issues == readings.issues and [i.code for i in log.issues] == ["CX205"]
+    zones = [row.at.tzinfo for row in log.entries.rows if row.at is not None]
+    assert zones[1] is zones[2]  # one zone object per offset
+
+
+def test_a_damaged_message_from_the_child_is_no_outcome() -> None:
+    assert prefetch._received(b"not a pickle") is None

@@ -1,11 +1,15 @@
-"""Loading a workspace from files held in memory, as read from a git revision."""
+"""Loading a workspace from its sources (the folder, or files held in memory as read from a
+git revision), and the table of file kinds the loader reads."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cxokr.load import workspace
-from tests.conftest import WriteFiles
+from cxokr.load import kinds, workspace
+from cxokr.load.cache import Cache
+from cxokr.load.source import Files, Folder
+from cxokr.problems import Problem
+from tests.conftest import WriteFiles, write_files
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
 
@@ -53,3 +57,74 @@ def test_no_files_is_an_empty_workspace(tmp_path: Path) -> None:
     assert ws.config is None
     assert not ws.okrs
     assert not ws.problems
+
+
+def test_each_kind_is_read_from_the_path_the_table_gives(tmp_path: Path) -> None:
+    files = {
+        kinds.CONFIG.path(): "organization: Acme\nperiods:\n"
+        "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n",
+        kinds.TEAM.path("ops"): "name: Ops\nlevel: 1\n",
+        kinds.METRIC.path("nps"): "name: NPS\nunit: points\ndirection: higher\n",
+        kinds.OKRS.path("2026-Q4", "ops"): "objectives: []\n",
+        kinds.CHECKINS.path("2026-Q4", "ops"): '- {"kr": "grow/nps", "date": "2026-10-02"}\n',
+        kinds.READINGS.path("nps"): '- {"date": "2026-10-02", "value": 3}\n',
+    }
+    assert set(files) == {
+        "cxokr.yaml",
+        "teams/ops.yaml",
+        "metrics/nps.yaml",
+        "okrs/2026-Q4/ops.yaml",
+        "checkins/2026-Q4/ops.yaml",
+        "readings/nps.yaml",
+    }
+    root = write_files(tmp_path, dict(files))
+    ws = workspace.load(root)
+    assert ws.problems == ()
+    assert ws.config is not None and ws.config.organization == "Acme"
+    assert ws.teams["ops"].name == "Ops" and ws.metrics["nps"].unit == "points"
+    assert ws.okrs[("2026-Q4", "ops")].objectives == []
+    assert len(ws.checkins[("2026-Q4", "ops")].entries) == 1
+    assert ws.readings["nps"].entries[0].value == 3
+    assert workspace.load_files(root, files_of(root)) == ws
+
+
+def test_a_kind_accepts_only_outcomes_of_its_own_kind() -> None:
+    team = kinds.TEAM.parse(b"name: Ops\nlevel: 1\n")
+    metric = kinds.METRIC.parse(b"name: NPS\nunit: points\ndirection: higher\n")
+    readings = kinds.READINGS.parse(b'- {"date": "2026-10-02", "value": 3}\n')
+    assert kinds.TEAM.accept(team) is team
+    assert kinds.TEAM.accept(metric) is None
+    assert kinds.TEAM.accept(readings) is None
+    assert kinds.READINGS.accept(readings) is readings
+    assert kinds.CHECKINS.accept(readings) is None
+    assert kinds.TEAM.accept(None) is None
+    broken = kinds.TEAM.parse(b"name: [\n")
+    assert broken.failed and kinds.METRIC.accept(broken) is broken  # no model to tell by
+
+
+def test_both_sources_list_and_admit_files_alike(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {"teams/ops.yml": "name: Ops\nlevel: 2\n", "okrs/stray.yaml": "objectives: []\n"}
+    ).resolve()
+    folder, files = Folder(root), Files(root, files_of(root))
+    said: tuple[list[Problem], list[Problem]] = ([], [])
+    for rel_dir in ("teams", "metrics", "okrs", "okrs/2026-Q4", "checkins", "readings"):
+        listed = list(folder.listing(rel_dir, said[0]))
+        assert listed == list(files.listing(rel_dir, said[1]))
+        for _, rel, is_folder in listed:
+            assert is_folder or folder.admit(rel, said[0]) == files.admit(rel, said[1])
+    assert said == ([], [])
+    assert ("ops.yml", "teams/ops.yml", False) in list(files.listing("teams", []))
+    assert ("2026-Q4", "okrs/2026-Q4", True) in list(files.listing("okrs", []))
+    assert folder.signed and not files.signed
+
+
+def test_files_of_a_revision_are_found_by_content_never_by_signature(make_ws: WriteFiles) -> None:
+    root = make_ws()
+    cache = Cache(None)
+    first = workspace.load_files(root, files_of(root), cache)
+    parsed = cache.added
+    again = workspace.load_files(root, files_of(root), cache)
+    assert again == first and parsed == 8
+    assert cache.added == parsed  # the same bytes: nothing parsed twice
+    assert cache.recalled == 0 and cache.files == {}  # nothing vouched for by signature
