@@ -134,3 +134,44 @@ def test_a_patch_gives_the_line_numbers_of_what_changed(repo: Path) -> None:
     assert (change.added, change.added_at) == (("        target: 66",), (12,))
     created = steps[0].changes[0]
     assert created.added_at == tuple(range(1, len(created.added) + 1))
+
+
+# --- head_sha: HEAD read from the git folder, without git --------------------------------
+
+
+def _rev(root: Path, rev: str = "HEAD") -> str:
+    return git(root, "rev-parse", rev).strip()
+
+
+def test_head_sha_reads_a_loose_branch(repo: Path) -> None:
+    assert history.head_sha(repo / "goals") == _rev(repo)
+
+
+def test_head_sha_reads_a_packed_branch(repo: Path) -> None:
+    git(repo, "pack-refs", "--all")
+    branch = git(repo, "symbolic-ref", "HEAD").strip()
+    assert not (repo / ".git" / branch).exists()
+    assert history.head_sha(repo / "goals") == _rev(repo)
+
+
+def test_head_sha_reads_a_detached_head(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--detach", "HEAD~1")
+    assert history.head_sha(repo) == _rev(repo)
+
+
+def test_head_sha_follows_a_linked_worktree_to_its_own_head(repo: Path, tmp_path: Path) -> None:
+    git(repo, "worktree", "add", "-q", "-b", "other", str(tmp_path / "other"), "HEAD~1")
+    assert (tmp_path / "other" / ".git").is_file()
+    assert history.head_sha(tmp_path / "other" / "goals") == _rev(repo, "HEAD~1")
+
+
+def test_head_sha_leaves_to_git_what_it_does_not_read(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert history.head_sha(tmp_path / "home") is None  # no repository
+    (tmp_path / "home" / ".git").write_text("not a pointer\n", encoding="utf-8")
+    assert history.head_sha(tmp_path / "home") is None
+    git(repo, "update-ref", "-d", "HEAD")  # a branch yet to be born
+    assert history.head_sha(repo) is None
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    assert history.head_sha(tmp_path) is None

@@ -340,36 +340,49 @@ def head_sha(root: Path) -> str | None:
         return None
     here = root.resolve()
     dot = next((p / ".git" for p in (here, *here.parents) if (p / ".git").exists()), None)
+    if dot is None:
+        return None
     try:
-        if dot is None:
+        found = _git_dirs(dot)
+        if found is None:
             return None
-        git_dir = dot
-        if dot.is_file():  # a worktree or submodule: "gitdir: <path>"
-            pointer = dot.read_text(encoding="utf-8").strip()
-            if not pointer.startswith("gitdir: "):
-                return None
-            git_dir = (dot.parent / pointer.removeprefix("gitdir: ")).resolve()
-        common = git_dir
-        if (git_dir / "commondir").is_file():
-            common = (
-                git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
-            ).resolve()
+        git_dir, common = found
         head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
         if not head.startswith("ref: "):
             return head if _SHA.fullmatch(head) else None
-        ref = head.removeprefix("ref: ")
-        loose = common / ref
-        if loose.is_file():
-            sha = loose.read_text(encoding="utf-8").strip()
-            return sha if _SHA.fullmatch(sha) else None
-        packed = common / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text(encoding="utf-8").splitlines():
-                sha, _, name = line.partition(" ")
-                if name == ref and _SHA.fullmatch(sha):
-                    return sha
+        return _ref_sha(common, head.removeprefix("ref: "))
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _git_dirs(dot: Path) -> tuple[Path, Path] | None:
+    """The git folder `dot` (a `.git` folder or file) leads to, and the folder its work trees
+    share (objects, refs); None when a `.git` file does not name one."""
+    git_dir = dot
+    if dot.is_file():  # a worktree or submodule: "gitdir: <path>"
+        pointer = dot.read_text(encoding="utf-8").strip()
+        if not pointer.startswith("gitdir: "):
+            return None
+        git_dir = (dot.parent / pointer.removeprefix("gitdir: ")).resolve()
+    common = git_dir
+    if (git_dir / "commondir").is_file():
+        common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    return git_dir, common
+
+
+def _ref_sha(common: Path, ref: str) -> str | None:
+    """The commit the branch `ref` (`refs/heads/main`) names, loose or packed; None when it
+    cannot be found here."""
+    loose = common / ref
+    if loose.is_file():
+        sha = loose.read_text(encoding="utf-8").strip()
+        return sha if _SHA.fullmatch(sha) else None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            sha, _, name = line.partition(" ")
+            if name == ref and _SHA.fullmatch(sha):
+                return sha
     return None
 
 
