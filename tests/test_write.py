@@ -91,6 +91,8 @@ def test_checkin_without_identity_writes_says_how_to_set_one_and_exits_2(
         ((KR, "--value", "1", "--date", "2099-01-01"), "in the future"),
         ((KR, "--value", "1", "--date", "2026-09-30"), "no key result"),
         ((KR, "--confidence", "7", "--date", "2026-11-20"), "between 0 and 1"),
+        ((f"2026-Q4:{KR}", "-v", "1", "-d", "2026-09-30"), "is outside 2026-Q4 (2026-10-01 to"),
+        ((KR, "--date", "2026-11-20"), "a check-in needs a value, a confidence or a note"),
     ],
 )
 def test_bad_checkins_are_refused_and_write_nothing(

@@ -135,18 +135,7 @@ def build(
     if day > today:
         raise UsageError(f"{day} is in the future; check in for today or an earlier day")
     target = find(ws, ref, day)
-    if not target.period.start <= day <= target.period.end:
-        raise UsageError(
-            f"{day} is outside {target.period.id} ({target.period.start} to {target.period.end})"
-        )
-    if value is not None and not math.isfinite(value):
-        raise UsageError("the value must be a finite number")
-    if value is not None and target.kr.type is KrType.DONE and value not in (0, 1):
-        raise UsageError(f"{target.name} is a milestone: its value is 0 (not done) or 1 (done)")
-    if confidence is not None and not 0 <= confidence <= 1:
-        raise UsageError("confidence is between 0 and 1 (0.7 means 70% sure)")
-    if value is None and confidence is None and not note:
-        raise UsageError("a check-in needs a value, a confidence or a note")
+    _check_fits(target, day, value, confidence, note)
     inputs.check_text(note=note, by=by)
     entry: dict[str, object] = {"kr": target.name, "date": day.isoformat()}
     if value is not None:
@@ -159,6 +148,24 @@ def build(
         entry["by"] = by
     entry["at"] = yamlio.stamp(at)
     return NewCheckin(target, entry)
+
+
+def _check_fits(
+    target: Target, day: date, value: float | None, confidence: float | None, note: str | None
+) -> None:
+    """Refuse a check-in outside its key result's period, with a value or confidence it
+    cannot hold, or with nothing to say."""
+    period = target.period
+    if not period.start <= day <= period.end:
+        raise UsageError(f"{day} is outside {period.id} ({period.start} to {period.end})")
+    if value is not None and not math.isfinite(value):
+        raise UsageError("the value must be a finite number")
+    if value is not None and target.kr.type is KrType.DONE and value not in (0, 1):
+        raise UsageError(f"{target.name} is a milestone: its value is 0 (not done) or 1 (done)")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise UsageError("confidence is between 0 and 1 (0.7 means 70% sure)")
+    if value is None and confidence is None and not note:
+        raise UsageError("a check-in needs a value, a confidence or a note")
 
 
 def parse_rows(text: str) -> list[inputs.Row]:
