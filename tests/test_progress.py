@@ -243,6 +243,30 @@ def test_never_stale_outside_the_period() -> None:
     assert not calc.is_stale(None, Q4, date(2027, 1, 20), 14)
 
 
+def test_last_update_is_the_newest_checkin_or_reading_in_the_period() -> None:
+    said = [checkin("2026-09-30", 60), checkin("2026-10-20", None), checkin("2026-11-02", 61)]
+    assert calc.last_update(said, date(2026, 10, 25), Q4, AS_OF) == date(2026, 11, 2)
+    assert calc.last_update(said, date(2026, 11, 10), Q4, AS_OF) == date(2026, 11, 10)
+    # A check-in with only a confidence or a note is an update too.
+    assert calc.last_update(said[:2], None, Q4, AS_OF) == date(2026, 10, 20)
+
+
+def test_last_update_ignores_checkins_outside_the_period_and_after_the_date() -> None:
+    said = [checkin("2026-09-30", 60), checkin("2026-11-25", 62), checkin("2027-01-05", 63)]
+    assert calc.last_update(said, None, Q4, AS_OF) is None
+    assert calc.last_update(said, None, Q4, date(2027, 1, 10)) == date(2026, 11, 25)
+
+
+def test_newest_reading_is_the_last_in_the_series_window() -> None:
+    mine = values.DailyReadings(
+        [reading("2026-09-28", 58), reading("2026-10-05", 59), reading("2026-11-12", 60)]
+    )
+    assert values.series(mine, Q4, AS_OF, []).newest_reading == date(2026, 11, 12)
+    assert values.series(mine, Q4, date(2026, 11, 1), []).newest_reading == date(2026, 10, 5)
+    # The reading before the period (its start) is not an update in it.
+    assert values.series(mine, Q4, date(2026, 10, 2), []).newest_reading is None
+
+
 # --- Forecast and grade -------------------------------------------------------------------
 
 

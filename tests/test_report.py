@@ -15,6 +15,7 @@ import pytest
 
 from cxokr.compute import report
 from cxokr.compute.report import Filters
+from cxokr.compute.rows import Rows
 from cxokr.errors import UsageError
 from cxokr.load.workspace import load
 from cxokr.render import report_json
@@ -473,3 +474,16 @@ def test_owner_filter_matches_objective_or_key_result_owner(root: Path) -> None:
 def test_unknown_period_is_a_usage_error(root: Path) -> None:
     with pytest.raises(UsageError, match="2027-Q1"):
         report.build(load(root), AS_OF, Filters(period="2027-Q1"))
+
+
+def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
+    ws = load(root)
+    q4 = ws.periods["2026-Q4"]
+    rows = Rows(ws, report.enclosing(ws, q4), AS_OF)
+    # csat-floor is a key result of support/happy-customers and aligns to cx/better-journeys.
+    journeys = rows.row(f"{Q4}cx/better-journeys")
+    assert f"{Q4}support/happy-customers/csat-floor" in [t.ref for t in journeys.terms]
+    happy = rows.row(f"{Q4}support/happy-customers")
+    place = rows.objectives[happy.ref]
+    csat = next(kr for kr in place.objective.key_results if kr.id == "csat-floor")
+    assert rows.kr_row(place, csat) is happy.key_results[0]

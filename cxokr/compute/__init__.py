@@ -1,8 +1,10 @@
 """Computing: from a loaded workspace to the data every view renders.
 
-`progress` is the pure math of DESIGN §2; `values` a key result's values over
-time; `align` the alignment graph; `report` (with `report_data`) the report's
-rows; `explain`, `grades`, `lens` and `align_view` the other views' data.
+`progress` is the pure math of DESIGN §2 (with the stale rule); `values` a key
+result's values over time; `align` the alignment graph; `rows` each objective's
+and key result's figures, which `report` assembles into the report (its types
+in `report_data`); `explain`, `grades`, `lens` and `align_view` the other
+views' data.
 Nothing here prints, exits, writes or reads git.
 
 May import: the top-level modules, `yamlio` and `load`. Never `rules`, `git`,

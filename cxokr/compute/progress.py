@@ -1,4 +1,4 @@
-"""Pure math: progress, pace, status and grades (DESIGN §2.2, §2.3).
+"""Pure math: progress, pace, status, staleness and grades (DESIGN §2.2, §2.3).
 
 A key result's values over time, and the forecast fitted through them, are in
 `values`.
@@ -15,6 +15,8 @@ from datetime import date
 from enum import StrEnum
 
 from cxokr.model import (
+    Checkin,
+    CheckinEntry,
     KrType,
     Period,
     Thresholds,
@@ -33,6 +35,11 @@ class Band(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
+
+
+# Key results that hold a line rather than move towards a target. A tuple: a set would
+# hash each member through Enum's hash, written in Python, for every key result.
+GUARDRAILS = (KrType.STAY_ABOVE, KrType.STAY_BELOW)
 
 
 # --- Time --------------------------------------------------------------------------
@@ -135,8 +142,28 @@ def status(
     return Status.OFF_TRACK
 
 
+# --- Staleness ---------------------------------------------------------------------------
+
+
+def last_update(
+    checkins: Iterable[Checkin | CheckinEntry],
+    newest_reading: date | None,
+    period: Period,
+    as_of: date,
+) -> date | None:
+    """The day a key result was last updated in its period, up to `as_of`: its newest
+    check-in (with a value or only a confidence or note) or `newest_reading`, the newest
+    reading of its metric and segment in that time; None when neither."""
+    end = min(as_of, period.end)
+    days = [c.date for c in checkins if period.start <= c.date <= end]
+    if newest_reading is not None:
+        days.append(newest_reading)
+    return max(days, default=None)
+
+
 def is_stale(last_update: date | None, period: Period, as_of: date, stale_after_days: int) -> bool:
-    """No check-in or reading for `stale_after_days` while the period is running."""
+    """No check-in or reading for more than `stale_after_days` while the period is running,
+    counted from `last_update`, or from the period's start when there was none."""
     if not contains(period, as_of):
         return False
     since = last_update if last_update is not None else period.start

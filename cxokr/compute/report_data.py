@@ -9,15 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
 from cxokr.compute.values import Series
-from cxokr.model import KrType, Period, Thresholds
+from cxokr.model import KrType, ObjectiveStatus, Period, ProgressFrom, Thresholds
 
 REPORT_VERSION = 1
 ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
+
+# Where a key result's start came from: its file, the newest reading before its period
+# (a target without a start), or nowhere.
+StartSource = Literal["file", "reading", "none"]
 
 
 @dataclass(frozen=True)
@@ -44,14 +48,14 @@ class KrRow:
     id: str
     title: str
     owner: str | None
-    type: str
+    type: KrType
     metric: str | None
     segment: str | None
     unit: str | None
     direction: str | None
     weight: float
     start: float | None
-    start_source: str  # "file", "reading" or "none"
+    start_source: StartSource
     target: float | None
     value: float | None
     value_date: date | None
@@ -85,9 +89,9 @@ class KrRow:
     def forecast_progress(self) -> float | None:
         """The progress `forecast_value` would give; None for a milestone."""
         fit = self.series.forecast
-        if fit is None or self.type == KrType.DONE.value:
+        if fit is None or self.type is KrType.DONE:
             return None
-        return calc.progress(KrType(self.type), fit.value_at_end, self.start, self.target)
+        return calc.progress(self.type, fit.value_at_end, self.start, self.target)
 
 
 _names = [f.name for f in fields(KrRow)]
@@ -113,9 +117,9 @@ class ObjectiveRow:
     id: str
     title: str
     owner: str | None
-    state: str  # active, dropped or postponed
+    state: ObjectiveStatus
     weight: float
-    progress_from: str
+    progress_from: ProgressFrom
     progress: float | None
     expected: float
     pace: float | None

@@ -174,6 +174,12 @@ class Series:
         return self._span
 
     @property
+    def newest_reading(self) -> date | None:
+        """The day of the newest reading in the window, check-ins aside; None without one."""
+        lo, hi = self._span
+        return self._readings.dates[hi - 1] if hi > lo else None
+
+    @property
     def dates(self) -> list[date]:
         return self._laid_out().dates
 

@@ -1,0 +1,328 @@
+"""The rows of the report: every objective's and key result's figures as of one date.
+
+A key result's row is computed in named steps: where its progress runs from and
+to (`_start`), its latest value (`values.Series.latest`), its progress, pace and
+status, its grade once the period has ended (`_graded`), what its progress
+flags (`_flags`), and when it was last updated (`Rows._updates`, with the stale
+rule of `progress`).
+
+An objective's row rolls up its key results, the objectives aligned to it, or
+both (`Rows._terms`). Each row is computed once, however many objectives count
+it. `report.build` assembles the rows into the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from cxokr.compute import align, values
+from cxokr.compute import progress as calc
+from cxokr.compute.progress import Status
+from cxokr.compute.report_data import KrRow, ObjectiveRow, StartSource, Term
+from cxokr.load.workspace import Workspace
+from cxokr.model import (
+    CheckinEntry,
+    KeyResult,
+    KrType,
+    Objective,
+    ObjectiveStatus,
+    Period,
+    ProgressFrom,
+)
+
+
+class Place(NamedTuple):
+    """Where an objective (and its key results) lives: its period, team and definition."""
+
+    period: str
+    team: str
+    objective: Objective
+
+
+# --- A key result's steps ---------------------------------------------------------------
+
+_NO_READINGS = values.DailyReadings(())  # what a key result without a metric reads
+
+
+def _start(
+    kr: KeyResult, period: Period, readings: values.DailyReadings
+) -> tuple[float | None, StartSource, float | None]:
+    """Where the progress of `kr` runs from (and where that came from) and to.
+
+    The start is the file's. A milestone runs from 0, unless its file says otherwise, to 1,
+    unless its file names another target. A target without a start runs from its metric's
+    newest reading before the period, or has no start.
+    """
+    if kr.type is KrType.DONE:
+        return (kr.start if kr.start is not None else 0.0), "file", (kr.target or 1.0)
+    if kr.start is None and kr.type is KrType.TARGET:
+        before = readings.last_before(period.start)
+        if before is None:
+            return None, "none", kr.target
+        return before.value, "reading", kr.target
+    return kr.start, "file", kr.target
+
+
+def _flags(kr_type: KrType, progress: float | None) -> tuple[bool, bool, bool]:
+    """What the progress of a key result says beyond its status: a target behind its start
+    (regression) or past its target (over-achieved), a guardrail off its line (breached)."""
+    if progress is None:
+        return False, False, False
+    target = kr_type is KrType.TARGET
+    return (
+        target and progress < 0,
+        target and progress > 1,
+        kr_type in calc.GUARDRAILS and progress == 0.0,
+    )
+
+
+def _graded(progress: float | None, ended: bool) -> tuple[float | None, str | None]:
+    """The grade (clamped progress) and its band, once the period has ended."""
+    if not ended or progress is None:
+        return None, None
+    return progress, calc.band(progress).value
+
+
+class Rows:
+    """The rows of the objectives of `periods` as of a date, each computed when first asked."""
+
+    def __init__(self, ws: Workspace, periods: list[Period], as_of: date) -> None:
+        assert ws.config is not None
+        self.ws = ws
+        self.config = ws.config
+        self.as_of = as_of
+        self.periods = {p.id: p for p in periods}
+        self.expected = {pid: calc.expected(p, as_of) for pid, p in self.periods.items()}
+        self.graph = align.build(ws, self.periods)
+        self.objectives = {
+            ref: Place(node.period, node.team, node.objective)
+            for ref, node in self.graph.nodes.items()
+        }
+        self.children, self.parents = _tree(self.graph)
+        self.kr_children = _aligned_key_results(self.graph)
+        self._kr_rows: dict[str, KrRow] = {}
+        self._rows: dict[str, ObjectiveRow] = {}
+        self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
+        self._readings: dict[tuple[str, str | None], values.DailyReadings] = {}
+
+    def _counted_children(self, ref: str) -> list[str]:
+        """Direct children, less those also below another child: each counts once."""
+        children = self.children[ref]
+        grandchildren = (g for child in children for g in self.children[child])
+        below = align.reach(grandchildren, self.children.__getitem__)
+        return [c for c in children if c not in below]
+
+    def level(self, team: str) -> int:
+        found = self.ws.teams.get(team)
+        return found.level if found else 4
+
+    def checkins(self, at: Place, kr: str) -> list[CheckinEntry]:
+        """The key result's check-ins up to the date, in log order."""
+        key = (at.period, at.team)
+        if key not in self._checkins:
+            log = self.ws.checkins.get(key)
+            grouped: dict[str, list[CheckinEntry]] = {}
+            for entry in log.entries if log else ():
+                if entry.date <= self.as_of:
+                    grouped.setdefault(entry.kr, []).append(entry)
+            self._checkins[key] = grouped
+        return self._checkins[key].get(f"{at.objective.id}/{kr}", [])
+
+    def readings(self, metric: str, segment: str | None) -> values.DailyReadings:
+        key = (metric, segment)
+        if key not in self._readings:
+            log = self.ws.readings.get(metric)
+            mine = [r for r in log.entries if r.segment == segment] if log else []
+            self._readings[key] = values.DailyReadings(mine)
+        return self._readings[key]
+
+    def kr_row(self, at: Place, kr: KeyResult) -> KrRow:
+        """A key result's row, computed once however many objectives count it."""
+        ref = f"{at.period}:{at.team}/{at.objective.id}/{kr.id}"
+        row = self._kr_rows.get(ref)
+        if row is None:
+            row = self._kr_rows[ref] = self._kr_row(ref, at, kr)
+        return row
+
+    def _kr_row(self, ref: str, at: Place, kr: KeyResult) -> KrRow:
+        period = self.periods[at.period]
+        metric = self.ws.metrics.get(kr.metric) if kr.metric else None
+        readings = self.readings(kr.metric, kr.segment) if kr.metric else _NO_READINGS
+        checkins = self.checkins(at, kr.id)
+        points = values.series(readings, period, min(self.as_of, period.end), checkins)
+        start, start_source, target = _start(kr, period, readings)
+        latest = points.latest()
+        raw = calc.progress(kr.type, latest.value if latest else None, start, target)
+        pace, status = self._pace_and_status(at.period, kr.type, raw)
+        grade, band = _graded(calc.clamped(raw), self.as_of >= period.end)
+        regression, overachieved, breached = _flags(kr.type, raw)
+        last, age_days, stale, confidence = self._updates(period, checkins, points)
+        return KrRow(
+            ref=ref,
+            period=at.period,
+            team=at.team,
+            objective=at.objective.id,
+            id=kr.id,
+            title=kr.title,
+            owner=kr.owner or at.objective.owner,
+            type=kr.type,
+            metric=kr.metric,
+            segment=kr.segment,
+            unit=kr.unit or (metric.unit if metric else None),
+            direction=str(metric.direction) if metric else None,
+            weight=kr.weight,
+            start=start,
+            start_source=start_source,
+            target=target,
+            value=latest.value if latest else None,
+            value_date=latest.date if latest else None,
+            value_source=latest.source if latest else None,
+            progress=raw,
+            expected=self.expected[at.period],
+            pace=pace,
+            status=status,
+            confidence=confidence,
+            last_update=last,
+            age_days=age_days,
+            stale=stale,
+            regression=regression,
+            overachieved=overachieved,
+            breached=breached,
+            grade=grade,
+            band=band,
+            series=points,
+        )
+
+    def _pace_and_status(
+        self, pid: str, kr_type: KrType, progress: float | None
+    ) -> tuple[float | None, Status]:
+        """Progress against what the date expects of its period; a guardrail has no pace."""
+        expected = self.expected[pid]
+        guardrail = kr_type in calc.GUARDRAILS
+        pace = None if guardrail else calc.pace(progress, expected)
+        return pace, calc.status(progress, expected, self.config.status, guardrail)
+
+    def _updates(
+        self, period: Period, checkins: list[CheckinEntry], points: values.Series
+    ) -> tuple[date | None, int | None, bool, float | None]:
+        """When the key result was last updated in its period, how many days ago, whether
+        that makes it stale, and the confidence its owner gave last."""
+        last = calc.last_update(checkins, points.newest_reading, period, self.as_of)
+        end = min(self.as_of, period.end)
+        confidence = next(
+            (
+                c.confidence
+                for c in reversed(checkins)
+                if c.confidence is not None and period.start <= c.date <= end
+            ),
+            None,
+        )
+        return (
+            last,
+            (self.as_of - last).days if last else None,
+            calc.is_stale(last, period, self.as_of, self.config.stale_after_days),
+            confidence,
+        )
+
+    # --- Objectives ----------------------------------------------------------------------
+
+    def row(self, ref: str, visiting: frozenset[str] = frozenset()) -> ObjectiveRow:
+        """An objective's row, computed once; `visiting`: the objectives above it on this path."""
+        found = self._rows.get(ref)
+        if found is None:
+            found = self._rows[ref] = self._objective_row(ref, visiting)
+        return found
+
+    def _objective_row(self, ref: str, visiting: frozenset[str]) -> ObjectiveRow:
+        at = self.objectives[ref]
+        objective = at.objective
+        krs = tuple(self.kr_row(at, kr) for kr in objective.key_results)
+        mode = objective.progress or (
+            ProgressFrom.KEY_RESULTS if objective.key_results else ProgressFrom.ALIGNED
+        )
+        terms = self._terms(ref, mode, krs, visiting)
+        value = _roll_up(terms)
+        expected = self.expected[at.period]
+        grade, band = _graded(value, self.as_of >= self.periods[at.period].end)
+        return ObjectiveRow(
+            ref=ref,
+            period=at.period,
+            team=at.team,
+            level=self.level(at.team),
+            id=objective.id,
+            title=objective.title,
+            owner=objective.owner,
+            state=objective.status,
+            weight=objective.weight,
+            progress_from=mode,
+            progress=value,
+            expected=expected,
+            pace=calc.pace(value, expected),
+            status=calc.status(value, expected, self.config.status),
+            grade=grade,
+            band=band,
+            team_grade=objective.grade,
+            terms=tuple(terms),
+            parents=tuple(self.parents[ref]),
+            children=tuple(self.children[ref]),
+            key_results=krs,
+        )
+
+    def _terms(
+        self, ref: str, mode: ProgressFrom, krs: tuple[KrRow, ...], visiting: frozenset[str]
+    ) -> list[Term]:
+        """What an objective's progress rolls up: its own key results, what aligns to it, or both."""
+        terms: list[Term] = []
+        if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
+            terms += [Term(kr.ref, calc.clamped(kr.progress), kr.weight) for kr in krs]
+        if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
+            terms += self._aligned_terms(ref, visiting)
+        return terms
+
+    def _aligned_terms(self, ref: str, visiting: frozenset[str]) -> list[Term]:
+        """The active objectives aligned to `ref` (each once), then key results aligned to it."""
+        terms: list[Term] = []
+        for child in self._counted_children(ref):
+            if child in visiting:
+                continue  # an alignment cycle; `cxokr check` reports it
+            row = self.row(child, visiting | {ref})
+            if row.state is ObjectiveStatus.ACTIVE:
+                terms.append(Term(child, calc.clamped(row.progress), row.weight))
+        for owner, kr in self.kr_children[ref]:
+            kr_row = self.kr_row(self.objectives[owner], kr)
+            terms.append(Term(kr_row.ref, calc.clamped(kr_row.progress), kr_row.weight))
+        return terms
+
+
+def _tree(graph: align.Graph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Children and parents of each objective, following objectives that align as a whole.
+
+    The tree and the aligned roll-up follow these; a key result that aligns counts as a
+    term of its own (`_aligned_key_results`).
+    """
+    children: dict[str, list[str]] = {ref: [] for ref in graph.nodes}
+    parents: dict[str, list[str]] = {ref: [] for ref in graph.nodes}
+    for edge in graph.edges:
+        if edge.kr is None and edge.child not in children[edge.parent]:
+            children[edge.parent].append(edge.child)
+            parents[edge.child].append(edge.parent)
+    return children, parents
+
+
+def _aligned_key_results(graph: align.Graph) -> dict[str, list[tuple[str, KeyResult]]]:
+    """Key results aligned to an objective of another, with the objective that holds each:
+    they count in the roll-up of the objective they align to."""
+    found: dict[str, list[tuple[str, KeyResult]]] = {ref: [] for ref in graph.nodes}
+    for edge in graph.edges:
+        node = graph.nodes[edge.child]
+        if edge.kr is None or edge.parent == edge.child or not node.active:
+            continue  # dropped and postponed objectives leave every roll-up
+        kr = next(k for k in node.objective.key_results if k.id == edge.kr)
+        if (edge.child, kr) not in found[edge.parent]:
+            found[edge.parent].append((edge.child, kr))
+    return found
+
+
+def _roll_up(terms: list[Term]) -> float | None:
+    return calc.roll_up((t.progress, t.weight) for t in terms)
