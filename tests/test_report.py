@@ -487,3 +487,10 @@ def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
     place = rows.objectives[happy.ref]
     csat = next(kr for kr in place.objective.key_results if kr.id == "csat-floor")
     assert rows.kr_row(place, csat) is happy.key_results[0]
+
+
+def test_short_ref_drops_the_period() -> None:
+    assert report.short_ref(f"{Q4}ecommerce/grow-basket/aov-online") == (
+        "ecommerce/grow-basket/aov-online"
+    )
+    assert report.short_ref(f"{YEAR}company/raise-aov") == "company/raise-aov"

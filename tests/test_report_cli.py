@@ -287,3 +287,15 @@ def test_past_five_files_left_out_the_rest_are_counted(make_ws: WriteFiles) -> N
 def test_a_workspace_that_loads_whole_warns_of_nothing(make_ws: WriteFiles) -> None:
     result = CliRunner().invoke(app, ["report", "-w", str(make_ws()), "--as-of", AS_OF])
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_explain_reads_a_team_with_a_trailing_slash_and_a_period() -> None:
+    code, out, _ = run("explain", "2026-Q4:support/")
+    assert code == 0
+    assert out.splitlines()[0] == "support  Customer care (level 3)"
+
+
+def test_explain_refuses_a_ref_longer_than_a_key_result() -> None:
+    code, _, errors = run("explain", "support/faster-answers/fcr/more")
+    assert code == 2
+    assert "2026-Q4:support/faster-answers has no key result 'fcr'" in errors

@@ -14,7 +14,7 @@ from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
-from cxokr.model import Period
+from cxokr.model import KrType, ObjectiveStatus, Period, parse_ref
 
 
 def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> Iterator[str]:
@@ -22,22 +22,27 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     if ":" in ref:
         period, ref = ref.split(":", 1)
     report = build(ws, as_of, Filters(period=period))
-    periods = ws.periods
-    parts = ref.strip("/").split("/")
-    if len(parts) == 1:
-        team = next((t for t in report.teams if t.id == parts[0]), None)
-        if team is None:
-            raise UsageError(f"no team {parts[0]!r} with objectives in {report.period.id}")
-        yield from _team(report, team)
+    path = ref.strip("/")
+    if "/" not in path:
+        yield from _team(report, _find_team(report, path))
         return
-    objective = _find_objective(report, parts[0], parts[1])
-    if len(parts) == 2:
-        yield from _objective(report, objective, periods[objective.period])
+    # In the report's period, so that all that is left of `ref` reads as team/objective[/kr].
+    parts = parse_ref(f"{report.period.id}:{path}", report.period.id)
+    objective = _find_objective(report, parts.team, parts.objective)
+    if parts.kr is None:
+        yield from _objective(report, objective, ws.periods[objective.period])
         return
-    kr = next((k for k in objective.key_results if k.id == parts[2]), None)
-    if kr is None or len(parts) > 3:
-        raise UsageError(f"{objective.ref} has no key result {parts[2]!r}")
-    yield from _key_result(report, kr, periods[kr.period])
+    kr = next((k for k in objective.key_results if k.id == parts.kr), None)
+    if kr is None or path.count("/") > 2:
+        raise UsageError(f"{objective.ref} has no key result {parts.kr!r}")
+    yield from _key_result(report, kr, ws.periods[kr.period])
+
+
+def _find_team(report: Report, team: str) -> TeamRow:
+    found = next((t for t in report.teams if t.id == team), None)
+    if found is None:
+        raise UsageError(f"no team {team!r} with objectives in {report.period.id}")
+    return found
 
 
 def _find_objective(report: Report, team: str, objective: str) -> ObjectiveRow:
@@ -82,8 +87,33 @@ def _status_rule(
 
 
 def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
-    unit = f" {kr.unit}" if kr.unit else ""
     yield f"{kr.ref}  {kr.title}"
+    yield from _measured(report, kr)
+    yield from _progress(kr)
+    yield f"  expected  {_expected(report, period, kr.expected)}"
+    if kr.pace is not None:
+        yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
+    guardrail = kr.type in calc.GUARDRAILS
+    yield f"  status    {_status_rule(report, kr.status, kr.pace, guardrail)}"
+    yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
+    if kr.last_update is None:
+        yield "  updated   never this period"
+    else:
+        stale = "stale" if kr.stale else "fresh"
+        yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
+    yield from _outlook(kr)
+
+
+_START_FROM = {
+    "file": "from the file",
+    "reading": "newest reading before the period",
+    "none": "unknown",
+}
+
+
+def _measured(report: Report, kr: KrRow) -> Iterator[str]:
+    """What the key result measures, its value on the date, and where it runs from and to."""
+    unit = f" {kr.unit}" if kr.unit else ""
     measured = (
         f"metric {kr.metric}" + (f" ({kr.segment})" if kr.segment else "")
         if kr.metric
@@ -95,40 +125,34 @@ def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
         yield "  value     none: no reading or check-in with a value in the period yet"
     else:
         yield f"  value     {_f(kr.value)}{unit}  newest {kr.value_source} at or before {report.as_of}: {kr.value_date}"
-    start_from = {
-        "file": "from the file",
-        "reading": "newest reading before the period",
-        "none": "unknown",
-    }
-    yield f"  start     {_f(kr.start)}  {start_from[kr.start_source]}"
+    yield f"  start     {_f(kr.start)}  {_START_FROM[kr.start_source]}"
     yield f"  target    {_f(kr.target)}"
-    if kr.type == "target" and kr.progress is not None:
+
+
+def _progress(kr: KrRow) -> Iterator[str]:
+    """The progress formula of the key result's type, with its numbers, and what it flags."""
+    if kr.progress is None:
+        yield "  progress  none"
+    elif kr.type is KrType.TARGET:
         yield (
             f"  progress  (value - start) / (target - start) = ({_f(kr.value)} - {_f(kr.start)}) / "
             f"({_f(kr.target)} - {_f(kr.start)}) = {_f(kr.progress)}"
         )
-    elif kr.type in ("stay_above", "stay_below") and kr.progress is not None:
-        sign = "≥" if kr.type == "stay_above" else "≤"
+    elif kr.type in calc.GUARDRAILS:
+        sign = "≥" if kr.type is KrType.STAY_ABOVE else "≤"
         holds = "holds" if kr.progress >= 1 else "does not hold"
         yield f"  progress  {_f(kr.value)} {sign} {_f(kr.target)} {holds}: {_f(kr.progress)}"
-    elif kr.progress is not None:
-        yield f"  progress  milestone value {_f(kr.value)}: {_f(kr.progress)}"
     else:
-        yield "  progress  none"
+        yield f"  progress  milestone value {_f(kr.value)}: {_f(kr.progress)}"
     if kr.regression:
         yield "            below 0: a regression from the start"
     if kr.overachieved:
         yield "            above 1: over-achieved (roll-ups count it as 1)"
-    yield f"  expected  {_expected(report, period, kr.expected)}"
-    if kr.pace is not None:
-        yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
-    yield f"  status    {_status_rule(report, kr.status, kr.pace, kr.type in ('stay_above', 'stay_below'))}"
-    yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
-    if kr.last_update is None:
-        yield "  updated   never this period"
-    else:
-        stale = "stale" if kr.stale else "fresh"
-        yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
+
+
+def _outlook(kr: KrRow) -> Iterator[str]:
+    """Where the line through the values ends the period, and the grade once it has ended."""
+    unit = f" {kr.unit}" if kr.unit else ""
     if kr.forecast_value is None:
         yield "  forecast  needs observations on two different days"
     else:
@@ -162,7 +186,7 @@ def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[st
     if row.pace is not None:
         yield f"  pace      progress / expected = {_f(row.progress)} / {_f(row.expected)} = {_f(row.pace)}"
     yield f"  status    {_status_rule(report, row.status, row.pace)}"
-    if row.state != "active":
+    if row.state is not ObjectiveStatus.ACTIVE:
         yield f"  {row.state}: left out of its parents' and its team's roll-ups"
     if row.team_grade is not None:
         yield f"  team's own grade {_f(row.team_grade)}"
@@ -171,7 +195,9 @@ def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[st
 def _team(report: Report, team: TeamRow) -> Iterator[str]:
     yield f"{team.id}  {team.name} (level {team.level})"
     rows = [
-        o for o in report.objectives if o.team == team.id and o.state == "active" and not o.context
+        o
+        for o in report.objectives
+        if o.team == team.id and o.state is ObjectiveStatus.ACTIVE and not o.context
     ]
     own = [o for o in rows if o.period == report.period.id] or rows
     yield f"  mean of its {len(own)} active objectives, weighted:"

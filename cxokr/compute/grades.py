@@ -8,13 +8,7 @@ from datetime import date
 from cxokr.compute import progress as calc
 from cxokr.compute.report import Filters, build
 from cxokr.load.workspace import Workspace
-from cxokr.model import (
-    ObjectiveStatus,
-    Period,
-)
-
-_ACTIVE = ObjectiveStatus.ACTIVE.value
-
+from cxokr.model import ObjectiveStatus, Period
 
 # --- Grades -----------------------------------------------------------------------------
 
@@ -37,7 +31,7 @@ class ObjectiveGrade:
     team: str
     id: str
     title: str
-    state: str  # active, dropped or postponed
+    state: ObjectiveStatus
     weight: float
     grade: float | None
     band: str | None
@@ -92,9 +86,20 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
         for row in report.objectives
         if row.period == period_id
     )
+    return GradeSheet(
+        period=report.period,
+        as_of=as_of,
+        final=as_of >= report.period.end,
+        objectives=objectives,
+        teams=_team_grades(ws, objectives),
+    )
+
+
+def _team_grades(ws: Workspace, objectives: tuple[ObjectiveGrade, ...]) -> tuple[TeamGrade, ...]:
+    """Each team's grades, in the order its objectives first appear."""
     teams = []
     for team in dict.fromkeys(o.team for o in objectives):
-        active = [o for o in objectives if o.team == team and o.state == _ACTIVE]
+        active = [o for o in objectives if o.team == team and o.state is ObjectiveStatus.ACTIVE]
         mean = calc.roll_up((o.grade, o.weight) for o in active)
         own = [o.team_grade for o in active if o.team_grade is not None]
         found = ws.teams.get(team)
@@ -108,13 +113,7 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
                 objectives=len(active),
             )
         )
-    return GradeSheet(
-        period=report.period,
-        as_of=as_of,
-        final=as_of >= report.period.end,
-        objectives=objectives,
-        teams=tuple(teams),
-    )
+    return tuple(teams)
 
 
 def _band(grade: float | None) -> str | None:

@@ -28,6 +28,7 @@ from cxokr.compute.report_data import (
     Report,
     TeamRow,
     Term,
+    short_ref,
 )
 from cxokr.compute.rows import Rows
 from cxokr.errors import UsageError
@@ -47,6 +48,7 @@ __all__ = [
     "current_period",
     "enclosing",
     "pick_period",
+    "short_ref",
 ]
 
 

@@ -14,7 +14,7 @@ from typing import ClassVar, Literal
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
 from cxokr.compute.values import Series
-from cxokr.model import KrType, ObjectiveStatus, Period, ProgressFrom, Thresholds
+from cxokr.model import KrType, ObjectiveStatus, Period, ProgressFrom, Thresholds, parse_ref
 
 REPORT_VERSION = 1
 ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
@@ -22,6 +22,13 @@ ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "n
 # Where a key result's start came from: its file, the newest reading before its period
 # (a target without a start), or nowhere.
 StartSource = Literal["file", "reading", "none"]
+
+
+def short_ref(ref: str) -> str:
+    """A row's ref without its period, `team/objective[/kr]`, as the text views show it."""
+    parts = parse_ref(ref, "")
+    path = f"{parts.team}/{parts.objective}"
+    return f"{path}/{parts.kr}" if parts.kr else path
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from cxokr.compute.align_view import AlignView
-from cxokr.compute.report import ObjectiveRow
+from cxokr.compute.report import ObjectiveRow, short_ref
+from cxokr.model import ObjectiveStatus, parse_ref
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape
@@ -25,16 +26,21 @@ from cxokr.render.text import STATUS_STYLE, Glyphs, bar, percent
 VERSION = 1
 
 
-def _short(ref: str) -> str:
-    return ref.split(":", 1)[1]
+def _state(row: ObjectiveRow) -> str:
+    """An active objective's status, or the state that keeps it out of the roll-ups."""
+    return row.status.value if row.state is ObjectiveStatus.ACTIVE else row.state.value
+
+
+def _objective_id(ref: str) -> str:
+    return parse_ref(ref, "").objective
 
 
 def _node(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label = Text()
     label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
     label.append(f"{percent(row.progress):>4} ")
-    state = row.status.value if row.state == "active" else row.state
-    label.append(f"{state:<9} ", style=STATUS_STYLE[row.status] if row.state == "active" else "dim")
+    active = row.state is ObjectiveStatus.ACTIVE
+    label.append(f"{_state(row):<9} ", style=STATUS_STYLE[row.status] if active else "dim")
     label.append(escape_controls(row.title))
     team = f"  {row.team}" + (f" ({row.period})" if row.period != period else "")
     label.append(escape_controls(team), style="cyan")
@@ -63,7 +69,7 @@ def _matrix(view: AlignView, glyphs: Glyphs) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("team")
     for ref in view.matrix_objectives:
-        table.add_column(escape_controls(_short(ref).split("/", 1)[1]), justify="center")
+        table.add_column(escape_controls(_objective_id(ref)), justify="center")
     cells = {(c.objective, c.team): c.contribution for c in view.matrix}
     for team in view.matrix_teams:
         marks = [
@@ -95,8 +101,8 @@ def text(view: AlignView, out: TextIO | None = None) -> None:
         )
     )
     for ref in view.uncovered:
-        target.print(Text(escape_controls(f"  not aligned: {_short(ref)}"), style="yellow"))
-    unsupported = ", ".join(_short(r) for r in view.unsupported) or "none"
+        target.print(Text(escape_controls(f"  not aligned: {short_ref(ref)}"), style="yellow"))
+    unsupported = ", ".join(short_ref(r) for r in view.unsupported) or "none"
     target.print(Text(escape_controls(f"Level-1 objectives no team supports: {unsupported}")))
     target.print()
     target.print(Text("Who contributes to what", style="bold"))
@@ -122,10 +128,9 @@ def markdown(view: AlignView) -> str:
 
     def walk(ref: str, depth: int, seen: frozenset[str]) -> None:
         row = rows[ref]
-        state = row.status.value if row.state == "active" else row.state
         lines.append(
             f"{'  ' * depth}- **{escape(row.title)}** ({escape(row.team)}): "
-            f"{percent(row.progress)}, {state}"
+            f"{percent(row.progress)}, {_state(row)}"
         )
         for child in row.children:
             if child in rows and child not in seen:
@@ -139,10 +144,10 @@ def markdown(view: AlignView) -> str:
         f"**Coverage:** {view.covered} of {view.below_level_one} objectives below level 1 "
         f"ladder up to a level-1 objective ({share}).",
     ]
-    lines += [f"- not aligned: `{_code(_short(r))}`" for r in view.uncovered]
-    unsupported = ", ".join(f"`{_code(_short(r))}`" for r in view.unsupported) or "none"
+    lines += [f"- not aligned: `{_code(short_ref(r))}`" for r in view.uncovered]
+    unsupported = ", ".join(f"`{_code(short_ref(r))}`" for r in view.unsupported) or "none"
     lines += ["", f"**Level-1 objectives no team supports:** {unsupported}", ""]
-    heads = [escape(_short(r).split("/", 1)[1]) for r in view.matrix_objectives]
+    heads = [escape(_objective_id(r)) for r in view.matrix_objectives]
     lines += ["| team | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
     cells = {(c.objective, c.team): c.contribution for c in view.matrix}
     for team in view.matrix_teams:

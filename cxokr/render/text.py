@@ -15,7 +15,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from cxokr.compute.progress import Status
-from cxokr.compute.report import KrRow, ObjectiveRow, Report
+from cxokr.compute.report import KrRow, ObjectiveRow, Report, short_ref
+from cxokr.model import ObjectiveStatus
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls
 
@@ -86,7 +87,7 @@ def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label = Text()
     label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
     label.append(f"{percent(row.progress):>4} ")
-    if row.state != "active":
+    if row.state is not ObjectiveStatus.ACTIVE:
         label.append(f"{row.state} ", style="dim italic")
     else:
         label.append(f"{row.status.value} ", style=STATUS_STYLE[row.status])
@@ -187,7 +188,7 @@ def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
     for item in items:
         severe = item.kind in ("breached", "off track", "regression")
         line = Text(f"{item.kind:<11}", style="red" if severe else "yellow")
-        line.append(escape_controls(item.ref.split(":", 1)[1]))
+        line.append(escape_controls(short_ref(item.ref)))
         lines.append(line)
         detail = [part for part in (item.detail, item.owner) if part]
         if detail:
