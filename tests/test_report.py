@@ -476,6 +476,43 @@ def test_unknown_period_is_a_usage_error(root: Path) -> None:
         report.build(load(root), AS_OF, Filters(period="2027-Q1"))
 
 
+# --- The weekly view --------------------------------------------------------------------------
+
+
+def test_weekly_marks_the_key_results_whose_goalposts_moved(root: Path) -> None:
+    moved = f"{Q4}ecommerce/grow-basket/aov-online"
+    result = report.weekly(load(root), AS_OF, Filters(), lambda: {moved})
+    marked = [kr.ref for kr in result.key_results() if kr.moved_goalposts]
+    assert marked == [moved]
+    # Nothing else changes: the figures are the report's.
+    plain = report.build(load(root), AS_OF, Filters())
+    assert [(kr.ref, kr.progress) for kr in result.key_results()] == [
+        (kr.ref, kr.progress) for kr in plain.key_results()
+    ]
+
+
+def test_weekly_asks_for_moved_goalposts_only_once_the_report_is_built(root: Path) -> None:
+    asked: list[bool] = []
+
+    def moved() -> set[str]:
+        asked.append(True)
+        return set()
+
+    with pytest.raises(UsageError, match="2027-Q1"):
+        report.weekly(load(root), AS_OF, Filters(period="2027-Q1"), moved)
+    assert asked == []
+    result = report.weekly(load(root), AS_OF, Filters(), moved)
+    assert asked == [True]
+    assert not any(kr.moved_goalposts for kr in result.key_results())
+
+
+def test_short_ref_drops_the_period() -> None:
+    assert report.short_ref(f"{Q4}ecommerce/grow-basket/aov-online") == (
+        "ecommerce/grow-basket/aov-online"
+    )
+    assert report.short_ref(f"{YEAR}company/raise-aov") == "company/raise-aov"
+
+
 def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
     ws = load(root)
     q4 = ws.periods["2026-Q4"]
@@ -487,10 +524,3 @@ def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
     place = rows.objectives[happy.ref]
     csat = next(kr for kr in place.objective.key_results if kr.id == "csat-floor")
     assert rows.kr_row(place, csat) is happy.key_results[0]
-
-
-def test_short_ref_drops_the_period() -> None:
-    assert report.short_ref(f"{Q4}ecommerce/grow-basket/aov-online") == (
-        "ecommerce/grow-basket/aov-online"
-    )
-    assert report.short_ref(f"{YEAR}company/raise-aov") == "company/raise-aov"

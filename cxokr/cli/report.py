@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,6 +38,7 @@ from cxokr.launch import outlive
 
 if TYPE_CHECKING:
     from cxokr.compute.report import Filters, Report
+    from cxokr.load.cache import Cache
     from cxokr.load.workspace import Workspace
 
 # --- report --------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
     """
-    from cxokr.compute.report import Filters
+    from cxokr.compute.report import Filters, weekly
 
     root = root_of(workspace)
     ws, cache = load_cached(root)
@@ -93,16 +94,9 @@ def report(
     if since is not None:
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
-    result = weekly(root, ws, when, filters)
+    result = weekly(ws, when, filters, lambda: moved_goalposts(root, ws))
     outlive(report=result)
-    if output_format is ReportFormat.TEXT and output is None:
-        from cxokr.render import text
-
-        text.render(result)
-    elif output_format is ReportFormat.HTML:
-        _emit(_render_html(ws, result), output)
-    else:
-        _emit(_render_report(result, output_format), output)
+    _write(ws, result, output_format, output)
     return warn_left_out(ws)
 
 
@@ -129,21 +123,33 @@ def warn_left_out(ws: Workspace) -> int:
     return EXIT_PROBLEMS if paths else EXIT_OK
 
 
-def weekly(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
-    """The report as of `when`, its key results marked where goalposts moved (git history)."""
-    from cxokr.compute.report import build
-    from cxokr.git.goalposts import marked
+def moved_goalposts(root: Path, ws: Workspace) -> set[str]:
+    """The refs of the key results whose start or target moved unexplained, from git history
+    (for `compute.report.weekly`, which marks them)."""
+    from cxokr.git.goalposts import find
 
-    return marked(root, ws, build(ws, when, filters), keep=caching())
+    return {move.ref for move in find(root, ws, keep=caching())}
+
+
+def _write(ws: Workspace, result: Report, fmt: ReportFormat, output: Path | None) -> None:
+    """The report in `fmt`, to the terminal or to `output`."""
+    if fmt is ReportFormat.TEXT and output is None:
+        from cxokr.render import text
+
+        text.render(result)
+    elif fmt is ReportFormat.HTML:
+        _emit(_render_html(ws, result), output)
+    else:
+        _emit(_render_report(result, fmt), output)
 
 
 def _report_since(
     root: Path,
-    ws: Any,
-    cache: Any,
+    ws: Workspace,
+    cache: Cache | None,
     as_of: date,
     since: str,
-    filters: Any,
+    filters: Filters,
     fmt: ReportFormat,
     output: Path | None,
 ) -> None:
@@ -168,7 +174,7 @@ def _report_since(
     _emit(content, output)
 
 
-def _render_report(result: Any, fmt: ReportFormat) -> str:
+def _render_report(result: Report, fmt: ReportFormat) -> str:
     if fmt is ReportFormat.JSON:
         from cxokr.render import report_json
 
@@ -190,10 +196,11 @@ def _render_report(result: Any, fmt: ReportFormat) -> str:
     return buffer.getvalue()
 
 
-def _render_html(ws: Any, result: Any) -> str:
+def _render_html(ws: Workspace, result: Report) -> str:
     from cxokr.compute.align_view import contributions
     from cxokr.render import html
 
+    assert ws.config is not None  # the report was built from it
     return html.render(result, ws.config.periods, contributions(ws, result.periods))
 
 

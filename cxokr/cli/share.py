@@ -116,8 +116,8 @@ def notify(
 
     Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
     """
-    from cxokr.cli.report import warn_left_out, weekly
-    from cxokr.compute.report import Filters
+    from cxokr.cli.report import moved_goalposts, warn_left_out
+    from cxokr.compute.report import Filters, weekly
     from cxokr.notify import check_url
     from cxokr.render import chat
     from cxokr.render.controls import json_text
@@ -129,7 +129,7 @@ def notify(
     root = root_of(workspace)
     ws = load(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
-    result = weekly(root, ws, parse_date(as_of), filters)
+    result = weekly(ws, parse_date(as_of), filters, lambda: moved_goalposts(root, ws))
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
         sys.stdout.write(json_text(message) + "\n")

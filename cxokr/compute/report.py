@@ -6,11 +6,13 @@ to). Each objective is measured against its own period. All figures are
 computed for the whole organization first (`rows`); filters (`--team`,
 `--level`, `--owner`) only choose which rows are shown. Here the rows become
 the report: the organization's figure, the teams', and what needs attention.
+`weekly` is what `cxokr report` and `cxokr notify` show: the report with the key
+results whose goalposts moved marked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
@@ -47,8 +49,10 @@ __all__ = [
     "build",
     "current_period",
     "enclosing",
+    "mark_moved",
     "pick_period",
     "short_ref",
+    "weekly",
 ]
 
 
@@ -207,3 +211,38 @@ def _concerns(kr: KrRow) -> list[tuple[str, str]]:
 
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
+
+
+# --- The weekly view --------------------------------------------------------------------------
+
+
+def weekly(
+    ws: Workspace,
+    as_of: date,
+    filters: Filters,
+    moved_goalposts: Callable[[], Collection[str]],
+) -> Report:
+    """The report `cxokr report` and `cxokr notify` show: `build`, with the key results whose
+    start or target moved after their period began marked.
+
+    Which moved is read from git history (`git.goalposts`), which the core does not
+    read: `moved_goalposts` gives their refs, and is asked only once the report is
+    built, so a period that does not exist is said before any history is read.
+    """
+    return mark_moved(build(ws, as_of, filters), moved_goalposts())
+
+
+def mark_moved(report: Report, refs: Collection[str]) -> Report:
+    """The report with `moved_goalposts` set on the key results of `refs`."""
+    if not refs:
+        return report
+    objectives = tuple(
+        replace(
+            row,
+            key_results=tuple(
+                replace(kr, moved_goalposts=kr.ref in refs) for kr in row.key_results
+            ),
+        )
+        for row in report.objectives
+    )
+    return replace(report, objectives=objectives)
