@@ -11,7 +11,8 @@ from cxokr.compute import align
 from cxokr.compute.align_view import build_view
 from cxokr.compute.report import Filters, build
 from cxokr.load import workspace
-from cxokr.rules import checks
+from cxokr.problems import Problem, Severity
+from cxokr.rules import alignment, checks
 from tests.conftest import WriteFiles
 
 CONFIG = """
@@ -88,7 +89,7 @@ def problems(root: Path) -> list[str]:
 
 
 def test_known_coverage_support_and_matrix(make_ws: WriteFiles) -> None:
-    view = build_view(workspace.load(make_ws(KNOWN, base=False)), date(2026, 11, 20))
+    view = build_view(workspace.load(make_ws(KNOWN, base=False)), (), date(2026, 11, 20))
     # Below level 1: cx/basket, cx/care, shop/bundles, shop/loose, care/faster,
     # care/thorough, ops/picks = 7; only shop/loose reaches no level-1 objective.
     assert (view.below_level_one, view.covered) == (7, 6)
@@ -108,6 +109,15 @@ def test_known_coverage_support_and_matrix(make_ws: WriteFiles) -> None:
         ("nps", "cx"): "direct",
         ("nps", "care"): "indirect",
     }
+
+
+def test_the_view_shows_the_alignment_problems_of_its_files_sorted(make_ws: WriteFiles) -> None:
+    ws = workspace.load(make_ws(KNOWN, base=False))
+    found = alignment.check_alignment(ws)
+    elsewhere = Problem("okrs/2025-Q1/shop.yaml", 3, 5, "CX333", Severity.WARNING, "old")
+    view = build_view(ws, [elsewhere, *reversed(found)], date(2026, 11, 20))
+    assert view.conflicts == tuple(sorted(found))
+    assert [p.code for p in view.conflicts] == ["CX335", "CX333", "CX334"]
 
 
 def test_known_conflicts(make_ws: WriteFiles) -> None:

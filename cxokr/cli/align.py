@@ -48,9 +48,10 @@ def align_command(
     from cxokr.cli.report import warn_left_out
     from cxokr.compute.align_view import build_view
     from cxokr.render import align as render
+    from cxokr.rules.alignment import check_alignment
 
     ws = load(root_of(workspace))
-    view = build_view(ws, parse_date(as_of), period)
+    view = build_view(ws, check_alignment(ws), parse_date(as_of), period)
     if output_format is AlignFormat.TEXT:
         render.text(view)
     else:

@@ -2,7 +2,9 @@
 
 The tree, coverage, unsupported level-1 objectives, the cross-functional
 matrix and the alignment conflicts `cxokr check` finds, for a period and the
-periods enclosing it, with progress and status from the report.
+periods enclosing it, with progress and status from the report. The conflicts
+are found by the alignment rules (`rules.alignment`), which build on this
+package: the command runs them and passes their problems in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from cxokr.compute import align
 from cxokr.compute.report import Filters, Report, build
 from cxokr.load.workspace import Workspace
 from cxokr.problems import Problem
-from cxokr.rules import alignment
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,17 @@ class AlignView:
     conflicts: tuple[Problem, ...]
 
 
-def build_view(ws: Workspace, as_of: date, period: str | None = None) -> AlignView:
+def build_view(
+    ws: Workspace, problems: Iterable[Problem], as_of: date, period: str | None = None
+) -> AlignView:
+    """The view as of `as_of`; its conflicts are those of `problems` (the alignment rules'
+    problems of the whole workspace) in the files of the objectives it shows, sorted."""
     report = build(ws, as_of, Filters(period=period))
     graph = align.build(ws, report.periods)
     cover = align.coverage(graph)
     grid = _contributions(align.matrix(graph, ws.teams))
     files = {graph.nodes[ref].path for ref in graph.nodes}
-    conflicts = tuple(sorted(p for p in alignment.check_alignment(ws) if p.path in files))
+    conflicts = tuple(sorted(p for p in problems if p.path in files))
     return AlignView(
         report=report,
         below_level_one=cover.below,
