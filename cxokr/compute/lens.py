@@ -12,7 +12,7 @@ from datetime import date
 from cxokr.compute.report import Filters, KrRow, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
-from cxokr.model import Metric, Period
+from cxokr.model import Metric, Period, ReadingEntry
 
 
 @dataclass(frozen=True)
@@ -40,36 +40,52 @@ def lenses(
         known = ", ".join(sorted(ws.metrics)) or "none"
         raise UsageError(f"no metric {metric!r} in metrics/ (known: {known})")
     report = build(ws, as_of, Filters(period=period))
-    start, end = report.period.start, min(report.period.end, as_of)
+    window = (report.period.start, min(report.period.end, as_of))
     krs = [kr for o in report.objectives for kr in o.key_results]
-    names = [metric] if metric else sorted(ws.metrics)
+    levels = {kr.team: ws.teams[kr.team].level for kr in krs if kr.team in ws.teams}
     found = []
-    for name in names:
+    for name in [metric] if metric else sorted(ws.metrics):
         definition = ws.metrics[name]
         log = ws.readings.get(name)
         entries = [r for r in (log.entries if log else ()) if r.date <= as_of]
-        segments: list[str | None] = [*definition.segments]
-        if any(r.segment is None for r in entries) or not segments:
-            segments.insert(0, None)
-        trends = []
-        for segment in segments:
-            mine = [r for r in entries if r.segment == segment]
-            latest = mine[-1] if mine else None
-            trends.append(
-                SegmentTrend(
-                    segment,
-                    latest.value if latest else None,
-                    latest.date if latest else None,
-                    tuple((r.date, r.value) for r in mine if start <= r.date <= end),
-                )
-            )
-        levels = {kr.team: ws.teams[kr.team].level for kr in krs if kr.team in ws.teams}
-        using = tuple(
-            sorted(
-                (kr for kr in krs if kr.metric == name),
-                key=lambda kr: (levels.get(kr.team, 9), kr.team, kr.objective, kr.id),
+        using = _using(name, krs, levels)
+        shown = {kr.team: levels[kr.team] for kr in using if kr.team in levels}
+        found.append(
+            MetricLens(name, definition, _trends(definition, entries, window), using, shown)
+        )
+    return report.period, tuple(found)
+
+
+def _trends(
+    definition: Metric, entries: list[ReadingEntry], window: tuple[date, date]
+) -> tuple[SegmentTrend, ...]:
+    """Each segment's latest reading up to the date, and its readings in `window`: the
+    declared segments, after the whole when readings without a segment exist (or none is
+    declared)."""
+    start, end = window
+    segments: list[str | None] = [*definition.segments]
+    if any(r.segment is None for r in entries) or not segments:
+        segments.insert(0, None)
+    trends = []
+    for segment in segments:
+        mine = [r for r in entries if r.segment == segment]
+        latest = mine[-1] if mine else None
+        trends.append(
+            SegmentTrend(
+                segment,
+                latest.value if latest else None,
+                latest.date if latest else None,
+                tuple((r.date, r.value) for r in mine if start <= r.date <= end),
             )
         )
-        levels = {kr.team: levels[kr.team] for kr in using if kr.team in levels}
-        found.append(MetricLens(name, definition, tuple(trends), using, levels))
-    return report.period, tuple(found)
+    return tuple(trends)
+
+
+def _using(metric: str, krs: list[KrRow], levels: dict[str, int]) -> tuple[KrRow, ...]:
+    """The key results on `metric`, from the top level down, then by team, objective and id."""
+    return tuple(
+        sorted(
+            (kr for kr in krs if kr.metric == metric),
+            key=lambda kr: (levels.get(kr.team, 9), kr.team, kr.objective, kr.id),
+        )
+    )
