@@ -1,7 +1,7 @@
 """The report's data: frozen rows that every output format renders, and nothing else.
 
-`report.build` fills them; renderers, `explain`, `changes` and the HTML page
-read them. Figures are fractions (0.55, not 55%).
+`rows` computes them and `report.build` assembles them; renderers, `explain`,
+`changes` and the HTML page read them. Figures are fractions (0.55, not 55%).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class KrRow:
     grade: float | None
     band: str | None
     series: Series  # (date, value) pairs, one a day
-    moved_goalposts: bool = False  # set from git history by `goalposts.mark`
+    moved_goalposts: bool = False  # set from git history by `report.weekly`
 
     # The JSON document's keys in order: the fields, with the forecast where it belongs.
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
