@@ -85,7 +85,7 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
     """
-    from cxokr.compute.report import Filters, weekly
+    from cxokr.compute.report import Filters
 
     root = root_of(workspace)
     ws, cache = load_cached(root)
@@ -94,8 +94,7 @@ def report(
     if since is not None:
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
-    result = weekly(ws, when, filters, lambda: moved_goalposts(root, ws))
-    outlive(report=result)
+    result = marked_report(root, ws, when, filters)
     _write(ws, result, output_format, output)
     return warn_left_out(ws)
 
@@ -123,12 +122,18 @@ def warn_left_out(ws: Workspace) -> int:
     return EXIT_PROBLEMS if paths else EXIT_OK
 
 
-def moved_goalposts(root: Path, ws: Workspace) -> set[str]:
-    """The refs of the key results whose start or target moved unexplained, from git history
-    (for `compute.report.weekly`, which marks them)."""
+def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
+    """The weekly report as of `when` (`compute.report.weekly`), its key results marked where
+    goalposts moved unexplained (from git history), held until the process ends."""
+    from cxokr.compute.report import weekly as build_weekly
     from cxokr.git.goalposts import find
 
-    return {move.ref for move in find(root, ws, keep=caching())}
+    def moved() -> set[str]:
+        return {move.ref for move in find(root, ws, keep=caching())}
+
+    result = build_weekly(ws, when, filters, moved)
+    outlive(report=result)
+    return result
 
 
 def _write(ws: Workspace, result: Report, fmt: ReportFormat, output: Path | None) -> None:

@@ -116,8 +116,8 @@ def notify(
 
     Example: cxokr notify --format slack --team ecommerce   (with CXOKR_WEBHOOK_URL set)
     """
-    from cxokr.cli.report import moved_goalposts, warn_left_out
-    from cxokr.compute.report import Filters, weekly
+    from cxokr.cli.report import marked_report, warn_left_out
+    from cxokr.compute.report import Filters
     from cxokr.notify import check_url
     from cxokr.render import chat
     from cxokr.render.controls import json_text
@@ -129,7 +129,7 @@ def notify(
     root = root_of(workspace)
     ws = load(root)
     filters = Filters(period=period, team=team, level=level, owner=owner)
-    result = weekly(ws, parse_date(as_of), filters, lambda: moved_goalposts(root, ws))
+    result = marked_report(root, ws, parse_date(as_of), filters)
     message = chat.payload(result, output_format.value)
     if dry_run or webhook is None:
         sys.stdout.write(json_text(message) + "\n")

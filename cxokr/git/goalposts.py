@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from cxokr.compute.report import Report
 from cxokr.git.audit_data import FieldChange
 from cxokr.git.history import Commit, FileChange, History, history
 from cxokr.load.layout import CONFIG_FILE, okr_path
@@ -356,25 +355,3 @@ def checked(root: Path, ws: Workspace, result: CheckResult, keep: bool = True) -
     if not found:
         return result
     return replace(result, problems=tuple(sorted({*result.problems, *found})))
-
-
-def mark(report: Report, found: list[Move]) -> Report:
-    """The report with `moved_goalposts` set on the key results of `found`."""
-    refs = {m.ref for m in found}
-    if not refs:
-        return report
-    objectives = tuple(
-        replace(
-            row,
-            key_results=tuple(
-                replace(kr, moved_goalposts=kr.ref in refs) for kr in row.key_results
-            ),
-        )
-        for row in report.objectives
-    )
-    return replace(report, objectives=objectives)
-
-
-def marked(root: Path, ws: Workspace, report: Report, keep: bool = True) -> Report:
-    """The report of `ws` with the key results whose goalposts moved marked, from git."""
-    return mark(report, find(root, ws, keep=keep))
