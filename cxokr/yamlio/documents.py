@@ -348,13 +348,6 @@ class _Builder:
 _KEY_EXPECTED = object()
 
 
-def compose(text: str) -> yaml.Node | None:
-    """The node tree of text the strict reader has already accepted, for located edits."""
-    import yaml
-
-    return yaml.compose(text, Loader=yaml.CSafeLoader)
-
-
 # --- Writing scalars -------------------------------------------------------------
 
 
