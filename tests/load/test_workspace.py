@@ -10,8 +10,9 @@ from cxokr.load.cache import Cache
 from cxokr.load.source import Files, Folder
 from cxokr.problems import Problem
 from tests.conftest import WriteFiles, write_files
+from tests.paths import REPO
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+EXAMPLE = REPO / "examples" / "retail-cx"
 
 
 def files_of(root: Path) -> dict[str, bytes]:

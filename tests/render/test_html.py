@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from cxokr.cli import app
 from cxokr.render import html
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
-EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
+EXAMPLE = str(REPO / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
 BLOCK = re.compile(r'<script type="application/json" id="(cxokr-[a-z]+)">(.*?)</script>', re.DOTALL)
 

@@ -20,13 +20,14 @@ from typer.testing import CliRunner
 from cxokr.cli import app
 from cxokr.render.markdown import percent
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page, Route
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
+EXAMPLE = str(REPO / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
 CHROMIUM = os.environ.get("CXOKR_CHROMIUM", "/usr/bin/chromium")
 ARGS = [

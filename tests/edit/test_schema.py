@@ -12,8 +12,9 @@ from jsonschema import Draft7Validator
 from cxokr import yamlio
 from cxokr.edit import schema
 from cxokr.load import kinds
+from tests.paths import REPO
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+EXAMPLE = REPO / "examples" / "retail-cx"
 
 
 def kind_of(rel: str) -> str:

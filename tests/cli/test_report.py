@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from cxokr import yamlio
 from cxokr.cli import app
 from tests.conftest import WriteFiles, write_files
+from tests.paths import REPO
 
-EXAMPLE = str(Path(__file__).parent.parent / "examples" / "retail-cx")
+EXAMPLE = str(REPO / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
 
 

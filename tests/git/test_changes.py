@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cxokr.cli import app
 from tests import scripted
 from tests.conftest import WriteFiles, git
-from tests.test_audit import documented, json_keys
+from tests.git.test_audit import documented, json_keys
 
 AOV, BUNDLES = scripted.KR, "2026-Q4:ecommerce/grow-basket/bundles-live"
 COMPANY = "2026:company/raise-aov/aov"

@@ -16,6 +16,7 @@ from cxokr.errors import UsageError
 from cxokr.git import audit, audit_data
 from tests import scripted
 from tests.conftest import WriteFiles, git
+from tests.paths import REPO
 
 
 @pytest.fixture
@@ -239,7 +240,7 @@ def test_the_log_reads_history_in_a_few_git_processes(ws: Path, tmp_path: Path) 
 
 def documented(section: str) -> dict[str, set[str]]:
     """Keys of each `| key | type | meaning |` table of docs/history.md under `section`."""
-    text = (Path(__file__).parent.parent / "docs" / "history.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "history.md").read_text(encoding="utf-8")
     found: dict[str, set[str]] = {}
     path = ""
     for line in text.splitlines():

@@ -7,7 +7,6 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from cxokr.compute import report
 from cxokr.load import workspace
 from cxokr.render import csv_report, markdown, report_json
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
-ROOT = Path(__file__).parent.parent
+ROOT = REPO
 EXAMPLE = ROOT / "examples" / "retail-cx"
 AS_OF = date(2026, 11, 20)
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

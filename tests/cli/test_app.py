@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cxokr.cli import app
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
 runner = CliRunner()
 
@@ -128,7 +129,7 @@ def test_the_process_ends_with_every_byte_written_and_the_commands_exit_code(
     import subprocess
     import sys
 
-    example = Path(__file__).resolve().parent.parent / "examples" / "retail-cx"
+    example = REPO / "examples" / "retail-cx"
     cli = [sys.executable, "-m", "cxokr"]
     done = subprocess.run(
         [*cli, "report", "-w", str(example), "--as-of", "2026-11-20", "--format", "json"],

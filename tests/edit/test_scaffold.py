@@ -20,6 +20,7 @@ from cxokr.load import workspace
 from cxokr.load.kinds import BY_NAME
 from cxokr.rules import checks
 from tests.conftest import git
+from tests.paths import REPO
 
 PERIODS = scaffold.default_periods(date(2026, 11, 23))
 
@@ -105,7 +106,7 @@ def test_gitignore_ignores_the_cache(tmp_path: Path) -> None:
     assert ".cxokr/" in (made(tmp_path / "ws", "blank") / ".gitignore").read_text().splitlines()
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "urls"
 ]["Repository"]

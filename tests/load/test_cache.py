@@ -24,8 +24,9 @@ from cxokr.load.cache import STAMP, Cache
 from cxokr.model import Checkin, Reading, ReadingEntry
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+EXAMPLE = REPO / "examples" / "retail-cx"
 
 
 def cache_file(root: Path) -> Path:

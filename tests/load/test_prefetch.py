@@ -16,8 +16,9 @@ from cxokr.load.source import Folder, signature
 from cxokr.model import Team
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
+from tests.paths import REPO
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "retail-cx"
+EXAMPLE = REPO / "examples" / "retail-cx"
 needs_fork = pytest.mark.skipif(not prefetch._may_fork(), reason="needs fork and two CPUs")
 
 
