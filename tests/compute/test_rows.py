@@ -1,0 +1,227 @@
+"""The rows of key results and objectives: start, latest value, flags, stale, terms.
+
+Checked against arithmetic done by hand on the workspace of `test_report`: as of
+2026-11-20 the quarter 2026-Q4 is on day 51 of 92 and the year 2026 on day 324 of 365.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cxokr.compute import report
+from cxokr.compute.rows import Rows
+from cxokr.load.workspace import load
+from tests.compute.test_report import (
+    AS_OF,
+    FILES,
+    Q4,
+    YEAR,
+    approx,
+    document,
+    key_results,
+    objectives,
+)
+from tests.conftest import write_files
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "ws", {**FILES})
+
+
+def test_target_up_with_start_from_the_reading_before_the_period(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}ecommerce/grow-basket/aov-online"]
+    # start: newest online reading before 2026-10-01 is 58 on 09-30 (not 56, not in-store 70)
+    assert (kr["start"], kr["start_source"], kr["target"]) == (58, "reading", 64)
+    # value: the online reading of 11-15 (in-store 80 on 11-18 and 63 on 11-25 do not count)
+    assert (kr["value"], kr["value_date"], kr["value_source"]) == (61.5, "2026-11-15", "reading")
+    assert kr["progress"] == approx(3.5 / 6)  # (61.5 - 58) / (64 - 58) = 0.583333
+    assert kr["pace"] == approx((7 / 12) / (51 / 92))  # 161/153 = 1.052288
+    assert kr["status"] == "on track"
+    # a check-in without a value is an update (and carries confidence) but no value
+    assert (kr["last_update"], kr["age_days"], kr["stale"]) == ("2026-11-19", 1, False)
+    assert kr["confidence"] == 0.8
+
+
+def test_forecast_through_three_observations(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}ecommerce/grow-basket/aov-online"]
+    assert kr["series"] == [
+        {"date": "2026-10-01", "value": 58.5},
+        {"date": "2026-10-31", "value": 60},
+        {"date": "2026-11-15", "value": 61.5},
+    ]
+    # x = 0, 30, 45 days since 10-01 (mean 25); y = 58.5, 60, 61.5 (mean 60)
+    # Sxx = 25² + 5² + 20² = 1050; Sxy = (-25)(-1.5) + 5·0 + 20·1.5 = 67.5
+    # slope = 67.5 / 1050 = 9/140 per day; at x = 91 (12-31): 60 + (91 - 25)·9/140 = 4497/70
+    assert kr["forecast_value"] == approx(4497 / 70)  # 64.242857
+    # (4497/70 - 58) / 6 = 437/420
+    assert kr["forecast_progress"] == approx(437 / 420)  # 1.040476
+
+
+def test_target_down_where_a_checkin_overrides_the_same_day_reading(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}support/faster-answers/aht-down"]
+    assert (kr["value"], kr["value_source"], kr["direction"]) == (276, "checkin", "lower")
+    assert kr["progress"] == approx(0.4)  # (276 - 300) / (240 - 300); the reading 280 gives 1/3
+    assert kr["pace"] == approx(0.4 * 92 / 51)  # 0.721569: at risk (0.6 <= pace < 0.9)
+    assert kr["status"] == "at risk"
+
+
+def test_overachieved_target_is_done(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}ecommerce/grow-basket/bundles-live"]
+    assert kr["progress"] == approx(4 / 3)  # (4 - 0) / (3 - 0), shown unclamped
+    assert (kr["status"], kr["overachieved"], kr["regression"]) == ("done", True, False)
+    assert kr["confidence"] == 0.9
+
+
+def test_regression_below_the_start(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}support/happy-customers/fcr"]
+    assert kr["progress"] == approx(-0.2)  # (68 - 70) / (80 - 70)
+    assert (kr["status"], kr["regression"], kr["overachieved"]) == ("off track", True, False)
+
+
+def test_guardrails_hold_or_breach(root: Path) -> None:
+    krs = key_results(document(root))
+    lcp = krs[f"{Q4}ecommerce/fast-checkout/lcp-guard"]  # 2.4 <= 2.5
+    csat = krs[f"{Q4}support/happy-customers/csat-floor"]  # 88 >= 85
+    wait = krs[f"{Q4}support/faster-answers/wait-cap"]  # 90 > 60
+    assert (lcp["progress"], lcp["status"], lcp["breached"], lcp["pace"]) == (
+        1,
+        "on track",
+        False,
+        None,
+    )
+    assert (csat["progress"], csat["status"], csat["breached"]) == (1, "on track", False)
+    assert (wait["progress"], wait["status"], wait["breached"]) == (0, "off track", True)
+
+
+def test_done_milestone(root: Path) -> None:
+    kr = key_results(document(root))[f"{Q4}ecommerce/fast-checkout/launch"]
+    assert (kr["value"], kr["progress"], kr["status"]) == (1, 1, "done")
+    assert kr["owner"] == "kim"
+
+
+def test_stale_with_and_without_data(root: Path) -> None:
+    krs = key_results(document(root))
+    csat = krs[f"{Q4}support/happy-customers/csat-floor"]  # last reading 10-30: 21 days > 14
+    assert (csat["last_update"], csat["age_days"], csat["stale"]) == ("2026-10-30", 21, True)
+    kb = krs[f"{Q4}support/faster-answers/kb-articles"]  # nothing since 10-01: 50 days
+    assert (kb["value"], kb["progress"], kb["pace"], kb["status"]) == (None, None, None, "no data")
+    assert (kb["last_update"], kb["age_days"], kb["stale"]) == (None, None, True)
+    lcp = krs[f"{Q4}ecommerce/fast-checkout/lcp-guard"]  # 11-12: 8 days
+    assert (lcp["age_days"], lcp["stale"]) == (8, False)
+
+
+def test_objective_roll_up_with_weights(root: Path) -> None:
+    rows = objectives(document(root))
+    grow = rows[f"{Q4}ecommerce/grow-basket"]
+    # (2 · 7/12 + 1 · clamp(4/3)) / (2 + 1) = (7/6 + 1) / 3 = 13/18
+    assert grow["progress"] == approx(13 / 18)  # 0.722222
+    assert grow["pace"] == approx((13 / 18) / (51 / 92))  # 1.302832
+    assert grow["status"] == "on track"
+    assert [(t["progress"], t["weight"]) for t in grow["terms"]] == [
+        (approx(7 / 12), 2),
+        (1, 1),
+    ]
+    fast = rows[f"{Q4}ecommerce/fast-checkout"]
+    assert (fast["progress"], fast["status"]) == (1, "done")  # (1 + 1) / 2
+
+
+def test_no_data_and_regression_count_as_zero_in_the_roll_up(root: Path) -> None:
+    rows = objectives(document(root))
+    faster = rows[f"{Q4}support/faster-answers"]
+    # (0.4 + 0 [breached] + 0 [no data]) / 3 = 2/15
+    assert faster["progress"] == approx(2 / 15)  # 0.133333
+    assert faster["pace"] == approx((2 / 15) * 92 / 51)  # 0.240523
+    assert faster["status"] == "off track"
+    happy = rows[f"{Q4}support/happy-customers"]
+    # (1 [csat holds] + clamp(-0.2)) / 2 = 0.5; pace 0.5 · 92/51 = 0.901961 >= 0.9
+    assert happy["progress"] == approx(0.5)
+    assert happy["status"] == "on track"
+
+
+def test_dropped_objectives_krs_are_left_out_of_the_parent(tmp_path: Path) -> None:
+    okrs = FILES["okrs/2026-Q4/ecommerce.yaml"].replace(
+        "target: 20}", "target: 20, aligns_to: cx/better-journeys}"
+    )
+    root = write_files(tmp_path / "ws", {**FILES, "okrs/2026-Q4/ecommerce.yaml": okrs})
+    row = objectives(document(root))[f"{Q4}cx/better-journeys"]
+    # as without the alignment: 161/225; counting coupon-usage gives (161/45 + 0.2) / 6
+    assert row["progress"] == approx(161 / 225)
+
+
+def test_aligned_objective_rolls_up_active_children_and_aligned_krs(root: Path) -> None:
+    row = objectives(document(root))[f"{Q4}cx/better-journeys"]
+    assert row["progress_from"] == "aligned"
+    assert [(t["ref"], t["weight"]) for t in row["terms"]] == [
+        (f"{Q4}ecommerce/grow-basket", 2),
+        (f"{Q4}ecommerce/fast-checkout", 1),
+        (f"{Q4}support/faster-answers", 1),
+        (f"{Q4}support/happy-customers/csat-floor", 1),
+    ]
+    # (2 · 13/18 + 1 · 1 + 1 · 2/15 + 1 · 1) / 5 = (65 + 45 + 6 + 45) / 45 / 5 = 161/225
+    assert row["progress"] == approx(161 / 225)  # 0.715556
+    assert row["pace"] == approx((161 / 225) / (51 / 92))  # 1.290806
+    assert row["status"] == "on track"
+
+
+def test_level_one_objectives_against_the_year(root: Path) -> None:
+    rows = objectives(document(root))
+    aov = rows[f"{YEAR}company/raise-aov"]
+    assert aov["progress"] == approx(0.25)  # (61.5 - 60) / (66 - 60)
+    assert aov["pace"] == approx(0.25 * 365 / 324)  # 0.281636
+    assert aov["status"] == "off track"
+    delight = rows[f"{YEAR}company/delight"]
+    assert delight["progress"] == approx(0.6)  # (36 - 30) / (40 - 30)
+    assert delight["pace"] == approx(0.6 * 365 / 324)  # 0.675926
+    assert delight["status"] == "at risk"
+    postponed = rows[f"{YEAR}company/new-stores"]
+    assert (postponed["state"], postponed["progress"]) == ("postponed", 1)
+
+
+def test_grades_appear_once_the_period_has_ended(root: Path) -> None:
+    assert key_results(document(root))[f"{Q4}ecommerce/grow-basket/aov-online"]["grade"] is None
+    krs = key_results(document(root, date(2026, 12, 31)))
+    aov = krs[f"{Q4}ecommerce/grow-basket/aov-online"]  # 63 on 11-25: (63 - 58) / 6 = 5/6
+    assert (aov["grade"], aov["band"]) == (approx(5 / 6), "green")
+    bundles = krs[f"{Q4}ecommerce/grow-basket/bundles-live"]  # clamp(4/3)
+    assert (bundles["grade"], bundles["band"]) == (1, "green")
+    aht = krs[f"{Q4}support/faster-answers/aht-down"]
+    assert (aht["grade"], aht["band"]) == (approx(0.4), "yellow")
+    wait = krs[f"{Q4}support/faster-answers/wait-cap"]
+    assert (wait["grade"], wait["band"]) == (0, "red")
+    grow = objectives(document(root, date(2026, 12, 31)))[f"{Q4}ecommerce/grow-basket"]
+    assert (grow["grade"], grow["band"]) == (approx(8 / 9), "green")  # (2 · 5/6 + 1) / 3
+
+
+def test_last_update_stays_inside_the_period(root: Path) -> None:
+    kr = key_results(document(root, date(2027, 1, 10), period="2026-Q4"))[
+        f"{Q4}ecommerce/grow-basket/aov-online"
+    ]
+    assert kr["last_update"] == "2026-11-25"
+
+
+def test_confidence_stays_inside_the_period(root: Path) -> None:
+    log = root / "checkins" / "2026-Q4" / "ecommerce.yaml"
+    with log.open("a", encoding="utf-8") as out:  # said after the quarter ended
+        out.write('- {"kr": "grow-basket/aov-online", "date": "2027-01-05", "confidence": 0.1}\n')
+    kr = key_results(document(root, date(2027, 1, 10), period="2026-Q4"))[
+        f"{Q4}ecommerce/grow-basket/aov-online"
+    ]
+    assert kr["confidence"] == 0.8
+    assert kr["last_update"] == "2026-11-25"
+
+
+def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
+    ws = load(root)
+    q4 = ws.periods["2026-Q4"]
+    rows = Rows(ws, report.enclosing(ws, q4), AS_OF)
+    # csat-floor is a key result of support/happy-customers and aligns to cx/better-journeys.
+    journeys = rows.row(f"{Q4}cx/better-journeys")
+    assert f"{Q4}support/happy-customers/csat-floor" in [t.ref for t in journeys.terms]
+    happy = rows.row(f"{Q4}support/happy-customers")
+    place = rows.objectives[happy.ref]
+    csat = next(kr for kr in place.objective.key_results if kr.id == "csat-floor")
+    assert rows.kr_row(place, csat) is happy.key_results[0]
