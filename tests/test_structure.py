@@ -131,3 +131,74 @@ def test_modules_and_functions_stay_short(path: Path) -> None:
             if length > MAX_FUNCTION_LINES:
                 long.append(f"{node.name} ({length} lines)")
     assert long == []
+
+
+# Modules without a test file of their own, each with where it is tested instead: the
+# visible list of gaps. A new module needs tests/<folder>/test_<module>.py or a line here.
+TESTED_ELSEWHERE = {
+    "cli/align.py": "cli/test_report.py (align's outputs), render/test_html_browser.py",
+    "cli/check.py": "rules/test_checks.py, test_inputs.py, test_hazards.py",
+    "cli/history.py": "git/test_audit.py, git/test_changes.py",
+    "cli/share.py": "test_notify.py, cli/test_report.py (report --format html)",
+    "compute/align_view.py": "compute/test_align.py",
+    "compute/explain.py": "cli/test_report.py (explain)",
+    "compute/grades.py": "edit/test_periods.py, cli/test_setup.py (period close)",
+    "compute/lens.py": "cli/test_report.py (metrics)",
+    "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",
+    "edit/checkin.py": "cli/test_write.py (checkin)",
+    "edit/ci_workflow.py": "edit/test_scaffold.py",
+    "edit/logs.py": "cli/test_write.py, edit/test_fileio.py",
+    "edit/readings.py": "cli/test_write.py (record, import)",
+    "edit/retail_template.py": "edit/test_scaffold.py, test_examples.py",
+    "errors.py": "every test of a refusal; cli/test_app.py (exit codes)",
+    "git/audit_data.py": "git/test_audit.py",
+    "git/audit_logs.py": "git/test_audit.py",
+    "git/commit.py": "git/test_runner.py, git/test_history.py, cli/test_write.py",
+    "git/goalposts_memo.py": "git/test_goalposts.py, load/test_cache_security.py",
+    "load/kinds.py": "load/test_workspace.py, edit/test_schema.py",
+    "load/layout.py": "load/test_workspace.py, cli/test_app.py (finding the workspace)",
+    "load/parsing.py": "load/test_fastlog.py, load/test_cache_format.py",
+    "load/source.py": "load/test_workspace.py",
+    "model.py": "yamlio/test_documents.py, rules/test_checks.py, test_invalid_corpus.py",
+    "model_fields.py": "test_inputs.py, test_invalid_corpus.py",
+    "problems.py": "test_docs.py (every code documented), render/test_problems.py",
+    "render/align.py": "cli/test_report.py, render/test_html.py",
+    "render/audit.py": "git/test_audit.py",
+    "render/changes.py": "git/test_changes.py",
+    "render/console.py": "test_launch.py, render/test_controls.py",
+    "render/csv_report.py": "render/test_formats.py",
+    "render/encoding.py": "render/test_formats.py, cli/test_report.py",
+    "render/grades.py": "cli/test_setup.py (period close), edit/test_periods.py",
+    "render/lens.py": "cli/test_report.py (metrics)",
+    "render/markdown.py": "render/test_formats.py",
+    "render/report_json.py": "render/test_formats.py, compute/test_report.py",
+    "render/text.py": "render/test_formats.py, cli/test_report.py",
+    "rules/alignment.py": "compute/test_align.py",
+    "rules/logs.py": "rules/test_checks.py, test_invalid_corpus.py",
+    "rules/lookups.py": "rules/test_checks.py, test_invalid_corpus.py",
+    "yamlio/logs.py": "yamlio/test_documents.py, load/test_fastlog.py",
+    "yamlio/marks.py": "yamlio/test_documents.py",
+    "yamlio/unsafe.py": "yamlio/test_documents.py, render/test_controls.py",
+}
+TESTS = Path(__file__).parent
+
+
+def test_each_module_has_a_test_file_or_says_where_it_is_tested() -> None:
+    untested, named = [], []
+    for path in _modules():
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        rel = path.relative_to(PACKAGE)
+        folder = TESTS.joinpath(*rel.parts[:-1])
+        own = [*folder.glob(f"test_{path.stem}.py"), *folder.glob(f"test_{path.stem}_*.py")]
+        if own and rel.as_posix() in TESTED_ELSEWHERE:
+            named.append(f"{rel} has its own tests now: drop it from TESTED_ELSEWHERE")
+        elif not own and rel.as_posix() not in TESTED_ELSEWHERE:
+            untested.append(f"{rel} has no tests/{rel.parent}/test_{path.stem}.py")
+    assert untested + named == []
+    for module, where in TESTED_ELSEWHERE.items():
+        assert (PACKAGE / module).is_file(), f"{module} is gone: drop it from TESTED_ELSEWHERE"
+        for name in where.replace(";", ",").split(", "):
+            test_file = name.split(" (")[0]
+            if test_file.endswith(".py"):
+                assert (TESTS / test_file).is_file(), f"{module}: {test_file} does not exist"
