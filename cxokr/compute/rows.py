@@ -103,15 +103,34 @@ class Rows:
         self.kr_children = _aligned_key_results(self.graph)
         self._kr_rows: dict[str, KrRow] = {}
         self._rows: dict[str, ObjectiveRow] = {}
+        self._reached: dict[str, set[str]] = {}
         self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
         self._readings: dict[tuple[str, str | None], values.DailyReadings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
-        """Direct children, less those also below another child: each counts once."""
+        """Direct children, less those another child's roll-up reaches: each objective counts
+        once, through the path that rolls it up."""
         children = self.children[ref]
-        grandchildren = (g for child in children for g in self.children[child])
-        below = align.reach(grandchildren, self.children.__getitem__)
-        return [c for c in children if c not in below]
+        return [
+            child
+            for child in children
+            if not any(child in self._rolled_up(other) for other in children if other != child)
+        ]
+
+    def _rolled_up(self, ref: str) -> set[str]:
+        """The objectives below `ref` its aligned roll-up reaches, whatever their state: an
+        objective passes on what aligns to it only while active and rolling up aligned ones
+        (one whose progress comes from its key results, or a dropped one, carries nothing)."""
+        found = self._reached.get(ref)
+        if found is None:
+            found = self._reached[ref] = align.reach(self._carried(ref), self._carried)
+        return found
+
+    def _carried(self, ref: str) -> list[str]:
+        objective = self.objectives[ref].objective
+        if objective.status is not ObjectiveStatus.ACTIVE or not _rolls_up_aligned(objective):
+            return []
+        return self.children[ref]
 
     def level(self, team: str) -> int:
         found = self.ws.teams.get(team)
@@ -238,9 +257,7 @@ class Rows:
         at = self.objectives[ref]
         objective = at.objective
         krs = tuple(self.kr_row(at, kr) for kr in objective.key_results)
-        mode = objective.progress or (
-            ProgressFrom.KEY_RESULTS if objective.key_results else ProgressFrom.ALIGNED
-        )
+        mode = _progress_from(objective)
         terms = self._terms(ref, mode, krs, visiting)
         value = _roll_up(terms)
         expected = self.expected[at.period]
@@ -322,6 +339,18 @@ def _aligned_key_results(graph: align.Graph) -> dict[str, list[tuple[str, KeyRes
         if (edge.child, kr) not in found[edge.parent]:
             found[edge.parent].append((edge.child, kr))
     return found
+
+
+def _progress_from(objective: Objective) -> ProgressFrom:
+    """What an objective's progress rolls up: as its file says, else its key results, or
+    what aligns to it when it has none."""
+    return objective.progress or (
+        ProgressFrom.KEY_RESULTS if objective.key_results else ProgressFrom.ALIGNED
+    )
+
+
+def _rolls_up_aligned(objective: Objective) -> bool:
+    return _progress_from(objective) in (ProgressFrom.ALIGNED, ProgressFrom.BOTH)
 
 
 def _roll_up(terms: list[Term]) -> float | None:

@@ -14,6 +14,7 @@ import pytest
 from cxokr.compute import report
 from cxokr.compute.rows import Rows
 from cxokr.load.workspace import load
+from cxokr.rules import checks
 from tests.compute.test_report import (
     AS_OF,
     FILES,
@@ -225,3 +226,99 @@ def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
     place = rows.objectives[happy.ref]
     csat = next(kr for kr in place.objective.key_results if kr.id == "csat-floor")
     assert rows.kr_row(place, csat) is happy.key_results[0]
+
+
+# The company goal `loyal` rolls up what aligns to it, by several paths:
+# - support/loyal-care (weight 2) aligns to it and to cx/retain, which rolls up its own key
+#   results, so retain does not carry loyal-care: loyal-care counts directly.
+# - ecommerce/loyal-web aligns to it and to cx/old-loyalty, dropped: a dropped objective
+#   carries nothing, so loyal-web counts directly.
+# - support/quick aligns to it and to cx/relay, which rolls up what aligns to it: quick counts
+#   through relay only.
+TWO_PATHS = {
+    **FILES,
+    "okrs/2026/company.yaml": FILES["okrs/2026/company.yaml"]
+    + """
+          - id: loyal
+            title: Customers come back
+            owner: ceo
+            progress: aligned
+    """,
+    "okrs/2026-Q4/cx.yaml": FILES["okrs/2026-Q4/cx.yaml"]
+    + """
+          - id: retain
+            title: Fewer customers leave
+            owner: ava
+            aligns_to: 2026:company/loyal
+            key_results:
+              - {id: churn, title: Churn 10 to 6%, unit: '%', start: 10, target: 6}
+          - id: old-loyalty
+            title: The old loyalty scheme
+            owner: ava
+            status: dropped
+            aligns_to: 2026:company/loyal
+            progress: aligned
+          - id: relay
+            title: Loyalty relay
+            owner: ava
+            aligns_to: 2026:company/loyal
+            progress: aligned
+    """,
+    "okrs/2026-Q4/support.yaml": FILES["okrs/2026-Q4/support.yaml"]
+    + """
+          - id: loyal-care
+            title: Call back every churner
+            owner: sam
+            weight: 2
+            aligns_to: [2026:company/loyal, cx/retain]
+            key_results:
+              - {id: callbacks, title: 7 callback scripts, unit: count, start: 0, target: 7}
+          - id: quick
+            title: Quick loyalty answers
+            owner: sam
+            aligns_to: [2026:company/loyal, cx/relay]
+            key_results:
+              - {id: macros, title: 5 loyalty macros, unit: count, start: 0, target: 5}
+    """,
+    "okrs/2026-Q4/ecommerce.yaml": FILES["okrs/2026-Q4/ecommerce.yaml"]
+    + """
+          - id: loyal-web
+            title: Shoppers come back online
+            owner: dana
+            aligns_to: [2026:company/loyal, cx/old-loyalty]
+            key_results:
+              - {id: repeat, title: Repeat rate 20 to 30%, unit: '%', start: 20, target: 30}
+    """,
+    "checkins/2026-Q4/cx.yaml": """
+        - {"kr": "retain/churn", "date": "2026-11-10", "value": 7}
+    """,
+    "checkins/2026-Q4/support.yaml": FILES["checkins/2026-Q4/support.yaml"]
+    + """
+        - {"kr": "loyal-care/callbacks", "date": "2026-11-11", "value": 5}
+        - {"kr": "quick/macros", "date": "2026-11-12", "value": 2}
+    """,
+    "checkins/2026-Q4/ecommerce.yaml": FILES["checkins/2026-Q4/ecommerce.yaml"]
+    + """
+        - {"kr": "loyal-web/repeat", "date": "2026-11-13", "value": 26}
+    """,
+}
+
+
+def test_an_objective_aligned_by_two_paths_counts_once_through_the_one_rolling_it_up(
+    tmp_path: Path,
+) -> None:
+    ws = load(write_files(tmp_path / "ws", TWO_PATHS))
+    assert checks.check(ws) == ()
+    rows = Rows(ws, report.enclosing(ws, ws.periods["2026-Q4"]), AS_OF)
+    loyal = rows.row(f"{YEAR}company/loyal")
+    assert [(t.ref, t.progress, t.weight) for t in loyal.terms] == [
+        (f"{Q4}cx/retain", approx(0.75), 1),  # (7 - 10) / (6 - 10): its own key result
+        (f"{Q4}cx/relay", approx(0.4), 1),  # quick alone: (2 - 0) / (5 - 0)
+        (f"{Q4}ecommerce/loyal-web", approx(0.6), 1),  # (26 - 20) / (30 - 20)
+        (f"{Q4}support/loyal-care", approx(5 / 7), 2),  # (5 - 0) / (7 - 0)
+    ]
+    # (1 · 3/4 + 1 · 2/5 + 1 · 3/5 + 2 · 5/7) / (1 + 1 + 1 + 2) = (3/4 + 1 + 10/7) / 5
+    # = (21 + 28 + 40) / 28 / 5 = 89/140; it was (3/4 + 2/5) / 2 = 0.575, loyal-care and
+    # loyal-web lost because each also sits below another child
+    assert loyal.progress == approx(89 / 140)  # 0.635714
+    assert rows.row(f"{Q4}cx/retain").progress == approx(0.75)  # retain keeps its key result

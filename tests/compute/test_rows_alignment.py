@@ -1,0 +1,120 @@
+"""The aligned roll-up on random alignment graphs: each objective it reaches counts once.
+
+An objective passes on what aligns to it only while it is active and rolls up aligned
+objectives (`progress: aligned` or `both`); one rolling up its own key results, or a dropped
+or postponed one, carries nothing. So an objective aligned to a parent both directly and
+through another child counts through that child when the child rolls it up, and directly
+when it does not.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxokr.compute import align
+from cxokr.compute.rows import Rows
+from cxokr.load.workspace import load
+from tests.conftest import write_files
+
+AS_OF = date(2026, 11, 20)
+MODES = ("key_results", "aligned", "both")
+STATES = ("active", "active", "active", "dropped", "postponed")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One objective of the random graph: its state, what it rolls up, what it aligns to."""
+
+    state: str
+    mode: str
+    parents: frozenset[int]
+    value: int
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> list[Spec]:
+    """Up to 9 objectives, each aligned to any of those before it (so no cycle)."""
+    specs: list[Spec] = []
+    for index in range(draw(st.integers(2, 9))):
+        parents = draw(st.frozensets(st.integers(0, index - 1), max_size=3)) if index else None
+        specs.append(
+            Spec(
+                draw(st.sampled_from(STATES)),
+                draw(st.sampled_from(MODES)),
+                parents or frozenset(),
+                draw(st.integers(0, 10)),
+            )
+        )
+    return specs
+
+
+def _files(specs: list[Spec]) -> dict[str, str]:
+    objectives, checkins = [], []
+    for index, spec in enumerate(specs):
+        lines = [f"  - id: o{index}", f"    title: o{index}", f"    status: {spec.state}"]
+        lines.append(f"    progress: {spec.mode}")
+        if spec.parents:
+            lines.append(f"    aligns_to: [{', '.join(f't/o{p}' for p in sorted(spec.parents))}]")
+        if spec.mode != "aligned":
+            lines.append("    key_results:")
+            lines.append("      - {id: k, title: k, unit: count, start: 0, target: 10}")
+            checkins.append(
+                f'- {{"kr": "o{index}/k", "date": "2026-11-10", "value": {spec.value}}}'
+            )
+        objectives.append("\n".join(lines))
+    return {
+        "cxokr.yaml": "organization: Acme\nperiods:\n"
+        "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n",
+        "teams/t.yaml": "name: T\nlevel: 1\n",
+        "okrs/2026-Q4/t.yaml": "objectives:\n" + "\n".join(objectives) + "\n",
+        "checkins/2026-Q4/t.yaml": "\n".join(checkins) + "\n",
+    }
+
+
+def _ref(index: int) -> str:
+    return f"2026-Q4:t/o{index}"
+
+
+def _carries(specs: list[Spec], index: int) -> bool:
+    spec = specs[index]
+    return spec.state == "active" and spec.mode != "key_results"
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs())
+def test_every_reachable_active_objective_counts_once_in_an_aligned_roll_up(
+    specs: list[Spec],
+) -> None:
+    children = {i: [c for c, s in enumerate(specs) if i in s.parents] for i in range(len(specs))}
+
+    def carried(index: int) -> list[int]:
+        return children[index] if _carries(specs, index) else []
+
+    def below(index: int) -> set[int]:  # what the roll-up of `index` reaches below it
+        return align.reach(carried(index), carried)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = load(write_files(Path(tmp), _files(specs)))
+        period = ws.periods["2026-Q4"]
+        rows = Rows(ws, [period], AS_OF)
+        for parent, spec in enumerate(specs):
+            if spec.mode == "key_results":
+                continue
+            terms = [t.ref for t in rows.row(_ref(parent)).terms if t.ref.count("/") == 1]
+            assert len(terms) == len(set(terms))  # no objective is a term twice
+            indexes = [int(t.rsplit("/o", 1)[1]) for t in terms]
+            reached = align.reach(children[parent], carried)
+            for child in reached:
+                routes = [t for t in indexes if t == child or child in below(t)]
+                if specs[child].state != "active":
+                    assert child not in indexes  # dropped and postponed count nowhere
+                elif child in indexes:
+                    assert routes == [child]  # counted directly, and through no other term
+                else:
+                    assert routes  # counted through the terms that roll it up, never lost
