@@ -14,7 +14,7 @@ from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
-from cxokr.model import KrType, ObjectiveStatus, Period, parse_ref
+from cxokr.model import KrType, ObjectiveStatus, Period, Thresholds, parse_ref
 
 
 def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> Iterator[str]:
@@ -76,7 +76,7 @@ def _status_rule(
         return f"{status.value}: a guardrail is on track while it holds"
     if status is Status.DONE:
         return "done: progress ≥ 1"
-    shown = _f(pace)
+    shown = _pace_as_shown(pace, limits)
     if status is Status.ON_TRACK:
         return f"on track: pace {shown} ≥ on_track {_f(limits.on_track)}"
     if status is Status.AT_RISK:
@@ -84,6 +84,16 @@ def _status_rule(
             f"at risk: at_risk {_f(limits.at_risk)} ≤ pace {shown} < on_track {_f(limits.on_track)}"
         )
     return f"off track: pace {shown} < at_risk {_f(limits.at_risk)}"
+
+
+def _pace_as_shown(pace: float | None, limits: Thresholds) -> str:
+    """The pace, with its two decimals where those, not the digits shown here, decide."""
+    if pace is None:
+        return _f(pace)
+    shown = calc.as_shown(pace)
+    if any((pace >= limit) != (shown >= limit) for limit in (limits.on_track, limits.at_risk)):
+        return f"{_f(pace)} ({shown:.2f} as shown)"
+    return _f(pace)
 
 
 def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:

@@ -110,6 +110,19 @@ def roll_up(terms: Iterable[tuple[float | None, float]]) -> float | None:
     return weighted_mean([(value or 0.0, weight) for value, weight in found])
 
 
+# --- Figures as shown ------------------------------------------------------------------
+
+# Pace and grades are shown to two decimals, and compared with their thresholds as shown:
+# a grade computed as 0.39999999999999974 reads "0.40" and is yellow, as the legend says,
+# and a pace that reads "0.90" is on track at the default `on_track` of 0.9.
+SHOWN_DIGITS = 2
+
+
+def as_shown(value: float) -> float:
+    """`value` rounded as reports show it (two decimals): what thresholds are compared with."""
+    return round(value, SHOWN_DIGITS)
+
+
 # --- Pace and status --------------------------------------------------------------------
 
 
@@ -125,7 +138,8 @@ def status(
     thresholds: Thresholds,
     guardrail: bool = False,
 ) -> Status:
-    """The status rule of DESIGN §2.3; a guardrail is on track while it holds."""
+    """The status rule of DESIGN §2.3, on the pace as shown; a guardrail is on track while it
+    holds."""
     if progress_value is None:
         return Status.NO_DATA
     if guardrail:
@@ -135,6 +149,7 @@ def status(
     current = pace(progress_value, expected_value)
     if current is None:  # nothing expected yet: any progress keeps pace
         return Status.ON_TRACK if progress_value >= 0 else Status.OFF_TRACK
+    current = as_shown(current)
     if current >= thresholds.on_track:
         return Status.ON_TRACK
     if current >= thresholds.at_risk:
@@ -174,7 +189,9 @@ def is_stale(last_update: date | None, period: Period, as_of: date, stale_after_
 
 
 def band(score: float) -> Band:
-    """The usual OKR grading bands: 0.7–1.0 green, 0.4–0.7 yellow, below red."""
+    """The usual OKR grading bands of the grade as shown (two decimals): 0.7–1.0 green,
+    0.4–0.7 yellow, below red."""
+    score = as_shown(score)
     if score >= 0.7:
         return Band.GREEN
     if score >= 0.4:

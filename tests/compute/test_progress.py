@@ -244,7 +244,7 @@ def test_never_on_track_below_the_at_risk_pace(
     thresholds = Thresholds(on_track=at_risk + margin, at_risk=at_risk)
     pace = calc.pace(progress, expected)
     assert pace is not None
-    if pace < at_risk:
+    if calc.as_shown(pace) < at_risk:  # thresholds compare the pace as shown
         assert calc.status(progress, expected, thresholds) is not Status.ON_TRACK
         assert calc.status(progress, expected, thresholds) is Status.OFF_TRACK
 
@@ -310,3 +310,30 @@ def test_in_log_order_agrees_with_sorting() -> None:
         assert in_log_order(entries) == (keys == sorted(keys))
 
     agrees()
+
+
+# --- Thresholds compare figures as shown ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "expected_band"),
+    [
+        ((60.4 - 58) / (64 - 58), Band.YELLOW),  # 0.39999999999999974, shown 0.40
+        (0.7 * 3 / 3 - 1e-15, Band.GREEN),  # shown 0.70
+        (0.395, Band.YELLOW),  # shown 0.40
+        (0.394, Band.RED),  # shown 0.39
+        (0.6949, Band.YELLOW),  # shown 0.69
+    ],
+)
+def test_band_is_that_of_the_grade_as_shown(score: float, expected_band: Band) -> None:
+    assert calc.band(score) is expected_band
+
+
+def test_status_compares_the_pace_as_shown() -> None:
+    expected = 21 / 92
+    progress = 0.9 * expected
+    assert progress / expected < 0.9  # 0.8999999999999999, shown as pace 0.90
+    assert calc.status(progress, expected, DEFAULTS) is Status.ON_TRACK
+    assert calc.status(0.6 * expected - 1e-12, expected, DEFAULTS) is Status.AT_RISK
+    assert calc.status(0.8949 * expected, expected, DEFAULTS) is Status.AT_RISK  # pace 0.89
+    assert calc.status(0.5949 * expected, expected, DEFAULTS) is Status.OFF_TRACK  # pace 0.59

@@ -21,6 +21,7 @@ from cxokr.compute import grades
 from cxokr.edit import periods
 from cxokr.errors import CxokrError, UsageError
 from cxokr.load import workspace
+from cxokr.render import grades as render_grades
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
 
@@ -323,3 +324,17 @@ def test_grade_sheet_team_average_counts_no_data_as_zero_and_skips_dropped(
     assert (team.id, team.name, team.objectives) == ("ecommerce", "E-commerce", 3)
     assert team.grade == pytest.approx((3.2 / 6 + 1 + 0) / 3)
     assert (team.band, team.team_grade) == ("yellow", 0.6)
+
+
+def test_grade_sheet_bands_a_grade_as_it_is_shown(make_ws: WriteFiles) -> None:
+    """(60.4 - 58) / (64 - 58) computes 0.39999999999999974: shown "0.40", so yellow."""
+    checkins = '- {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 60.4}\n'
+    root = make_ws({**CARRY_FILES, "checkins/2026-Q4/ecommerce.yaml": checkins})
+    sheet = grades.grade_sheet(workspace.load(root), "2026-Q4", END)
+    grow = sheet.objectives[0]
+    assert grow.key_results[0].grade == pytest.approx(0.4, abs=1e-9)
+    assert grow.key_results[0].grade != 0.4  # the float the arithmetic gives
+    assert (grow.key_results[0].band, grow.band) == ("yellow", "yellow")
+    shown = render_grades.render(sheet)
+    assert "    aov-online           0.40 yellow\n" in shown
+    assert "  grow-basket            0.40 yellow  (own grade 0.60)\n" in shown
