@@ -1,8 +1,9 @@
 """`cxokr align`: how the organization's objectives ladder up, as one data structure.
 
 The tree, coverage, unsupported level-1 objectives, the cross-functional
-matrix and the alignment conflicts `cxokr check` finds, for a period and the
-periods enclosing it, with progress and status from the report. The conflicts
+matrix and the alignment conflicts `cxokr check` finds, for the periods the
+report of a period lists (the period, those enclosing it, those inside it that
+have begun), with progress and status from the report. The conflicts
 are found by the alignment rules (`rules.alignment`), which build on this
 package: the command runs them and passes their problems in.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cxokr.compute import align
-from cxokr.compute.report import Filters, Report, build
+from cxokr.compute.report import Filters, Report, build, counted
 from cxokr.load.workspace import Workspace
 from cxokr.problems import Problem
 
@@ -71,6 +72,9 @@ def build_view(
     problems of the whole workspace) in the files of the objectives it shows, sorted."""
     report = build(ws, as_of, Filters(period=period))
     graph = align.build(ws, report.periods)
+    # Support, like progress, takes in the work of every begun period inside the listed ones.
+    listed = [ws.periods[pid] for pid in report.periods]
+    whole = align.build(ws, [p.id for p in counted(ws, listed, as_of)])
     cover = align.coverage(graph)
     grid = _contributions(align.matrix(graph, ws.teams))
     files = {graph.nodes[ref].path for ref in graph.nodes}
@@ -81,7 +85,7 @@ def build_view(
         covered=cover.covered,
         coverage=cover.share,
         uncovered=cover.uncovered,
-        unsupported=align.unsupported(graph),
+        unsupported=tuple(r for r in align.unsupported(whole) if r in graph.nodes),
         matrix_objectives=grid.objectives,
         matrix_teams=grid.teams,
         matrix=grid.cells,

@@ -1,8 +1,11 @@
 """Build the weekly report: one data structure every output format renders.
 
-The report covers a period and every declared period enclosing it (a
+The report covers a period, every declared period enclosing it (a
 quarter's report shows the year's company goals its team goals ladder up
-to). Each objective is measured against its own period. All figures are
+to) and the periods inside it that have begun (a year's report shows the
+quarters' work aligned to its goals); an objective's roll-up takes in the
+work aligned to it from every begun period inside its own, listed or not
+(`covered`, `counted`). Each objective is measured against its own period. All figures are
 computed for the whole organization first (`rows`); filters (`--team`,
 `--level`, `--owner`) only choose which rows are shown. Here the rows become
 the report: the organization's figure, the teams', and what needs attention.
@@ -47,6 +50,8 @@ __all__ = [
     "TeamRow",
     "Term",
     "build",
+    "counted",
+    "covered",
     "current_period",
     "enclosing",
     "mark_moved",
@@ -82,12 +87,43 @@ def pick_period(ws: Workspace, period_id: str | None, as_of: date) -> Period:
 def enclosing(ws: Workspace, period: Period) -> list[Period]:
     """The period itself, then the declared periods that contain it, widest last."""
     assert ws.config is not None
-    around = [
+    around = [p for p in ws.config.periods if p.id != period.id and _inside(period, p)]
+    return [period, *sorted(around, key=calc.period_days)]
+
+
+def covered(ws: Workspace, period: Period, as_of: date) -> list[Period]:
+    """The periods a report of `period` lists: the period and those enclosing it
+    (`enclosing`), then the periods inside it that have begun by `as_of`, in date order.
+
+    A year's report thus lists the quarters' work aligned to its goals."""
+    return [*enclosing(ws, period), *_begun_inside(ws, [period], as_of)]
+
+
+def counted(ws: Workspace, shown: list[Period], as_of: date) -> list[Period]:
+    """The periods whose objectives a report listing `shown` computes: `shown`, then every
+    period inside one of them that has begun by `as_of`.
+
+    An objective's aligned roll-up and its support take in the work aligned to it from
+    each of these, so a year goal has the same figure whichever period is asked for,
+    even where the report does not list that work (a quarter's report lists the year's
+    goals, not the other quarters' objectives)."""
+    return [*shown, *_begun_inside(ws, shown, as_of)]
+
+
+def _begun_inside(ws: Workspace, around: list[Period], as_of: date) -> list[Period]:
+    """Declared periods not in `around`, inside one of them, begun by `as_of`, by date."""
+    assert ws.config is not None
+    ids = {p.id for p in around}
+    found = [
         p
         for p in ws.config.periods
-        if p.id != period.id and p.start <= period.start and period.end <= p.end
+        if p.id not in ids and p.start <= as_of and any(_inside(p, a) for a in around)
     ]
-    return [period, *sorted(around, key=calc.period_days)]
+    return sorted(found, key=lambda p: (p.start, p.end, p.id))
+
+
+def _inside(inner: Period, outer: Period) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 # --- The report ---------------------------------------------------------------------------
@@ -96,8 +132,10 @@ def enclosing(ws: Workspace, period: Period) -> list[Period]:
 def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     """Compute the report for `as_of` (default period: the narrowest one containing it)."""
     period = pick_period(ws, filters.period, as_of)
-    builder = Rows(ws, enclosing(ws, period), as_of)
-    rows = {ref: builder.row(ref) for ref in builder.objectives}
+    listed = covered(ws, period, as_of)
+    builder = Rows(ws, counted(ws, listed, as_of), as_of)
+    ids = {p.id for p in listed}
+    rows = {ref: builder.row(ref) for ref, at in builder.objectives.items() if at.period in ids}
     active = [r for r in rows.values() if r.state is ObjectiveStatus.ACTIVE]
     org = calc.roll_up((r.progress, r.weight) for r in active if r.level == 1)
     roots = tuple(r.ref for r in rows.values() if r.level == 1)
@@ -115,7 +153,7 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     return Report(
         organization=ws.config.organization if ws.config else "",
         period=period,
-        periods=tuple(builder.periods),
+        periods=tuple(p.id for p in listed),
         as_of=as_of,
         day=calc.day_of(period, as_of),
         days=calc.period_days(period),

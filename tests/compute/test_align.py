@@ -244,3 +244,29 @@ def test_aligned_progress_counts_a_child_reachable_twice_once(make_ws: WriteFile
     # care's terms: relay only (faster is below relay), so 0.5, not (0.5+0.5)/2 by luck:
     assert [t.ref for t in care.terms] == ["2026-Q4:cx/relay"]
     assert care.progress == pytest.approx(0.5, abs=1e-12)
+
+
+def test_the_year_view_takes_in_the_quarters_work(make_ws: WriteFiles) -> None:
+    # `align --period 2026` lists the begun quarter inside the year: the same coverage and
+    # support as the quarter's view, not "0 of 0" with every company goal unsupported.
+    ws = workspace.load(make_ws(KNOWN, base=False))
+    year = build_view(ws, (), date(2026, 11, 20), "2026")
+    quarter = build_view(ws, (), date(2026, 11, 20), "2026-Q4")
+    assert (year.below_level_one, year.covered) == (7, 6)
+    assert year.uncovered == ("2026-Q4:shop/loose",)
+    assert year.unsupported == quarter.unsupported == ("2026:company/stores",)
+    assert year.report.periods == ("2026", "2026-Q4")  # 2027-Q1 is not inside 2026
+
+
+def test_support_from_an_earlier_quarter_counts_in_every_view(make_ws: WriteFiles) -> None:
+    files = {
+        **KNOWN,
+        "cxokr.yaml": CONFIG + "      - {id: 2026-Q3, start: 2026-07-01, end: 2026-09-30}\n",
+        "okrs/2026-Q3/cx.yaml": okrs(objective("new-stores", "2026:company/stores")),
+    }
+    ws = workspace.load(make_ws(files, base=False))
+    # In the Q4 view, company/stores is supported by Q3 work the view does not list.
+    quarter = build_view(ws, (), date(2026, 11, 20), "2026-Q4")
+    assert quarter.unsupported == ()
+    assert "2026-Q3:cx/new-stores" not in {o.ref for o in quarter.report.objectives}
+    assert build_view(ws, (), date(2026, 11, 20), "2026").unsupported == ()

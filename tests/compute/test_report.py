@@ -7,6 +7,7 @@ of 365 (304 days to the end of October + 20).
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -250,6 +251,37 @@ def test_status_counts(root: Path) -> None:
         "off track": 4,  # company aov, coupon-usage, wait-cap, fcr
         "no data": 1,  # kb-articles
     }
+
+
+def year_goal_rolled_up_from_the_quarter(root: Path) -> Path:
+    """The workspace with a year goal that rolls up the quarter's cx/better-journeys."""
+    company = textwrap.dedent(FILES["okrs/2026/company.yaml"]) + (
+        "  - {id: journeys, title: Journeys all year, owner: ceo, progress: aligned}\n"
+    )
+    cx = FILES["okrs/2026-Q4/cx.yaml"].replace(
+        "aligns_to: 2026:company/raise-aov",
+        "aligns_to: [2026:company/raise-aov, 2026:company/journeys]",
+    )
+    return write_files(root, {"okrs/2026/company.yaml": company, "okrs/2026-Q4/cx.yaml": cx})
+
+
+def test_a_year_goal_has_one_figure_in_the_year_and_the_quarter(root: Path) -> None:
+    year_goal_rolled_up_from_the_quarter(root)
+    journeys = f"{YEAR}company/journeys"
+    quarter, year = document(root), document(root, period="2026")
+    # cx/better-journeys is 161/225 (as the cx team figure); the year goal rolls up only it.
+    assert objectives(quarter)[journeys]["progress"] == approx(161 / 225)
+    assert objectives(year)[journeys]["progress"] == approx(161 / 225)
+    assert [t["ref"] for t in objectives(year)[journeys]["terms"]] == [f"{Q4}cx/better-journeys"]
+    # The year's report lists the begun quarter's work inside it, each against its own period.
+    assert year["periods"] == ["2026", "2026-Q4"]
+    assert objectives(year)[f"{Q4}cx/better-journeys"]["expected"] == approx(Q4_EXPECTED)
+    assert objectives(year)[journeys]["expected"] == approx(YEAR_EXPECTED)
+    # On 2026-09-30 Q4 has not begun: the year's report lists no Q4 work, and the year
+    # goal has nothing to roll up yet (no data), rather than counting plans as 0.
+    before = document(root, as_of=date(2026, 9, 30), period="2026")
+    assert before["periods"] == ["2026"]
+    assert objectives(before)[journeys]["progress"] is None
 
 
 # --- Filters --------------------------------------------------------------------------------
