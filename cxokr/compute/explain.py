@@ -1,7 +1,11 @@
 """`cxokr explain REF`: the arithmetic behind every number of a key result, objective or team.
 
 It reads the same report data the other views render, so an explanation
-never disagrees with the report.
+never disagrees with the report: `PERIOD:REF` (or `--period`) builds the
+report of that period, which takes in the work aligned from the begun periods
+inside it as every report does. A prefixed ref names the objective of that
+period only; a bare one, the objective of the report's period, or else the
+only objective of that name among the periods the report lists.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from cxokr.model import KrType, ObjectiveStatus, Period, Thresholds, parse_ref
 
 def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> Iterator[str]:
     """Lines explaining `ref` ([period:]team[/objective[/kr]]) as of a date."""
+    named = None
     if ":" in ref:
-        period, ref = ref.split(":", 1)
+        named, ref = ref.split(":", 1)
+        period = named
     report = build(ws, as_of, Filters(period=period))
     path = ref.strip("/")
     if "/" not in path:
@@ -28,7 +34,7 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
         return
     # In the report's period, so that all that is left of `ref` reads as team/objective[/kr].
     parts = parse_ref(f"{report.period.id}:{path}", report.period.id)
-    objective = _find_objective(report, parts.team, parts.objective)
+    objective = _find_objective(report, parts.team, parts.objective, named)
     if parts.kr is None:
         yield from _objective(report, objective, ws.periods[objective.period])
         return
@@ -45,13 +51,22 @@ def _find_team(report: Report, team: str) -> TeamRow:
     return found
 
 
-def _find_objective(report: Report, team: str, objective: str) -> ObjectiveRow:
-    for row in report.objectives:
-        if row.team == team and row.id == objective:
-            return row
+def _find_objective(report: Report, team: str, objective: str, named: str | None) -> ObjectiveRow:
+    """The objective `team/objective` of period `named`; without one, of the report's period,
+    or else the only one of that name among the periods the report lists."""
+    found = [r for r in report.objectives if r.team == team and r.id == objective]
+    if named is not None or any(r.period == report.period.id for r in found):
+        found = [r for r in found if r.period == report.period.id]
+    if len(found) == 1:
+        return found[0]
+    path = f"{team}/{objective}"
+    if found:
+        raise UsageError(
+            f"{path} is in {', '.join(r.period for r in found)}; name one as PERIOD:{path}"
+        )
+    where = named or ", ".join(report.periods)
     raise UsageError(
-        f"no objective {team}/{objective} in {', '.join(report.periods)}; "
-        "name another period as PERIOD:team/objective"
+        f"no objective {path} in {where}; name another period as PERIOD:team/objective"
     )
 
 
@@ -170,8 +185,23 @@ def _outlook(kr: KrRow) -> Iterator[str]:
             f"  forecast  least-squares line through {len(kr.series)} observations, "
             f"at period end: {_f(kr.forecast_value)}{unit} -> progress {_f(kr.forecast_progress)}"
         )
-    if kr.grade is not None:
+    if kr.breached_days is not None:
+        yield from _watched(kr, kr.breached_days)
+    elif kr.grade is not None:
         yield f"  grade     clamped progress {_f(kr.grade)} ({kr.band})"
+
+
+def _watched(kr: KrRow, breached: tuple[date, ...]) -> Iterator[str]:
+    """A guardrail's memory: the days it was breached, and its grade from the days it held."""
+    observed = len(kr.series)
+    days = ", ".join(str(day) for day in breached) or "none"
+    yield f"  breached  {len(breached)} of {observed} observed days: {days}"
+    if kr.grade is not None:
+        held = observed - len(breached)
+        yield (
+            f"  grade     share of observed days held = {held} / {observed} = "
+            f"{_f(kr.grade)} ({kr.band})"
+        )
 
 
 def _terms(terms: tuple[Term, ...]) -> Iterator[str]:

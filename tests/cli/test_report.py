@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from typer.testing import CliRunner
 
 from cxokr import yamlio
 from cxokr.cli import app
+from cxokr.compute.explain import _f
+from cxokr.compute.explain import explain as explain_ref
+from cxokr.compute.report import Filters, build, short_ref
+from cxokr.load.workspace import load
 from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
 
@@ -300,3 +305,81 @@ def test_explain_refuses_a_ref_longer_than_a_key_result() -> None:
     code, _, errors = run("explain", "support/faster-answers/fcr/more")
     assert code == 2
     assert "2026-Q4:support/faster-answers has no key result 'fcr'" in errors
+
+
+def _explained(lines: list[str]) -> str:
+    """The figure an explanation ends its progress line with (`none` without one)."""
+    return next(line for line in lines if line.startswith("  progress  ")).split()[-1]
+
+
+def _figure(value: float | None) -> str:
+    return "none" if value is None else _f(value)
+
+
+@pytest.mark.parametrize("period", ["2026", "2026-Q3", "2026-Q4"])
+def test_explain_gives_the_reports_figure_for_every_ref_it_prints(period: str) -> None:
+    # The example declares these three periods. Every team, objective and key result the
+    # report of each lists is explained with the report's figure, named PERIOD:REF (which
+    # builds that period's report) or bare with the report's --period.
+    ws = load(Path(EXAMPLE))
+    as_of = date.fromisoformat(AS_OF)
+    shown = build(ws, as_of, Filters(period=period))
+    refs: list[tuple[str, str, float | None]] = [
+        (f"{period}:{t.id}", t.id, t.progress) for t in shown.teams
+    ]
+    for row in shown.objectives:
+        refs.append((row.ref, short_ref(row.ref), row.progress))
+        refs += [(kr.ref, short_ref(kr.ref), kr.progress) for kr in row.key_results]
+    assert len(refs) >= 8  # at least the year's: 1 team, 3 objectives, 4 key results
+    for prefixed, bare, value in refs:
+        assert _explained(list(explain_ref(ws, prefixed, as_of))) == _figure(value), prefixed
+        assert _explained(list(explain_ref(ws, bare, as_of, period))) == _figure(value), bare
+
+
+def test_explain_names_the_objective_of_the_period_it_is_asked_for(make_ws: WriteFiles) -> None:
+    # shop/grow was carried over from Q3 into Q4: the year's report lists both, and a ref
+    # names one of them only with its period.
+    files = {
+        "cxokr.yaml": """
+            organization: Acme Retail
+            periods:
+              - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+              - {id: 2026-Q3, start: 2026-07-01, end: 2026-09-30}
+              - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+        """,
+        "teams/shop.yaml": "name: Shop\nlevel: 3\nparent: company\n",
+        "okrs/2026-Q3/shop.yaml": """
+            objectives:
+              - id: grow
+                title: Grow
+                aligns_to: 2026:company/raise-aov
+                key_results:
+                  - {id: pages, title: Pages, unit: count, start: 0, target: 4}
+        """,
+        "okrs/2026-Q4/shop.yaml": """
+            objectives:
+              - id: grow
+                title: Grow
+                aligns_to: 2026:company/raise-aov
+                key_results:
+                  - {id: pages, title: Pages, unit: count, start: 0, target: 10}
+        """,
+        "checkins/2026-Q3/shop.yaml": '- {"kr": "grow/pages", "date": "2026-09-01", "value": 3}\n',
+        "checkins/2026-Q4/shop.yaml": '- {"kr": "grow/pages", "date": "2026-11-01", "value": 2}\n',
+    }
+    root = str(make_ws(files))
+
+    def explain(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(app, ["explain", *args, "-w", root, "--as-of", AS_OF])
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, _ = explain("2026-Q3:shop/grow")
+    assert (code, _explained(out.splitlines())) == (0, "0.75")  # 3 / 4
+    code, out, _ = explain("shop/grow")  # the report's period, 2026-Q4
+    assert (code, _explained(out.splitlines())) == (0, "0.2")  # 2 / 10
+    code, _, errors = explain("2026:shop/grow")
+    assert code == 2
+    assert "no objective shop/grow in 2026" in errors
+    code, _, errors = explain("shop/grow", "--period", "2026")
+    assert code == 2
+    assert "shop/grow is in 2026-Q3, 2026-Q4; name one as PERIOD:shop/grow" in errors
