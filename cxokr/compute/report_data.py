@@ -71,6 +71,7 @@ class KrRow:
     expected: float
     pace: float | None
     status: Status
+    state: ObjectiveStatus  # its objective's: a dropped or postponed one's is deprioritised
     confidence: float | None
     last_update: date | None
     age_days: int | None

@@ -64,16 +64,20 @@ def _start(
     return kr.start, "file", kr.target
 
 
-def _flags(kr_type: KrType, progress: float | None) -> tuple[bool, bool, bool]:
+def _flags(
+    kr_type: KrType, progress: float | None, state: ObjectiveStatus
+) -> tuple[bool, bool, bool]:
     """What the progress of a key result says beyond its status: a target behind its start
-    (regression) or past its target (over-achieved), a guardrail off its line (breached)."""
+    (regression) or past its target (over-achieved), a guardrail off its line (breached).
+    The key result of a dropped or postponed objective is deprioritised: it raises no alarm."""
     if progress is None:
         return False, False, False
     target = kr_type is KrType.TARGET
+    alarm = state is ObjectiveStatus.ACTIVE
     return (
-        target and progress < 0,
+        alarm and target and progress < 0,
         target and progress > 1,
-        kr_type in calc.GUARDRAILS and progress == 0.0,
+        alarm and kr_type in calc.GUARDRAILS and progress == 0.0,
     )
 
 
@@ -175,8 +179,8 @@ class Rows:
         raw = calc.progress(kr.type, latest.value if latest else None, start, target)
         pace, status = self._pace_and_status(at.period, kr.type, raw)
         grade, band = _graded(calc.clamped(raw), self.as_of >= period.end)
-        regression, overachieved, breached = _flags(kr.type, raw)
-        last, age_days, stale, confidence = self._updates(period, checkins, points)
+        regression, overachieved, breached = _flags(kr.type, raw, at.objective.status)
+        last, age_days, stale, confidence = self._updates(at, checkins, points)
         return KrRow(
             ref=ref,
             period=at.period,
@@ -201,6 +205,7 @@ class Rows:
             expected=self.expected[at.period],
             pace=pace,
             status=status,
+            state=at.objective.status,
             confidence=confidence,
             last_update=last,
             age_days=age_days,
@@ -223,10 +228,12 @@ class Rows:
         return pace, calc.status(progress, expected, self.config.status, guardrail)
 
     def _updates(
-        self, period: Period, checkins: list[CheckinEntry], points: values.Series
+        self, at: Place, checkins: list[CheckinEntry], points: values.Series
     ) -> tuple[date | None, int | None, bool, float | None]:
         """When the key result was last updated in its period, how many days ago, whether
-        that makes it stale, and the confidence its owner gave last."""
+        that makes it stale (never, while its objective is deprioritised), and the
+        confidence its owner gave last."""
+        period = self.periods[at.period]
         last = calc.last_update(checkins, points.newest_reading, period, self.as_of)
         end = min(self.as_of, period.end)
         confidence = next(
@@ -240,7 +247,8 @@ class Rows:
         return (
             last,
             (self.as_of - last).days if last else None,
-            calc.is_stale(last, period, self.as_of, self.config.stale_after_days),
+            at.objective.status is ObjectiveStatus.ACTIVE
+            and calc.is_stale(last, period, self.as_of, self.config.stale_after_days),
             confidence,
         )
 

@@ -102,7 +102,10 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     label = Text()
     label.append(bar(kr.progress, glyphs) + " ", style=STATUS_STYLE[kr.status])
     label.append(f"{percent(kr.progress):>4} ")
-    label.append(f"{kr.status.value}", style=STATUS_STYLE[kr.status])
+    if kr.state is not ObjectiveStatus.ACTIVE:
+        label.append(f"{kr.state}", style="dim italic")
+    else:
+        label.append(f"{kr.status.value}", style=STATUS_STYLE[kr.status])
     flags = [
         name
         for name, on in (

@@ -6,14 +6,17 @@ Checked against arithmetic done by hand on the workspace of `test_report`: as of
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cxokr.compute import report
+from cxokr.compute.report import Filters
 from cxokr.compute.rows import Rows
 from cxokr.load.workspace import load
+from cxokr.render import text
 from cxokr.rules import checks
 from tests.compute.test_report import (
     AS_OF,
@@ -322,3 +325,37 @@ def test_an_objective_aligned_by_two_paths_counts_once_through_the_one_rolling_i
     # loyal-web lost because each also sits below another child
     assert loyal.progress == approx(89 / 140)  # 0.635714
     assert rows.row(f"{Q4}cx/retain").progress == approx(0.75)  # retain keeps its key result
+
+
+def test_key_results_of_deprioritised_objectives_raise_no_alarm(tmp_path: Path) -> None:
+    support = (
+        FILES["okrs/2026-Q4/support.yaml"]
+        .replace(
+            "owner: sam\n            aligns_to: cx/",
+            "owner: sam\n            status: dropped\n            aligns_to: cx/",
+        )
+        .replace(
+            "owner: sam\n            weight: 2",
+            "owner: sam\n            status: postponed\n            weight: 2",
+        )
+    )
+    root = write_files(tmp_path / "ws", {**FILES, "okrs/2026-Q4/support.yaml": support})
+    krs = key_results(document(root))
+    # legacy-coupons is dropped: its last check-in, 11-01, is 19 days old (> 14), not stale
+    coupons = krs[f"{Q4}ecommerce/legacy-coupons/coupon-usage"]
+    assert (coupons["state"], coupons["stale"], coupons["age_days"]) == ("dropped", False, 19)
+    assert coupons["progress"] == approx(0.2)  # (12 - 10) / (20 - 10): the figure stays
+    # faster-answers, dropped: wait-cap is over its line (90 > 60), kb-articles has no data
+    wait = krs[f"{Q4}support/faster-answers/wait-cap"]
+    assert (wait["state"], wait["progress"], wait["breached"]) == ("dropped", 0, False)
+    kb = krs[f"{Q4}support/faster-answers/kb-articles"]
+    assert (kb["state"], kb["value"], kb["stale"]) == ("dropped", None, False)
+    # happy-customers, postponed: fcr fell from 70 to 68, no regression flagged
+    fcr = krs[f"{Q4}support/happy-customers/fcr"]
+    assert (fcr["state"], fcr["progress"], fcr["regression"]) == ("postponed", approx(-0.2), False)
+    assert krs[f"{Q4}ecommerce/grow-basket/aov-online"]["state"] == "active"
+    out = io.StringIO()
+    text.render(report.build(load(root), AS_OF, Filters()), out, width=200)
+    lines = {line.split("%", 1)[1].strip() for line in out.getvalue().splitlines() if "%" in line}
+    assert "dropped  Coupon usage 10 to 20%" in lines  # its objective's state, not "off track"
+    assert "postponed  First-contact resolution 70 to 80%" in lines  # not "off track (regression)"
