@@ -202,23 +202,26 @@ class History:
         )
         return Step(self._commit(header), changes)
 
-    def dirty(self, paths: Sequence[str]) -> set[str]:
-        """Which of the files under `paths` differ in the working tree from `HEAD`.
+    def dirty(self, paths: Sequence[str], present: Iterable[str] = ()) -> set[str]:
+        """Which of the files under `paths` differ in the working tree from `HEAD`, and which
+        of `present` (files found in the working tree) `HEAD` lacks.
 
         Worked out here from `HEAD`'s listing and the files' bytes: `git diff` would run
         the filters and file-system monitor the repository's configuration names.
         """
         if self.head() is None:
-            return set()
+            return set(present)
         changed: set[str] = set()
+        listed: set[str] = set()
         for path, sha, size in self._listing("HEAD", paths):
+            listed.add(path)
             try:
                 data = (self._root / path).read_bytes() if size is not None else None
             except OSError:
                 data = None
             if data is None or len(data) != size or _blob_id(data, sha) != sha:
                 changed.add(path)
-        return changed
+        return changed | (set(present) - listed)
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The content of each blob, through the one `git cat-file --batch` process."""
@@ -258,10 +261,13 @@ class History:
             fits = regular and int(fields[3]) <= MAX_BLOB_BYTES
             yield path, fields[2], int(fields[3]) if fits else None
 
-    def files_at(self, commit: Commit) -> dict[str, bytes]:
-        """Every file of the workspace folder as it stood at `commit` (relative path -> bytes)."""
+    def files_at(self, commit: Commit, paths: Sequence[str] = ()) -> dict[str, bytes]:
+        """Every file of the workspace folder as it stood at `commit` (relative path -> bytes),
+        or only those under `paths` (files and folders) when given."""
         # Regular files only: links and submodules have no content cxokr would read.
-        listed = {path: sha for path, sha, size in self._listing(commit.sha) if size is not None}
+        listed = {
+            path: sha for path, sha, size in self._listing(commit.sha, paths) if size is not None
+        }
         content = self.blobs(listed.values())
         return {path: content[sha] for path, sha in listed.items()}
 
