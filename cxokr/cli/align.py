@@ -50,7 +50,7 @@ def align_command(
     from cxokr.render import align as render
     from cxokr.rules.alignment import check_alignment
 
-    ws = load(root_of(workspace))
+    ws = load(root_of(workspace), parse_date(as_of))
     view = build_view(ws, check_alignment(ws), parse_date(as_of), period)
     if output_format is AlignFormat.TEXT:
         render.text(view)
@@ -82,7 +82,7 @@ def metrics(
     from cxokr.compute.lens import lenses
     from cxokr.render import lens as render
 
-    ws = load(root_of(workspace))
+    ws = load(root_of(workspace), parse_date(as_of))
     covered, found = lenses(ws, parse_date(as_of), metric, period)
     if output_format is LensFormat.JSON:
         sys.stdout.write(render.as_json(found, covered))

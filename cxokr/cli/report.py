@@ -88,9 +88,9 @@ def report(
     from cxokr.compute.report import Filters
 
     root = root_of(workspace)
-    ws, cache = load_cached(root)
-    filters = Filters(period=period, team=team, level=level, owner=owner)
     when = parse_date(as_of)
+    ws, cache = load_cached(root, when)
+    filters = Filters(period=period, team=team, level=level, owner=owner)
     if since is not None:
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
@@ -242,7 +242,7 @@ def explain(
     from cxokr.compute.explain import explain as explain_ref
     from cxokr.render.controls import escape_controls
 
-    ws = load(root_of(workspace))
+    ws = load(root_of(workspace), parse_date(as_of))
     for line in explain_ref(ws, ref, parse_date(as_of), period):
         sys.stdout.write(escape_controls(line) + "\n")
     return warn_left_out(ws)

@@ -169,7 +169,7 @@ def period_close(
     if not no_commit:
         commit.ensure_can_commit(root)
     when = parse_date(as_of)
-    sheet = grades.grade_sheet(load(root), period_id, when)
+    sheet = grades.grade_sheet(load(root, when), period_id, when)
     sys.stdout.write(render.render(sheet))
     with localstate.locked(root):  # held until committed: writers go one at a time
         path = config_edit.close_period(root, period_id, when)

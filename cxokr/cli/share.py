@@ -127,7 +127,7 @@ def notify(
     if webhook:
         check_url(webhook)  # a dry run, too, says what the real run would refuse
     root = root_of(workspace)
-    ws = load(root)
+    ws = load(root, parse_date(as_of))
     filters = Filters(period=period, team=team, level=level, owner=owner)
     result = marked_report(root, ws, parse_date(as_of), filters)
     message = chat.payload(result, output_format.value)

@@ -145,3 +145,116 @@ def test_the_process_ends_with_every_byte_written_and_the_commands_exit_code(
     usage = subprocess.run([*cli, "report", "--format", "xml"], capture_output=True, check=False)
     assert usage.returncode == 2
     assert b"xml" in usage.stderr
+
+
+# --- --as-of: every command computes from the workspace as it stood that day --------------
+
+
+@pytest.fixture
+def retargeted(make_ws: WriteFiles, git_env: None) -> Path:
+    """Goals committed on 2026-11-20; on 2026-11-28 the online AOV target went from 64 to 66,
+    with a check-in of 62.5 dated 2026-11-25 (see tests/git/test_as_of.py)."""
+    from tests.git.test_as_of import retarget
+
+    return retarget(make_ws())
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["report", "--team", "ecommerce"], "aov-online: 62.5 → 64 USD"),
+        (["explain", "ecommerce/grow-basket/aov-online"], "(62.5 - 58) / (64 - 58) = 0.75"),
+        (["align"], "75% on track  Shoppers find more to love in every basket"),
+        (["metrics", "aov"], "ecommerce/grow-basket/aov-online [online]  58 → 64  75% on track"),
+        (
+            ["notify", "--dry-run", "--team", "ecommerce"],
+            "| Shoppers find more to love in every basket | ecommerce | 75% | on track |",
+        ),
+        (["period", "close", "2026-Q4", "--no-commit"], "aov-online           0.75 green"),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else "",
+)
+def test_as_of_a_past_day_every_command_uses_the_targets_of_that_day(
+    retargeted: Path, args: list[str], shown: str
+) -> None:
+    """(62.5 - 58) / (64 - 58) = 0.75 with the target of the 27th; the target set on the
+    28th would give (62.5 - 58) / (66 - 58) = 0.5625."""
+    code, out, errors = run(*args, "-w", str(retargeted), "--as-of", "2026-11-27")
+    said = [line for line in errors.splitlines() if not line.startswith("wrote cxokr.yaml")]
+    assert (code, said) == (0, [])
+    assert shown in out
+    assert "66" not in out
+
+
+def test_as_of_the_day_of_a_change_sees_it(retargeted: Path) -> None:
+    code, out, errors = run(
+        "report", "-w", str(retargeted), "--as-of", "2026-11-28", "--format", "json"
+    )
+    assert (code, errors) == (0, "")
+    objectives = json.loads(out)["objectives"]
+    kr = next(k for o in objectives for k in o["key_results"] if k["id"] == "aov-online")
+    assert (kr["target"], kr["progress"]) == (66, 0.5625)
+
+
+def test_as_of_today_reads_the_working_tree_and_starts_no_git(
+    retargeted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today sees the uncommitted target 70: (62.5 - 58) / (70 - 58) = 0.375; a past day
+    needs git, which cannot be started here."""
+    from datetime import date
+
+    okrs = retargeted / "okrs" / "2026-Q4" / "ecommerce.yaml"
+    okrs.write_text(okrs.read_text(encoding="utf-8").replace("target: 66", "target: 70"))
+    monkeypatch.setenv("PATH", str(retargeted / "no-programs-here"))
+    explain = ["explain", "ecommerce/grow-basket/aov-online", "-w", str(retargeted)]
+    code, out, errors = run(*explain, "--as-of", date.today().isoformat())
+    assert (code, errors) == (0, "")
+    assert "(62.5 - 58) / (70 - 58) = 0.375" in out
+    code, _, errors = run(*explain, "--as-of", "2026-11-27")
+    assert code == 2
+    assert "git is not installed" in errors
+
+
+def test_as_of_a_past_day_names_uncommitted_edits_it_leaves_out(retargeted: Path) -> None:
+    okrs = retargeted / "okrs" / "2026-Q4" / "ecommerce.yaml"
+    okrs.write_text(okrs.read_text(encoding="utf-8").replace("target: 66", "target: 70"))
+    explain = ["explain", "ecommerce/grow-basket/aov-online", "-w", str(retargeted)]
+    code, out, errors = run(*explain, "--as-of", "2026-11-27")
+    assert code == 0
+    assert "(62.5 - 58) / (64 - 58) = 0.75" in out
+    assert errors.startswith(
+        "warning: uncommitted changes to okrs/2026-Q4/ecommerce.yaml are left out: the "
+        "figures as of 2026-11-27 read the files as committed at "
+    )
+    code, out, errors = run(*explain, "--as-of", "2026-11-28")  # after the last commit
+    assert (code, errors) == (0, "")
+    assert "(62.5 - 58) / (70 - 58) = 0.375" in out
+
+
+def test_as_of_before_a_shallow_clone_begins_warns_and_keeps_the_exit_code(
+    retargeted: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import git
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{retargeted}", str(clone))
+    code, out, errors = run("report", "-w", str(clone), "--as-of", "2026-11-27", "-t", "ecommerce")
+    assert code == 0
+    assert "aov-online: 62.5 → 66 USD" in out  # the files as they stand
+    assert errors.startswith("warning: history is incomplete: this is a shallow clone")
+    assert "git fetch --unshallow" in errors
+
+
+def test_as_of_a_workspace_git_ignores_reads_it_as_it_stands_without_a_warning(
+    tmp_path: Path, make_ws: WriteFiles, git_env: None
+) -> None:
+    """A generated workspace in an ignored folder (the benchmark's) has no history of its own."""
+    from tests import scripted
+    from tests.conftest import git
+
+    (tmp_path / ".gitignore").write_text("ws/\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    scripted.commit(tmp_path, scripted.DANA, "2026-11-01T12:00:00+00:00", "Start")
+    code, out, errors = run("report", "-w", str(make_ws()), "--as-of", "2026-11-20")
+    assert (code, errors) == (0, "")
+    assert "aov-online: 61.2 → 64 USD" in out
