@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from cxokr.compute import progress as calc
-from cxokr.compute.report import Filters, build
+from cxokr.compute import values
+from cxokr.compute.report import Filters, Report, build
+from cxokr.compute.report_data import KrRow, Term
 from cxokr.load.workspace import Workspace
 from cxokr.model import ObjectiveStatus, Period
 
@@ -15,12 +17,14 @@ from cxokr.model import ObjectiveStatus, Period
 
 @dataclass(frozen=True)
 class KrGrade:
-    """A key result's grade: its progress clamped to [0, 1] (None: no data) and its band."""
+    """A key result's grade: its progress clamped to [0, 1] (None: no data) and its band;
+    a guardrail's is the share of observed days it held, with those days (`watch`)."""
 
     id: str
     title: str
     grade: float | None
     band: str | None
+    watch: values.Watch | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,10 @@ class GradeSheet:
 
 
 def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
-    """Grade every objective of a period: clamped progress on `as_of`, in the usual bands."""
+    """Grade every objective of a period on `as_of`, in the usual bands: as the report grades
+    it at the period's end (DESIGN §2.3), with what is known so far before then."""
     report = build(ws, as_of, Filters(period=period_id))
+    graded = _Grades(report)
     objectives = tuple(
         ObjectiveGrade(
             ref=row.ref,
@@ -73,13 +79,11 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
             title=row.title,
             state=row.state,
             weight=row.weight,
-            grade=row.progress,  # a roll-up of clamped terms: already in [0, 1]
-            band=_band(row.progress),
+            grade=graded.objective(row.ref),
+            band=_band(graded.objective(row.ref)),
             team_grade=row.team_grade,
             key_results=tuple(
-                KrGrade(
-                    kr.id, kr.title, calc.clamped(kr.progress), _band(calc.clamped(kr.progress))
-                )
+                KrGrade(kr.id, kr.title, graded.kr(kr.ref), _band(graded.kr(kr.ref)), _watch(kr))
                 for kr in row.key_results
             ),
         )
@@ -93,6 +97,43 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
         objectives=objectives,
         teams=_team_grades(ws, objectives),
     )
+
+
+class _Grades:
+    """The grade of each key result and objective of a report, by ref, computed once: a key
+    result's is `values.grade`; an objective's, the weighted mean of the grades of the key
+    results and objectives it rolls up (its terms)."""
+
+    def __init__(self, report: Report) -> None:
+        self.rows = {row.ref: row for row in report.objectives}
+        self.krs = {kr.ref: kr for row in report.objectives for kr in row.key_results}
+        self.found: dict[str, float | None] = {}
+
+    def kr(self, ref: str) -> float | None:
+        if ref not in self.found:
+            kr = self.krs[ref]
+            self.found[ref] = values.grade(kr.type, kr.progress, kr.series, kr.target)
+        return self.found[ref]
+
+    def objective(self, ref: str) -> float | None:
+        if ref not in self.found:
+            self.found[ref] = None  # the terms hold no cycle; this ends one all the same
+            terms = self.rows[ref].terms
+            self.found[ref] = calc.roll_up((self._term(term), term.weight) for term in terms)
+        return self.found[ref]
+
+    def _term(self, term: Term) -> float | None:
+        if term.ref in self.rows:
+            return self.objective(term.ref)
+        if term.ref in self.krs:
+            return self.kr(term.ref)
+        return term.progress  # outside the report: its clamped progress
+
+
+def _watch(kr: KrRow) -> values.Watch | None:
+    if kr.type not in calc.GUARDRAILS or kr.target is None:
+        return None
+    return values.watch(kr.series, kr.type, kr.target)
 
 
 def _team_grades(ws: Workspace, objectives: tuple[ObjectiveGrade, ...]) -> tuple[TeamGrade, ...]:

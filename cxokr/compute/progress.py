@@ -77,13 +77,17 @@ def progress(
         return 1.0 if value >= 1 else 0.0
     if target is None:
         return None
-    if kr_type is KrType.STAY_ABOVE:
-        return 1.0 if value >= target else 0.0
-    if kr_type is KrType.STAY_BELOW:
-        return 1.0 if value <= target else 0.0
+    if kr_type in GUARDRAILS:
+        return 1.0 if holds(kr_type, value, target) else 0.0
     if start is None or start == target:
         return None
     return (value - start) / (target - start)
+
+
+def holds(kr_type: KrType, value: float, line: float) -> bool:
+    """Whether a guardrail's value holds its line: at or above it (`stay_above`), at or below
+    it (`stay_below`)."""
+    return value >= line if kr_type is KrType.STAY_ABOVE else value <= line
 
 
 def clamp(value: float) -> float:

@@ -13,7 +13,7 @@ from typing import ClassVar, Literal
 
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
-from cxokr.compute.values import Series
+from cxokr.compute.values import Series, watch
 from cxokr.model import KrType, ObjectiveStatus, Period, ProgressFrom, Thresholds, parse_ref
 
 REPORT_VERSION = 1
@@ -88,6 +88,14 @@ class KrRow:
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     @property
+    def breached_days(self) -> tuple[date, ...] | None:
+        """A guardrail's days in its period so far whose value crossed its line, oldest first
+        (computed when asked); None for other key results."""
+        if self.type not in calc.GUARDRAILS or self.target is None:
+            return None
+        return watch(self.series, self.type, self.target).breached
+
+    @property
     def forecast_value(self) -> float | None:
         """The value at the period's end on the line through `series` (computed when asked)."""
         fit = self.series.forecast
@@ -104,7 +112,13 @@ class KrRow:
 
 _names = [f.name for f in fields(KrRow)]
 _at = _names.index("grade")
-KrRow.JSON_FIELDS = (*_names[:_at], "forecast_value", "forecast_progress", *_names[_at:])
+KrRow.JSON_FIELDS = (
+    *_names[:_at],
+    "breached_days",
+    "forecast_value",
+    "forecast_progress",
+    *_names[_at:],
+)
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ class Rows:
         latest = points.latest()
         raw = calc.progress(kr.type, latest.value if latest else None, start, target)
         pace, status = self._pace_and_status(at.period, kr.type, raw)
-        grade, band = _graded(calc.clamped(raw), self.as_of >= period.end)
+        ended = self.as_of >= period.end
+        grade, band = _graded(values.grade(kr.type, raw, points, target) if ended else None, ended)
         regression, overachieved, breached = _flags(kr.type, raw, at.objective.status)
         last, age_days, stale, confidence = self._updates(at, checkins, points)
         return KrRow(
@@ -269,7 +270,8 @@ class Rows:
         terms = self._terms(ref, mode, krs, visiting)
         value = _roll_up(terms)
         expected = self.expected[at.period]
-        grade, band = _graded(value, self.as_of >= self.periods[at.period].end)
+        ended = self.as_of >= self.periods[at.period].end
+        grade, band = _graded(self._grade(terms) if ended else None, ended)
         return ObjectiveRow(
             ref=ref,
             period=at.period,
@@ -293,6 +295,16 @@ class Rows:
             children=tuple(self.children[ref]),
             key_results=krs,
         )
+
+    def _grade(self, terms: list[Term]) -> float | None:
+        """An objective's grade: the weighted mean of the grades of the key results and
+        objectives it rolls up (a guardrail's is the share of days it held, DESIGN §2.3)."""
+
+        def graded(term: Term) -> float | None:
+            row = self._kr_rows.get(term.ref) or self._rows.get(term.ref)
+            return term.progress if row is None or row.grade is None else row.grade
+
+        return calc.roll_up((graded(term), term.weight) for term in terms)
 
     def _terms(
         self, ref: str, mode: ProgressFrom, krs: tuple[KrRow, ...], visiting: frozenset[str]

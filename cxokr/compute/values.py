@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from cxokr.compute import progress as calc
 from cxokr.model import (
     Checkin,
     CheckinEntry,
     KeyResult,
+    KrType,
     Period,
     Reading,
     ReadingEntry,
@@ -304,6 +306,40 @@ def start_from_readings(
     mine = sorted((r for r in readings if r.segment == kr.segment), key=entry_sort_key)
     before = DailyReadings(mine).last_before(period.start)
     return before.value if before else None
+
+
+# --- A guardrail's memory ----------------------------------------------------------------
+
+
+class Watch(NamedTuple):
+    """A guardrail's days in its period so far: how many were observed, and those whose
+    value (the last observation of the day) crossed its line, oldest first."""
+
+    observed: int
+    breached: tuple[date, ...]
+
+    @property
+    def held(self) -> float | None:
+        """The share of observed days the line held; None when no day was observed."""
+        if not self.observed:
+            return None
+        return (self.observed - len(self.breached)) / self.observed
+
+
+def watch(points: Series, kr_type: KrType, line: float) -> Watch:
+    """The days of `points` (one a day) a guardrail of `kr_type` held its `line` or not."""
+    breached = tuple(day for day, value in points if not calc.holds(kr_type, value, line))
+    return Watch(len(points), breached)
+
+
+def grade(
+    kr_type: KrType, progress: float | None, points: Series, line: float | None
+) -> float | None:
+    """A key result's grade (DESIGN §2.3): its clamped progress; for a guardrail, the share
+    of observed days it held its line, so a breach is remembered after the value recovers."""
+    if kr_type in calc.GUARDRAILS and line is not None:
+        return watch(points, kr_type, line).held
+    return calc.clamped(progress)
 
 
 # --- Forecast ----------------------------------------------------------------------------

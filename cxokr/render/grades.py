@@ -5,12 +5,41 @@ Each line goes through `escape_controls`: no ID or name reaches the terminal raw
 
 from __future__ import annotations
 
+from datetime import date
+
 from cxokr.compute.grades import GradeSheet
+from cxokr.compute.values import Watch
 from cxokr.render.controls import escape_controls
 
 
 def _grade(value: float | None, band: str | None) -> str:
     return "  –  no data" if value is None else f"{value:4.2f} {band or ''}".rstrip()
+
+
+def _held(watch: Watch | None) -> str:
+    """A guardrail's days: held of observed, and the days it was breached."""
+    if watch is None or not watch.observed:
+        return ""
+    held = f"  (held {watch.observed - len(watch.breached)} of {watch.observed} observed days"
+    if not watch.breached:
+        return held + ")"
+    return f"{held}; breached {', '.join(_spans(watch.breached))})"
+
+
+def _spans(days: tuple[date, ...]) -> list[str]:
+    """Days in order as runs of consecutive days: `2026-11-04 to 11-06`, `2026-11-20`."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [
+        str(run[0])
+        if len(run) == 1
+        else f"{run[0]} to {run[-1].isoformat()[5:] if run[-1].year == run[0].year else run[-1]}"
+        for run in runs
+    ]
 
 
 def render(sheet: GradeSheet) -> str:
@@ -30,6 +59,7 @@ def render(sheet: GradeSheet) -> str:
                 f"  {objective.id:<22} {_grade(objective.grade, objective.band)}{state}{own}"
             )
             lines += [
-                f"    {kr.id:<20} {_grade(kr.grade, kr.band)}" for kr in objective.key_results
+                f"    {kr.id:<20} {_grade(kr.grade, kr.band)}{_held(kr.watch)}"
+                for kr in objective.key_results
             ]
     return "\n".join(escape_controls(line) for line in lines) + "\n"
