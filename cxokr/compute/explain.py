@@ -115,11 +115,20 @@ def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
     yield f"{kr.ref}  {kr.title}"
     yield from _measured(report, kr)
     yield from _progress(kr)
-    yield f"  expected  {_expected(report, period, kr.expected)}"
+    milestone = kr.type is KrType.DONE
+    if milestone:
+        yield f"  expected  due on {period.end}, the last day of {period.id}: {_f(kr.expected)}"
+    else:
+        yield f"  expected  {_expected(report, period, kr.expected)}"
     if kr.pace is not None:
         yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
     guardrail = kr.type in calc.GUARDRAILS
-    yield f"  status    {_status_rule(report, kr.status, kr.pace, guardrail)}"
+    rule = (
+        _milestone_rule(kr, period)
+        if milestone
+        else _status_rule(report, kr.status, kr.pace, guardrail)
+    )
+    yield f"  status    {rule}"
     yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
     if kr.last_update is None:
         yield "  updated   never this period"
@@ -127,6 +136,21 @@ def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
         stale = "stale" if kr.stale else "fresh"
         yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
     yield from _outlook(kr)
+
+
+def _milestone_rule(kr: KrRow, period: Period) -> str:
+    """Why a milestone has its status: done, past its due day, or its owner's confidence."""
+    if kr.status is Status.DONE:
+        return "done: progress ≥ 1"
+    if kr.expected >= 1:
+        return f"off track: not done by its due day, {period.end}"
+    if kr.confidence is None:
+        return f"on track: due {period.end}, no confidence given"
+    band = calc.band(kr.confidence).value
+    return (
+        f"{kr.status.value}: due {period.end}, the owner's confidence {_f(kr.confidence)} "
+        f"is {band} (0.7–1.0 on track, 0.4–0.7 at risk, below off track)"
+    )
 
 
 _START_FROM = {
@@ -243,3 +267,8 @@ def _team(report: Report, team: TeamRow) -> Iterator[str]:
     yield f"  mean of its {len(own)} active objectives, weighted:"
     yield from _terms(tuple(Term(o.ref, o.progress, o.weight) for o in own))
     yield f"  progress  {_f(team.progress)}"
+    expected = " + ".join(f"{_f(o.expected)}×{_f(o.weight)}" for o in own)
+    yield (
+        f"  expected  each objective's own period, weighted: ({expected}) / "
+        f"{_f(sum(o.weight for o in own))} = {_f(team.expected)}"
+    )

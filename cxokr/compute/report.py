@@ -136,8 +136,8 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     builder = Rows(ws, counted(ws, listed, as_of), as_of)
     ids = {p.id for p in listed}
     rows = {ref: builder.row(ref) for ref, at in builder.objectives.items() if at.period in ids}
-    active = [r for r in rows.values() if r.state is ObjectiveStatus.ACTIVE]
-    org = calc.roll_up((r.progress, r.weight) for r in active if r.level == 1)
+    level_one = [r for r in rows.values() if r.state is ObjectiveStatus.ACTIVE and r.level == 1]
+    org = calc.roll_up((r.progress, r.weight) for r in level_one)
     roots = tuple(r.ref for r in rows.values() if r.level == 1)
     # As coverage and CX333 count it: an alignment made by a key result counts too.
     reachable = align.reaching_level_one(builder.graph) | set(roots)
@@ -159,6 +159,7 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
         days=calc.period_days(period),
         expected=builder.expected[period.id],
         progress=org,
+        organization_expected=_expected(level_one),
         thresholds=builder.config.status,
         counts=counts,
         objectives=objectives,
@@ -209,9 +210,23 @@ def _teams(ws: Workspace, rows: dict[str, ObjectiveRow], period_id: str) -> tupl
         own_period = [r for r in mine if r.period == period_id] or mine
         if not own_period:
             continue
-        value = calc.roll_up((r.progress, r.weight) for r in own_period)
-        found.append(TeamRow(name, team.name, team.level, value, len(own_period)))
+        found.append(
+            TeamRow(
+                id=name,
+                name=team.name,
+                level=team.level,
+                progress=calc.roll_up((r.progress, r.weight) for r in own_period),
+                expected=_expected(own_period),
+                objectives=len(own_period),
+            )
+        )
     return tuple(found)
+
+
+def _expected(rows: list[ObjectiveRow]) -> float | None:
+    """What the objectives' own periods expect by the date, weighted as their progress is
+    rolled up: a headline over year goals is measured against the year, not the quarter."""
+    return calc.roll_up((r.expected, r.weight) for r in rows)
 
 
 def _attention(objectives: tuple[ObjectiveRow, ...]) -> tuple[Attention, ...]:
@@ -236,15 +251,31 @@ def _concerns(kr: KrRow) -> list[tuple[str, str]]:
         line = "above" if kr.type is KrType.STAY_BELOW else "below"
         found.append(("breached", f"{_num(kr.value)} is {line} the line of {_num(kr.target)}"))
     elif kr.status in (Status.OFF_TRACK, Status.AT_RISK):
-        found.append((kr.status.value, f"pace {kr.pace:.2f}" if kr.pace is not None else ""))
+        found.append((kr.status.value, _behind(kr)))
     if kr.regression:
         found.append(("regression", f"{_num(kr.value)} is behind the start of {_num(kr.start)}"))
     if kr.stale:
         age = f"{kr.age_days} days" if kr.age_days is not None else "ever"
         found.append(("stale", f"no update for {age}"))
     if kr.status is Status.NO_DATA:
-        found.append(("no data", "no reading or check-in with a value this period"))
+        found.append(("no data", _no_progress(kr)))
     return found
+
+
+def _no_progress(kr: KrRow) -> str:
+    """Why a key result has no progress: no value yet, or no start or target to measure it
+    against (an error `cxokr check` reports)."""
+    if kr.value is None:
+        return "no reading or check-in with a value this period"
+    missing = "start" if kr.target is not None else "target"
+    return f"value {_num(kr.value)}, but no {missing} to measure it against (see cxokr check)"
+
+
+def _behind(kr: KrRow) -> str:
+    """What puts a key result at risk or off track: its pace, or a milestone's confidence."""
+    if kr.pace is not None:
+        return f"pace {kr.pace:.2f}"
+    return f"confidence {kr.confidence:g}" if kr.confidence is not None else ""
 
 
 def _num(value: float | None) -> str:

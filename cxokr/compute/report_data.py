@@ -162,6 +162,8 @@ class TeamRow:
     name: str
     level: int
     progress: float | None
+    # What its objectives' own periods expect by the date, weighted as `progress` is
+    expected: float | None
     objectives: int
 
 
@@ -182,8 +184,10 @@ class Report:
     as_of: date
     day: int
     days: int
-    expected: float
+    expected: float  # the share of `period` elapsed
     progress: float | None
+    # What the level-1 objectives' own periods expect by the date, weighted as `progress` is
+    organization_expected: float | None
     thresholds: Thresholds
     counts: dict[str, int]
     objectives: tuple[ObjectiveRow, ...]

@@ -44,7 +44,8 @@ def _title(report: Report) -> str:
 
 def _figures(report: Report) -> str:
     return (
-        f"organization {percent(report.progress)} (expected {percent(report.expected)}, "
+        f"organization {percent(report.progress)} "
+        f"(expected {percent(report.organization_expected)}, "
         f"day {report.day} of {report.days})"
     )
 
@@ -142,7 +143,7 @@ def slack(report: Report) -> dict[str, Any]:
                 {"type": "mrkdwn", "text": f"*Organization*\n{percent(report.progress)}"},
                 {
                     "type": "mrkdwn",
-                    "text": f"*Expected by now*\n{percent(report.expected)} "
+                    "text": f"*Expected by now*\n{percent(report.organization_expected)} "
                     f"(day {report.day} of {report.days})",
                 },
             ],

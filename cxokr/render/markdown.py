@@ -84,8 +84,8 @@ def _title(report: Report) -> list[str]:
         f"# {escape(report.organization)}: OKR report {escape(report.period.id)}, "
         f"as of {report.as_of.isoformat()}",
         "",
-        f"Day {report.day} of {report.days} · expected {percent(report.expected)} · "
-        f"organization progress {percent(report.progress)} · {counts(report)}",
+        f"Day {report.day} of {report.days} · organization progress {percent(report.progress)} · "
+        f"expected {percent(report.organization_expected)} · {counts(report)}",
     ]
     applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
     if applied:
@@ -170,10 +170,17 @@ def _teams(teams: tuple[TeamRow, ...]) -> list[str]:
     if not teams:
         return []
     rows = [
-        (escape(t.id), escape(t.name), str(t.level), percent(t.progress), str(t.objectives))
+        (
+            escape(t.id),
+            escape(t.name),
+            str(t.level),
+            percent(t.progress),
+            percent(t.expected),
+            str(t.objectives),
+        )
         for t in teams
     ]
-    header = ("team", "name", "level", "progress", "objectives")
+    header = ("team", "name", "level", "progress", "expected", "objectives")
     return ["## Teams", "", *_table(header, rows), ""]
 
 

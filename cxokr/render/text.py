@@ -72,8 +72,8 @@ def _header(report: Report, glyphs: Glyphs) -> Group:
     if shown:
         title.append(escape_controls(f"{dot}{', '.join(shown)}"), style="dim")
     figures = Text(
-        f"Day {report.day} of {report.days}{dot}expected {percent(report.expected)}"
-        f"{dot}organization {percent(report.progress)}"
+        f"Day {report.day} of {report.days}{dot}organization {percent(report.progress)}"
+        f"{dot}expected {percent(report.organization_expected)}"
     )
     counts = Text()
     for status in Status:

@@ -35,7 +35,8 @@ def test_text_report_header_tree_and_attention() -> None:
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == "Northwind Outfitters · 2026-Q4 · as of 2026-11-20"
-    assert lines[1] == "Day 51 of 92 · expected 55% · organization 82%"
+    # The company goals are year goals: measured against the year (89%), not the quarter.
+    assert lines[1] == "Day 51 of 92 · organization 82% · expected 89%"
     assert lines[2] == "1 done, 16 on track, 11 at risk, 2 off track, 0 no data"
     assert any("68% at risk Raise average order value 10% this year" in line for line in lines)
     assert "Needs attention" in lines
@@ -383,3 +384,12 @@ def test_explain_names_the_objective_of_the_period_it_is_asked_for(make_ws: Writ
     code, _, errors = explain("shop/grow", "--period", "2026")
     assert code == 2
     assert "shop/grow is in 2026-Q3, 2026-Q4; name one as PERIOD:shop/grow" in errors
+
+
+def test_explain_measures_a_team_against_its_objectives_own_periods() -> None:
+    # The executive team's goals are year goals: day 324 of 365, not the quarter's 51 of 92.
+    _, out, _ = run("explain", "company")
+    assert (
+        "  expected  each objective's own period, weighted: "
+        "(0.8877×1 + 0.8877×1 + 0.8877×2) / 4 = 0.8877"
+    ) in out.splitlines()

@@ -243,6 +243,17 @@ def test_organization_figure_leaves_out_postponed_objectives(root: Path) -> None
     assert document(root)["progress"] == approx(1.1 / 3)  # 0.366667
 
 
+def test_headlines_measure_each_objective_against_its_own_period(root: Path) -> None:
+    doc = document(root)
+    assert doc["expected"] == approx(Q4_EXPECTED)  # the quarter's day 51 of 92
+    # The organization's active level-1 objectives, raise-aov (weight 2) and delight, are
+    # year goals: (2 · 324/365 + 1 · 324/365) / 3 = 324/365, not the quarter's 51/92.
+    assert doc["organization_expected"] == approx(YEAR_EXPECTED)
+    teams = {t["id"]: t for t in doc["teams"]}
+    assert teams["company"]["expected"] == approx(YEAR_EXPECTED)
+    assert teams["ecommerce"]["expected"] == approx(Q4_EXPECTED)
+
+
 def test_status_counts(root: Path) -> None:
     assert document(root)["counts"] == {
         "done": 3,  # new-stores/opened, bundles-live, launch

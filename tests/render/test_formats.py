@@ -67,7 +67,7 @@ def test_markdown_starts_with_title_and_summary(md: str) -> None:
     lines = md.splitlines()
     assert lines[0] == "# Northwind Outfitters: OKR report 2026-Q4, as of 2026-11-20"
     assert lines[2] == (
-        "Day 51 of 92 · expected 55% · organization progress 82% · "
+        "Day 51 of 92 · organization progress 82% · expected 89% · "
         "1 done, 16 on track, 11 at risk, 2 off track, 0 no data"
     )
 

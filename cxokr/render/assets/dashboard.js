@@ -174,8 +174,8 @@
 
       const figures = el('div', 'figures');
       const org = this.figure('Organization', pct(data.progress), 'org-progress');
-      org.appendChild(bar(data.progress, data.expected, this.orgStatus(), 'organization progress ' + pct(data.progress)));
-      org.appendChild(el('div', 'caption', 'expected ' + pct(data.expected) + ' by today'));
+      org.appendChild(bar(data.progress, data.organization_expected, this.orgStatus(), 'organization progress ' + pct(data.progress)));
+      org.appendChild(el('div', 'caption', 'expected ' + pct(data.organization_expected) + ' by today'));
 
       const period = this.figure('Period', data.period.id, 'period-id');
       period.appendChild(el('div', 'caption', shortDate(data.period.start) + ' ' + DASH + ' ' +
@@ -230,7 +230,8 @@
       const p = this.data.progress;
       if (p === null || p === undefined) return 'no data';
       if (p >= 1) return 'done';
-      const pace = this.data.expected ? p / this.data.expected : 1;
+      const expected = this.data.organization_expected;
+      const pace = expected ? p / expected : 1;
       const t = this.data.thresholds;
       return pace >= t.on_track ? 'on track' : pace >= t.at_risk ? 'at risk' : 'off track';
     }
@@ -690,7 +691,7 @@
         name.title = team.id;
         add(name, el('div', null, team.name), el('div', 'muted', 'level ' + team.level));
         const score = el('div', 'team-score');
-        add(score, bar(team.progress, null, 'team', team.name + ' progress ' + pct(team.progress)),
+        add(score, bar(team.progress, team.expected, 'team', team.name + ' progress ' + pct(team.progress)),
           el('span', 'pct team-pct', pct(team.progress)));
         const cell = el('td', 'progress');
         cell.appendChild(score);
