@@ -60,14 +60,11 @@ def as_of(
     if day >= (today or date.today()) or not runner.may_be_repository(root):
         return AsOf(now)
     with history(root) as h:
-        head = None if h is None else h.head()
-        if h is None or head is None:
-            return AsOf(now)
-        found = h.before(day_end(day))
-        if found is None:
-            return AsOf(now, None, _cut(h, day))
-        if found.sha == head.sha:
-            return AsOf(now)
+        found = None if h is None else h.before(day_end(day))
+        if h is None or found is None:
+            return AsOf(now, None, () if h is None else _cut(h, day))
+        if found.sha == h.head_sha():
+            return AsOf(now)  # nothing committed since that day
         files = h.files_at(found, DOCUMENTS)
         if CONFIG_FILE not in files:
             return AsOf(now)  # the workspace was not committed then

@@ -128,6 +128,19 @@ class History:
             self._head_read = True
         return self._head
 
+    def has_commits(self) -> bool:
+        """Whether `HEAD` names a commit: read from the git folder when it can be (no process
+        started), else asked of git."""
+        return head_sha(self._root) is not None or self.head() is not None
+
+    def head_sha(self) -> str | None:
+        """The commit checked out, read as `has_commits` reads it; None without commits."""
+        found = head_sha(self._root)
+        if found is None:
+            head = self.head()
+            found = None if head is None else head.sha
+        return found
+
     def commit(self, rev: str) -> Commit:
         """The commit `rev` names (a hash, branch, tag, `HEAD~3`, …)."""
         missing = f"no commit {rev!r} in this repository"
@@ -145,7 +158,7 @@ class History:
         """The newest commit on the current branch committed before `moment`, if any is here."""
         # git's --before includes the moment; git has no commit before 1970.
         until = math.ceil(moment.timestamp()) - 1
-        if until < 0 or self.head() is None:
+        if until < 0 or not self.has_commits():
             return None
         out = self._run(
             "log", "-1", "--first-parent", f"--before=@{until} +0000", f"--format={_FORMAT}"

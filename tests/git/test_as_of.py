@@ -170,3 +170,18 @@ def test_dirty_names_new_files_head_lacks(ws: Path) -> None:
         assert h is not None
         assert h.dirty(["okrs"]) == {OKRS}
         assert h.dirty(["okrs"], [OKRS, "okrs/2027/x.yaml"]) == {OKRS, "okrs/2027/x.yaml"}
+
+
+def test_head_sha_and_has_commits_read_the_commit_checked_out(
+    make_ws: WriteFiles, git_env: None
+) -> None:
+    root = make_ws()
+    git(root, "init", "-q", "-b", "main")
+    with history.history(root) as h:
+        assert h is not None
+        assert (h.has_commits(), h.head_sha()) == (False, None)
+        assert h.before(as_of.day_end(TODAY)) is None
+    retarget(root)
+    with history.history(root) as h:
+        assert h is not None
+        assert (h.has_commits(), h.head_sha()) == (True, git(root, "rev-parse", "HEAD").strip())
