@@ -161,6 +161,31 @@ def status(
     return Status.OFF_TRACK
 
 
+# --- Milestones ----------------------------------------------------------------------------
+
+
+def milestone_expected(period: Period, as_of: date) -> float:
+    """What a milestone (without `due`) is expected to have reached on `as_of`: it is due on
+    its period's last day, so 0 before that day and 1 from it."""
+    return 1.0 if as_of >= period.end else 0.0
+
+
+def milestone_status(
+    progress_value: float | None, expected_value: float, confidence: float | None
+) -> Status:
+    """A milestone is done or not, so before it is due no pace can say it is behind: until
+    then its status is the owner's latest confidence in the usual bands (0.7 and above on
+    track, 0.4 and above at risk, below off track), and on track without one. From its due
+    day it is off track until done."""
+    if progress_value is not None and progress_value >= 1:
+        return Status.DONE
+    if expected_value >= 1:
+        return Status.OFF_TRACK
+    if confidence is None:
+        return Status.ON_TRACK
+    return _BY_CONFIDENCE[band(confidence)]
+
+
 # --- Staleness ---------------------------------------------------------------------------
 
 
@@ -201,3 +226,10 @@ def band(score: float) -> Band:
     if score >= 0.4:
         return Band.YELLOW
     return Band.RED
+
+
+_BY_CONFIDENCE = {
+    Band.GREEN: Status.ON_TRACK,
+    Band.YELLOW: Status.AT_RISK,
+    Band.RED: Status.OFF_TRACK,
+}

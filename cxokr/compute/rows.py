@@ -177,11 +177,11 @@ class Rows:
         start, start_source, target = _start(kr, period, readings)
         latest = points.latest()
         raw = calc.progress(kr.type, latest.value if latest else None, start, target)
-        pace, status = self._pace_and_status(at.period, kr.type, raw)
+        last, age_days, stale, confidence = self._updates(at, checkins, points)
+        expected, pace, status = self._pace_and_status(at.period, kr.type, raw, confidence)
         ended = self.as_of >= period.end
         grade, band = _graded(values.grade(kr.type, raw, points, target) if ended else None, ended)
         regression, overachieved, breached = _flags(kr.type, raw, at.objective.status)
-        last, age_days, stale, confidence = self._updates(at, checkins, points)
         return KrRow(
             ref=ref,
             period=at.period,
@@ -203,7 +203,7 @@ class Rows:
             value_date=latest.date if latest else None,
             value_source=latest.source if latest else None,
             progress=raw,
-            expected=self.expected[at.period],
+            expected=expected,
             pace=pace,
             status=status,
             state=at.objective.status,
@@ -220,13 +220,19 @@ class Rows:
         )
 
     def _pace_and_status(
-        self, pid: str, kr_type: KrType, progress: float | None
-    ) -> tuple[float | None, Status]:
-        """Progress against what the date expects of its period; a guardrail has no pace."""
+        self, pid: str, kr_type: KrType, progress: float | None, confidence: float | None
+    ) -> tuple[float, float | None, Status]:
+        """What the date expects of the key result, its pace against that, and its status. A
+        guardrail has no pace; a milestone is due on its period's last day, and its status
+        until then is its owner's confidence (`progress.milestone_status`)."""
+        if kr_type is KrType.DONE:
+            expected = calc.milestone_expected(self.periods[pid], self.as_of)
+            status = calc.milestone_status(progress, expected, confidence)
+            return expected, calc.pace(progress, expected), status
         expected = self.expected[pid]
         guardrail = kr_type in calc.GUARDRAILS
         pace = None if guardrail else calc.pace(progress, expected)
-        return pace, calc.status(progress, expected, self.config.status, guardrail)
+        return expected, pace, calc.status(progress, expected, self.config.status, guardrail)
 
     def _updates(
         self, at: Place, checkins: list[CheckinEntry], points: values.Series
