@@ -146,7 +146,13 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     objectives = tuple(
         _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
     )
-    krs = [kr for o in objectives if not o.context for kr in o.key_results]
+    # Deprioritised work (a dropped or postponed objective's key results) counts in nothing.
+    krs = [
+        kr
+        for o in objectives
+        if not o.context and o.state is ObjectiveStatus.ACTIVE
+        for kr in o.key_results
+    ]
     counts = {s.value: 0 for s in Status}
     for kr in krs:
         counts[kr.status.value] += 1

@@ -37,9 +37,11 @@ def _objective_id(ref: str) -> str:
 
 def _node(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label = Text()
-    label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
-    label.append(f"{percent(row.progress):>4} ")
     active = row.state is ObjectiveStatus.ACTIVE
+    label.append(
+        bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status] if active else "dim"
+    )
+    label.append(f"{percent(row.progress):>4} ")
     label.append(f"{_state(row):<9} ", style=STATUS_STYLE[row.status] if active else "dim")
     label.append(escape_controls(row.title))
     team = f"  {row.team}" + (f" ({row.period})" if row.period != period else "")

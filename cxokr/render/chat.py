@@ -54,6 +54,11 @@ def _state(row: ObjectiveRow) -> str:
     return row.status.value if row.state == "active" else row.state
 
 
+def _emoji(row: ObjectiveRow) -> str:
+    """Its status's colour; a deprioritised objective's, neutral: it raises no alarm."""
+    return EMOJI[row.status] if row.state == "active" else EMOJI[Status.NO_DATA]
+
+
 def _more(shown: int, total: int, what: str) -> str | None:
     return f"and {total - shown} more {what} in the full report" if total > shown else None
 
@@ -155,7 +160,7 @@ def slack(report: Report) -> dict[str, Any]:
         lines = ["*Objectives*"]
         for row in rows[:MAX_OBJECTIVES]:
             lines.append(
-                f"{EMOJI[row.status]} `{_bar(row.progress)}` *{percent(row.progress)}* "
+                f"{_emoji(row)} `{_bar(row.progress)}` *{percent(row.progress)}* "
                 f"{slack_escape(row.title)} · {slack_escape(row.team)} · {_state(row)}"
             )
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")

@@ -137,13 +137,20 @@ def _objective(row: ObjectiveRow, depth: int) -> list[str]:
 KR_HEADER = ("KR", "value → target", "progress", "status", "confidence", "updated", "owner")
 
 
+def _kr_status(kr: KrRow) -> str:
+    """A deprioritised key result shows its objective's state in place of its status."""
+    if kr.state is not ObjectiveStatus.ACTIVE:
+        return str(kr.state)
+    return f"{kr.status.value} (breached)" if kr.breached else kr.status.value
+
+
 def _kr_table(krs: Iterable[KrRow]) -> list[str]:
     rows = [
         (
             escape(kr.title),
             _value_to_target(kr),
             percent(kr.progress),
-            f"{kr.status.value} (breached)" if kr.breached else kr.status.value,
+            _kr_status(kr),
             number(kr.confidence),
             _age(kr),
             escape(kr.owner) if kr.owner else MISSING,

@@ -83,9 +83,14 @@ def _header(report: Report, glyphs: Glyphs) -> Group:
     return Group(title, figures, counts)
 
 
+def _bar_style(status: Status, state: ObjectiveStatus) -> str:
+    """Its status's colour; deprioritised work's is dim: it raises no alarm."""
+    return STATUS_STYLE[status] if state is ObjectiveStatus.ACTIVE else "dim"
+
+
 def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label = Text()
-    label.append(bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status])
+    label.append(bar(row.progress, glyphs) + " ", style=_bar_style(row.status, row.state))
     label.append(f"{percent(row.progress):>4} ")
     if row.state is not ObjectiveStatus.ACTIVE:
         label.append(f"{row.state} ", style="dim italic")
@@ -100,7 +105,7 @@ def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
 
 def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     label = Text()
-    label.append(bar(kr.progress, glyphs) + " ", style=STATUS_STYLE[kr.status])
+    label.append(bar(kr.progress, glyphs) + " ", style=_bar_style(kr.status, kr.state))
     label.append(f"{percent(kr.progress):>4} ")
     if kr.state is not ObjectiveStatus.ACTIVE:
         label.append(f"{kr.state}", style="dim italic")

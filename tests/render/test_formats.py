@@ -63,12 +63,18 @@ def kr_row(md: str, title: str) -> list[str]:
 # --- Markdown ----------------------------------------------------------------------------
 
 
+def test_markdown_shows_deprioritised_key_results_by_their_objectives_state(md: str) -> None:
+    # The TikTok Shop objective was dropped: its key result says so, not "off track".
+    assert kr_row(md, "Sell 150,000 USD through TikTok Shop")[3] == "dropped"
+    assert "1 done, 16 on track, 11 at risk, 1 off track, 0 no data" in md.splitlines()[2]
+
+
 def test_markdown_starts_with_title_and_summary(md: str) -> None:
     lines = md.splitlines()
     assert lines[0] == "# Northwind Outfitters: OKR report 2026-Q4, as of 2026-11-20"
     assert lines[2] == (
         "Day 51 of 92 · organization progress 82% · expected 89% · "
-        "1 done, 16 on track, 11 at risk, 2 off track, 0 no data"
+        "1 done, 16 on track, 11 at risk, 1 off track, 0 no data"  # not the dropped tiktok-sales
     )
 
 

@@ -196,6 +196,25 @@ def test_filters_hide_and_show_rows(browser: Browser, example_page: Path) -> Non
     assert visible_refs(page, ".kr") == everything
 
 
+def test_deprioritised_work_is_not_red_nor_in_a_status_filter(
+    browser: Browser, example_page: Path
+) -> None:
+    page = visit(browser, example_page).page
+    dropped_kr = ".kr[data-ref='2026-Q4:brand-marketing/tiktok-shop/tiktok-sales']"
+    dropped = "article[data-ref='2026-Q4:brand-marketing/tiktok-shop']"
+    assert page.get_attribute(dropped_kr, "data-status") == "deprioritised"
+    assert "s-off-track" not in (page.get_attribute(dropped_kr, "class") or "")
+    assert (
+        page.locator(f"{dropped_kr} .s-off-track, {dropped} > .obj-head .s-off-track").count() == 0
+    )
+    assert page.text_content("#count-off-track") == "1"
+    assert page.is_visible(dropped_kr)  # shown, with its figures, while nothing is filtered
+    for status in ("done", "on track", "at risk", "no data"):
+        page.click(f"button.chip[data-status='{status}']")  # only off track stays chosen
+    assert not page.is_visible(dropped_kr)
+    assert visible_refs(page, ".kr") == ["2026-Q4:ecommerce/grow-basket/checkout-lcp"]
+
+
 def test_filters_survive_in_the_address(browser: Browser, example_page: Path) -> None:
     page = visit(browser, example_page, hash="#team=stores&status=at-risk").page
     shown = visible_refs(page, ".kr")

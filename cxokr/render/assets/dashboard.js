@@ -45,6 +45,13 @@
     return 's-' + slug(status);
   }
 
+  // A dropped or postponed objective and its key results are deprioritised: shown with
+  // their figures, but in no status's colour, count or filter.
+  const DEPRIORITISED = 'deprioritised';
+  function shownStatus(row) {
+    return row.state === undefined || row.state === 'active' ? row.status : DEPRIORITISED;
+  }
+
   // A fraction as a whole percent, rounded half to even like the Markdown report.
   function pct(value) {
     if (value === null || value === undefined) return DASH;
@@ -329,6 +336,12 @@
       }
     }
 
+    // A status filter shows the rows of the statuses chosen; deprioritised rows have none,
+    // and show only while no status is filtered out.
+    matches(wanted, status) {
+      return wanted.has(status) || (status === DEPRIORITISED && wanted.size === STATUSES.length);
+    }
+
     apply() {
       const team = this.teamSelect.value;
       const wanted = this.wanted();
@@ -339,7 +352,7 @@
         let anyKr = false;
         let hiddenKrs = 0;
         for (const li of article.querySelectorAll(':scope > .krs > .kr')) {
-          const ok = teamOk && wanted.has(li.dataset.status);
+          const ok = teamOk && this.matches(wanted, li.dataset.status);
           li.hidden = !ok;
           counted.total += 1;
           if (ok) {
@@ -353,7 +366,7 @@
         for (const child of article.querySelectorAll(':scope > .children > .objective')) {
           if (visit(child)) anyChild = true;
         }
-        const own = teamOk && !context && (wanted.has(article.dataset.status) || anyKr);
+        const own = teamOk && !context && (this.matches(wanted, article.dataset.status) || anyKr);
         article.hidden = !own && !anyChild;
         article.classList.toggle('dimmed', !own && anyChild);
         const note = article.querySelector(':scope > .hidden-note');
@@ -474,7 +487,7 @@
       const article = el('article', 'objective' + (row.context ? ' context' : '') + (active ? '' : ' inactive'));
       article.dataset.ref = row.ref;
       article.dataset.team = row.team;
-      article.dataset.status = row.status;
+      article.dataset.status = shownStatus(row);
       const head = el('div', 'obj-head');
       const text = el('div');
       const meta = [this.teamName(row.team)];
@@ -487,7 +500,7 @@
       const score = el('div', 'obj-score');
       const percent = el('span', 'pct obj-pct', pct(row.progress));
       const state = active ? pill(row.status, statusClass(row.status)) : pill(row.state, 'k-state');
-      add(score, bar(row.progress, row.expected, row.status, 'progress ' + pct(row.progress)), percent, state);
+      add(score, bar(row.progress, row.expected, shownStatus(row), 'progress ' + pct(row.progress)), percent, state);
       add(head, text, score);
       article.appendChild(head);
       if (!row.context) {
@@ -507,10 +520,11 @@
     }
 
     krRow(kr) {
-      const li = el('li', 'kr ' + statusClass(kr.status));
+      const status = shownStatus(kr);
+      const li = el('li', 'kr ' + statusClass(status));
       li.dataset.ref = kr.ref;
       li.dataset.team = kr.team;
-      li.dataset.status = kr.status;
+      li.dataset.status = status;
       const text = el('div', 'kr-text');
       const line = { stay_below: '\u2264 ', stay_above: '\u2265 ' }[kr.type] || '';
       const facts = [withUnit(num(kr.value) + ' ' + ARROW + ' ' + line + num(kr.target), kr.unit)];
@@ -529,8 +543,9 @@
       if (flags.childElementCount) text.appendChild(flags);
 
       const score = el('div', 'kr-score');
-      add(score, el('span', 'pct kr-pct', pct(kr.progress)), pill(kr.status, statusClass(kr.status)),
-        bar(kr.progress, kr.type === 'target' || kr.type === 'done' ? kr.expected : null, kr.status,
+      const label = status === DEPRIORITISED ? pill(kr.state, 'k-state') : pill(status, statusClass(status));
+      add(score, el('span', 'pct kr-pct', pct(kr.progress)), label,
+        bar(kr.progress, kr.type === 'target' || kr.type === 'done' ? kr.expected : null, status,
           'progress ' + pct(kr.progress)));
       add(li, text, score, this.trend(kr));
       return li;
@@ -590,7 +605,7 @@
       if (paced) {
         chart.appendChild(svg('line', { x1: f(X(x0)), y1: f(Y(kr.start)), x2: f(X(x1)), y2: f(Y(kr.target)) }, 'pace'));
       }
-      const group = svg('g', {}, statusClass(kr.status));
+      const group = svg('g', {}, statusClass(shownStatus(kr)));
       if (points.length && kr.forecast_value !== null) {
         const last = points[points.length - 1];
         group.appendChild(svg('line', { x1: f(X(last[0])), y1: f(Y(last[1])), x2: f(X(x1)), y2: f(Y(kr.forecast_value)) }, 'forecast'));
