@@ -23,8 +23,10 @@ from cxokr.compute.report_data import KrRow, ObjectiveRow, StartSource, Term
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
     CheckinEntry,
+    Direction,
     KeyResult,
     KrType,
+    Metric,
     Objective,
     ObjectiveStatus,
     Period,
@@ -62,6 +64,22 @@ def _start(
             return None, "none", kr.target
         return before.value, "reading", kr.target
     return kr.start, "file", kr.target
+
+
+def _progress(
+    kr_type: KrType,
+    value: float | None,
+    start: float | None,
+    target: float | None,
+    metric: Metric | None,
+) -> float | None:
+    """The raw progress of a key result (`progress.progress`). A target whose start equals it
+    (an error `cxokr check` reports) has nothing to move: it is reached (1) while its value
+    is at or beyond the target in its metric's direction (higher without a metric), else 0."""
+    if kr_type is KrType.TARGET and value is not None and start is not None and start == target:
+        lower = metric is not None and metric.direction is Direction.LOWER
+        return 1.0 if (value <= start if lower else value >= start) else 0.0
+    return calc.progress(kr_type, value, start, target)
 
 
 def _flags(
@@ -176,7 +194,7 @@ class Rows:
         points = values.series(readings, period, min(self.as_of, period.end), checkins)
         start, start_source, target = _start(kr, period, readings)
         latest = points.latest()
-        raw = calc.progress(kr.type, latest.value if latest else None, start, target)
+        raw = _progress(kr.type, latest.value if latest else None, start, target, metric)
         last, age_days, stale, confidence = self._updates(at, checkins, points)
         expected, pace, status = self._pace_and_status(at.period, kr.type, raw, confidence)
         ended = self.as_of >= period.end

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cxokr.compute import values
 from cxokr.compute.align import Loc, Node
 from cxokr.load.kinds import METRIC
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
@@ -330,23 +331,29 @@ def _kr_type(ws: Workspace, at: Node, loc: Loc, kr: KeyResult) -> list[Problem]:
             )
         ]
     period = periods(ws).get(at.period)
-    if period and kr.metric in ws.metrics and not _reading_before(ws, kr, period.start):
-        return [
-            ws.problem_at(
-                "CX319",
-                rel,
-                (*loc, "id"),
-                f"{kr.id} has no start and {kr.metric} has no reading before {period.start}",
-            )
-        ]
-    return []
+    if period is None or kr.metric not in ws.metrics:
+        return []
+    return _start_from_readings(ws, at, loc, kr, period.start)
 
 
-def _reading_before(ws: Workspace, kr: KeyResult, day: date) -> bool:
+def _start_from_readings(
+    ws: Workspace, at: Node, loc: Loc, kr: KeyResult, day: date
+) -> list[Problem]:
+    """A target without a start runs from its metric's newest reading before its period
+    (as the report reads it): there must be one, and it must differ from the target."""
     log = ws.readings.get(kr.metric or "")
-    if log is None:
-        return False
-    return any(r.date < day and r.segment == kr.segment for r in log.entries)
+    mine = [r for r in log.entries if r.segment == kr.segment] if log else []
+    before = values.DailyReadings(mine).last_before(day)
+    if before is None:
+        message = f"{kr.id} has no start and {kr.metric} has no reading before {day}"
+        return [ws.problem_at("CX319", at.path, (*loc, "id"), message)]
+    if before.value == kr.target:
+        message = (
+            f"{kr.id} has no start and {kr.metric}'s newest reading before {day} "
+            f"({before.date}) is {before.value:g}, its target; nothing to move"
+        )
+        return [ws.problem_at("CX321", at.path, (*loc, "id"), message)]
+    return []
 
 
 Rule = Callable[[Workspace], list[Problem]]

@@ -16,7 +16,7 @@ from cxokr.compute import report
 from cxokr.compute.report import Filters
 from cxokr.compute.rows import Rows
 from cxokr.load.workspace import load
-from cxokr.render import text
+from cxokr.render import report_json, text
 from cxokr.rules import checks
 from tests.compute.test_report import (
     AS_OF,
@@ -359,3 +359,56 @@ def test_key_results_of_deprioritised_objectives_raise_no_alarm(tmp_path: Path) 
     lines = {line.split("%", 1)[1].strip() for line in out.getvalue().splitlines() if "%" in line}
     assert "dropped  Coupon usage 10 to 20%" in lines  # its objective's state, not "off track"
     assert "postponed  First-contact resolution 70 to 80%" in lines  # not "off track (regression)"
+
+
+def test_a_start_equal_to_the_target_reads_as_reached_or_not_never_no_data(
+    tmp_path: Path,
+) -> None:
+    ecommerce = FILES["okrs/2026-Q4/ecommerce.yaml"].replace(
+        "target: 64, weight", "target: 58, weight"
+    )
+    support = FILES["okrs/2026-Q4/support.yaml"].replace(
+        "start: 300, target: 240", "start: 240, target: 240"
+    )
+    root = write_files(
+        tmp_path / "ws",
+        {**FILES, "okrs/2026-Q4/ecommerce.yaml": ecommerce, "okrs/2026-Q4/support.yaml": support},
+    )
+    krs = key_results(document(root))
+    # aov-online runs from the reading of 09-30, 58, to 58 (cxokr check: CX321); higher is
+    # better and 61.5 (11-15) is above 58: reached
+    aov = krs[f"{Q4}ecommerce/grow-basket/aov-online"]
+    assert (aov["start"], aov["start_source"], aov["target"], aov["value"]) == (
+        58,
+        "reading",
+        58,
+        61.5,
+    )
+    assert (aov["progress"], aov["status"]) == (1, "done")
+    # aht-down from 240 to 240 (CX313); lower is better and 276 is above 240: not reached
+    aht = krs[f"{Q4}support/faster-answers/aht-down"]
+    assert (aht["value"], aht["progress"], aht["status"]) == (276, 0, "off track")
+
+
+def test_a_value_without_a_start_says_what_is_missing(tmp_path: Path) -> None:
+    readings = "\n".join(
+        line
+        for line in FILES["readings/aov.yaml"].splitlines()
+        if "2026-09" not in line and "06-30" not in line
+    )
+    root = write_files(tmp_path / "ws", {**FILES, "readings/aov.yaml": readings})
+    built = report.build(load(root), AS_OF, Filters())
+    ref = f"{Q4}ecommerce/grow-basket/aov-online"
+    aov = key_results(report_json.document(built))[ref]
+    # no reading of online AOV before 10-01 and no start in the file: cxokr check's CX319
+    assert (aov["start"], aov["start_source"], aov["value"], aov["progress"]) == (
+        None,
+        "none",
+        61.5,
+        None,
+    )
+    [item] = [a for a in built.attention if a.ref == ref]
+    assert (item.kind, item.detail) == (
+        "no data",
+        "value 61.5, but no start to measure it against (see cxokr check)",
+    )
