@@ -342,15 +342,20 @@ class Rows:
         return terms
 
     def _aligned_terms(self, ref: str, visiting: frozenset[str]) -> list[Term]:
-        """The active objectives aligned to `ref` (each once), then key results aligned to it."""
+        """The active objectives aligned to `ref` (each once), then key results aligned to it,
+        less those the roll-up already counts through their own objective."""
         terms: list[Term] = []
-        for child in self._counted_children(ref):
+        counted = self._counted_children(ref)
+        for child in counted:
             if child in visiting:
                 continue  # an alignment cycle; `cxokr check` reports it
             row = self.row(child, visiting | {ref})
             if row.state is ObjectiveStatus.ACTIVE:
                 terms.append(Term(child, calc.clamped(row.progress), row.weight))
+        reached = set(counted).union(*(self._rolled_up(child) for child in counted))
         for owner, kr in self.kr_children[ref]:
+            if owner in reached and _rolls_up_key_results(self.objectives[owner].objective):
+                continue  # counted within its objective, which this roll-up reaches
             kr_row = self.kr_row(self.objectives[owner], kr)
             terms.append(Term(kr_row.ref, calc.clamped(kr_row.progress), kr_row.weight))
         return terms
@@ -395,6 +400,10 @@ def _progress_from(objective: Objective) -> ProgressFrom:
 
 def _rolls_up_aligned(objective: Objective) -> bool:
     return _progress_from(objective) in (ProgressFrom.ALIGNED, ProgressFrom.BOTH)
+
+
+def _rolls_up_key_results(objective: Objective) -> bool:
+    return _progress_from(objective) in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH)
 
 
 def _roll_up(terms: list[Term]) -> float | None:

@@ -412,3 +412,24 @@ def test_a_value_without_a_start_says_what_is_missing(tmp_path: Path) -> None:
         "no data",
         "value 61.5, but no start to measure it against (see cxokr check)",
     )
+
+
+def test_a_key_result_aligned_where_its_objective_counts_is_counted_once(
+    tmp_path: Path,
+) -> None:
+    support = FILES["okrs/2026-Q4/support.yaml"].replace(
+        "aligns_to: 2026:company/delight", "aligns_to: [2026:company/delight, cx/better-journeys]"
+    )
+    root = write_files(tmp_path / "ws", {**FILES, "okrs/2026-Q4/support.yaml": support})
+    row = objectives(document(root))[f"{Q4}cx/better-journeys"]
+    # csat-floor aligns to better-journeys, and now so does its objective, happy-customers:
+    # it counts within happy-customers only
+    assert [(t["ref"], t["progress"], t["weight"]) for t in row["terms"]] == [
+        (f"{Q4}ecommerce/grow-basket", approx(13 / 18), 2),
+        (f"{Q4}ecommerce/fast-checkout", 1, 1),
+        (f"{Q4}support/faster-answers", approx(2 / 15), 1),
+        (f"{Q4}support/happy-customers", approx(0.5), 2),  # (1 [csat holds] + 0 [fcr]) / 2
+    ]
+    # (2 · 13/18 + 1 + 2/15 + 2 · 1/2) / 6 = (65 + 45 + 6 + 45) / 45 / 6 = 161/270; counting
+    # csat-floor again gave (161/45 + 1) / 7 = 206/315
+    assert row["progress"] == approx(161 / 270)  # 0.596296

@@ -10,6 +10,7 @@ when it does not.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxokr.compute import align
+from cxokr.compute.report_data import Term
 from cxokr.compute.rows import Rows
 from cxokr.load.workspace import load
 from tests.conftest import write_files
@@ -35,6 +37,7 @@ class Spec:
     mode: str
     parents: frozenset[int]
     value: int
+    kr_parents: frozenset[int]  # what its key result aligns to, on its own
 
 
 @st.composite
@@ -49,6 +52,9 @@ def graphs(draw: st.DrawFn) -> list[Spec]:
                 draw(st.sampled_from(MODES)),
                 parents or frozenset(),
                 draw(st.integers(0, 10)),
+                draw(st.frozensets(st.integers(0, index - 1), max_size=2))
+                if index
+                else frozenset(),
             )
         )
     return specs
@@ -63,7 +69,11 @@ def _files(specs: list[Spec]) -> dict[str, str]:
             lines.append(f"    aligns_to: [{', '.join(f't/o{p}' for p in sorted(spec.parents))}]")
         if spec.mode != "aligned":
             lines.append("    key_results:")
-            lines.append("      - {id: k, title: k, unit: count, start: 0, target: 10}")
+            aligns = ", ".join(f"t/o{p}" for p in sorted(spec.kr_parents))
+            lines.append(
+                "      - {id: k, title: k, unit: count, start: 0, target: 10"
+                + (f", aligns_to: [{aligns}]}}" if aligns else "}")
+            )
             checkins.append(
                 f'- {{"kr": "o{index}/k", "date": "2026-11-10", "value": {spec.value}}}'
             )
@@ -118,3 +128,22 @@ def test_every_reachable_active_objective_counts_once_in_an_aligned_roll_up(
                     assert routes == [child]  # counted directly, and through no other term
                 else:
                     assert routes  # counted through the terms that roll it up, never lost
+            _key_results_count_once(specs, parent, rows.row(_ref(parent)).terms, below)
+
+
+def _key_results_count_once(
+    specs: list[Spec], parent: int, terms: Sequence[Term], below: Callable[[int], set[int]]
+) -> None:
+    """A key result aligned to `parent` counts once: as a term of its own, or within its
+    objective when the roll-up reaches that objective and it rolls up its key results."""
+    objectives = [int(t.ref.rsplit("/o", 1)[1]) for t in terms if t.ref.count("/") == 1]
+    reached = set(objectives).union(*(below(o) for o in objectives))
+    own = {int(t.ref.split("/o")[1].split("/")[0]) for t in terms if t.ref.count("/") == 2}
+    for owner, spec in enumerate(specs):
+        if spec.mode == "aligned" or parent not in spec.kr_parents or owner == parent:
+            continue  # it has no key result, or none aligned to `parent`
+        if spec.state != "active":
+            assert owner not in own  # dropped and postponed count nowhere
+            continue
+        within = owner in reached  # and its objective rolls up its key results
+        assert (owner in own) != within, (owner, own, reached)
