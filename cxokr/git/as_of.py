@@ -96,7 +96,8 @@ def documents_on_disk(root: Path) -> list[str]:
         if kind.is_log or not kind.folder:
             continue
         pattern = f"*/*{SUFFIX}" if kind.by_period else f"*{SUFFIX}"
-        found += sorted(p.relative_to(root).as_posix() for p in (root / kind.folder).glob(pattern))
+        paths = (p.relative_to(root).as_posix() for p in (root / kind.folder).glob(pattern))
+        found += sorted(rel for rel in paths if "/." not in rel)  # hidden names are not read
     return found
 
 

@@ -146,6 +146,9 @@ def test_problems_come_from_the_documents_then_and_the_logs_now(ws: Path) -> Non
 
 
 def test_the_documents_on_disk_are_those_the_loader_reads(ws: Path) -> None:
+    (ws / "teams" / ".draft.yaml").write_text("name: Draft\n", encoding="utf-8")
+    (ws / "okrs" / ".old").mkdir()
+    (ws / "okrs" / ".old" / "stores.yaml").write_text("objectives: []\n", encoding="utf-8")
     assert as_of.documents_on_disk(ws) == [
         "cxokr.yaml",
         "teams/company.yaml",
