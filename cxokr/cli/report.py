@@ -228,14 +228,16 @@ def explain(
     ref: Annotated[
         str,
         typer.Argument(
-            help="A team, objective (team/objective) or key result (team/objective/kr)."
+            help="A team, objective (team/objective), key result (team/objective/kr) or "
+            "'organization' (the headline)."
         ),
     ],
     workspace: WorkspaceOption = None,
     period: PeriodOption = None,
     as_of: AsOfOption = None,
 ) -> int:
-    """Show the arithmetic behind every number of a key result, objective or team.
+    """Show the arithmetic behind every number of a key result, objective, team or the
+    organization's headline.
 
     Example: cxokr explain ecommerce/grow-basket/aov-online --as-of 2026-11-20
     """

@@ -1,4 +1,5 @@
-"""`cxokr explain REF`: the arithmetic behind every number of a key result, objective or team.
+"""`cxokr explain REF`: the arithmetic behind every number of a key result, objective, team
+or the organization's headline (`organization`).
 
 It reads the same report data the other views render, so an explanation
 never disagrees with the report: `PERIOD:REF` (or `--period`) builds the
@@ -13,12 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from cxokr.compute import align
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
+from cxokr.compute.report import counted as counted_periods
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
-from cxokr.model import KrType, ObjectiveStatus, Period, Thresholds, parse_ref
+from cxokr.model import (
+    KrType,
+    Objective,
+    ObjectiveStatus,
+    Period,
+    ProgressFrom,
+    Thresholds,
+    parse_ref,
+)
 
 
 def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> Iterator[str]:
@@ -29,6 +40,9 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
         period = named
     report = build(ws, as_of, Filters(period=period))
     path = ref.strip("/")
+    if path == ORGANIZATION and not any(t.id == path for t in report.teams):
+        yield from _organization(report)
+        return
     if "/" not in path:
         yield from _team(report, _find_team(report, path))
         return
@@ -37,11 +51,64 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     objective = _find_objective(report, parts.team, parts.objective, named)
     if parts.kr is None:
         yield from _objective(report, objective, ws.periods[objective.period])
+        for child, why in left_out(ws, report, objective):
+            yield f"  left out  {child}: {why}"
         return
     kr = next((k for k in objective.key_results if k.id == parts.kr), None)
     if kr is None or path.count("/") > 2:
         raise UsageError(f"{objective.ref} has no key result {parts.kr!r}")
     yield from _key_result(report, kr, ws.periods[kr.period])
+
+
+ORGANIZATION = "organization"  # the headline's ref, unless a team has that ID
+
+
+def left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[str, str]]:
+    """The objectives aligned to `row` that its aligned roll-up leaves out, each with why: a
+    dropped or postponed one leaves every roll-up, and one that another term's roll-up
+    reaches counts once, through that term (`rows`, which decided it, keeps no reasons)."""
+    counted = {t.ref for t in row.terms}
+    missing = [c for c in row.children if c not in counted]
+    if row.progress_from is ProgressFrom.KEY_RESULTS or not missing:
+        return []
+    listed = [ws.periods[pid] for pid in report.periods]
+    graph = align.build(ws, [p.id for p in counted_periods(ws, listed, report.as_of)])
+    children: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        below = children.setdefault(edge.parent, [])
+        if edge.kr is None and edge.child not in below:
+            below.append(edge.child)
+
+    def carried(ref: str) -> list[str]:
+        node = graph.nodes[ref]
+        return children.get(ref, []) if node.active and _rolls_up_aligned(node.objective) else []
+
+    found = []
+    for child in missing:
+        node = graph.nodes[child]
+        if not node.active:
+            found.append(
+                (child, f"{node.objective.status}, deprioritised work leaves every roll-up")
+            )
+            continue
+        through = next(
+            (
+                t.ref
+                for t in row.terms
+                if t.ref in graph.nodes and child in align.reach(carried(t.ref), carried)
+            ),
+            None,
+        )
+        why = f"counted once, through {through}" if through else "an alignment cycle (cxokr check)"
+        found.append((child, why))
+    return found
+
+
+def _rolls_up_aligned(objective: Objective) -> bool:
+    mode = objective.progress or (
+        ProgressFrom.KEY_RESULTS if objective.key_results else ProgressFrom.ALIGNED
+    )
+    return mode is not ProgressFrom.KEY_RESULTS
 
 
 def _find_team(report: Report, team: str) -> TeamRow:
@@ -265,10 +332,41 @@ def _team(report: Report, team: TeamRow) -> Iterator[str]:
     ]
     own = [o for o in rows if o.period == report.period.id] or rows
     yield f"  mean of its {len(own)} active objectives, weighted:"
-    yield from _terms(tuple(Term(o.ref, o.progress, o.weight) for o in own))
-    yield f"  progress  {_f(team.progress)}"
-    expected = " + ".join(f"{_f(o.expected)}×{_f(o.weight)}" for o in own)
+    yield from _mean(own, team.progress, team.expected)
+
+
+def _mean(
+    rows: list[ObjectiveRow], progress: float | None, expected: float | None
+) -> Iterator[str]:
+    """The weighted mean of the objectives' progress, and of what their own periods expect."""
+    yield from _terms(tuple(Term(o.ref, o.progress, o.weight) for o in rows))
+    yield f"  progress  {_f(progress)}"
+    each = " + ".join(f"{_f(o.expected)}×{_f(o.weight)}" for o in rows)
     yield (
-        f"  expected  each objective's own period, weighted: ({expected}) / "
-        f"{_f(sum(o.weight for o in own))} = {_f(team.expected)}"
+        f"  expected  each objective's own period, weighted: ({each}) / "
+        f"{_f(sum(o.weight for o in rows))} = {_f(expected)}"
+    )
+
+
+def _organization(report: Report) -> Iterator[str]:
+    """The headline: the organization's progress, measured against its goals' own periods."""
+    level_one = [o for o in report.objectives if o.level == 1 and not o.context]
+    rows = [o for o in level_one if o.state is ObjectiveStatus.ACTIVE]
+    yield f"{report.organization}  the organization, {report.period.id} as of {report.as_of}"
+    yield f"  mean of its {len(rows)} active level-1 objectives, weighted:"
+    yield from _mean(rows, report.progress, report.organization_expected)
+    expected = report.organization_expected
+    if report.progress is not None and expected:
+        pace = report.progress / expected
+        yield (
+            f"  pace      progress / expected = {_f(report.progress)} / {_f(expected)} = {_f(pace)}"
+        )
+        status = calc.status(report.progress, expected, report.thresholds)
+        yield f"  status    {_status_rule(report, status, pace)}"
+    for row in level_one:
+        if row.state is not ObjectiveStatus.ACTIVE:
+            yield f"  left out  {row.ref}: {row.state}, deprioritised work leaves every roll-up"
+    yield (
+        f"  period    {_expected(report, report.period, report.expected)}: "
+        "the report's own period, not what the headline is measured against"
     )

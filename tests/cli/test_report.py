@@ -333,6 +333,7 @@ def test_explain_gives_the_reports_figure_for_every_ref_it_prints(period: str) -
         refs.append((row.ref, short_ref(row.ref), row.progress))
         refs += [(kr.ref, short_ref(kr.ref), kr.progress) for kr in row.key_results]
     assert len(refs) >= 8  # at least the year's: 1 team, 3 objectives, 4 key results
+    refs.append((f"{period}:organization", "organization", shown.progress))
     for prefixed, bare, value in refs:
         assert _explained(list(explain_ref(ws, prefixed, as_of))) == _figure(value), prefixed
         assert _explained(list(explain_ref(ws, bare, as_of, period))) == _figure(value), bare
@@ -394,3 +395,59 @@ def test_explain_measures_a_team_against_its_objectives_own_periods() -> None:
         "  expected  each objective's own period, weighted: "
         "(0.8877×1 + 0.8877×1 + 0.8877×2) / 4 = 0.8877"
     ) in out.splitlines()
+
+
+def test_explain_organization_gives_the_headline_arithmetic() -> None:
+    _, out, _ = run("explain", "organization")
+    lines = out.splitlines()
+    assert lines[0] == "Northwind Outfitters  the organization, 2026-Q4 as of 2026-11-20"
+    assert "  roll-up   (0.6833×1 + 0.75×1 + 0.9206×2) / 4" in lines
+    assert _explained(lines) == "0.8187"  # the header's "organization 82%"
+    # Year goals, measured against the year: day 324 of 365.
+    assert (
+        "  expected  each objective's own period, weighted: "
+        "(0.8877×1 + 0.8877×1 + 0.8877×2) / 4 = 0.8877"
+    ) in lines
+    assert "  status    on track: pace 0.9222 ≥ on_track 0.9" in lines
+
+
+def test_explain_names_the_aligned_objectives_left_out_and_why(make_ws: WriteFiles) -> None:
+    # cx/care rolls up what aligns to it: support/faster (aligned to cx/care and to
+    # cx/relay, which rolls it up), support/retired (dropped) and cx/relay.
+    files = {
+        "teams/cx.yaml": "name: CX\nlevel: 2\nparent: company\n",
+        "teams/support.yaml": "name: Support\nlevel: 3\nparent: cx\n",
+        "okrs/2026-Q4/cx.yaml": """
+            objectives:
+              - id: care
+                title: Care
+                aligns_to: 2026:company/raise-aov
+                progress: aligned
+              - {id: relay, title: Relay, aligns_to: cx/care, progress: aligned}
+        """,
+        "okrs/2026-Q4/support.yaml": """
+            objectives:
+              - id: faster
+                title: Faster
+                aligns_to: [cx/care, cx/relay]
+                key_results:
+                  - {id: done, title: Done, unit: count, start: 0, target: 4}
+              - id: retired
+                title: Retired
+                status: dropped
+                aligns_to: cx/care
+                key_results:
+                  - {id: done, title: Done, unit: count, start: 0, target: 4}
+        """,
+        "checkins/2026-Q4/support.yaml": '- {"kr": "faster/done", "date": "2026-11-01", "value": 2}\n',
+    }
+    root = str(make_ws(files))
+    result = CliRunner().invoke(app, ["explain", "cx/care", "-w", root, "--as-of", AS_OF])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0, result.stderr
+    assert "    2026-Q4:cx/relay: 0.5 × weight 1" in lines  # 2 / 4, through relay only
+    assert "  progress  0.5" in lines
+    assert [line for line in lines if line.startswith("  left out")] == [
+        "  left out  2026-Q4:support/faster: counted once, through 2026-Q4:cx/relay",
+        "  left out  2026-Q4:support/retired: dropped, deprioritised work leaves every roll-up",
+    ]
