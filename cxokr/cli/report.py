@@ -126,10 +126,11 @@ def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Re
     """The weekly report as of `when` (`compute.report.weekly`), its key results marked where
     goalposts moved unexplained (from git history), held until the process ends."""
     from cxokr.compute.report import weekly as build_weekly
+    from cxokr.git.as_of import seen
     from cxokr.git.goalposts import find
 
     def moved() -> set[str]:
-        return {move.ref for move in find(root, ws, keep=caching())}
+        return {move.ref for move in seen(find(root, ws, keep=caching()), when)}
 
     result = build_weekly(ws, when, filters, moved)
     outlive(report=result)

@@ -21,13 +21,18 @@ its date). The rule, day by day:
   where the workspace was not committed at that day (its files untracked or
   ignored, or added later), the files as they stand are its only record,
   read without a warning.
+
+Moved goalposts follow the same day: a past day's report marks only the moves
+committed before it ended (`seen`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxokr.git import runner
 from cxokr.git.audit_data import Since
@@ -36,6 +41,9 @@ from cxokr.load import workspace
 from cxokr.load.cache import Cache
 from cxokr.load.kinds import CONFIG_FILE, KINDS, SUFFIX
 from cxokr.load.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cxokr.git.goalposts import Move
 
 # What is read from history (cxokr.yaml, teams/, metrics/, okrs/), and the logs that are not.
 DOCUMENTS = tuple(kind.folder or CONFIG_FILE for kind in KINDS if not kind.is_log)
@@ -71,6 +79,15 @@ def as_of(
         then = workspace.load_files(root, files, cache)
         edited = h.dirty(DOCUMENTS, documents_on_disk(root))
     return AsOf(joined(then, now), found, _left_out(day, found, edited))
+
+
+def seen(moves: Iterable[Move], day: date, today: date | None = None) -> list[Move]:
+    """The moved goalposts a report as of `day` can know of: every one today or later; for a
+    past day, those committed before it ended (an edit not committed yet has no date)."""
+    if day >= (today or date.today()):
+        return list(moves)
+    end = day_end(day)
+    return [move for move in moves if move.commit is not None and move.commit.committed < end]
 
 
 def day_end(day: date) -> datetime:

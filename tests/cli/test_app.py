@@ -258,3 +258,14 @@ def test_as_of_a_workspace_git_ignores_reads_it_as_it_stands_without_a_warning(
     code, out, errors = run("report", "-w", str(make_ws()), "--as-of", "2026-11-20")
     assert (code, errors) == (0, "")
     assert "aov-online: 61.2 → 64 USD" in out
+
+
+def test_as_of_a_past_day_marks_only_the_goalposts_moved_by_then(retargeted: Path) -> None:
+    def moved(day: str) -> bool:
+        code, out, _ = run("report", "-w", str(retargeted), "--as-of", day, "--format", "json")
+        assert code == 0
+        objectives = json.loads(out)["objectives"]
+        kr = next(k for o in objectives for k in o["key_results"] if k["id"] == "aov-online")
+        return bool(kr["moved_goalposts"])
+
+    assert (moved("2026-11-27"), moved("2026-11-28")) == (False, True)

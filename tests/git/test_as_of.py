@@ -188,3 +188,17 @@ def test_head_sha_and_has_commits_read_the_commit_checked_out(
     with history.history(root) as h:
         assert h is not None
         assert (h.has_commits(), h.head_sha()) == (True, git(root, "rev-parse", "HEAD").strip())
+
+
+def test_a_past_day_sees_only_the_goalposts_moved_before_it_ended(ws: Path) -> None:
+    from cxokr.git.goalposts import find
+
+    scripted.edit(ws / OKRS, "start: 58", "start: 57")  # not committed: no date
+    moves = find(ws, workspace.load(ws), TODAY, keep=False)
+    assert [(m.commit.subject if m.commit else None) for m in moves] == [
+        "Aim higher on online AOV",
+        None,
+    ]
+    assert as_of.seen(moves, date(2026, 11, 27), TODAY) == []
+    assert as_of.seen(moves, date(2026, 11, 28), TODAY) == moves[:1]
+    assert as_of.seen(moves, TODAY, TODAY) == moves
