@@ -142,7 +142,6 @@ TESTED_ELSEWHERE = {
     "cli/share.py": "test_notify.py, cli/test_report.py (report --format html)",
     "compute/align_view.py": "compute/test_align.py",
     "compute/explain.py": "cli/test_report.py (explain)",
-    "compute/grades.py": "edit/test_periods.py, cli/test_setup.py (period close)",
     "compute/lens.py": "cli/test_report.py (metrics)",
     "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",
     "edit/checkin.py": "cli/test_write.py (checkin)",

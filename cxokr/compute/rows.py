@@ -13,6 +13,7 @@ it. `report.build` assembles the rows into the report.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import NamedTuple
 
@@ -133,11 +134,10 @@ class Rows:
         """Direct children, less those another child's roll-up reaches: each objective counts
         once, through the path that rolls it up."""
         children = self.children[ref]
-        return [
-            child
-            for child in children
-            if not any(child in self._rolled_up(other) for other in children if other != child)
-        ]
+        # How many children's roll-ups reach each objective: one pass over their reaches, not
+        # a pair of children at a time (a company goal can have hundreds of children).
+        reached = Counter(below for child in children for below in self._rolled_up(child))
+        return [c for c in children if reached[c] == (c in self._rolled_up(c))]
 
     def _rolled_up(self, ref: str) -> set[str]:
         """The objectives below `ref` its aligned roll-up reaches, whatever their state: an
