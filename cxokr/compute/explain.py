@@ -16,6 +16,8 @@ from datetime import date
 
 from cxokr.compute import align
 from cxokr.compute import progress as calc
+from cxokr.compute.explain_values import fmt as _f
+from cxokr.compute.explain_values import same_day
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.compute.report import counted as counted_periods
@@ -57,7 +59,7 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     kr = next((k for k in objective.key_results if k.id == parts.kr), None)
     if kr is None or path.count("/") > 2:
         raise UsageError(f"{objective.ref} has no key result {parts.kr!r}")
-    yield from _key_result(report, kr, ws.periods[kr.period])
+    yield from _key_result(ws, report, kr, ws.periods[kr.period])
 
 
 ORGANIZATION = "organization"  # the headline's ref, unless a team has that ID
@@ -137,12 +139,6 @@ def _find_objective(report: Report, team: str, objective: str, named: str | None
     )
 
 
-def _f(value: float | None, digits: int = 4) -> str:
-    if value is None:
-        return "none"
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
-
-
 def _expected(report: Report, period: Period, expected: float) -> str:
     day, days = calc.day_of(period, report.as_of), calc.period_days(period)
     return f"day {day} of {days} of {period.id} = {day} / {days} = {_f(expected)}"
@@ -178,9 +174,10 @@ def _pace_as_shown(pace: float | None, limits: Thresholds) -> str:
     return _f(pace)
 
 
-def _key_result(report: Report, kr: KrRow, period: Period) -> Iterator[str]:
+def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Iterator[str]:
     yield f"{kr.ref}  {kr.title}"
     yield from _measured(report, kr)
+    yield from same_day(ws, kr)
     yield from _progress(kr)
     milestone = kr.type is KrType.DONE
     if milestone:
