@@ -16,8 +16,8 @@ from datetime import date
 
 from cxokr.compute import align
 from cxokr.compute import progress as calc
+from cxokr.compute.explain_values import fitted, same_day
 from cxokr.compute.explain_values import fmt as _f
-from cxokr.compute.explain_values import same_day
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.compute.report import counted as counted_periods
@@ -199,7 +199,7 @@ def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Ite
     else:
         stale = "stale" if kr.stale else "fresh"
         yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
-    yield from _outlook(kr)
+    yield from _outlook(kr, period)
 
 
 def _milestone_rule(kr: KrRow, period: Period) -> str:
@@ -263,7 +263,7 @@ def _progress(kr: KrRow) -> Iterator[str]:
         yield "            above 1: over-achieved (roll-ups count it as 1)"
 
 
-def _outlook(kr: KrRow) -> Iterator[str]:
+def _outlook(kr: KrRow, period: Period) -> Iterator[str]:
     """Where the line through the values ends the period, and the grade once it has ended."""
     unit = f" {kr.unit}" if kr.unit else ""
     if kr.forecast_value is None:
@@ -273,6 +273,7 @@ def _outlook(kr: KrRow) -> Iterator[str]:
             f"  forecast  least-squares line through {len(kr.series)} observations, "
             f"at period end: {_f(kr.forecast_value)}{unit} -> progress {_f(kr.forecast_progress)}"
         )
+        yield from fitted(kr, period)
     if kr.breached_days is not None:
         yield from _watched(kr, kr.breached_days)
     elif kr.grade is not None:

@@ -1,8 +1,8 @@
 """What `cxokr explain` says of a key result's observations: which of a day's observations
-gave its value (DESIGN §2.1).
+gave its value, and the points and line behind its forecast (DESIGN §2.1, §2.3).
 
 The rules are `values`' own: a day's observations are ordered by `observation_key`,
-the last wins.
+the last wins; the forecast is `values.forecast` through the daily series.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from datetime import date, datetime
 from cxokr.compute import values
 from cxokr.compute.report_data import KrRow
 from cxokr.load.workspace import Workspace
-from cxokr.model import at_key
+from cxokr.model import Period, at_key
 
 # The ordering `values.observation_key` applies, in words.
 ORDER = (
     "by `at`, the moment (an entry without `at` first, one without a time zone read as "
     "UTC), a check-in after a reading at the same moment, else in log order"
 )
+
+LISTED_POINTS = 10  # a forecast through this many points or fewer lists them all
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -58,3 +60,37 @@ def _observed_on(
     for c in checkins.entries if checkins else ():
         if c.kr == name and c.date == day and c.value is not None:
             yield values.Observation(c.date, c.value, "checkin", at_key(c.at), c.by), c.at
+
+
+def fitted(kr: KrRow, period: Period) -> Iterator[str]:
+    """The points a forecast is fitted through and its line, so the fit can be redone."""
+    fit = kr.series.forecast
+    if fit is None:
+        return
+    points = kr.series
+    dates, ys = points.dates, points.values
+    xs = [(d - period.start).days for d in dates]
+    first, last = 0, len(dates) - 1
+    yield (
+        f"  points    {fit.points} days (each day's last observation), x = days since "
+        f"{period.start}"
+    )
+    yield (
+        f"            first {dates[first]} (x {xs[first]}) {fmt(ys[first])} "
+        f"{points.source(first)}, last {dates[last]} (x {xs[last]}) {fmt(ys[last])} "
+        f"{points.source(last)}"
+    )
+    if fit.points <= LISTED_POINTS:
+        yield "            (x, value): " + ", ".join(
+            f"({x}, {fmt(y)})" for x, y in zip(xs, ys, strict=True)
+        )
+    else:
+        yield "            every point: `cxokr report --format json`, the key result's series"
+    end_x = (period.end - period.start).days
+    intercept, slope = fmt(fit.intercept, 6), fmt(abs(fit.slope_per_day), 6)
+    sign = "-" if fit.slope_per_day < 0 else "+"
+    yield f"  line      least squares: value = {intercept} {sign} {slope} per day × x"
+    yield (
+        f"            at {period.end} (x {end_x}): {intercept} {sign} {slope} × {end_x} "
+        f"= {fmt(fit.value_at_end)}"
+    )

@@ -78,3 +78,59 @@ def test_a_value_alone_on_its_day_needs_no_order(make_ws: WriteFiles) -> None:
     lines = explain(make_ws, {"checkins/2026-Q4/ecommerce.yaml": None})
     assert "  value     61.2 USD  newest reading at or before 2026-11-20: 2026-11-20" in lines
     assert not [line for line in lines if line.startswith("  same day")]
+
+
+def test_a_forecast_shows_its_points_and_line(make_ws: WriteFiles) -> None:
+    lines = explain(
+        make_ws,
+        {
+            "readings/aov.yaml": """
+                - {"date": "2026-10-01", "value": 58, "segment": "online"}
+                - {"date": "2026-10-11", "value": 59, "segment": "online"}
+                - {"date": "2026-10-21", "value": 60, "segment": "online"}
+                - {"date": "2026-10-21", "value": 61, "segment": "online"}
+            """,
+            "checkins/2026-Q4/ecommerce.yaml": None,
+        },
+    )
+    # x = 0, 10, 20 (mean 10); values 58, 59, 61 (the 21st ended at 61; mean 59.3333).
+    # slope = Σ(x - 10)(y - 59.3333) / Σ(x - 10)² = (13.3333 + 0 + 16.6667) / 200 = 0.15;
+    # intercept = 59.3333 - 0.15 × 10 = 57.8333; at x 91 (12-31): 57.8333 + 13.65 = 71.4833.
+    at = lines.index("  points    3 days (each day's last observation), x = days since 2026-10-01")
+    assert lines[at - 1].startswith("  forecast  least-squares line through 3 observations")
+    assert lines[at + 1 : at + 5] == [
+        "            first 2026-10-01 (x 0) 58 reading, last 2026-10-21 (x 20) 61 reading",
+        "            (x, value): (0, 58), (10, 59), (20, 61)",
+        "  line      least squares: value = 57.833333 + 0.15 per day × x",
+        "            at 2026-12-31 (x 91): 57.833333 + 0.15 × 91 = 71.4833",
+    ]
+
+
+def test_a_forecast_through_many_points_says_where_they_all_are(make_ws: WriteFiles) -> None:
+    readings = "".join(
+        f'- {{"date": "2026-10-{day:02d}", "value": {50 + day}, "segment": "online"}}\n'
+        for day in range(1, 12)
+    )
+    lines = explain(make_ws, {"readings/aov.yaml": readings})
+    # Eleven readings, 10-01 to 10-11, and the check-in of 11-20: twelve days.
+    at = lines.index("  points    12 days (each day's last observation), x = days since 2026-10-01")
+    assert lines[at + 1 : at + 3] == [
+        "            first 2026-10-01 (x 0) 51 reading, last 2026-11-20 (x 50) 61.2 checkin",
+        "            every point: `cxokr report --format json`, the key result's series",
+    ]
+
+
+def test_a_falling_line_subtracts_its_slope(make_ws: WriteFiles) -> None:
+    lines = explain(
+        make_ws,
+        {
+            "readings/aov.yaml": """
+                - {"date": "2026-10-01", "value": 60, "segment": "online"}
+                - {"date": "2026-10-11", "value": 59, "segment": "online"}
+            """,
+            "checkins/2026-Q4/ecommerce.yaml": None,
+        },
+    )
+    # slope = (59 - 60) / 10 = -0.1; at x 91: 60 - 9.1 = 50.9.
+    assert "  line      least squares: value = 60 - 0.1 per day × x" in lines
+    assert "            at 2026-12-31 (x 91): 60 - 0.1 × 91 = 50.9" in lines
