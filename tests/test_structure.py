@@ -141,6 +141,7 @@ TESTED_ELSEWHERE = {
     "cli/history.py": "git/test_audit.py, git/test_changes.py",
     "cli/share.py": "test_notify.py, cli/test_report.py (report --format html)",
     "compute/align_view.py": "compute/test_align.py",
+    "compute/explain_figures.py": "compute/test_explain.py",
     "compute/explain_values.py": "compute/test_explain.py",
     "compute/lens.py": "cli/test_report.py (metrics)",
     "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",

@@ -16,8 +16,9 @@ from datetime import date
 
 from cxokr.compute import align
 from cxokr.compute import progress as calc
+from cxokr.compute.explain_figures import as_shown, band_rule, deciding
+from cxokr.compute.explain_figures import fmt as _f
 from cxokr.compute.explain_values import fitted, same_day
-from cxokr.compute.explain_values import fmt as _f
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.compute.report import counted as counted_periods
@@ -166,12 +167,15 @@ def _status_rule(
 
 def _pace_as_shown(pace: float | None, limits: Thresholds) -> str:
     """The pace, with its two decimals where those, not the digits shown here, decide."""
-    if pace is None:
-        return _f(pace)
-    shown = calc.as_shown(pace)
-    if any((pace >= limit) != (shown >= limit) for limit in (limits.on_track, limits.at_risk)):
-        return f"{_f(pace)} ({shown:.2f} as shown)"
-    return _f(pace)
+    return as_shown(pace, (limits.on_track, limits.at_risk))
+
+
+def _short_of_done(progress: float | None, status: Status) -> Iterator[str]:
+    """Progress that reads 1 to four decimals without being done: the digits that decide."""
+    if status in (Status.DONE, Status.NO_DATA) or progress is None or progress >= 1:
+        return
+    if float(_f(progress)) >= 1:
+        yield f"            progress {deciding(progress, (1.0,))} < 1: not done"
 
 
 def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Iterator[str]:
@@ -193,6 +197,7 @@ def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Ite
         else _status_rule(report, kr.status, kr.pace, guardrail)
     )
     yield f"  status    {rule}"
+    yield from _short_of_done(kr.progress, kr.status)
     yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
     if kr.last_update is None:
         yield "  updated   never this period"
@@ -212,7 +217,7 @@ def _milestone_rule(kr: KrRow, period: Period) -> str:
         return f"on track: due {period.end}, no confidence given"
     band = calc.band(kr.confidence).value
     return (
-        f"{kr.status.value}: due {period.end}, the owner's confidence {_f(kr.confidence)} "
+        f"{kr.status.value}: due {period.end}, the owner's confidence {as_shown(kr.confidence, (0.7, 0.4))} "
         f"is {band} (0.7–1.0 on track, 0.4–0.7 at risk, below off track)"
     )
 
@@ -278,6 +283,8 @@ def _outlook(kr: KrRow, period: Period) -> Iterator[str]:
         yield from _watched(kr, kr.breached_days)
     elif kr.grade is not None:
         yield f"  grade     clamped progress {_f(kr.grade)} ({kr.band})"
+    if kr.grade is not None:
+        yield f"  band      {band_rule(kr.grade)}"
 
 
 def _watched(kr: KrRow, breached: tuple[date, ...]) -> Iterator[str]:
@@ -315,10 +322,30 @@ def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[st
     if row.pace is not None:
         yield f"  pace      progress / expected = {_f(row.progress)} / {_f(row.expected)} = {_f(row.pace)}"
     yield f"  status    {_status_rule(report, row.status, row.pace)}"
+    yield from _short_of_done(row.progress, row.status)
+    yield from _graded(report, row)
     if row.state is not ObjectiveStatus.ACTIVE:
         yield f"  {row.state}: left out of its parents' and its team's roll-ups"
     if row.team_grade is not None:
         yield f"  team's own grade {_f(row.team_grade)}"
+
+
+def _graded(report: Report, row: ObjectiveRow) -> Iterator[str]:
+    """An ended objective's grade: the weighted mean of its terms' grades (a key result's
+    clamped progress, a guardrail's share of days held, an objective's own grade), and its
+    band."""
+    if row.grade is None:
+        return
+    krs = {kr.ref: kr for o in report.objectives for kr in o.key_results}
+
+    def graded(term: Term) -> float | None:
+        found = krs.get(term.ref) or (report.objective(term.ref) if report.has(term.ref) else None)
+        return term.progress if found is None or found.grade is None else found.grade
+
+    each = " + ".join(f"{_f(graded(t) or 0.0)}×{_f(t.weight)}" for t in row.terms)
+    total = _f(sum(t.weight for t in row.terms))
+    yield f"  grade     weighted mean of its terms' grades: ({each}) / {total} = {_f(row.grade)}"
+    yield f"  band      {band_rule(row.grade)}"
 
 
 def _team(report: Report, team: TeamRow) -> Iterator[str]:

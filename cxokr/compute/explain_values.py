@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from cxokr.compute import values
+from cxokr.compute.explain_figures import fmt
 from cxokr.compute.report_data import KrRow
 from cxokr.load.workspace import Workspace
 from cxokr.model import Period, at_key
@@ -22,13 +23,6 @@ ORDER = (
 )
 
 LISTED_POINTS = 10  # a forecast through this many points or fewer lists them all
-
-
-def fmt(value: float | None, digits: int = 4) -> str:
-    """A figure to `digits` decimals, without trailing zeros; `none` for no figure."""
-    if value is None:
-        return "none"
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
 
 
 def same_day(ws: Workspace, kr: KrRow) -> Iterator[str]:

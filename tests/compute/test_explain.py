@@ -9,6 +9,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from cxokr.cli import app
+from cxokr.compute.explain_figures import as_shown, deciding
 from tests.conftest import WriteFiles
 
 KR = "ecommerce/grow-basket/aov-online"
@@ -134,3 +135,97 @@ def test_a_falling_line_subtracts_its_slope(make_ws: WriteFiles) -> None:
     # slope = (59 - 60) / 10 = -0.1; at x 91: 60 - 9.1 = 50.9.
     assert "  line      least squares: value = 60 - 0.1 per day × x" in lines
     assert "            at 2026-12-31 (x 91): 60 - 0.1 × 91 = 50.9" in lines
+
+
+BANDS = "(0.7–1.0 green, 0.4–0.7 yellow, below red)"
+TWO_KRS = """
+    objectives:
+      - id: grow-basket
+        title: Shoppers find more to love in every basket
+        aligns_to: 2026:company/raise-aov
+        key_results:
+          - {id: aov-online, title: AOV, metric: aov, segment: online, start: 58, target: 64}
+          - {id: pages, title: Pages, unit: count, start: 0, target: 200}
+"""
+
+
+def ended(make_ws: WriteFiles, ref: str) -> list[str]:
+    """`ref` explained on the last day of Q4, graded: online AOV at 60.4 and 79 pages of 200."""
+    root = str(
+        make_ws(
+            {
+                "okrs/2026-Q4/ecommerce.yaml": TWO_KRS,
+                "readings/aov.yaml": '- {"date": "2026-12-01", "value": 60.4, "segment": "online"}\n',
+                "checkins/2026-Q4/ecommerce.yaml": '- {"kr": "grow-basket/pages", "date": "2026-12-01", "value": 79}\n',
+            }
+        )
+    )
+    result = CliRunner().invoke(app, ["explain", ref, "-w", root, "--as-of", "2026-12-31"])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_a_grade_on_a_band_shows_the_digits_that_decide_it(make_ws: WriteFiles) -> None:
+    # (60.4 - 58) / (64 - 58) computes 0.39999999999999974: below 0.4, but 0.40 as shown.
+    lines = ended(make_ws, KR)
+    assert "  grade     clamped progress 0.4 (yellow)" in lines
+    assert (
+        f"  band      0.4 ≤ grade 0.3999999999999997 (0.40 as shown) < 0.7: yellow {BANDS}" in lines
+    )
+
+
+def test_a_grade_that_rounds_up_to_a_band_says_so(make_ws: WriteFiles) -> None:
+    lines = ended(make_ws, "ecommerce/grow-basket/pages")
+    assert "  grade     clamped progress 0.395 (yellow)" in lines  # 79 / 200
+    assert f"  band      0.4 ≤ grade 0.395 (0.40 as shown) < 0.7: yellow {BANDS}" in lines
+
+
+def test_an_ended_objective_shows_its_grade_and_band(make_ws: WriteFiles) -> None:
+    lines = ended(make_ws, "ecommerce/grow-basket")
+    # (0.39999999999999974 × 1 + 0.395 × 1) / 2 = 0.39749999999999985, 0.40 as shown.
+    assert "  grade     weighted mean of its terms' grades: (0.4×1 + 0.395×1) / 2 = 0.3975" in lines
+    assert f"  band      0.4 ≤ grade 0.3975 (0.40 as shown) < 0.7: yellow {BANDS}" in lines
+
+
+def test_progress_that_reads_1_but_is_short_of_done_says_so(make_ws: WriteFiles) -> None:
+    okrs = TWO_KRS.replace("target: 200", "target: 100000")
+    checkins = '- {"kr": "grow-basket/pages", "date": "2026-11-20", "value": 99996}\n'
+    lines = explain(
+        make_ws,
+        {"okrs/2026-Q4/ecommerce.yaml": okrs, "checkins/2026-Q4/ecommerce.yaml": checkins},
+        "ecommerce/grow-basket/pages",
+    )
+    assert (
+        "  progress  (value - start) / (target - start) = (99996 - 0) / (100000 - 0) = 1" in lines
+    )
+    assert "            progress 0.99996 < 1: not done" in lines
+
+
+def test_a_milestones_confidence_on_a_band_shows_it_as_shown(make_ws: WriteFiles) -> None:
+    okrs = TWO_KRS.replace(
+        "{id: pages, title: Pages, unit: count, start: 0, target: 200}",
+        "{id: launch, title: Launch, type: done}",
+    )
+    checkins = '- {"kr": "grow-basket/launch", "date": "2026-11-20", "confidence": 0.6999}\n'
+    lines = explain(
+        make_ws,
+        {"okrs/2026-Q4/ecommerce.yaml": okrs, "checkins/2026-Q4/ecommerce.yaml": checkins},
+        "ecommerce/grow-basket/launch",
+    )
+    assert (
+        "  status    on track: due 2026-12-31, the owner's confidence 0.6999 (0.70 as shown) "
+        "is green (0.7–1.0 on track, 0.4–0.7 at risk, below off track)"
+    ) in lines
+
+
+def test_a_figure_gets_the_digits_that_put_it_on_its_side_of_each_limit() -> None:
+    assert deciding(0.8962, (0.9, 0.6)) == "0.8962"
+    assert deciding(0.89996, (0.9, 0.6)) == "0.89996"  # not 0.9: it is below 0.9
+    assert deciding(0.39999999999999974, (0.4,)) == "0.3999999999999997"
+    assert deciding(1.0, (1.0,)) == "1"
+
+
+def test_a_figure_compared_as_shown_gives_its_two_decimals_where_they_decide() -> None:
+    assert as_shown(0.89996, (0.9, 0.6)) == "0.89996 (0.90 as shown)"
+    assert as_shown(0.8862, (0.9, 0.6)) == "0.8862"  # 0.89 as shown: the same side
+    assert as_shown(None, (0.9,)) == "none"
