@@ -259,13 +259,19 @@ def _progress(kr: KrRow) -> Iterator[str]:
     elif kr.type in calc.GUARDRAILS:
         sign = "≥" if kr.type is KrType.STAY_ABOVE else "≤"
         holds = "holds" if kr.progress >= 1 else "does not hold"
-        yield f"  progress  {_f(kr.value)} {sign} {_f(kr.target)} {holds}: {_f(kr.progress)}"
+        value = _beside(kr.value, kr.target)
+        yield f"  progress  {value} {sign} {_f(kr.target)} {holds}: {_f(kr.progress)}"
     else:
         yield f"  progress  milestone value {_f(kr.value)}: {_f(kr.progress)}"
     if kr.regression:
         yield "            below 0: a regression from the start"
     if kr.overachieved:
         yield "            above 1: over-achieved (roll-ups count it as 1)"
+
+
+def _beside(value: float | None, line: float | None) -> str:
+    """A value compared with `line` as it is: with the digits that put it on its side."""
+    return _f(value) if value is None or line is None else deciding(value, (line,))
 
 
 def _outlook(kr: KrRow, period: Period) -> Iterator[str]:

@@ -229,3 +229,21 @@ def test_a_figure_compared_as_shown_gives_its_two_decimals_where_they_decide() -
     assert as_shown(0.89996, (0.9, 0.6)) == "0.89996 (0.90 as shown)"
     assert as_shown(0.8862, (0.9, 0.6)) == "0.8862"  # 0.89 as shown: the same side
     assert as_shown(None, (0.9,)) == "none"
+
+
+def test_a_guardrail_a_hair_off_its_line_shows_the_digits(make_ws: WriteFiles) -> None:
+    okrs = TWO_KRS.replace(
+        "{id: pages, title: Pages, unit: count, start: 0, target: 200}",
+        "{id: floor, title: Floor, metric: aov, segment: online, type: stay_above, target: 60}",
+    )
+    readings = '- {"date": "2026-11-20", "value": 59.99999, "segment": "online"}\n'
+    lines = explain(
+        make_ws,
+        {
+            "okrs/2026-Q4/ecommerce.yaml": okrs,
+            "readings/aov.yaml": readings,
+            "checkins/2026-Q4/ecommerce.yaml": None,
+        },
+        "ecommerce/grow-basket/floor",
+    )
+    assert "  progress  59.99999 ≥ 60 does not hold: 0" in lines  # not "60 ≥ 60"
