@@ -81,10 +81,21 @@ def fitted(kr: KrRow, period: Period) -> Iterator[str]:
     else:
         yield "            every point: `cxokr report --format json`, the key result's series"
     end_x = (period.end - period.start).days
-    intercept, slope = fmt(fit.intercept, 6), fmt(abs(fit.slope_per_day), 6)
+    digits = _line_digits(fit, end_x)
+    intercept, slope = fmt(fit.intercept, digits), fmt(abs(fit.slope_per_day), digits)
     sign = "-" if fit.slope_per_day < 0 else "+"
     yield f"  line      least squares: value = {intercept} {sign} {slope} per day × x"
     yield (
         f"            at {period.end} (x {end_x}): {intercept} {sign} {slope} × {end_x} "
         f"= {fmt(fit.value_at_end)}"
     )
+
+
+def _line_digits(fit: values.Forecast, end_x: int) -> int:
+    """Decimals of the line's intercept and slope (six or more) that give, redone by hand,
+    the value at the period's end as shown."""
+    for digits in range(6, 13):
+        redone = float(fmt(fit.intercept, digits)) + float(fmt(fit.slope_per_day, digits)) * end_x
+        if fmt(redone) == fmt(fit.value_at_end):
+            return digits
+    return 12

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from cxokr.cli import app
 from cxokr.compute.explain_figures import as_shown, deciding
 from tests.conftest import WriteFiles
+from tests.paths import EXAMPLE
 
 KR = "ecommerce/grow-basket/aov-online"
 
@@ -247,3 +248,14 @@ def test_a_guardrail_a_hair_off_its_line_shows_the_digits(make_ws: WriteFiles) -
         "ecommerce/grow-basket/floor",
     )
     assert "  progress  59.99999 ≥ 60 does not hold: 0" in lines  # not "60 ≥ 60"
+
+
+def test_a_lines_figures_redo_its_value_at_the_period_end() -> None:
+    # A year's line: six decimals of slope, times 364 days, would miss 64.1493 (59.107416 +
+    # 0.013851 × 364 = 64.149180); seven give it back (59.1074162 + 5.0418732 = 64.1492894).
+    args = ["explain", "company/raise-aov/aov-online", "-w", str(EXAMPLE), "--as-of", "2026-11-20"]
+    lines = CliRunner().invoke(app, args).stdout.splitlines()
+    at = lines.index("  line      least squares: value = 59.1074162 + 0.0138513 per day × x")
+    assert (
+        lines[at + 1] == "            at 2026-12-31 (x 364): 59.1074162 + 0.0138513 × 364 = 64.1493"
+    )
