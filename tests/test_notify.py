@@ -163,7 +163,9 @@ def test_posts_a_slack_block_kit_message(serve: Any) -> None:
         },
     }
     sections = "\n".join(b["text"]["text"] for b in message["blocks"] if "text" in b)
-    assert "Shoppers find more to love in every basket · ecommerce · at risk" in sections
+    # Its breached guardrail is to hold (expected 1): (3 · 51/92 + 1) / 4 = 245/368 expected,
+    # pace 0.3952 / 0.6658 = 0.59 < 0.6 (DESIGN §2.3)
+    assert "Shoppers find more to love in every basket · ecommerce · off track" in sections
     assert "Raise average order value" not in sections  # a parent, shown only for context
     assert all(len(b["text"]["text"]) <= 3000 for b in message["blocks"] if "text" in b)
 

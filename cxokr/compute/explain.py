@@ -318,13 +318,23 @@ def _terms(terms: tuple[Term, ...]) -> Iterator[str]:
     yield f"  roll-up   ({numerator}) / {_f(total)}"
 
 
+def _objective_expected(report: Report, row: ObjectiveRow, period: Period) -> str:
+    """What an objective's terms expect, weighted as its progress (a guardrail's is 1)."""
+    terms = [t for t in row.terms if t.expected is not None]
+    if not terms:
+        return _expected(report, period, row.expected)
+    each = " + ".join(f"{_f(t.expected)}×{_f(t.weight)}" for t in terms)
+    total = _f(sum(t.weight for t in terms))
+    return f"its terms' expected, weighted: ({each}) / {total} = {_f(row.expected)}"
+
+
 def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[str]:
     yield f"{row.ref}  {row.title}"
     yield f"  state     {row.state}; progress from {row.progress_from.replace('_', ' ')}, weight {_f(row.weight)}"
     yield "  terms     clamped progress of each term (no data counts as 0 unless nothing has data):"
     yield from _terms(row.terms)
     yield f"  progress  {_f(row.progress)}"
-    yield f"  expected  {_expected(report, period, row.expected)}"
+    yield f"  expected  {_objective_expected(report, row, period)}"
     if row.pace is not None:
         yield f"  pace      progress / expected = {_f(row.progress)} / {_f(row.expected)} = {_f(row.pace)}"
     yield f"  status    {_status_rule(report, row.status, row.pace)}"

@@ -123,11 +123,14 @@ KrRow.JSON_FIELDS = (
 
 @dataclass(frozen=True)
 class Term:
-    """One term of a roll-up: what, its clamped progress (None: no data, counted as 0) and weight."""
+    """One term of a roll-up: what, its clamped progress (None: no data, counted as 0), weight,
+    and what the date expects of it (`expected`, DESIGN §2.3): a key result's or objective's
+    own expected progress; a guardrail's 1, as it is to hold its line every day."""
 
     ref: str
     progress: float | None
     weight: float
+    expected: float | None = None
 
 
 @dataclass(frozen=True)

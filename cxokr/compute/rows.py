@@ -293,7 +293,7 @@ class Rows:
         mode = _progress_from(objective)
         terms = self._terms(ref, mode, krs, visiting)
         value = _roll_up(terms)
-        expected = self.expected[at.period]
+        expected = _expected(terms, self.expected[at.period])
         ended = self.as_of >= self.periods[at.period].end
         grade, band = _graded(self._grade(terms) if ended else None, ended)
         return ObjectiveRow(
@@ -336,7 +336,7 @@ class Rows:
         """What an objective's progress rolls up: its own key results, what aligns to it, or both."""
         terms: list[Term] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
-            terms += [Term(kr.ref, calc.clamped(kr.progress), kr.weight) for kr in krs]
+            terms += [_kr_term(kr) for kr in krs]
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
             terms += self._aligned_terms(ref, visiting)
         return terms
@@ -351,13 +351,13 @@ class Rows:
                 continue  # an alignment cycle; `cxokr check` reports it
             row = self.row(child, visiting | {ref})
             if row.state is ObjectiveStatus.ACTIVE:
-                terms.append(Term(child, calc.clamped(row.progress), row.weight))
+                terms.append(Term(child, calc.clamped(row.progress), row.weight, row.expected))
         reached = set(counted).union(*(self._rolled_up(child) for child in counted))
         for owner, kr in self.kr_children[ref]:
             if owner in reached and _rolls_up_key_results(self.objectives[owner].objective):
                 continue  # counted within its objective, which this roll-up reaches
             kr_row = self.kr_row(self.objectives[owner], kr)
-            terms.append(Term(kr_row.ref, calc.clamped(kr_row.progress), kr_row.weight))
+            terms.append(_kr_term(kr_row))
         return terms
 
 
@@ -408,3 +408,18 @@ def _rolls_up_key_results(objective: Objective) -> bool:
 
 def _roll_up(terms: list[Term]) -> float | None:
     return calc.roll_up((t.progress, t.weight) for t in terms)
+
+
+def _kr_term(kr: KrRow) -> Term:
+    """A key result as a term of a roll-up. A guardrail is expected to hold its line every day:
+    its expected progress is 1, which its progress (1 while it holds) keeps pace with."""
+    expected = 1.0 if kr.type in calc.GUARDRAILS else kr.expected
+    return Term(kr.ref, calc.clamped(kr.progress), kr.weight, expected)
+
+
+def _expected(terms: list[Term], elapsed: float) -> float:
+    """An objective's expected progress (DESIGN §2.3): the weighted mean of its terms'
+    (so an objective whose every term keeps pace has pace 1, and one whose only milestone is
+    not due yet expects nothing); with nothing to roll up, its period's elapsed share."""
+    found = calc.weighted_mean([(t.expected, t.weight) for t in terms if t.expected is not None])
+    return elapsed if found is None else found

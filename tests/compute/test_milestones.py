@@ -110,6 +110,25 @@ def test_a_doubtful_unfinished_milestone_is_at_risk_or_off_track_by_its_confiden
     assert kr.status is Status.OFF_TRACK
 
 
+def test_an_objective_of_a_milestone_not_yet_due_expects_nothing_and_is_on_track(
+    make_ws: WriteFiles,
+) -> None:
+    # Its expected progress is its key results' (DESIGN §2.3): the milestone's 0 until its due
+    # day, not the elapsed 51/92 of the quarter that made it "off track" with pace 0.
+    built, _ = key_result(make_ws, NOV_20, checkin("2026-11-10", 0, 0.8))
+    row = built.objective("2026-Q4:ecommerce/ship-bundles")
+    assert (row.progress, row.expected, row.pace, row.status) == (0.0, 0.0, None, Status.ON_TRACK)
+    team = next(t for t in built.teams if t.id == "ecommerce")
+    assert team.expected == 0.0
+    ws = workspace.load(make_ws(files(checkin("2026-11-10", 0, 0.8))))
+    lines = list(explain.explain(ws, "ecommerce/ship-bundles", NOV_20))
+    assert "  expected  its terms' expected, weighted: (0×1) / 1 = 0" in lines
+    # On its due day it expects 1 and is off track until done.
+    built, _ = key_result(make_ws, END, checkin("2026-12-20", 0, 0.9))
+    row = built.objective("2026-Q4:ecommerce/ship-bundles")
+    assert (row.expected, row.pace, row.status) == (1.0, 0.0, Status.OFF_TRACK)
+
+
 def test_a_milestone_without_a_word_is_on_track_but_stale(make_ws: WriteFiles) -> None:
     built, kr = key_result(make_ws, NOV_20)
     assert (kr.progress, kr.status, kr.stale) == (None, Status.ON_TRACK, True)

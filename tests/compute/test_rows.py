@@ -138,12 +138,18 @@ def test_no_data_and_regression_count_as_zero_in_the_roll_up(root: Path) -> None
     faster = rows[f"{Q4}support/faster-answers"]
     # (0.4 + 0 [breached] + 0 [no data]) / 3 = 2/15
     assert faster["progress"] == approx(2 / 15)  # 0.133333
-    assert faster["pace"] == approx((2 / 15) * 92 / 51)  # 0.240523
+    # Expected: the mean of its key results' (DESIGN §2.3), the guardrail's 1 (it is to hold
+    # every day): (51/92 + 1 + 51/92) / 3 = 194/276 = 97/138 = 0.702899
+    assert faster["expected"] == approx(97 / 138)
+    assert faster["pace"] == approx((2 / 15) / (97 / 138))  # 276/1455 = 0.189691
     assert faster["status"] == "off track"
     happy = rows[f"{Q4}support/happy-customers"]
-    # (1 [csat holds] + clamp(-0.2)) / 2 = 0.5; pace 0.5 · 92/51 = 0.901961 >= 0.9
+    # (1 [csat holds] + clamp(-0.2)) / 2 = 0.5, against (1 + 51/92) / 2 = 143/184: pace
+    # 92/143 = 0.643357, at risk (against the elapsed 51/92 alone, the holding guardrail
+    # made a regressing objective look on track: 0.901961)
     assert happy["progress"] == approx(0.5)
-    assert happy["status"] == "on track"
+    assert happy["expected"] == approx(143 / 184)
+    assert happy["status"] == "at risk"
 
 
 def test_dropped_objectives_krs_are_left_out_of_the_parent(tmp_path: Path) -> None:
@@ -167,7 +173,18 @@ def test_aligned_objective_rolls_up_active_children_and_aligned_krs(root: Path) 
     ]
     # (2 · 13/18 + 1 · 1 + 1 · 2/15 + 1 · 1) / 5 = (65 + 45 + 6 + 45) / 45 / 5 = 161/225
     assert row["progress"] == approx(161 / 225)  # 0.715556
-    assert row["pace"] == approx((161 / 225) / (51 / 92))  # 1.290806
+    # Expected: the terms' expected, weighted, in 276ths: grow-basket 153 (51/92, both its
+    # key results plain), fast-checkout 138 (guardrail 1 and milestone 0: 1/2), faster-answers
+    # 194 (97/138), csat-floor 276 (a guardrail, 1):
+    # (2 · 153 + 138 + 194 + 276) / 276 / 5 = 914/1380 = 457/690 = 0.662319
+    assert [t["expected"] for t in row["terms"]] == [
+        approx(51 / 92),
+        approx(0.5),
+        approx(97 / 138),
+        approx(1),
+    ]
+    assert row["expected"] == approx(457 / 690)
+    assert row["pace"] == approx((161 / 225) / (457 / 690))  # 1.080379
     assert row["status"] == "on track"
 
 
