@@ -14,7 +14,7 @@ from cxokr.compute import values
 from cxokr.compute.explain_figures import fmt
 from cxokr.compute.report_data import KrRow
 from cxokr.load.workspace import Workspace
-from cxokr.model import Period, at_key
+from cxokr.model import KrType, Period, at_key
 
 # The ordering `values.observation_key` applies, in words.
 ORDER = (
@@ -61,7 +61,12 @@ def fitted(kr: KrRow, period: Period) -> Iterator[str]:
     fit = kr.series.forecast
     if fit is None:
         return
-    points = kr.series
+    yield from _points(kr.series, fit, period)
+    yield from _line(kr, fit, period)
+
+
+def _points(points: values.Series, fit: values.Forecast, period: Period) -> Iterator[str]:
+    """How many points, the first and the last, and all of them when they are few."""
     dates, ys = points.dates, points.values
     xs = [(d - period.start).days for d in dates]
     first, last = 0, len(dates) - 1
@@ -80,15 +85,23 @@ def fitted(kr: KrRow, period: Period) -> Iterator[str]:
         )
     else:
         yield "            every point: `cxokr report --format json`, the key result's series"
+
+
+def _line(kr: KrRow, fit: values.Forecast, period: Period) -> Iterator[str]:
+    """The fitted line, its value at the period's end, and the progress that value gives."""
     end_x = (period.end - period.start).days
     digits = _line_digits(fit, end_x)
     intercept, slope = fmt(fit.intercept, digits), fmt(abs(fit.slope_per_day), digits)
     sign = "-" if fit.slope_per_day < 0 else "+"
+    end = fmt(fit.value_at_end)
     yield f"  line      least squares: value = {intercept} {sign} {slope} per day × x"
-    yield (
-        f"            at {period.end} (x {end_x}): {intercept} {sign} {slope} × {end_x} "
-        f"= {fmt(fit.value_at_end)}"
-    )
+    yield f"            at {period.end} (x {end_x}): {intercept} {sign} {slope} × {end_x} = {end}"
+    if kr.type is KrType.TARGET and kr.forecast_progress is not None:
+        start, target = fmt(kr.start), fmt(kr.target)
+        yield (
+            f"            progress then: ({end} - {start}) / ({target} - {start}) "
+            f"= {fmt(kr.forecast_progress)}"
+        )
 
 
 def _line_digits(fit: values.Forecast, end_x: int) -> int:

@@ -100,11 +100,12 @@ def test_a_forecast_shows_its_points_and_line(make_ws: WriteFiles) -> None:
     # intercept = 59.3333 - 0.15 × 10 = 57.8333; at x 91 (12-31): 57.8333 + 13.65 = 71.4833.
     at = lines.index("  points    3 days (each day's last observation), x = days since 2026-10-01")
     assert lines[at - 1].startswith("  forecast  least-squares line through 3 observations")
-    assert lines[at + 1 : at + 5] == [
+    assert lines[at + 1 : at + 6] == [
         "            first 2026-10-01 (x 0) 58 reading, last 2026-10-21 (x 20) 61 reading",
         "            (x, value): (0, 58), (10, 59), (20, 61)",
         "  line      least squares: value = 57.833333 + 0.15 per day × x",
         "            at 2026-12-31 (x 91): 57.833333 + 0.15 × 91 = 71.4833",
+        "            progress then: (71.4833 - 58) / (64 - 58) = 2.2472",  # 13.4833 / 6
     ]
 
 
