@@ -346,3 +346,40 @@ def test_a_period_without_objectives_says_so(
     assert seen.errors == []
     assert seen.page.text_content("#org-progress") == "–"
     assert seen.page.is_visible("text=No objectives in this period yet.")
+
+
+def test_the_organization_s_pace_is_compared_as_shown(
+    browser: Browser, make_ws: WriteFiles, tmp_path: Path
+) -> None:
+    # The one company goal is a year goal, 796 of 1000 on day 324 of 365: pace
+    # 0.796 / (324/365) = 0.896728, which reads 0.90 and is on track at on_track 0.9, as
+    # the report says, not at risk as the raw pace would be.
+    root = make_ws(
+        {
+            "okrs/2026/company.yaml": """
+                objectives:
+                  - id: raise-aov
+                    title: Raise AOV 10% this year
+                    key_results:
+                      - {id: aov, title: A thousand of them, unit: count, start: 0, target: 1000}
+            """,
+            "checkins/2026/company.yaml": """
+                - {"kr": "raise-aov/aov", "date": "2026-11-20", "value": 796}
+            """,
+        }
+    )
+    doc = json_report(str(root))
+    pace = doc["progress"] / doc["organization_expected"]
+    assert round(pace, 6) == 0.896728
+    assert objectives_status(doc, "2026:company/raise-aov") == "on track"
+    seen = visit(browser, html_report(str(root), tmp_path / "pace.html"))
+    assert seen.errors == []
+    bar = seen.page.eval_on_selector(
+        "#org-progress", "n => n.parentNode.querySelector('.bar').className"
+    )
+    assert bar.split() == ["bar", "s-on-track"]
+
+
+def objectives_status(doc: dict[str, Any], ref: str) -> str:
+    status: str = next(o["status"] for o in doc["objectives"] if o["ref"] == ref)
+    return status

@@ -238,7 +238,9 @@
       if (p === null || p === undefined) return 'no data';
       if (p >= 1) return 'done';
       const expected = this.data.organization_expected;
-      const pace = expected ? p / expected : 1;
+      // Compared with the thresholds as shown, to two decimals, as the report does (a pace
+      // of 0.896 reads 0.90 and is on track at 0.9).
+      const pace = expected ? Number(fixed2(p / expected)) : 1;
       const t = this.data.thresholds;
       return pace >= t.on_track ? 'on track' : pace >= t.at_risk ? 'at risk' : 'off track';
     }
