@@ -129,6 +129,7 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     label.append(escape_controls(f"  {kr.title}"))
     unit = f" {kr.unit}" if kr.unit else ""
     detail = f"{kr.id}: {number(kr.value)} {glyphs.arrow} {number(kr.target)}{unit}"
+    detail += _breached_days(kr)
     if kr.confidence is not None:
         detail += f"  conf {kr.confidence:.1f}"
     if kr.age_days is not None:
@@ -141,6 +142,15 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     label.append("\n")
     label.append(escape_controls(detail), style="dim")
     return label
+
+
+def _breached_days(kr: KrRow) -> str:
+    """A guardrail's breaches this period, which it remembers after it recovers (DESIGN §2.3):
+    how many days, and the last one."""
+    days = kr.breached_days
+    if not days:
+        return ""
+    return f"  breached {len(days)} day{'s' if len(days) != 1 else ''}, last {days[-1].isoformat()}"
 
 
 # Rich costs about a millisecond a row: past this many key results the

@@ -13,7 +13,8 @@ import pytest
 
 from cxokr.compute import report
 from cxokr.load import workspace
-from cxokr.render import csv_report, markdown, report_json
+from cxokr.render import csv_report, markdown, report_json, text
+from tests.compute import test_guardrails
 from tests.conftest import WriteFiles
 from tests.paths import REPO
 
@@ -305,3 +306,26 @@ def test_csv_keeps_a_formula_like_title_as_text() -> None:
     assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert cell("@sum") == "'@sum"
     assert cell("Raise AOV") == "Raise AOV"
+
+
+def test_text_shows_the_days_a_recovered_guardrail_was_breached(make_ws: WriteFiles) -> None:
+    # checkout-lcp was above its line of 2.5 s on 11-04, 11-05 and 11-06 and holds again
+    # since 11-10: on track, and the report still shows the breaches it remembers.
+    ws = workspace.load(make_ws(test_guardrails.FILES))
+    built = report.build(ws, date(2026, 11, 20))
+    lcp = built.objective("2026-Q4:ecommerce/grow-basket").key_results[1]
+    assert (lcp.id, lcp.breached, lcp.breached_days) == (
+        "checkout-lcp",
+        False,
+        test_guardrails.BREACHED,
+    )
+    out = io.StringIO()
+    text.render(built, out, width=200)
+    lines = [line for line in out.getvalue().splitlines() if "checkout-lcp:" in line]
+    assert len(lines) == 1
+    assert "checkout-lcp: 2.4 -> 2.5 s  breached 3 days, last 2026-11-06  " in lines[0]
+    # A key result that is not a guardrail, or one never breached, says nothing of it.
+    assert out.getvalue().count("breached ") == 1
+    before = io.StringIO()
+    text.render(report.build(ws, date(2026, 11, 3)), before, width=200)
+    assert "breached" not in before.getvalue()
