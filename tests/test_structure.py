@@ -153,6 +153,7 @@ TESTED_ELSEWHERE = {
     "errors.py": "every test of a refusal; cli/test_app.py (exit codes)",
     "git/audit_data.py": "git/test_audit.py",
     "git/audit_logs.py": "git/test_audit.py",
+    "git/changes_data.py": "git/test_changes.py",
     "git/commit.py": "git/test_runner.py, git/test_history.py, cli/test_write.py",
     "git/goalposts_memo.py": "git/test_goalposts.py, load/test_cache_security.py",
     "load/kinds.py": "load/test_workspace.py, edit/test_schema.py",

@@ -16,7 +16,14 @@ import json
 from typing import Any
 
 from cxokr.compute.report_data import KrRow, ObjectiveRow
-from cxokr.git.changes import CHANGES_VERSION, Changes, KrDelta, ObjectiveDelta, TeamDelta, Then
+from cxokr.git.changes_data import (
+    CHANGES_VERSION,
+    Changes,
+    KrDelta,
+    ObjectiveDelta,
+    TeamDelta,
+    Then,
+)
 from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape, number, percent
