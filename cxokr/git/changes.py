@@ -23,6 +23,7 @@ from typing import TypeVar
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, build
 from cxokr.errors import HistoryError, UsageError
 from cxokr.git import goalposts
+from cxokr.git.as_of import seen
 from cxokr.git.audit_data import Since, parse_since
 from cxokr.git.changes_data import (
     Changes,
@@ -59,7 +60,7 @@ def since(
             raise HistoryError(f"{root} is not in a git repository; --since reads git history")
         then = _then(h, point)
         old = _workspace_at(h, root, then.commit, cache)
-        moved = {m.ref for m in goalposts.moves(h, root, ws, date.today())}
+        moved = {m.ref for m in seen(goalposts.moves(h, root, ws, date.today()), as_of)}
     now_report = build(ws, as_of, filters)
     then_report = None
     if old is not None:

@@ -269,3 +269,18 @@ def test_as_of_a_past_day_marks_only_the_goalposts_moved_by_then(retargeted: Pat
         return bool(kr["moved_goalposts"])
 
     assert (moved("2026-11-27"), moved("2026-11-28")) == (False, True)
+
+
+def test_as_of_a_past_day_what_moved_marks_only_the_goalposts_moved_by_then(
+    retargeted: Path,
+) -> None:
+    """`report --since` on a past day shares the report's rule: the 28th's new target is no
+    moved goalpost as of the 27th."""
+
+    def marked(day: str) -> bool:
+        args = ("report", "-w", str(retargeted), "--since", "2026-11-21", "--as-of", day)
+        code, out, _ = run(*args, "--format", "json")
+        assert code == 0
+        return '"moved_goalposts": true' in out
+
+    assert (marked("2026-11-27"), marked("2026-11-28")) == (False, True)
