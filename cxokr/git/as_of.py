@@ -9,8 +9,9 @@ as `report --since` reads "then" (`workspace.load_files`), and joined to the
 logs as they stand now (an entry back-dated after the fact still counts on
 its date). The rule, day by day:
 
-- today or later, or no git repository: the files as they stand; no git
-  process is started.
+- today or later: the files as they stand; no git process is started.
+- no git repository: the files as they stand, and a warning says that only
+  the check-ins and readings are cut at that day.
 - the day is after the last commit (no commit since): the files as they
   stand, uncommitted edits included.
 - otherwise: the newest commit on the current branch (first parent)
@@ -19,8 +20,9 @@ its date). The rule, day by day:
 - no commit at or before that day: in a shallow clone history is cut, and a
   warning says the files as they stand are read; in a complete history, or
   where the workspace was not committed at that day (its files untracked or
-  ignored, or added later), the files as they stand are its only record,
-  read without a warning.
+  ignored, or added later), the files as they stand are its earliest record,
+  read without a warning: the repository holds all there is, and a workspace
+  kept in git from its first day never meets this case.
 
 Moved goalposts follow the same day: a past day's report marks only the moves
 committed before it ended (`seen`).
@@ -65,12 +67,16 @@ def as_of(
 ) -> AsOf:
     """The workspace `now` (loaded from the working tree) with its documents as they stood in
     git at the end of `day` (see the module's rules); `cache` serves the old files' parses."""
-    if day >= (today or date.today()) or not runner.may_be_repository(root):
+    if day >= (today or date.today()):
         return AsOf(now)
+    if not runner.may_be_repository(root):
+        return AsOf(now, None, (_untracked(day, "the workspace is not in a git repository"),))
     with history(root) as h:
-        found = None if h is None else h.before(day_end(day))
-        if h is None or found is None:
-            return AsOf(now, None, () if h is None else _cut(h, day))
+        if h is None:
+            return AsOf(now, None, (_untracked(day, "the workspace is not in a git repository"),))
+        found = h.before(day_end(day))
+        if found is None:
+            return AsOf(now, None, _cut(h, day))
         if found.sha == h.head_sha():
             return AsOf(now)  # nothing committed since that day
         files = h.files_at(found, DOCUMENTS)
@@ -128,6 +134,14 @@ def _cut(h: History, day: date) -> tuple[str, ...]:
         f"history is incomplete: this is a shallow clone and its history starts{starts}, "
         f"after {day}; the figures as of {day} use cxokr.yaml, teams, metrics and OKR files "
         "as they stand now. Run 'git fetch --unshallow' to read all of it.",
+    )
+
+
+def _untracked(day: date, why: str) -> str:
+    """The warning for a day git holds no record of: the documents are today's."""
+    return (
+        f"{why}: the figures as of {day} use cxokr.yaml, teams, metrics and OKR files as "
+        f"they stand now; only check-ins and readings are cut at {day}"
     )
 
 

@@ -23,6 +23,11 @@ from tests.paths import REPO
 
 EXAMPLE = str(REPO / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
+NOT_IN_GIT = (
+    f"warning: the workspace is not in a git repository: the figures as of {AS_OF} use "
+    "cxokr.yaml, teams, metrics and OKR files as they stand now; only check-ins and readings "
+    f"are cut at {AS_OF}"
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -288,13 +293,19 @@ def test_past_five_files_left_out_the_rest_are_counted(make_ws: WriteFiles) -> N
     result = CliRunner().invoke(app, ["report", "-w", str(root), "--as-of", AS_OF])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert [line.split()[1] for line in lines[:5]] == [f"metrics/broken-{n}.yaml" for n in range(5)]
-    assert lines[5:] == ["warning: and 2 more files the figures leave out"]
+    assert lines[0] == NOT_IN_GIT  # the workspace has no history to read that day from
+    assert [line.split()[1] for line in lines[1:6]] == [f"metrics/broken-{n}.yaml" for n in range(5)]
+    assert lines[6:] == ["warning: and 2 more files the figures leave out"]
 
 
 def test_a_workspace_that_loads_whole_warns_of_nothing(make_ws: WriteFiles) -> None:
-    result = CliRunner().invoke(app, ["report", "-w", str(make_ws()), "--as-of", AS_OF])
+    result = CliRunner().invoke(app, ["report", "-w", str(make_ws())])
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_past_day_outside_git_says_the_documents_are_today_s(make_ws: WriteFiles) -> None:
+    result = CliRunner().invoke(app, ["report", "-w", str(make_ws()), "--as-of", AS_OF])
+    assert (result.exit_code, result.stderr) == (0, NOT_IN_GIT + "\n")
 
 
 def test_explain_reads_a_team_with_a_trailing_slash_and_a_period() -> None:

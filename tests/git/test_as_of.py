@@ -113,6 +113,18 @@ def test_before_a_complete_history_begins_the_files_are_read_as_they_stand(ws: P
     assert (found.commit, target(found), found.warnings) == (None, 66, ())
 
 
+def test_outside_git_the_files_are_read_as_they_stand_and_a_warning_says_so(
+    make_ws: WriteFiles,
+) -> None:
+    found = travel(make_ws(), date(2026, 11, 19))
+    assert (found.commit, target(found)) == (None, 64)
+    assert found.warnings == (
+        "the workspace is not in a git repository: the figures as of 2026-11-19 use "
+        "cxokr.yaml, teams, metrics and OKR files as they stand now; only check-ins and "
+        "readings are cut at 2026-11-19",
+    )
+
+
 def test_a_workspace_git_ignores_is_read_as_it_stands(
     tmp_path: Path, make_ws: WriteFiles, git_env: None
 ) -> None:
