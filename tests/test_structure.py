@@ -145,6 +145,7 @@ TESTED_ELSEWHERE = {
     "compute/explain_values.py": "compute/test_explain.py",
     "compute/lens.py": "cli/test_report.py (metrics)",
     "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",
+    "compute/steps.py": "compute/test_rows.py",
     "edit/checkin.py": "cli/test_write.py (checkin)",
     "edit/ci_workflow.py": "edit/test_scaffold.py",
     "edit/logs.py": "cli/test_write.py, edit/test_fileio.py",

@@ -11,7 +11,7 @@ only objective of that name among the periods the report lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from cxokr.compute import align
@@ -86,6 +86,9 @@ def left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[str
         node = graph.nodes[ref]
         return children.get(ref, []) if node.active and _rolls_up_aligned(node.objective) else []
 
+    def reached(ref: str) -> set[str]:
+        return align.reach(carried(ref), carried) if ref in graph.nodes else set()
+
     found = []
     for child in missing:
         node = graph.nodes[child]
@@ -94,17 +97,23 @@ def left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[str
                 (child, f"{node.objective.status}, deprioritised work leaves every roll-up")
             )
             continue
-        through = next(
-            (
-                t.ref
-                for t in row.terms
-                if t.ref in graph.nodes and child in align.reach(carried(t.ref), carried)
-            ),
-            None,
-        )
-        why = f"counted once, through {through}" if through else "an alignment cycle (cxokr check)"
-        found.append((child, why))
+        found.append((child, _why_not_counted(child, row.terms, reached)))
     return found
+
+
+def _why_not_counted(
+    child: str, terms: tuple[Term, ...], reached: Callable[[str], set[str]]
+) -> str:
+    """Why an active child is not a term of its parent's roll-up: a term rolls it up, or
+    earlier terms roll up all it would (paths that meet again), or an alignment cycle."""
+    through = next((t.ref for t in terms if child in reached(t.ref)), None)
+    if through:
+        return f"counted once, through {through}"
+    below = reached(child)
+    shared = next((t.ref for t in terms if below and below & reached(t.ref)), None)
+    if shared:
+        return f"all it rolls up is counted once, through {shared}"
+    return "an alignment cycle (cxokr check)"
 
 
 def _rolls_up_aligned(objective: Objective) -> bool:
@@ -306,6 +315,20 @@ def _watched(kr: KrRow, breached: tuple[date, ...]) -> Iterator[str]:
         )
 
 
+def _less(term: Term) -> Iterator[str]:
+    """An objective counted less what an earlier term already counts (paths that meet again),
+    with the roll-up of the rest, which its own row (counting everything) does not show."""
+    yield f"      less {', '.join(term.less)}: an earlier term counts {_them(term.less)} once"
+    each = " + ".join(f"{_f(t.progress or 0.0)}×{_f(t.weight)}" for t in term.terms)
+    total = _f(sum(t.weight for t in term.terms))
+    figure = "no data" if term.progress is None else _f(term.progress)
+    yield f"      without {_them(term.less)}: ({each}) / {total} = {figure}"
+
+
+def _them(refs: tuple[str, ...]) -> str:
+    return "it" if len(refs) == 1 else "them"
+
+
 def _terms(terms: tuple[Term, ...]) -> Iterator[str]:
     if not terms:
         yield "  roll-up   nothing to roll up: no progress"
@@ -314,6 +337,8 @@ def _terms(terms: tuple[Term, ...]) -> Iterator[str]:
     for term in terms:
         shown = "no data, counts as 0" if term.progress is None else _f(term.progress)
         yield f"    {term.ref}: {shown} × weight {_f(term.weight)}"
+        if term.less:
+            yield from _less(term)
     numerator = " + ".join(f"{_f(t.progress or 0.0)}×{_f(t.weight)}" for t in terms)
     yield f"  roll-up   ({numerator}) / {_f(total)}"
 
@@ -355,6 +380,8 @@ def _graded(report: Report, row: ObjectiveRow) -> Iterator[str]:
     krs = {kr.ref: kr for o in report.objectives for kr in o.key_results}
 
     def graded(term: Term) -> float | None:
+        if term.less:  # an objective less what another path counts: the grades of the rest
+            return calc.roll_up((graded(t), t.weight) for t in term.terms)
         found = krs.get(term.ref) or (report.objective(term.ref) if report.has(term.ref) else None)
         return term.progress if found is None or found.grade is None else found.grade
 

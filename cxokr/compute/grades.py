@@ -123,6 +123,8 @@ class _Grades:
         return self.found[ref]
 
     def _term(self, term: Term) -> float | None:
+        if term.less:  # an objective less what another path counts: the grades of the rest
+            return calc.roll_up((self._term(t), t.weight) for t in term.terms)
         if term.ref in self.rows:
             return self.objective(term.ref)
         if term.ref in self.krs:

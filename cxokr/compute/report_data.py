@@ -131,6 +131,10 @@ class Term:
     progress: float | None
     weight: float
     expected: float | None = None
+    # An objective counted less the objectives an earlier term of the same roll-up already
+    # counts (paths that meet again): those objectives, and the terms it rolls up without them.
+    less: tuple[str, ...] = ()
+    terms: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """The rows of the report: every objective's and key result's figures as of one date.
 
-A key result's row is computed in named steps: where its progress runs from and
-to (`_start`), its latest value (`values.Series.latest`), its progress, pace and
-status, its grade once the period has ended (`_graded`), what its progress
-flags (`_flags`), and when it was last updated (`Rows._updates`, with the stale
-rule of `progress`).
+A key result's row is computed in named steps (`steps`): where its progress runs
+from and to, its latest value (`values.Series.latest`), its progress, pace and
+status, its grade once the period has ended, what its progress flags, and when
+it was last updated (`Rows._updates`, with the stale rule of `progress`).
 
 An objective's row rolls up its key results, the objectives aligned to it, or
 both (`Rows._terms`). Each row is computed once, however many objectives count
@@ -17,17 +16,15 @@ from collections import Counter
 from datetime import date
 from typing import NamedTuple
 
-from cxokr.compute import align, values
+from cxokr.compute import align, steps, values
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
-from cxokr.compute.report_data import KrRow, ObjectiveRow, StartSource, Term
+from cxokr.compute.report_data import KrRow, ObjectiveRow, Term
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
     CheckinEntry,
-    Direction,
     KeyResult,
     KrType,
-    Metric,
     Objective,
     ObjectiveStatus,
     Period,
@@ -41,70 +38,6 @@ class Place(NamedTuple):
     period: str
     team: str
     objective: Objective
-
-
-# --- A key result's steps ---------------------------------------------------------------
-
-_NO_READINGS = values.DailyReadings(())  # what a key result without a metric reads
-
-
-def _start(
-    kr: KeyResult, period: Period, readings: values.DailyReadings
-) -> tuple[float | None, StartSource, float | None]:
-    """Where the progress of `kr` runs from (and where that came from) and to.
-
-    The start is the file's. A milestone runs from 0, unless its file says otherwise, to 1,
-    unless its file names another target. A target without a start runs from its metric's
-    newest reading before the period, or has no start.
-    """
-    if kr.type is KrType.DONE:
-        return (kr.start if kr.start is not None else 0.0), "file", (kr.target or 1.0)
-    if kr.start is None and kr.type is KrType.TARGET:
-        before = readings.last_before(period.start)
-        if before is None:
-            return None, "none", kr.target
-        return before.value, "reading", kr.target
-    return kr.start, "file", kr.target
-
-
-def _progress(
-    kr_type: KrType,
-    value: float | None,
-    start: float | None,
-    target: float | None,
-    metric: Metric | None,
-) -> float | None:
-    """The raw progress of a key result (`progress.progress`). A target whose start equals it
-    (an error `cxokr check` reports) has nothing to move: it is reached (1) while its value
-    is at or beyond the target in its metric's direction (higher without a metric), else 0."""
-    if kr_type is KrType.TARGET and value is not None and start is not None and start == target:
-        lower = metric is not None and metric.direction is Direction.LOWER
-        return 1.0 if (value <= start if lower else value >= start) else 0.0
-    return calc.progress(kr_type, value, start, target)
-
-
-def _flags(
-    kr_type: KrType, progress: float | None, state: ObjectiveStatus
-) -> tuple[bool, bool, bool]:
-    """What the progress of a key result says beyond its status: a target behind its start
-    (regression) or past its target (over-achieved), a guardrail off its line (breached).
-    The key result of a dropped or postponed objective is deprioritised: it raises no alarm."""
-    if progress is None:
-        return False, False, False
-    target = kr_type is KrType.TARGET
-    alarm = state is ObjectiveStatus.ACTIVE
-    return (
-        alarm and target and progress < 0,
-        target and progress > 1,
-        alarm and kr_type in calc.GUARDRAILS and progress == 0.0,
-    )
-
-
-def _graded(progress: float | None, ended: bool) -> tuple[float | None, str | None]:
-    """The grade (clamped progress) and its band, once the period has ended."""
-    if not ended or progress is None:
-        return None, None
-    return progress, calc.band(progress).value
 
 
 class Rows:
@@ -189,17 +122,16 @@ class Rows:
     def _kr_row(self, ref: str, at: Place, kr: KeyResult) -> KrRow:
         period = self.periods[at.period]
         metric = self.ws.metrics.get(kr.metric) if kr.metric else None
-        readings = self.readings(kr.metric, kr.segment) if kr.metric else _NO_READINGS
+        readings = self.readings(kr.metric, kr.segment) if kr.metric else steps.NO_READINGS
         checkins = self.checkins(at, kr.id)
         points = values.series(readings, period, min(self.as_of, period.end), checkins)
-        start, start_source, target = _start(kr, period, readings)
+        start, start_source, target = steps.start(kr, period, readings)
         latest = points.latest()
-        raw = _progress(kr.type, latest.value if latest else None, start, target, metric)
+        raw = steps.progress(kr.type, latest.value if latest else None, start, target, metric)
         last, age_days, stale, confidence = self._updates(at, checkins, points)
         expected, pace, status = self._pace_and_status(at.period, kr.type, raw, confidence)
-        ended = self.as_of >= period.end
-        grade, band = _graded(values.grade(kr.type, raw, points, target) if ended else None, ended)
-        regression, overachieved, breached = _flags(kr.type, raw, at.objective.status)
+        grade, band = steps.kr_graded(kr.type, raw, points, target, self.as_of >= period.end)
+        regression, overachieved, breached = steps.flags(kr.type, raw, at.objective.status)
         return KrRow(
             ref=ref,
             period=at.period,
@@ -295,7 +227,7 @@ class Rows:
         value = _roll_up(terms)
         expected = _expected(terms, self.expected[at.period])
         ended = self.as_of >= self.periods[at.period].end
-        grade, band = _graded(self._grade(terms) if ended else None, ended)
+        grade, band = steps.graded(self._grade(terms) if ended else None, ended)
         return ObjectiveRow(
             ref=ref,
             period=at.period,
@@ -325,40 +257,82 @@ class Rows:
         objectives it rolls up (a guardrail's is the share of days it held, DESIGN §2.3)."""
 
         def graded(term: Term) -> float | None:
+            if term.less:
+                return self._grade(list(term.terms))
             row = self._kr_rows.get(term.ref) or self._rows.get(term.ref)
             return term.progress if row is None or row.grade is None else row.grade
 
         return calc.roll_up((graded(term), term.weight) for term in terms)
 
     def _terms(
-        self, ref: str, mode: ProgressFrom, krs: tuple[KrRow, ...], visiting: frozenset[str]
+        self,
+        ref: str,
+        mode: ProgressFrom,
+        krs: tuple[KrRow, ...],
+        visiting: frozenset[str],
+        excluded: frozenset[str] = frozenset(),
     ) -> list[Term]:
-        """What an objective's progress rolls up: its own key results, what aligns to it, or both."""
+        """What an objective's progress rolls up: its own key results, what aligns to it, or
+        both; less the objectives in `excluded`, which another path of the roll-up counts."""
         terms: list[Term] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
             terms += [_kr_term(kr) for kr in krs]
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
-            terms += self._aligned_terms(ref, visiting)
+            terms += self._aligned_terms(ref, visiting, excluded)
         return terms
 
-    def _aligned_terms(self, ref: str, visiting: frozenset[str]) -> list[Term]:
-        """The active objectives aligned to `ref` (each once), then key results aligned to it,
-        less those the roll-up already counts through their own objective."""
+    def _aligned_terms(
+        self, ref: str, visiting: frozenset[str], excluded: frozenset[str]
+    ) -> list[Term]:
+        """The active objectives aligned to `ref`, then key results aligned to it, so that each
+        objective the roll-up reaches counts once: a child that another child rolls up counts
+        through it (`_counted_children`), and where two children's roll-ups reach the same
+        objective (paths that meet again), the first counts it and the later ones count less
+        it (`_less`). Key results count within their objective when the roll-up reaches it."""
         terms: list[Term] = []
-        counted = self._counted_children(ref)
+        counted = [c for c in self._counted_children(ref) if c not in excluded]
+        seen = set(excluded)
         for child in counted:
             if child in visiting:
                 continue  # an alignment cycle; `cxokr check` reports it
+            below = self._rolled_up(child)
+            overlap = frozenset(o for o in below & seen if self._active(o))
+            seen |= below | {child}
             row = self.row(child, visiting | {ref})
-            if row.state is ObjectiveStatus.ACTIVE:
+            if row.state is not ObjectiveStatus.ACTIVE:
+                continue
+            if overlap:
+                less = self._less(row, overlap, visiting | {ref})
+                if less.terms:  # with nothing left, all it rolls up counts through another
+                    terms.append(less)
+            else:
                 terms.append(Term(child, calc.clamped(row.progress), row.weight, row.expected))
         reached = set(counted).union(*(self._rolled_up(child) for child in counted))
         for owner, kr in self.kr_children[ref]:
-            if owner in reached and _rolls_up_key_results(self.objectives[owner].objective):
-                continue  # counted within its objective, which this roll-up reaches
+            if (owner in reached or owner in excluded) and _rolls_up_key_results(
+                self.objectives[owner].objective
+            ):
+                continue  # counted within its objective, which a roll-up path reaches
             kr_row = self.kr_row(self.objectives[owner], kr)
             terms.append(_kr_term(kr_row))
         return terms
+
+    def _less(self, row: ObjectiveRow, excluded: frozenset[str], visiting: frozenset[str]) -> Term:
+        """`row` as a term, its roll-up less the objectives in `excluded` (and what it reaches
+        through them only): figures not shown on its own row, which `explain` spells out."""
+        terms = self._terms(row.ref, row.progress_from, row.key_results, visiting, excluded)
+        progress = _roll_up(terms)
+        return Term(
+            row.ref,
+            calc.clamped(progress),
+            row.weight,
+            _expected(terms, self.expected[row.period]),
+            less=tuple(sorted(excluded)),
+            terms=tuple(terms),
+        )
+
+    def _active(self, ref: str) -> bool:
+        return self.objectives[ref].objective.status is ObjectiveStatus.ACTIVE
 
 
 def _tree(graph: align.Graph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

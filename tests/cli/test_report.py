@@ -294,7 +294,9 @@ def test_past_five_files_left_out_the_rest_are_counted(make_ws: WriteFiles) -> N
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0] == NOT_IN_GIT  # the workspace has no history to read that day from
-    assert [line.split()[1] for line in lines[1:6]] == [f"metrics/broken-{n}.yaml" for n in range(5)]
+    assert [line.split()[1] for line in lines[1:6]] == [
+        f"metrics/broken-{n}.yaml" for n in range(5)
+    ]
     assert lines[6:] == ["warning: and 2 more files the figures leave out"]
 
 
@@ -462,3 +464,58 @@ def test_explain_names_the_aligned_objectives_left_out_and_why(make_ws: WriteFil
         "  left out  2026-Q4:support/faster: counted once, through 2026-Q4:cx/relay",
         "  left out  2026-Q4:support/retired: dropped, deprioritised work leaves every roll-up",
     ]
+
+
+def test_explain_shows_an_objective_counted_less_what_another_path_counts(
+    make_ws: WriteFiles,
+) -> None:
+    # cx/care rolls up cx/relay and cx/bridge, which both roll up support/faster (paths that
+    # meet again): faster counts through relay, the first; bridge counts less faster, its own
+    # key result alone; cx/echo rolls up faster only, so nothing of it is left to count.
+    files = {
+        "teams/cx.yaml": "name: CX\nlevel: 2\nparent: company\n",
+        "teams/support.yaml": "name: Support\nlevel: 3\nparent: cx\n",
+        "okrs/2026-Q4/cx.yaml": """
+            objectives:
+              - id: care
+                title: Care
+                aligns_to: 2026:company/raise-aov
+                progress: aligned
+              - {id: relay, title: Relay, aligns_to: cx/care, progress: aligned}
+              - id: bridge
+                title: Bridge
+                aligns_to: cx/care
+                progress: both
+                key_results:
+                  - {id: guides, title: Guides, unit: count, start: 0, target: 4}
+              - {id: echo, title: Echo, aligns_to: cx/care, progress: aligned}
+        """,
+        "okrs/2026-Q4/support.yaml": """
+            objectives:
+              - id: faster
+                title: Faster
+                aligns_to: [cx/relay, cx/bridge, cx/echo]
+                key_results:
+                  - {id: done, title: Done, unit: count, start: 0, target: 4}
+        """,
+        "checkins/2026-Q4/support.yaml": '- {"kr": "faster/done", "date": "2026-11-01", "value": 2}\n',
+        "checkins/2026-Q4/cx.yaml": '- {"kr": "bridge/guides", "date": "2026-11-01", "value": 1}\n',
+    }
+    root = str(make_ws(files))
+    result = CliRunner().invoke(app, ["explain", "cx/care", "-w", root, "--as-of", AS_OF])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0, result.stderr
+    terms = lines[lines.index("  roll-up   (0.5×1 + 0.25×1) / 2") - 4 :]
+    assert terms[:5] == [
+        "    2026-Q4:cx/relay: 0.5 × weight 1",  # faster: 2 / 4
+        "    2026-Q4:cx/bridge: 0.25 × weight 1",  # guides: 1 / 4, not (1/4 + 2/4) / 2
+        "      less 2026-Q4:support/faster: an earlier term counts it once",
+        "      without it: (0.25×1) / 1 = 0.25",
+        "  roll-up   (0.5×1 + 0.25×1) / 2",
+    ]
+    assert "  progress  0.375" in lines  # (0.5 + 0.25) / 2, faster counted once
+    assert [line for line in lines if line.startswith("  left out")] == [
+        "  left out  2026-Q4:cx/echo: all it rolls up is counted once, through 2026-Q4:cx/relay",
+    ]
+    bridge = CliRunner().invoke(app, ["explain", "cx/bridge", "-w", root, "--as-of", AS_OF])
+    assert "  progress  0.375" in bridge.stdout.splitlines()  # its own row counts faster

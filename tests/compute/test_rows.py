@@ -253,8 +253,10 @@ def test_rows_compute_a_key_result_counted_twice_once(root: Path) -> None:
 #   results, so retain does not carry loyal-care: loyal-care counts directly.
 # - ecommerce/loyal-web aligns to it and to cx/old-loyalty, dropped: a dropped objective
 #   carries nothing, so loyal-web counts directly.
-# - support/quick aligns to it and to cx/relay, which rolls up what aligns to it: quick counts
-#   through relay only.
+# - support/quick aligns to it, to cx/relay, which rolls up what aligns to it, and to
+#   cx/bridge, which rolls up its own key result and what aligns to it: relay and bridge both
+#   carry quick (paths that meet again), so quick counts through relay, the first, and bridge
+#   counts in loyal less quick: its own key result alone.
 TWO_PATHS = {
     **FILES,
     "okrs/2026/company.yaml": FILES["okrs/2026/company.yaml"]
@@ -283,6 +285,13 @@ TWO_PATHS = {
             owner: ava
             aligns_to: 2026:company/loyal
             progress: aligned
+          - id: bridge
+            title: Loyalty bridge
+            owner: ava
+            aligns_to: 2026:company/loyal
+            progress: both
+            key_results:
+              - {id: guides, title: 4 loyalty guides, unit: count, start: 0, target: 4}
     """,
     "okrs/2026-Q4/support.yaml": FILES["okrs/2026-Q4/support.yaml"]
     + """
@@ -296,7 +305,7 @@ TWO_PATHS = {
           - id: quick
             title: Quick loyalty answers
             owner: sam
-            aligns_to: [2026:company/loyal, cx/relay]
+            aligns_to: [2026:company/loyal, cx/relay, cx/bridge]
             key_results:
               - {id: macros, title: 5 loyalty macros, unit: count, start: 0, target: 5}
     """,
@@ -311,6 +320,7 @@ TWO_PATHS = {
     """,
     "checkins/2026-Q4/cx.yaml": """
         - {"kr": "retain/churn", "date": "2026-11-10", "value": 7}
+        - {"kr": "bridge/guides", "date": "2026-11-10", "value": 1}
     """,
     "checkins/2026-Q4/support.yaml": FILES["checkins/2026-Q4/support.yaml"]
     + """
@@ -331,16 +341,20 @@ def test_an_objective_aligned_by_two_paths_counts_once_through_the_one_rolling_i
     assert checks.check(ws) == ()
     rows = Rows(ws, report.enclosing(ws, ws.periods["2026-Q4"]), AS_OF)
     loyal = rows.row(f"{YEAR}company/loyal")
-    assert [(t.ref, t.progress, t.weight) for t in loyal.terms] == [
-        (f"{Q4}cx/retain", approx(0.75), 1),  # (7 - 10) / (6 - 10): its own key result
-        (f"{Q4}cx/relay", approx(0.4), 1),  # quick alone: (2 - 0) / (5 - 0)
-        (f"{Q4}ecommerce/loyal-web", approx(0.6), 1),  # (26 - 20) / (30 - 20)
-        (f"{Q4}support/loyal-care", approx(5 / 7), 2),  # (5 - 0) / (7 - 0)
+    assert [(t.ref, t.progress, t.weight, t.less) for t in loyal.terms] == [
+        (f"{Q4}cx/retain", approx(0.75), 1, ()),  # (7 - 10) / (6 - 10): its own key result
+        (f"{Q4}cx/relay", approx(0.4), 1, ()),  # quick alone: (2 - 0) / (5 - 0)
+        # guides alone, quick counting through relay: (1 - 0) / (4 - 0)
+        (f"{Q4}cx/bridge", approx(0.25), 1, (f"{Q4}support/quick",)),
+        (f"{Q4}ecommerce/loyal-web", approx(0.6), 1, ()),  # (26 - 20) / (30 - 20)
+        (f"{Q4}support/loyal-care", approx(5 / 7), 2, ()),  # (5 - 0) / (7 - 0)
     ]
-    # (1 · 3/4 + 1 · 2/5 + 1 · 3/5 + 2 · 5/7) / (1 + 1 + 1 + 2) = (3/4 + 1 + 10/7) / 5
-    # = (21 + 28 + 40) / 28 / 5 = 89/140; it was (3/4 + 2/5) / 2 = 0.575, loyal-care and
-    # loyal-web lost because each also sits below another child
-    assert loyal.progress == approx(89 / 140)  # 0.635714
+    # (3/4 + 2/5 + 1/4 + 3/5 + 2 · 5/7) / (1 + 1 + 1 + 1 + 2) = (2 + 10/7) / 6 = 24/42 = 4/7;
+    # counting quick in both relay and bridge would give (3/4 + 2/5 + 13/40 + 3/5 + 10/7) / 6,
+    # and dropping loyal-care and loyal-web (each also below another child) lost them
+    assert loyal.progress == approx(4 / 7)  # 0.571429
+    # bridge's own row counts everything aligned to it: (1/4 + 2/5) / 2 = 13/40
+    assert rows.row(f"{Q4}cx/bridge").progress == approx(13 / 40)
     assert rows.row(f"{Q4}cx/retain").progress == approx(0.75)  # retain keeps its key result
 
 
