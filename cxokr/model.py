@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -149,6 +149,8 @@ class KrType(StrEnum):
     STAY_ABOVE = "stay_above"
     STAY_BELOW = "stay_below"
     DONE = "done"
+    CHECKLIST = "checklist"
+    SCORE = "score"
 
 
 class ObjectiveStatus(StrEnum):
@@ -164,6 +166,11 @@ class ProgressFrom(StrEnum):
 
 
 Refs = Ref | list[Ref]
+Owners = str | list[str]
+# A target relative to the start: `+10%`, `-15%` (start × 1.10, × 0.85).
+RELATIVE_PATTERN = r"^[+-][0-9]+(\.[0-9]+)?%$"
+Relative = Annotated[str, StringConstraints(pattern=RELATIVE_PATTERN)]
+FIRST = "first"  # `start: first`: the first observation inside the period
 
 
 def as_list(refs: str | list[str] | None) -> list[str]:
@@ -172,8 +179,31 @@ def as_list(refs: str | list[str] | None) -> list[str]:
     return [refs] if isinstance(refs, str) else list(refs)
 
 
+def owners_text(owner: str | list[str] | None) -> str | None:
+    """One owner or several, as a report shows them: `dana, raj`."""
+    if owner is None or isinstance(owner, str):
+        return owner
+    return ", ".join(owner) or None
+
+
+class StartReading(_Model):
+    """`start: {reading: DATE}`: the metric's reading on that date, or the newest before it."""
+
+    reading: Day
+
+
+class Item(_Model):
+    """One item of a checklist key result, completed by check-ins (`done: [id]`)."""
+
+    id: Slug
+    title: Text
+    due: Day | None = None
+    weight: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = 1.0
+
+
 class KeyResult(_Model):
-    """A measurable result: a metric (or its own unit) moved from `start` to `target`."""
+    """A measurable result: a metric (or its own unit) moved from `start` to `target`; or a
+    milestone, checklist or owner's score; or a share of another team's key result."""
 
     id: Slug
     title: Text
@@ -181,13 +211,20 @@ class KeyResult(_Model):
     segment: Slug | None = None
     unit: Text | None = None
     type: KrType = KrType.TARGET
-    start: Number | None = None
-    target: Number | None = None
+    start: Number | Literal["first"] | StartReading | None = None
+    target: Number | Relative | None = None
+    change: Number | None = None
     weight: Number = 1.0
-    owner: str | None = None
+    owner: Owners | None = None
     aligns_to: Refs | None = None
     rebaseline: str | None = None
     carried_from: Ref | None = None
+    items: list[Item] | None = None
+    schedule: dict[Day, Number] | None = None
+    due: Day | None = None
+    shares: Ref | None = None
+    state: ObjectiveStatus = ObjectiveStatus.ACTIVE
+    reason: str | None = None
 
 
 class Objective(_Model):
@@ -195,10 +232,11 @@ class Objective(_Model):
 
     id: Slug
     title: Text
-    owner: str | None = None
+    owner: Owners | None = None
     aligns_to: Refs | None = None
     weight: Number = 1.0
     status: ObjectiveStatus = ObjectiveStatus.ACTIVE
+    reason: str | None = None
     progress: ProgressFrom | None = None
     grade: Fraction | None = None
     retro: str | None = None
@@ -225,6 +263,9 @@ class Checkin(_Model):
     note: str | None = None
     by: str | None = None
     at: Moment | None = None
+    score: Fraction | None = None  # a score key result's progress, the owner's 0.0-1.0
+    done: list[Slug] | None = None  # checklist items completed
+    undone: list[Slug] | None = None  # checklist items reopened
 
 
 class Reading(_Model):
@@ -252,6 +293,9 @@ class CheckinEntry(NamedTuple):
     note: str | None
     by: str | None
     at: datetime | None
+    score: float | None = None
+    done: list[str] | None = None
+    undone: list[str] | None = None
 
 
 class ReadingEntry(NamedTuple):

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from pydantic import BaseModel
@@ -216,10 +216,14 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
         kind = Union[tuple(kind for kind, _ in parts)]  # noqa: UP007 (built at run time)
         if not rebuilds:
             return kind, None
-        if len(rebuilds) == 1 and type(None) in get_args(annotation) and len(parts) == 2:
+        if len(rebuilds) == 1:  # one model among plain values: rebuild what decodes as it
             only = rebuilds[0]
-            return kind, lambda value: None if value is None else only(value)
+            made = next(kind for kind, rebuild in parts if rebuild is not None)
+            struct = get_origin(made) or made  # a list of models decodes as a list
+            return kind, lambda value: only(value) if isinstance(value, struct) else value
         raise Unsupported(f"a union of models: {annotation}")
+    if origin is Literal and all(type(arg) is str for arg in get_args(annotation)):
+        return annotation, None
     raise Unsupported(f"a field of type {annotation!r}")
 
 

@@ -54,6 +54,9 @@ class _Checkin(msgspec.Struct, forbid_unknown_fields=True):
     note: str | None = None
     by: str | None = None
     at: str | None = None
+    score: _FRACTION | None = None
+    done: list[_SLUG] | None = None
+    undone: list[_SLUG] | None = None
 
 
 class _Reading(msgspec.Struct, forbid_unknown_fields=True):
