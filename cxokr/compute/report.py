@@ -146,12 +146,13 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     objectives = tuple(
         _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
     )
-    # Deprioritised work (a dropped or postponed objective's key results) counts in nothing.
+    # Deprioritised work (a dropped or postponed objective or key result) counts in nothing.
     krs = [
         kr
         for o in objectives
         if not o.context and o.state is ObjectiveStatus.ACTIVE
         for kr in o.key_results
+        if kr.state is ObjectiveStatus.ACTIVE
     ]
     counts = {s.value: 0 for s in Status}
     for kr in krs:
@@ -243,6 +244,8 @@ def _attention(objectives: tuple[ObjectiveRow, ...]) -> tuple[Attention, ...]:
         if row.context or row.state is not ObjectiveStatus.ACTIVE:
             continue
         for kr in row.key_results:
+            if kr.state is not ObjectiveStatus.ACTIVE:
+                continue  # deprioritised on its own
             for kind, detail in _concerns(kr):
                 where = f"{kr.team}/{kr.objective}/{kr.id}"
                 item = Attention(kr.ref, kind, kr.title, kr.owner, detail)

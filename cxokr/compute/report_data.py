@@ -21,7 +21,8 @@ ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "n
 
 # Where a key result's start came from: its file, the newest reading before its period
 # (a target without a start), or nowhere.
-StartSource = Literal["file", "reading", "none"]
+# `first`: the first observation in the period (`start: first`).
+StartSource = Literal["file", "reading", "first", "none"]
 
 
 def short_ref(ref: str) -> str:
@@ -42,6 +43,26 @@ class Filters:
         """(name, value) of each filter that is set, for headers."""
         named = (("team", self.team), ("level", self.level), ("owner", self.owner))
         return [(name, str(value)) for name, value in named if value is not None]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item of a checklist key result: when it is due, and the day it was done."""
+
+    id: str
+    title: str
+    weight: float
+    due: date  # its own `due`, else its period's last day
+    done: date | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One staged target of a key result's `schedule`, and the progress it stands for."""
+
+    date: date
+    value: float
+    progress: float | None
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,15 @@ class KrRow:
     band: str | None
     series: Series  # (date, value) pairs, one a day
     moved_goalposts: bool = False  # set from git history by `report.weekly`
+    owners: tuple[str, ...] = ()  # `owner` as a list (one owner or several)
+    reason: str | None = None  # why it is deprioritised: its own, else its objective's
+    note: str | None = None  # the latest check-in note, and its date
+    note_date: date | None = None
+    relative: str | None = None  # a relative target as written (`+10%`), `target` resolved
+    due: date | None = None  # a milestone's due day
+    items: tuple[ItemRow, ...] = ()  # a checklist's items
+    schedule: tuple[Step, ...] = ()  # staged targets
+    shares: str | None = None  # the key result this one is a share of (its figures are its)
 
     # The JSON document's keys in order: the fields, with the forecast where it belongs.
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -161,6 +191,9 @@ class ObjectiveRow:
     children: tuple[str, ...]
     key_results: tuple[KrRow, ...]
     context: bool = False  # shown only as the parent of a filtered objective
+    owners: tuple[str, ...] = ()
+    reason: str | None = None  # why it is dropped or postponed
+    retro: str | None = None  # the team's end-of-period retro, beside its own grade
 
 
 @dataclass(frozen=True)

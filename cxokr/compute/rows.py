@@ -1,9 +1,6 @@
 """The rows of the report: every objective's and key result's figures as of one date.
 
-A key result's row is computed in named steps (`steps`): where its progress runs
-from and to, its latest value (`values.Series.latest`), its progress, pace and
-status, its grade once the period has ended, what its progress flags, and when
-it was last updated (`Rows._updates`, with the stale rule of `progress`).
+A key result's row is computed by `kr_rows`, in the named steps of `steps`.
 
 An objective's row rolls up its key results, the objectives aligned to it, or
 both (`Rows._terms`). Each row is computed once, however many objectives count
@@ -14,30 +11,20 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import NamedTuple
 
-from cxokr.compute import align, steps, values
+from cxokr.compute import align, steps
 from cxokr.compute import progress as calc
-from cxokr.compute.progress import Status
+from cxokr.compute.kr_rows import KeyResults, Place
 from cxokr.compute.report_data import KrRow, ObjectiveRow, Term
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
-    CheckinEntry,
     KeyResult,
-    KrType,
     Objective,
     ObjectiveStatus,
     Period,
     ProgressFrom,
+    as_list,
 )
-
-
-class Place(NamedTuple):
-    """Where an objective (and its key results) lives: its period, team and definition."""
-
-    period: str
-    team: str
-    objective: Objective
 
 
 class Rows:
@@ -57,11 +44,9 @@ class Rows:
         }
         self.children, self.parents = _tree(self.graph)
         self.kr_children = _aligned_key_results(self.graph)
-        self._kr_rows: dict[str, KrRow] = {}
+        self.krs = KeyResults(ws, self.periods, as_of, self.objectives)
         self._rows: dict[str, ObjectiveRow] = {}
         self._reached: dict[str, set[str]] = {}
-        self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
-        self._readings: dict[tuple[str, str | None], values.DailyReadings] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those another child's roll-up reaches: each objective counts
@@ -91,123 +76,9 @@ class Rows:
         found = self.ws.teams.get(team)
         return found.level if found else 4
 
-    def checkins(self, at: Place, kr: str) -> list[CheckinEntry]:
-        """The key result's check-ins up to the date, in log order."""
-        key = (at.period, at.team)
-        if key not in self._checkins:
-            log = self.ws.checkins.get(key)
-            grouped: dict[str, list[CheckinEntry]] = {}
-            for entry in log.entries if log else ():
-                if entry.date <= self.as_of:
-                    grouped.setdefault(entry.kr, []).append(entry)
-            self._checkins[key] = grouped
-        return self._checkins[key].get(f"{at.objective.id}/{kr}", [])
-
-    def readings(self, metric: str, segment: str | None) -> values.DailyReadings:
-        key = (metric, segment)
-        if key not in self._readings:
-            log = self.ws.readings.get(metric)
-            mine = [r for r in log.entries if r.segment == segment] if log else []
-            self._readings[key] = values.DailyReadings(mine)
-        return self._readings[key]
-
     def kr_row(self, at: Place, kr: KeyResult) -> KrRow:
         """A key result's row, computed once however many objectives count it."""
-        ref = f"{at.period}:{at.team}/{at.objective.id}/{kr.id}"
-        row = self._kr_rows.get(ref)
-        if row is None:
-            row = self._kr_rows[ref] = self._kr_row(ref, at, kr)
-        return row
-
-    def _kr_row(self, ref: str, at: Place, kr: KeyResult) -> KrRow:
-        period = self.periods[at.period]
-        metric = self.ws.metrics.get(kr.metric) if kr.metric else None
-        readings = self.readings(kr.metric, kr.segment) if kr.metric else steps.NO_READINGS
-        checkins = self.checkins(at, kr.id)
-        points = values.series(readings, period, min(self.as_of, period.end), checkins)
-        start, start_source, target = steps.start(kr, period, readings)
-        latest = points.latest()
-        raw = steps.progress(kr.type, latest.value if latest else None, start, target, metric)
-        last, age_days, stale, confidence = self._updates(at, checkins, points)
-        expected, pace, status = self._pace_and_status(at.period, kr.type, raw, confidence)
-        grade, band = steps.kr_graded(kr.type, raw, points, target, self.as_of >= period.end)
-        regression, overachieved, breached = steps.flags(kr.type, raw, at.objective.status)
-        return KrRow(
-            ref=ref,
-            period=at.period,
-            team=at.team,
-            objective=at.objective.id,
-            id=kr.id,
-            title=kr.title,
-            owner=kr.owner or at.objective.owner,
-            type=kr.type,
-            metric=kr.metric,
-            segment=kr.segment,
-            unit=kr.unit or (metric.unit if metric else None),
-            direction=str(metric.direction) if metric else None,
-            weight=kr.weight,
-            start=start,
-            start_source=start_source,
-            target=target,
-            value=latest.value if latest else None,
-            value_date=latest.date if latest else None,
-            value_source=latest.source if latest else None,
-            progress=raw,
-            expected=expected,
-            pace=pace,
-            status=status,
-            state=at.objective.status,
-            confidence=confidence,
-            last_update=last,
-            age_days=age_days,
-            stale=stale,
-            regression=regression,
-            overachieved=overachieved,
-            breached=breached,
-            grade=grade,
-            band=band,
-            series=points,
-        )
-
-    def _pace_and_status(
-        self, pid: str, kr_type: KrType, progress: float | None, confidence: float | None
-    ) -> tuple[float, float | None, Status]:
-        """What the date expects of the key result, its pace against that, and its status. A
-        guardrail has no pace; a milestone is due on its period's last day, and its status
-        until then is its owner's confidence (`progress.milestone_status`)."""
-        if kr_type is KrType.DONE:
-            expected = calc.milestone_expected(self.periods[pid], self.as_of)
-            status = calc.milestone_status(progress, expected, confidence)
-            return expected, calc.pace(progress, expected), status
-        expected = self.expected[pid]
-        guardrail = kr_type in calc.GUARDRAILS
-        pace = None if guardrail else calc.pace(progress, expected)
-        return expected, pace, calc.status(progress, expected, self.config.status, guardrail)
-
-    def _updates(
-        self, at: Place, checkins: list[CheckinEntry], points: values.Series
-    ) -> tuple[date | None, int | None, bool, float | None]:
-        """When the key result was last updated in its period, how many days ago, whether
-        that makes it stale (never, while its objective is deprioritised), and the
-        confidence its owner gave last."""
-        period = self.periods[at.period]
-        last = calc.last_update(checkins, points.newest_reading, period, self.as_of)
-        end = min(self.as_of, period.end)
-        confidence = next(
-            (
-                c.confidence
-                for c in reversed(checkins)
-                if c.confidence is not None and period.start <= c.date <= end
-            ),
-            None,
-        )
-        return (
-            last,
-            (self.as_of - last).days if last else None,
-            at.objective.status is ObjectiveStatus.ACTIVE
-            and calc.is_stale(last, period, self.as_of, self.config.stale_after_days),
-            confidence,
-        )
+        return self.krs.row(at, kr)
 
     # --- Objectives ----------------------------------------------------------------------
 
@@ -235,7 +106,7 @@ class Rows:
             level=self.level(at.team),
             id=objective.id,
             title=objective.title,
-            owner=objective.owner,
+            owner=", ".join(as_list(objective.owner)) or None,
             state=objective.status,
             weight=objective.weight,
             progress_from=mode,
@@ -250,6 +121,9 @@ class Rows:
             parents=tuple(self.parents[ref]),
             children=tuple(self.children[ref]),
             key_results=krs,
+            owners=tuple(as_list(objective.owner)),
+            reason=objective.reason,
+            retro=objective.retro,
         )
 
     def _grade(self, terms: list[Term]) -> float | None:
@@ -259,7 +133,7 @@ class Rows:
         def graded(term: Term) -> float | None:
             if term.less:
                 return self._grade(list(term.terms))
-            row = self._kr_rows.get(term.ref) or self._rows.get(term.ref)
+            row = self.krs.rows.get(term.ref) or self._rows.get(term.ref)
             return term.progress if row is None or row.grade is None else row.grade
 
         return calc.roll_up((graded(term), term.weight) for term in terms)
@@ -276,10 +150,25 @@ class Rows:
         both; less the objectives in `excluded`, which another path of the roll-up counts."""
         terms: list[Term] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
-            terms += [_kr_term(kr) for kr in krs]
+            models = self.objectives[ref].objective.key_results
+            active = (kr for kr, model in zip(krs, models, strict=True) if _active_kr(model))
+            terms += [_kr_term(kr) for kr in active]
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
             terms += self._aligned_terms(ref, visiting, excluded)
-        return terms
+        return self._once(terms)
+
+    def _once(self, terms: list[Term]) -> list[Term]:
+        """`terms` with each key result once: a share of a key result (`shares`) and the key
+        result itself, or two shares of one, are one term, the first."""
+        seen: set[str] = set()
+        kept = []
+        for term in terms:
+            kr = self.krs.rows.get(term.ref)
+            key = (kr.shares or kr.ref) if kr else term.ref
+            if key not in seen:
+                seen.add(key)
+                kept.append(term)
+        return kept
 
     def _aligned_terms(
         self, ref: str, visiting: frozenset[str], excluded: frozenset[str]
@@ -309,13 +198,22 @@ class Rows:
                 terms.append(Term(child, calc.clamped(row.progress), row.weight, row.expected))
         reached = set(counted).union(*(self._rolled_up(child) for child in counted))
         for owner, kr in self.kr_children[ref]:
+            if not _active_kr(kr):
+                continue  # deprioritised on its own
             if (owner in reached or owner in excluded) and _rolls_up_key_results(
                 self.objectives[owner].objective
             ):
                 continue  # counted within its objective, which a roll-up path reaches
             kr_row = self.kr_row(self.objectives[owner], kr)
+            if kr_row.shares and self._within(kr_row.shares, reached | excluded):
+                continue  # a share of a key result counted within its own objective
             terms.append(_kr_term(kr_row))
         return terms
+
+    def _within(self, kr: str, reached: set[str] | frozenset[str]) -> bool:
+        """Whether key result `kr` counts within its objective, which a roll-up reaches."""
+        objective = kr.rsplit("/", 1)[0]
+        return objective in reached and _rolls_up_key_results(self.objectives[objective].objective)
 
     def _less(self, row: ObjectiveRow, excluded: frozenset[str], visiting: frozenset[str]) -> Term:
         """`row` as a term, its roll-up less the objectives in `excluded` (and what it reaches
@@ -382,6 +280,11 @@ def _rolls_up_key_results(objective: Objective) -> bool:
 
 def _roll_up(terms: list[Term]) -> float | None:
     return calc.roll_up((t.progress, t.weight) for t in terms)
+
+
+def _active_kr(kr: KeyResult) -> bool:
+    """Whether a key result counts in roll-ups: not dropped or postponed on its own."""
+    return kr.state is ObjectiveStatus.ACTIVE
 
 
 def _kr_term(kr: KrRow) -> Term:
