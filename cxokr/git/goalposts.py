@@ -25,7 +25,7 @@ from cxokr.git.audit_data import FieldChange
 from cxokr.git.history import Commit, FileChange, History, history
 from cxokr.load.layout import CONFIG_FILE, okr_path
 from cxokr.load.workspace import Workspace, load_files
-from cxokr.model import OkrFile, Period, RefParts, parse_ref
+from cxokr.model import OkrFile, Period, RefParts, StartReading, parse_ref
 from cxokr.problems import Problem
 from cxokr.rules.checks import CheckResult
 from cxokr.yamlio import Marks
@@ -151,7 +151,8 @@ def _may_move(change: FileChange) -> bool:
     return False
 
 
-Values = tuple[float | None, float | None, str | None]  # start, target, rebaseline note
+# start, target, rebaseline note: as written (a number, `first`, `{reading: DATE}`, `+10%`)
+Values = tuple[object, object, str | None]
 
 
 @dataclass(frozen=True)
@@ -288,8 +289,12 @@ def _unexplained(
 # --- As problems, and in the report ----------------------------------------------------------
 
 
-def _num(value: float | None) -> str:
-    return "none" if value is None else f"{value:g}"
+def _num(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, StartReading):
+        return f"the reading of {value.reading}"
+    return f"{value:g}" if isinstance(value, float | int) else str(value)
 
 
 def message(move: Move) -> str:

@@ -44,7 +44,7 @@ class _MoveRecord(msgspec.Struct, array_like=True):
     period: str
     objective_index: int
     kr_index: int
-    changes: list[tuple[str, float | None, float | None]]
+    changes: list[tuple[str, float | str | None, float | str | None]]  # as written
     commit: _CommitRecord | None
 
 

@@ -110,7 +110,13 @@ def _movement(
     """+1 when the KR moves its metric up, -1 down, None when unknown or not a target KR."""
     if kr.type is not KrType.TARGET or kr.target is None or kr.metric is None:
         return None
-    start = kr.start
+    if isinstance(kr.target, str):  # relative: `+10%` moves it up (from a positive start)
+        return 1.0 if kr.target.startswith("+") else -1.0
+    if kr.change is not None:
+        return None if kr.change == 0 else (1.0 if kr.change > 0 else -1.0)
+    start = kr.start if isinstance(kr.start, float | int) else None
+    if kr.start is not None and start is None:
+        return None  # `first` or a dated reading: known only when it is read
     if start is None:
         key = (period, kr.metric, kr.segment)
         if key not in starts:
@@ -174,10 +180,12 @@ def check_target_shortfall(ws: Workspace, graph: align.Graph) -> list[Problem]:
         ]
         for k, kr in child_krs:
             metric = ws.metrics.get(kr.metric or "")
-            if metric is None or kr.target is None or kr.type is not KrType.TARGET:
-                continue
+            if metric is None or not isinstance(kr.target, float) or kr.type is not KrType.TARGET:
+                continue  # a relative target is known only from its start
             for other in parent_krs:
-                if (other.metric, other.segment) != (kr.metric, kr.segment) or other.target is None:
+                if (other.metric, other.segment) != (kr.metric, kr.segment) or not isinstance(
+                    other.target, float
+                ):
                     continue
                 higher = metric.direction is Direction.HIGHER
                 short = kr.target < other.target if higher else kr.target > other.target
