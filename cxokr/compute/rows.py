@@ -148,14 +148,22 @@ class Rows:
     ) -> list[Term]:
         """What an objective's progress rolls up: its own key results, what aligns to it, or
         both; less the objectives in `excluded`, which another path of the roll-up counts."""
-        terms: list[Term] = []
+        own: list[KrRow] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
             models = self.objectives[ref].objective.key_results
-            active = (kr for kr, model in zip(krs, models, strict=True) if _active_kr(model))
-            terms += [_kr_term(kr) for kr in active]
+            own = [kr for kr, model in zip(krs, models, strict=True) if _active_kr(model)]
+        aligned: list[Term] = []
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
-            terms += self._aligned_terms(ref, visiting, excluded)
-        return self._once(terms)
+            aligned = self._aligned_terms(ref, visiting, excluded)
+            reached = excluded.union(*self._reach(ref, excluded))
+            # a share of a key result its aligned roll-up counts within its own objective
+            own = [kr for kr in own if not (kr.shares and self._within(kr.shares, reached))]
+        return self._once([_kr_term(kr) for kr in own] + aligned)
+
+    def _reach(self, ref: str, excluded: frozenset[str]) -> list[set[str]]:
+        """The objectives the aligned roll-up of `ref` reaches, child by child."""
+        counted = [c for c in self._counted_children(ref) if c not in excluded]
+        return [{child} | self._rolled_up(child) for child in counted]
 
     def _once(self, terms: list[Term]) -> list[Term]:
         """`terms` with each key result once: a share of a key result (`shares`) and the key
@@ -213,7 +221,13 @@ class Rows:
     def _within(self, kr: str, reached: set[str] | frozenset[str]) -> bool:
         """Whether key result `kr` counts within its objective, which a roll-up reaches."""
         objective = kr.rsplit("/", 1)[0]
-        return objective in reached and _rolls_up_key_results(self.objectives[objective].objective)
+        place = self.objectives.get(objective)
+        return (
+            objective in reached
+            and place is not None
+            and place.objective.status is ObjectiveStatus.ACTIVE
+            and _rolls_up_key_results(place.objective)
+        )
 
     def _less(self, row: ObjectiveRow, excluded: frozenset[str], visiting: frozenset[str]) -> Term:
         """`row` as a term, its roll-up less the objectives in `excluded` (and what it reaches

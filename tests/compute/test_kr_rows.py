@@ -7,15 +7,20 @@ every new form. As of 2026-11-20 the quarter 2026-Q4 is on day 51 of 92.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cxokr.compute import report
+from cxokr.compute import report, steps
 from cxokr.compute.report import Filters
+from cxokr.compute.rows import Rows
 from cxokr.load.workspace import load
+from cxokr.model import CheckinEntry, KeyResult
 from cxokr.render import report_json
 from tests.compute.test_report import AS_OF, FILES, Q4, approx, key_results, objectives
 from tests.conftest import write_files
@@ -253,3 +258,111 @@ def test_deprioritised_alone_keeps_its_figures_and_reason_but_raises_nothing(
     )
     old = objectives(built)[f"{Q4}marketing/old-site"]
     assert (old["reason"], old["progress"]) == ("Replatforming first", approx(0.5))
+
+
+# --- Properties ---------------------------------------------------------------------------
+
+ITEM_WEIGHTS = st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ITEM_WEIGHTS, st.data())
+def test_checklist_progress_grows_with_the_items_done(weights: list[float], data: Any) -> None:
+    kr = KeyResult.model_validate(
+        {
+            "id": "list",
+            "title": "List",
+            "type": "checklist",
+            "items": [{"id": f"i{n}", "title": "I", "weight": w} for n, w in enumerate(weights)],
+        }
+    )
+    ids = [item.id for item in kr.items or ()]
+    fewer = data.draw(st.sets(st.sampled_from(ids)))
+    more = fewer | data.draw(st.sets(st.sampled_from(ids)))
+    total = sum(weights)
+
+    def progress(done: set[str]) -> float:
+        # done one by one on separate days, with an item reopened and done again on the way
+        entries = [_checkin(day, done=[item]) for day, item in enumerate(sorted(done), 1)]
+        if done:
+            entries += [_checkin(20, undone=[min(done)]), _checkin(21, done=[min(done)])]
+        found = steps.valued(kr, entries)
+        return (found[-1].value or 0.0) / total if found else 0.0
+
+    assert progress(fewer) <= progress(more)
+    assert progress(more) == pytest.approx(sum(weights[ids.index(i)] for i in more) / total)
+    assert progress(set(ids)) == pytest.approx(1.0)
+
+
+def _checkin(day: int, **changes: list[str]) -> CheckinEntry:
+    entry = CheckinEntry("o/list", date(2026, 10, day), None, None, None, None, None)
+    return entry._replace(**changes)
+
+
+@st.composite
+def shared_graphs(draw: st.DrawFn) -> list[tuple[int, list[int], int | None, int | None]]:
+    """Objectives, each with one key result: (its mode, its parents, the objective whose key
+    result it shares, the objective its key result aligns to); alignment has no cycles,
+    shares may form one (which `cxokr check` reports, and which counts as no data)."""
+    specs = []
+    size = draw(st.integers(2, 7))
+    for index in range(size):
+        before = st.integers(0, index - 1) if index else st.nothing()
+        parents = draw(st.lists(before, max_size=2, unique=True)) if index else []
+        other = st.sampled_from([n for n in range(size) if n != index])
+        shares = draw(st.none() | other)
+        kr_aligns = draw(st.none() | before) if index else None
+        specs.append((draw(st.integers(0, 2)), parents, shares, kr_aligns))
+    return specs
+
+
+MODES = ("key_results", "aligned", "both")
+
+
+def _shared_files(specs: list[tuple[int, list[int], int | None, int | None]]) -> dict[str, Any]:
+    objectives, checkins = [], []
+    for index, (mode, parents, shares, kr_aligns) in enumerate(specs):
+        lines = [f"  - id: o{index}", "    title: O", f"    progress: {MODES[mode]}"]
+        if parents:
+            lines.append(f"    aligns_to: [{', '.join(f't/o{p}' for p in parents)}]")
+        kr = "{id: k, title: K"
+        kr += (
+            f", shares: t/o{shares}/k" if shares is not None else ", unit: n, start: 0, target: 10"
+        )
+        kr += f", aligns_to: t/o{kr_aligns}" if kr_aligns is not None else ""
+        lines += ["    key_results:", f"      - {kr}}}"]
+        objectives.append("\n".join(lines))
+        checkins.append(f'- {{"kr": "o{index}/k", "date": "2026-11-10", "value": {index}}}')
+    return {
+        "cxokr.yaml": "organization: Acme\nperiods:\n"
+        "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n",
+        "teams/t.yaml": "name: T\nlevel: 1\n",
+        "okrs/2026-Q4/t.yaml": "objectives:\n" + "\n".join(objectives) + "\n",
+        "checkins/2026-Q4/t.yaml": "\n".join(checkins) + "\n",
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_graphs())
+def test_a_shared_key_result_counts_once_whatever_the_alignment_graph(
+    specs: list[tuple[int, list[int], int | None, int | None]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = load(write_files(Path(tmp), _shared_files(specs)))
+        rows = Rows(ws, [ws.periods["2026-Q4"]], AS_OF)
+        for index in range(len(specs)):
+            row = rows.row(f"2026-Q4:t/o{index}")
+            shown = {kr.ref: kr for kr in row.key_results}
+            krs = [rows.krs.rows[t.ref] for t in row.terms if t.ref in rows.krs.rows]
+            canonical = [kr.shares or kr.ref for kr in krs]
+            assert len(canonical) == len(set(canonical)), (index, canonical)
+            # an objective term that rolls up its key results already counts the original
+            within = {
+                f"{t.ref}/k"
+                for t in row.terms
+                if t.ref not in rows.krs.rows and specs[int(t.ref.rsplit("/o", 1)[1])][0] != 1
+            }
+            assert not within & set(canonical) - set(shown), (index, within, canonical)
+            for kr in krs:  # a share's figures are the shared key result's
+                if kr.shares:
+                    assert kr.progress == rows.krs.rows[kr.shares].progress
