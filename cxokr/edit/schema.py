@@ -4,7 +4,8 @@ Pydantic emits the 2020-12 dialect; yaml-language-server and most validators
 in editors understand draft-07 and below, so the output is rewritten: `$defs`
 becomes `definitions`, a `$ref` with sibling keywords is wrapped in `allOf`
 (draft-07 ignores the siblings of a `$ref`), and period IDs also accept
-integers, since an unquoted `2026` is an integer to an editor.
+integers, since an unquoted `2026` is an integer to an editor. Every property
+gets its `description` from `field_help`, so editors show help on hover.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cxokr.edit import fileio
+from cxokr.edit import field_help, fileio
 from cxokr.load import kinds, localstate
 from cxokr.model import PERIOD_PATTERN
 
@@ -30,6 +31,9 @@ def build(kind: str) -> dict[str, Any]:
     model = found.model
     body = model.model_json_schema(ref_template="#/definitions/{model}")
     definitions = body.pop("$defs", {})
+    _describe(model.__name__, body)
+    for name, definition in definitions.items():
+        _describe(name, definition)
     if found.is_log:
         definitions[model.__name__] = body
         body = {
@@ -42,6 +46,14 @@ def build(kind: str) -> dict[str, Any]:
         schema["definitions"] = definitions
     result: dict[str, Any] = _draft7(schema)
     return result
+
+
+def _describe(model: str, definition: dict[str, Any]) -> None:
+    """Give each property of the definition of `model` its help text from `field_help`."""
+    for field, prop in definition.get("properties", {}).items():
+        text = field_help.describe(model, field)
+        if text is not None:
+            prop["description"] = text
 
 
 def _draft7(node: Any) -> Any:

@@ -52,6 +52,33 @@ def test_schema_is_valid_draft_07(kind: str) -> None:
     assert "$defs" not in json.dumps(built)
 
 
+def properties(node: Any, where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every property of every object in a schema, with where it sits."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            found += properties(item, f"{where}[{index}]")
+    elif isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            found.append((f"{where}.{name}", prop))
+        for key, value in node.items():
+            found += properties(value, f"{where}/{key}")
+    return found
+
+
+@pytest.mark.parametrize("kind", list(kinds.BY_NAME))
+def test_every_property_has_a_description(kind: str) -> None:
+    found = properties(schema.build(kind))
+    assert found
+    assert [where for where, prop in found if not str(prop.get("description", "")).strip()] == []
+
+
+def test_a_description_sits_beside_a_reference_only_inside_all_of() -> None:
+    status = schema.build("config")["properties"]["status"]
+    assert status["description"].startswith("Pace thresholds")
+    assert status["allOf"] == [{"$ref": "#/definitions/Thresholds"}]
+
+
 @pytest.mark.parametrize("rel", example_files())
 def test_schema_accepts_every_example_file(rel: str) -> None:
     kind = kind_of(rel)
