@@ -366,3 +366,30 @@ def test_a_shared_key_result_counts_once_whatever_the_alignment_graph(
             for kr in krs:  # a share's figures are the shared key result's
                 if kr.shares:
                     assert kr.progress == rows.krs.rows[kr.shares].progress
+
+
+def test_a_share_aligned_where_its_key_result_already_counts_adds_nothing(
+    tmp_path: Path,
+) -> None:
+    # brand's share of bundles-live aligns, as a key result, to cx/better-journeys, which
+    # already counts bundles-live within grow-basket: the share is no term of its own there
+    brand = """
+        objectives:
+          - id: voice
+            title: One voice
+            key_results:
+              - id: bundles-brand
+                title: Bundles, told well
+                shares: ecommerce/grow-basket/bundles-live
+                aligns_to: cx/better-journeys
+    """
+    files = {**FORMS, "teams/brand.yaml": "name: Brand\nlevel: 3\nparent: cx\n"}
+    plain = objectives(_document(tmp_path / "a", files))[f"{Q4}cx/better-journeys"]
+    files["okrs/2026-Q4/brand.yaml"] = brand
+    shared = objectives(_document(tmp_path / "b", files))[f"{Q4}cx/better-journeys"]
+    assert [t["ref"] for t in shared["terms"]] == [t["ref"] for t in plain["terms"]]
+    assert shared["progress"] == approx(plain["progress"])
+
+
+def _document(root: Path, files: dict[str, Any]) -> dict[str, Any]:
+    return report_json.document(report.build(load(write_files(root, files)), AS_OF, Filters()))
