@@ -199,7 +199,9 @@ def _select(rows: dict[str, ObjectiveRow], filters: Filters) -> dict[str, bool]:
 
 
 def _owned(row: ObjectiveRow, owner: str) -> bool:
-    return row.owner == owner or any(kr.owner == owner for kr in row.key_results)
+    """Whether `owner` is among the objective's owners or a key result's (`owner` may list
+    several people)."""
+    return owner in row.owners or any(owner in kr.owners for kr in row.key_results)
 
 
 def _as_context(row: ObjectiveRow) -> ObjectiveRow:

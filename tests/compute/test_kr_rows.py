@@ -393,3 +393,10 @@ def test_a_share_aligned_where_its_key_result_already_counts_adds_nothing(
 
 def _document(root: Path, files: dict[str, Any]) -> dict[str, Any]:
     return report_json.document(report.build(load(write_files(root, files)), AS_OF, Filters()))
+
+
+def test_owner_filter_finds_one_of_several_owners(tmp_path: Path) -> None:
+    ws = load(write_files(tmp_path / "ws", FORMS))
+    doc = report_json.document(report.build(ws, AS_OF, Filters(owner="noor")))
+    chosen = [o["ref"] for o in doc["objectives"] if not o["context"]]
+    assert chosen == [f"{Q4}marketing/launch-season"]  # owner: [mia, noor]
