@@ -8,6 +8,7 @@ progress flags beyond its status (`flags`), and its grade once its period has en
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 from cxokr.compute import progress as calc
@@ -70,11 +71,19 @@ def _start_value(
 def target(kr: KeyResult, start: float | None) -> float | None:
     """The target `kr` runs to: the file's number, or relative to `start` (`+10%`: start ×
     1.10; `change: -2.5`: start - 2.5); None while a relative target has no start."""
+    if start is None and (isinstance(kr.target, str) or kr.change is not None):
+        return None
+    # In decimal, as written: 60 + 10% is 66, not 66.00000000000001.
     if isinstance(kr.target, str):
-        return None if start is None else start * (1 + float(kr.target[:-1]) / 100)
+        return float(_decimal(start) * (100 + Decimal(kr.target[:-1])) / 100)
     if kr.change is not None:
-        return None if start is None else start + kr.change
+        return float(_decimal(start) + _decimal(kr.change))
     return kr.target
+
+
+def _decimal(value: float | None) -> Decimal:
+    assert value is not None
+    return Decimal(repr(value))
 
 
 def relative(kr: KeyResult) -> str | None:

@@ -120,8 +120,17 @@ def test_a_relative_target_runs_from_a_dated_reading(built: dict[str, Any]) -> N
     kr = key_results(built)[f"{KR}aov-plus"]
     # start: the online reading on 09-20 or the newest before it, 56 on 09-15
     assert (kr["start"], kr["start_source"], kr["relative"]) == (56, "reading", "+10%")
-    assert kr["target"] == approx(61.6)  # 56 × 1.10
+    assert kr["target"] == 61.6  # 56 × 1.10, in decimal: exactly as written, not 61.60000000000001
     assert kr["progress"] == approx(5.5 / 5.6)  # (61.5 - 56) / (61.6 - 56) = 0.982143
+
+
+def test_a_relative_target_is_computed_as_written_in_decimal() -> None:
+    def resolved(start: float, **written: Any) -> float | None:
+        return steps.target(KeyResult.model_validate({"id": "k", "title": "K", **written}), start)
+
+    assert resolved(60.0, target="+10%") == 66  # 60 × 1.1 is 66.00000000000001 in binary
+    assert resolved(2.0, target="-15%") == 1.7
+    assert resolved(0.1, change=0.2) == 0.3  # 0.1 + 0.2 is 0.30000000000000004 in binary
 
 
 def test_a_change_runs_from_the_first_observation_of_the_period(built: dict[str, Any]) -> None:
