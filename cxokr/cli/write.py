@@ -26,6 +26,8 @@ from cxokr.cli.app import (
 from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
+    from cxokr.compute.report_data import KrRow
+    from cxokr.edit.checkin import Marks
     from cxokr.edit.readings import ImportResult
     from cxokr.load.workspace import Workspace
 
@@ -92,6 +94,25 @@ ConfidenceOption = Annotated[
     ),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", "-n", help="What happened.")]
+DoneOption = Annotated[
+    list[str] | None,
+    typer.Option("--done", help="A checklist's item done (repeat for several).", metavar="ITEM"),
+]
+UndoneOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--undone", help="A checklist's item reopened (repeat for several).", metavar="ITEM"
+    ),
+]
+ScoreOption = Annotated[
+    float | None,
+    typer.Option(
+        "--score",
+        help="A score key result's score, 0 to 1 (the owner's judgement of progress).",
+        parser=decimal,
+        metavar="NUMBER",
+    ),
+]
 CheckinDateOption = Annotated[
     str | None, typer.Option("--date", "-d", help="Date of the check-in (default today).")
 ]
@@ -110,6 +131,9 @@ def checkin(
     value: ValueOption = None,
     confidence: ConfidenceOption = None,
     note: NoteOption = None,
+    done: DoneOption = None,
+    undone: UndoneOption = None,
+    score: ScoreOption = None,
     day: CheckinDateOption = None,
     from_file: FromOption = None,
     workspace: WorkspaceOption = None,
@@ -117,8 +141,10 @@ def checkin(
 ) -> int:
     """Record a key result's value, the owner's confidence and a note, and commit it.
 
-    On a terminal, asks for what is missing after showing the current value,
-    target and status.
+    A checklist is checked in with the items done (--done ITEM, repeated) or
+    reopened (--undone ITEM), a score key result with --score 0.6. On a
+    terminal, asks for what is missing after showing the current value, target
+    and status (and a checklist's open items).
 
     Example: cxokr checkin ecommerce/grow-basket/aov-online --value 61.2 --confidence 0.7
     """
@@ -137,11 +163,20 @@ def checkin(
         if ref is None:
             raise UsageError("name a key result, or pass --from FILE")
         when = parse_date(day) if day else today
+        marks = core.Marks(score, tuple(done or ()), tuple(undone or ()))
         if sys.stdin.isatty() and (value is None or confidence is None or note is None):
-            value, confidence, note = _ask(ws, ref, when, value, confidence, note)
+            value, confidence, note, marks = _ask(ws, ref, when, value, confidence, note, marks)
         items = [
             core.build(
-                ws, ref, value=value, confidence=confidence, note=note, day=when, by=by, today=today
+                ws,
+                ref,
+                value=value,
+                confidence=confidence,
+                note=note,
+                day=when,
+                by=by,
+                today=today,
+                marks=marks,
             )
         ]
     with localstate.locked(root):  # writers on this machine append and commit one at a time
@@ -167,16 +202,30 @@ def _ask(
     value: float | None,
     confidence: float | None,
     note: str | None,
-) -> tuple[float | None, float | None, str | None]:
-    """Prompt for what is missing, after showing where the key result stands."""
+    marks: Marks,
+) -> tuple[float | None, float | None, str | None, Marks]:
+    """Prompt for what is missing, after showing where the key result stands: the items
+    done of a checklist, a score key result's score, else its value."""
     from cxokr.edit import checkin as core
+    from cxokr.model import KrType
 
-    row = core.standing(ws, core.find(ws, ref, when), when)
-    unit = f" {row.unit}" if row.unit else ""
-    shown = "none yet" if row.value is None else f"{row.value:g}{unit}"
-    target_text = "-" if row.target is None else f"{row.target:g}{unit}"
-    err(f"{row.title}\n  now {shown}, target {target_text}, {row.status.value}")
-    if value is None:
+    target = core.find(ws, ref, when)
+    core.check_form(target, value, marks)  # a share or a wrong option: refused before asking
+    row = core.standing(ws, target, when)
+    _show(row)
+    if target.kr.type is KrType.CHECKLIST:
+        if not marks:
+            answer = typer.prompt(
+                "items done (IDs separated by spaces; empty to skip)",
+                default="",
+                show_default=False,
+            )
+            marks = core.Marks(done=tuple(answer.replace(",", " ").split()))
+    elif target.kr.type is KrType.SCORE:
+        if marks.score is None:
+            answer = typer.prompt("score 0-1 (empty to skip)", default="", show_default=False)
+            marks = core.Marks(score=core.number(answer.strip(), "score"))
+    elif value is None:
         answer = typer.prompt("value (empty to skip)", default="", show_default=False)
         value = core.number(answer.strip(), "value")
     if confidence is None:
@@ -184,7 +233,20 @@ def _ask(
         confidence = core.number(answer.strip(), "confidence")
     if note is None:
         note = typer.prompt("note (empty to skip)", default="", show_default=False) or None
-    return value, confidence, note
+    return value, confidence, note, marks
+
+
+def _show(row: KrRow) -> None:
+    """The key result's title, value, target and status; a checklist's open items."""
+    unit = f" {row.unit}" if row.unit else ""
+    shown = "none yet" if row.value is None else f"{row.value:g}{unit}"
+    target_text = "-" if row.target is None else f"{row.target:g}{unit}"
+    lines = [row.title, f"  now {shown}, target {target_text}, {row.status.value}"]
+    open_items = [item for item in row.items if item.done is None]
+    if open_items:
+        lines.append("  open items:")
+        lines += [f"    {item.id}  {item.title} (due {item.due})" for item in open_items]
+    err("\n".join(lines))
 
 
 @app.command()

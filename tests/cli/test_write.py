@@ -296,14 +296,14 @@ def test_branches_adding_checkins_merge_without_conflict(git_ws: Path) -> None:
     assert 63.0 in values
 
 
-def checkin_on_a_terminal(git_ws: Path) -> tuple[int, subprocess.Popen[bytes]]:
-    """`cxokr checkin KR` run on a real terminal: the terminal's other end and the process."""
+def checkin_on_a_terminal(git_ws: Path, ref: str = KR) -> tuple[int, subprocess.Popen[bytes]]:
+    """`cxokr checkin REF` run on a real terminal: the terminal's other end and the process."""
     import os
     import pty
 
     main, child = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cxokr", "checkin", KR, "--date", "2026-11-20", "-w", str(git_ws)],
+        [sys.executable, "-m", "cxokr", "checkin", ref, "--date", "2026-11-20", "-w", str(git_ws)],
         stdin=child,
         stdout=child,
         stderr=child,
@@ -431,3 +431,177 @@ def test_an_append_ends_an_unterminated_last_line_and_returns_exactly_what_it_ad
     assert list(appended) == [log]
     assert appended[log].startswith(b'\n- {"kr": "grow-basket/aov-online", "date": "2026-11-20"')
     assert log.read_bytes() == before + appended[log]
+
+
+# --- Checklists, scores and shares ------------------------------------------------------------
+
+MARKETING_LOG = "checkins/2026-Q4/marketing.yaml"
+HANDBOOK = "marketing/launch-season/handbook"
+
+
+@pytest.fixture
+def forms_ws(make_ws: WriteFiles, git_env: None) -> Path:
+    """The workspace with every form of key result, as the first commit of a repository."""
+    from tests.compute.test_kr_rows import FORMS
+
+    root = make_ws(FORMS, base=False)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start")
+    return root
+
+
+def last_entry(root: Path) -> dict[str, object]:
+    import json
+
+    line = lines(root / MARKETING_LOG)[-1]
+    assert line.startswith("- {")
+    entry: dict[str, object] = json.loads(line[2:])
+    return entry
+
+
+def test_a_checklist_check_in_names_the_items_done_and_commits(forms_ws: Path) -> None:
+    code, errors = run(
+        forms_ws,
+        "checkin",
+        HANDBOOK,
+        "--done",
+        "migrate",
+        "--confidence",
+        "0.9",
+        "-d",
+        "2026-11-20",
+    )
+    assert code == 0, errors
+    entry = last_entry(forms_ws)
+    assert {k: v for k, v in entry.items() if k not in ("by", "at")} == {
+        "kr": "launch-season/handbook",
+        "date": "2026-11-20",
+        "done": ["migrate"],
+        "confidence": 0.9,
+    }
+    assert git(forms_ws, "log", "-1", "--format=%s") == (
+        "checkin(marketing): launch-season/handbook done migrate, confidence 0.9\n"
+    )
+
+
+def test_a_checklist_check_in_reopens_items_with_undone(forms_ws: Path) -> None:
+    args = ("--undone", "publish", "--undone", "outline", "--note", "Redo", "-d", "2026-11-20")
+    code, errors = run(forms_ws, "checkin", HANDBOOK, *args)
+    assert code == 0, errors
+    assert last_entry(forms_ws)["undone"] == ["publish", "outline"]
+    assert git(forms_ws, "log", "-1", "--format=%s") == (
+        "checkin(marketing): launch-season/handbook reopened publish, outline\n"
+    )
+
+
+def test_a_score_check_in_carries_the_score(forms_ws: Path) -> None:
+    code, errors = run(
+        forms_ws, "checkin", "marketing/launch-season/heard", "--score", "0.7", "-d", "2026-11-20"
+    )
+    assert code == 0, errors
+    assert last_entry(forms_ws)["score"] == 0.7
+    assert git(forms_ws, "log", "-1", "--format=%s") == (
+        "checkin(marketing): launch-season/heard score 0.7\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            (HANDBOOK, "--value", "2"),
+            "okrs/2026-Q4/marketing.yaml:19:9: launch-season/handbook is a checklist: name the "
+            "items done with --done ITEM (items: outline, migrate, publish), not a value",
+        ),
+        ((HANDBOOK, "--score", "0.5"), "is a checklist: name the items done with --done ITEM"),
+        (
+            (HANDBOOK, "--done", "preface", "--done", "migrate"),
+            "launch-season/handbook has no item preface (items: outline, migrate, publish)",
+        ),
+        (
+            (HANDBOOK, "--done", "migrate", "--undone", "migrate"),
+            "migrate cannot be both done and undone in one check-in",
+        ),
+        (
+            (HANDBOOK, "--done", "outline"),
+            "launch-season/handbook: already done on 2026-11-20: outline (done 2026-10-14)",
+        ),
+        ((HANDBOOK, "--undone", "migrate"), "not done on 2026-11-20, nothing to reopen: migrate"),
+        (
+            ("marketing/launch-season/heard", "--value", "0.5"),
+            "launch-season/heard is a score: give the owner's score with --score (0 to 1)",
+        ),
+        (
+            ("marketing/launch-season/heard", "--score", "1.5"),
+            "the score is between 0 and 1",
+        ),
+        (
+            ("marketing/launch-season/subscribers", "--done", "outline"),
+            "launch-season/subscribers is not a checklist (its type is target); "
+            "--done and --undone name a checklist's items",
+        ),
+        (
+            ("marketing/launch-season/subscribers", "--score", "0.5"),
+            "launch-season/subscribers is not a score key result (its type is target)",
+        ),
+        (
+            ("marketing/launch-season/bundles-share", "--note", "Two pages"),
+            "launch-season/bundles-share is a share of ecommerce/grow-basket/bundles-live, whose "
+            "figures it shows; check in on the shared key result: "
+            "cxokr checkin 2026-Q4:ecommerce/grow-basket/bundles-live",
+        ),
+    ],
+)
+def test_a_check_in_that_does_not_fit_the_form_is_refused_where_it_is_defined(
+    forms_ws: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = (forms_ws / MARKETING_LOG).read_bytes()
+    code, errors = run(forms_ws, "checkin", *args, "--date", "2026-11-20")
+    assert (code, "internal error" in errors) == (2, False)
+    assert message in errors, errors
+    assert (forms_ws / MARKETING_LOG).read_bytes() == before
+
+
+def test_a_checklist_on_a_terminal_lists_its_open_items_and_asks_which_are_done(
+    forms_ws: Path,
+) -> None:
+    import os
+
+    main, proc = checkin_on_a_terminal(forms_ws, HANDBOOK)
+    seen = b""
+    for answer in (b"migrate\n", b"\n", b"Pages moved\n"):
+        while not seen.rstrip().endswith(b":"):
+            seen += os.read(main, 1024)
+        os.write(main, answer)
+        seen += b"|"
+    assert proc.wait(timeout=60) == 0
+    os.close(main)
+    text = seen.decode().replace("\r", "")
+    assert "now 2 items, target 4 items, on track\n  open items:\n" in text
+    assert "    migrate  Move 40 pages (due 2026-11-30)\n" in text
+    assert "items done (IDs separated by spaces; empty to skip):" in text
+    assert "value (empty to skip)" not in text
+    entry = last_entry(forms_ws)
+    assert (entry["done"], entry["note"], "confidence" in entry) == (
+        ["migrate"],
+        "Pages moved",
+        False,
+    )
+
+
+def test_a_score_on_a_terminal_asks_for_the_score(forms_ws: Path) -> None:
+    import os
+
+    main, proc = checkin_on_a_terminal(forms_ws, "marketing/launch-season/heard")
+    seen = b""
+    for answer in (b"0.8\n", b"0.6\n", b"\n"):
+        while not seen.rstrip().endswith(b":"):
+            seen += os.read(main, 1024)
+        os.write(main, answer)
+        seen += b"|"
+    assert proc.wait(timeout=60) == 0
+    os.close(main)
+    assert "score 0-1 (empty to skip):" in seen.decode()
+    entry = last_entry(forms_ws)
+    assert (entry["score"], entry["confidence"]) == (0.8, 0.6)
