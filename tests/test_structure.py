@@ -143,6 +143,7 @@ TESTED_ELSEWHERE = {
     "compute/align_view.py": "compute/test_align.py",
     "compute/explain_figures.py": "compute/test_explain.py",
     "compute/explain_values.py": "compute/test_explain.py",
+    "compute/explain_forms.py": "compute/test_explain.py",
     "compute/lens.py": "cli/test_report.py (metrics)",
     "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",
     "compute/steps.py": "compute/test_rows.py",

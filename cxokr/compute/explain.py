@@ -12,13 +12,15 @@ only objective of that name among the periods the report lists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from cxokr.compute import align
+from cxokr.compute import explain_forms as forms
 from cxokr.compute import progress as calc
 from cxokr.compute.explain_figures import as_shown, band_rule, deciding
 from cxokr.compute.explain_figures import fmt as _f
-from cxokr.compute.explain_values import fitted, same_day
+from cxokr.compute.explain_values import outlook, same_day
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.compute.report import counted as counted_periods
@@ -54,7 +56,7 @@ def explain(ws: Workspace, ref: str, as_of: date, period: str | None = None) -> 
     objective = _find_objective(report, parts.team, parts.objective, named)
     if parts.kr is None:
         yield from _objective(report, objective, ws.periods[objective.period])
-        for child, why in left_out(ws, report, objective):
+        for child, why in [*kr_left_out(ws, report, objective), *left_out(ws, report, objective)]:
             yield f"  left out  {child}: {why}"
         return
     kr = next((k for k in objective.key_results if k.id == parts.kr), None)
@@ -98,6 +100,35 @@ def left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[str
             )
             continue
         found.append((child, _why_not_counted(child, row.terms, reached)))
+    return found
+
+
+def kr_left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[str, str]]:
+    """The key results of `row` its roll-up leaves out, each with why: one dropped or
+    postponed alone, or one counted once with a share (`shares`) of it or of what it shares."""
+    if row.progress_from is ProgressFrom.ALIGNED:
+        return []
+    krs = {kr.ref: kr for o in report.objectives for kr in o.key_results}
+    counted = {(krs[t.ref].shares or t.ref): t.ref for t in row.terms if t.ref in krs}
+    found = []
+    for kr in row.key_results:
+        if kr.ref in counted.values():
+            continue
+        model = forms.model_of(ws, kr)
+        if model is not None and model.state is not ObjectiveStatus.ACTIVE:
+            reason = f" ({model.reason})" if model.reason else ""
+            why = f"{model.state} alone{reason}, deprioritised work leaves every roll-up"
+        elif (kr.shares or kr.ref) in counted:
+            what = f"a share of {kr.shares}" if kr.shares else "a key result shared"
+            why = f"{what}, counted once, through {counted[kr.shares or kr.ref]}"
+        elif kr.shares:
+            why = (
+                f"a share of {kr.shares}, counted once, within its own objective, which the "
+                "aligned roll-up reaches"
+            )
+        else:
+            continue
+        found.append((kr.ref, why))
     return found
 
 
@@ -150,8 +181,7 @@ def _find_objective(report: Report, team: str, objective: str, named: str | None
 
 
 def _expected(report: Report, period: Period, expected: float) -> str:
-    day, days = calc.day_of(period, report.as_of), calc.period_days(period)
-    return f"day {day} of {days} of {period.id} = {day} / {days} = {_f(expected)}"
+    return forms.elapsed(report.as_of, period, expected)
 
 
 def _status_rule(
@@ -164,6 +194,10 @@ def _status_rule(
         return f"{status.value}: a guardrail is on track while it holds"
     if status is Status.DONE:
         return "done: progress ≥ 1"
+    if pace is None:
+        if status is Status.OFF_TRACK:
+            return "off track: nothing is expected yet (no pace), but progress is below 0"
+        return "on track: nothing is expected yet (no pace), and progress is not below 0"
     shown = _pace_as_shown(pace, limits)
     if status is Status.ON_TRACK:
         return f"on track: pace {shown} ≥ on_track {_f(limits.on_track)}"
@@ -189,130 +223,71 @@ def _short_of_done(progress: float | None, status: Status) -> Iterator[str]:
 
 def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Iterator[str]:
     yield f"{kr.ref}  {kr.title}"
-    yield from _measured(report, kr)
+    model = forms.model_of(ws, kr)
+    objective = _objective_state(report, kr)
+    if kr.shares is not None:
+        yield from _share(ws, report, kr, objective)
+        return
+    yield from forms.about(kr, model, objective)
+    yield from forms.measured(ws, kr, model, report.as_of, period)
     yield from same_day(ws, kr)
-    yield from _progress(kr)
-    milestone = kr.type is KrType.DONE
-    if milestone:
-        yield f"  expected  due on {period.end}, the last day of {period.id}: {_f(kr.expected)}"
-    else:
-        yield f"  expected  {_expected(report, period, kr.expected)}"
+    yield from forms.items(ws, kr, report.as_of, period)
+    yield from forms.progress(kr)
+    yield from forms.expected(kr, report.as_of, period)
     if kr.pace is not None:
         yield f"  pace      progress / expected = {_f(kr.progress)} / {_f(kr.expected)} = {_f(kr.pace)}"
     guardrail = kr.type in calc.GUARDRAILS
     rule = (
         _milestone_rule(kr, period)
-        if milestone
+        if kr.type is KrType.DONE
         else _status_rule(report, kr.status, kr.pace, guardrail)
     )
     yield f"  status    {rule}"
     yield from _short_of_done(kr.progress, kr.status)
     yield f"  confidence {_f(kr.confidence)} (owner's latest check-in)"
+    yield from forms.note(kr)
     if kr.last_update is None:
         yield "  updated   never this period"
     else:
         stale = "stale" if kr.stale else "fresh"
         yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
-    yield from _outlook(kr, period)
+    yield from outlook(kr, period)
+
+
+def _objective_state(report: Report, kr: KrRow) -> ObjectiveStatus:
+    """The state of the key result's objective (a key result of a dropped one is dropped)."""
+    ref = kr.ref.rsplit("/", 1)[0]
+    return report.objective(ref).state if report.has(ref) else ObjectiveStatus.ACTIVE
+
+
+def _share(ws: Workspace, report: Report, kr: KrRow, objective: ObjectiveStatus) -> Iterator[str]:
+    """A share: the key result it shares, whose figures (and arithmetic) are its own."""
+    yield (
+        f"  share     a share of {kr.shares}: its figures are that key result's, counted once "
+        f"in any roll-up; weight {_f(kr.weight)} here"
+    )
+    yield from forms.state(kr, objective)
+    shared = next((k for o in report.objectives for k in o.key_results if k.ref == kr.shares), None)
+    if shared is None:  # its period is not among the report's: the same figures, as the share's
+        yield from _key_result(ws, report, replace(kr, shares=None), ws.periods[kr.period])
+    else:
+        yield from _key_result(ws, report, shared, ws.periods[shared.period])
 
 
 def _milestone_rule(kr: KrRow, period: Period) -> str:
     """Why a milestone has its status: done, past its due day, or its owner's confidence."""
+    due = kr.due or period.end
     if kr.status is Status.DONE:
         return "done: progress ≥ 1"
     if kr.expected >= 1:
-        return f"off track: not done by its due day, {period.end}"
+        return f"off track: not done by its due day, {due}"
     if kr.confidence is None:
-        return f"on track: due {period.end}, no confidence given"
+        return f"on track: due {due}, no confidence given"
     band = calc.band(kr.confidence).value
     return (
-        f"{kr.status.value}: due {period.end}, the owner's confidence {as_shown(kr.confidence, (0.7, 0.4))} "
+        f"{kr.status.value}: due {due}, the owner's confidence {as_shown(kr.confidence, (0.7, 0.4))} "
         f"is {band} (0.7–1.0 on track, 0.4–0.7 at risk, below off track)"
     )
-
-
-_START_FROM = {
-    "file": "from the file",
-    "reading": "newest reading before the period",
-    "none": "unknown",
-}
-
-
-def _measured(report: Report, kr: KrRow) -> Iterator[str]:
-    """What the key result measures, its value on the date, and where it runs from and to."""
-    unit = f" {kr.unit}" if kr.unit else ""
-    measured = (
-        f"metric {kr.metric}" + (f" ({kr.segment})" if kr.segment else "")
-        if kr.metric
-        else f"own unit{unit}"
-    )
-    direction = f", {kr.direction} is better" if kr.direction else ""
-    yield f"  type      {kr.type}, {measured}{direction}, weight {_f(kr.weight)}"
-    if kr.value is None:
-        yield "  value     none: no reading or check-in with a value in the period yet"
-    else:
-        yield f"  value     {_f(kr.value)}{unit}  newest {kr.value_source} at or before {report.as_of}: {kr.value_date}"
-    yield f"  start     {_f(kr.start)}  {_START_FROM[kr.start_source]}"
-    yield f"  target    {_f(kr.target)}"
-
-
-def _progress(kr: KrRow) -> Iterator[str]:
-    """The progress formula of the key result's type, with its numbers, and what it flags."""
-    if kr.progress is None:
-        yield "  progress  none"
-    elif kr.type is KrType.TARGET:
-        yield (
-            f"  progress  (value - start) / (target - start) = ({_f(kr.value)} - {_f(kr.start)}) / "
-            f"({_f(kr.target)} - {_f(kr.start)}) = {_f(kr.progress)}"
-        )
-    elif kr.type in calc.GUARDRAILS:
-        sign = "≥" if kr.type is KrType.STAY_ABOVE else "≤"
-        holds = "holds" if kr.progress >= 1 else "does not hold"
-        value = _beside(kr.value, kr.target)
-        yield f"  progress  {value} {sign} {_f(kr.target)} {holds}: {_f(kr.progress)}"
-    else:
-        yield f"  progress  milestone value {_f(kr.value)}: {_f(kr.progress)}"
-    if kr.regression:
-        yield "            below 0: a regression from the start"
-    if kr.overachieved:
-        yield "            above 1: over-achieved (roll-ups count it as 1)"
-
-
-def _beside(value: float | None, line: float | None) -> str:
-    """A value compared with `line` as it is: with the digits that put it on its side."""
-    return _f(value) if value is None or line is None else deciding(value, (line,))
-
-
-def _outlook(kr: KrRow, period: Period) -> Iterator[str]:
-    """Where the line through the values ends the period, and the grade once it has ended."""
-    unit = f" {kr.unit}" if kr.unit else ""
-    if kr.forecast_value is None:
-        yield "  forecast  needs observations on two different days"
-    else:
-        yield (
-            f"  forecast  least-squares line through {len(kr.series)} observations, "
-            f"at period end: {_f(kr.forecast_value)}{unit} -> progress {_f(kr.forecast_progress)}"
-        )
-        yield from fitted(kr, period)
-    if kr.breached_days is not None:
-        yield from _watched(kr, kr.breached_days)
-    elif kr.grade is not None:
-        yield f"  grade     clamped progress {_f(kr.grade)} ({kr.band})"
-    if kr.grade is not None:
-        yield f"  band      {band_rule(kr.grade)}"
-
-
-def _watched(kr: KrRow, breached: tuple[date, ...]) -> Iterator[str]:
-    """A guardrail's memory: the days it was breached, and its grade from the days it held."""
-    observed = len(kr.series)
-    days = ", ".join(str(day) for day in breached) or "none"
-    yield f"  breached  {len(breached)} of {observed} observed days: {days}"
-    if kr.grade is not None:
-        held = observed - len(breached)
-        yield (
-            f"  grade     share of observed days held = {held} / {observed} = "
-            f"{_f(kr.grade)} ({kr.band})"
-        )
 
 
 def _less(term: Term) -> Iterator[str]:
@@ -355,6 +330,8 @@ def _objective_expected(report: Report, row: ObjectiveRow, period: Period) -> st
 
 def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[str]:
     yield f"{row.ref}  {row.title}"
+    if row.owners:
+        yield f"  owners    {', '.join(row.owners)}"
     yield f"  state     {row.state}; progress from {row.progress_from.replace('_', ' ')}, weight {_f(row.weight)}"
     yield "  terms     clamped progress of each term (no data counts as 0 unless nothing has data):"
     yield from _terms(row.terms)
@@ -367,8 +344,13 @@ def _objective(report: Report, row: ObjectiveRow, period: Period) -> Iterator[st
     yield from _graded(report, row)
     if row.state is not ObjectiveStatus.ACTIVE:
         yield f"  {row.state}: left out of its parents' and its team's roll-ups"
+        if row.reason:
+            yield f"  reason    {row.reason}"
+    retro = f"; retro: {row.retro}" if row.retro else ""
     if row.team_grade is not None:
-        yield f"  team's own grade {_f(row.team_grade)}"
+        yield f"  team's own grade {_f(row.team_grade)}{retro}"
+    elif row.retro:
+        yield f"  retro     {row.retro}"
 
 
 def _graded(report: Report, row: ObjectiveRow) -> Iterator[str]:

@@ -1,5 +1,6 @@
 """What `cxokr explain` says of a key result's observations: which of a day's observations
-gave its value, and the points and line behind its forecast (DESIGN §2.1, §2.3).
+gave its value, the points and line behind its forecast, and a guardrail's breached days
+and grade (DESIGN §2.1, §2.3).
 
 The rules are `values`' own: a day's observations are ordered by `observation_key`,
 the last wins; the forecast is `values.forecast` through the daily series.
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from cxokr.compute import values
-from cxokr.compute.explain_figures import fmt
+from cxokr.compute.explain_figures import band_rule, fmt
 from cxokr.compute.report_data import KrRow
 from cxokr.load.workspace import Workspace
 from cxokr.model import KrType, Period, at_key
@@ -54,6 +55,38 @@ def _observed_on(
     for c in checkins.entries if checkins else ():
         if c.kr == name and c.date == day and c.value is not None:
             yield values.Observation(c.date, c.value, "checkin", at_key(c.at), c.by), c.at
+
+
+def outlook(kr: KrRow, period: Period) -> Iterator[str]:
+    """Where the line through the values ends the period, and the grade once it has ended."""
+    unit = f" {kr.unit}" if kr.unit else ""
+    if kr.forecast_value is None:
+        yield "  forecast  needs observations on two different days"
+    else:
+        yield (
+            f"  forecast  least-squares line through {len(kr.series)} observations, "
+            f"at period end: {fmt(kr.forecast_value)}{unit} -> progress {fmt(kr.forecast_progress)}"
+        )
+        yield from fitted(kr, period)
+    if kr.breached_days is not None:
+        yield from _watched(kr, kr.breached_days)
+    elif kr.grade is not None:
+        yield f"  grade     clamped progress {fmt(kr.grade)} ({kr.band})"
+    if kr.grade is not None:
+        yield f"  band      {band_rule(kr.grade)}"
+
+
+def _watched(kr: KrRow, breached: tuple[date, ...]) -> Iterator[str]:
+    """A guardrail's memory: the days it was breached, and its grade from the days it held."""
+    observed = len(kr.series)
+    days = ", ".join(str(day) for day in breached) or "none"
+    yield f"  breached  {len(breached)} of {observed} observed days: {days}"
+    if kr.grade is not None:
+        held = observed - len(breached)
+        yield (
+            f"  grade     share of observed days held = {held} / {observed} = "
+            f"{fmt(kr.grade)} ({kr.band})"
+        )
 
 
 def fitted(kr: KrRow, period: Period) -> Iterator[str]:
