@@ -27,7 +27,7 @@ from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
     from cxokr.compute.report_data import KrRow
-    from cxokr.edit.checkin import Marks
+    from cxokr.edit.checkin import Marks, NewCheckin
     from cxokr.edit.readings import ImportResult
     from cxokr.load.workspace import Workspace
 
@@ -164,21 +164,7 @@ def checkin(
             raise UsageError("name a key result, or pass --from FILE")
         when = parse_date(day) if day else today
         marks = core.Marks(score, tuple(done or ()), tuple(undone or ()))
-        if sys.stdin.isatty() and (value is None or confidence is None or note is None):
-            value, confidence, note, marks = _ask(ws, ref, when, value, confidence, note, marks)
-        items = [
-            core.build(
-                ws,
-                ref,
-                value=value,
-                confidence=confidence,
-                note=note,
-                day=when,
-                by=by,
-                today=today,
-                marks=marks,
-            )
-        ]
+        items = [_one(ws, ref, when, by, today, value, confidence, note, marks)]
     with localstate.locked(root):  # writers on this machine append and commit one at a time
         appended = core.append(root, items)
         return commit_written(root, list(appended), core.commit_message(items), no_commit, appended)
@@ -193,6 +179,35 @@ def _nothing_to_check_in(source: str, bad: list[str]) -> int:
         return EXIT_PROBLEMS
     err("nothing to check in")
     return EXIT_OK
+
+
+def _one(
+    ws: Workspace,
+    ref: str,
+    when: date,
+    by: str | None,
+    today: date,
+    value: float | None,
+    confidence: float | None,
+    note: str | None,
+    marks: Marks,
+) -> NewCheckin:
+    """One check-in from the command line, asking on a terminal for what is missing."""
+    from cxokr.edit import checkin as core
+
+    if sys.stdin.isatty() and (value is None or confidence is None or note is None):
+        value, confidence, note, marks = _ask(ws, ref, when, value, confidence, note, marks)
+    return core.build(
+        ws,
+        ref,
+        value=value,
+        confidence=confidence,
+        note=note,
+        day=when,
+        by=by,
+        today=today,
+        marks=marks,
+    )
 
 
 def _ask(
