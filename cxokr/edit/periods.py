@@ -4,6 +4,16 @@ Adding a period declares it in cxokr.yaml and, when asked, carries the
 unfinished objectives of another period into it, all or nothing. A
 carried-over OKR file is new, so it is generated whole, and read back before
 it is written. Editing cxokr.yaml lives in `config_edit`, grading in `grades`.
+
+A carried key result keeps its form (a relative target, `start: first` or
+`{reading: DATE}`, a score) with what still applies in the new period: a
+checklist only the items not done by the old period's end, a schedule only
+its steps inside the new period, a `due` day (of a milestone or an item) only
+when it falls inside the new period (else it is dropped: the item or
+milestone is due at the new period's end). A `shares` that names a key result
+carried along names its copy; any other keeps naming its period. A key result
+dropped or postponed alone stays behind, as such objectives do, and so does a
+checklist with every item done; no `reason` is carried.
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,9 +38,11 @@ from cxokr.load.workspace import Workspace
 from cxokr.model import (
     Config,
     KeyResult,
+    KrType,
     Objective,
     ObjectiveStatus,
     OkrFile,
+    Period,
     RefParts,
     as_list,
     parse_ref,
@@ -119,7 +131,9 @@ def carry_over(ws: Workspace, from_period: str, to_period: str, as_of: date) -> 
     unfinished = _unfinished(ws, from_period, as_of)
     chosen = _by_team(ws, unfinished)
     targets = _free_targets(ws.root, to_period, chosen)
-    carry = _Carry(from_period, unfinished, _enclosing(config, to_period))
+    new = next(p for p in config.periods if p.id == to_period)
+    kept, done = _key_results(ws, ws.periods[from_period], chosen)
+    carry = _Carry(from_period, unfinished, _enclosing(config, to_period), new, kept, done)
     texts = {team: carry.file_text(team, objectives) for team, objectives in chosen.items()}
     fileio.write_files(
         ws.root, {targets[team]: text.encode("utf-8") for team, text in texts.items()}, new=True
@@ -171,6 +185,35 @@ def _by_team(ws: Workspace, refs: frozenset[str]) -> dict[str, list[Objective]]:
     return chosen
 
 
+def _key_results(
+    ws: Workspace, period: Period, chosen: Mapping[str, list[Objective]]
+) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The refs (`period:team/objective/kr`) of the key results carried along with `chosen`,
+    and of each checklist among them the items done by the end of `period`."""
+    from cxokr.compute.steps import items_done
+
+    kept: set[str] = set()
+    done: dict[str, frozenset[str]] = {}
+    for team, objectives in chosen.items():
+        log = ws.checkins.get((period.id, team))
+        entries = [e for e in (log.entries if log else ()) if e.date <= period.end]
+        for objective in objectives:
+            for kr in objective.key_results:
+                ref = str(RefParts(period.id, team, objective.id, kr.id))
+                if kr.type is KrType.CHECKLIST:
+                    mine = [e for e in entries if e.kr == f"{objective.id}/{kr.id}"]
+                    done[ref] = frozenset(items_done(kr, mine))
+                if _carries(kr, done.get(ref, frozenset())):
+                    kept.add(ref)
+    return frozenset(kept), done
+
+
+def _carries(kr: KeyResult, done: frozenset[str]) -> bool:
+    """Active, and not a checklist with every item done."""
+    left = [item for item in kr.items or () if item.id not in done]
+    return kr.state is ObjectiveStatus.ACTIVE and (kr.type is not KrType.CHECKLIST or bool(left))
+
+
 def _free_targets(root: Path, period_id: str, teams: Iterable[str]) -> dict[str, Path]:
     """Where each team's file of the period goes; refused when a link is on the way to one,
     or when any is already there."""
@@ -203,6 +246,9 @@ class _Carry:
     source: str
     carried: frozenset[str]  # refs (`period:team/objective`) of every objective being carried
     around: frozenset[str]  # the new period and the periods enclosing it
+    period: Period  # the new period
+    kept: frozenset[str] = frozenset()  # refs (`period:team/objective/kr`) of those carried
+    done: Mapping[str, frozenset[str]] = field(default_factory=dict)  # a checklist's done items
 
     def file_text(self, team: str, objectives: list[Objective]) -> str:
         datas = [self.objective(team, o) for o in objectives]
@@ -227,7 +273,7 @@ class _Carry:
             mode="json",
             exclude_unset=True,
             # The old period's verdict and state stay there; the copy starts active.
-            exclude={"id", "status", "grade", "retro", "carried_from", "key_results"},
+            exclude={"id", "status", "reason", "grade", "retro", "carried_from", "key_results"},
         )
         out: dict[str, Any] = {
             "id": objective.id,
@@ -240,11 +286,16 @@ class _Carry:
         else:
             out.pop("aligns_to", None)
         if objective.key_results or "key_results" in objective.model_fields_set:
-            out["key_results"] = [self.key_result(kr) for kr in objective.key_results]
+            out["key_results"] = [
+                self.key_result(RefParts(self.source, team, objective.id, kr.id), kr)
+                for kr in objective.key_results
+                if str(RefParts(self.source, team, objective.id, kr.id)) in self.kept
+            ]
         return out
 
-    def key_result(self, kr: KeyResult) -> dict[str, Any]:
-        data = kr.model_dump(mode="json", exclude_unset=True)
+    def key_result(self, ref: RefParts, kr: KeyResult) -> dict[str, Any]:
+        """The copy of `kr` (at `ref`), with what still applies in the new period."""
+        data = kr.model_dump(mode="json", exclude_unset=True, exclude={"state", "reason"})
         refs = self.refs(kr.aligns_to)
         if refs:
             data["aligns_to"] = refs
@@ -252,7 +303,34 @@ class _Carry:
             data.pop("aligns_to", None)
         if kr.carried_from is not None and ":" not in kr.carried_from:
             data["carried_from"] = f"{self.source}:{kr.carried_from}"
-        return data
+        if kr.shares is not None:
+            data["shares"] = self.shared(kr.shares)
+        if kr.items is not None:
+            done = self.done.get(str(ref), frozenset())
+            data["items"] = [self.inside(i) for i in data["items"] if i["id"] not in done]
+        if kr.schedule is not None:
+            data["schedule"] = {day: v for day, v in data["schedule"].items() if self.holds(day)}
+            if not data["schedule"]:
+                del data["schedule"]
+        return self.inside(data)
+
+    def holds(self, day: str) -> bool:
+        return self.period.start.isoformat() <= day <= self.period.end.isoformat()
+
+    def inside(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` without its `due` when that day is outside the new period."""
+        due = data.get("due")
+        if due is None or self.holds(due):
+            return data
+        return {k: v for k, v in data.items() if k != "due"}
+
+    def shared(self, text: str) -> str:
+        """A `shares` reference from the new period: the copy of a key result carried along
+        (unprefixed, as it sits in the new period), else the same key result in its period."""
+        ref = parse_ref(text, self.source)
+        if str(ref) in self.kept:
+            return f"{ref.team}/{ref.objective}/{ref.kr}"
+        return text if ":" in text else str(ref)
 
     def refs(self, refs: str | list[str] | None) -> str | list[str] | None:
         """Each reference as it resolves from the new period, or None if none still can.
@@ -295,6 +373,9 @@ def _mapping(data: Mapping[str, Any], indent: str) -> list[str]:
             lines += _items(value, indent)
         elif isinstance(value, list):
             lines.append(f"{indent}{key}: []")
+        elif isinstance(value, dict):  # `start: {reading: DATE}`, a schedule
+            lines.append(f"{indent}{key}:" if value else f"{indent}{key}: {{}}")
+            lines += _mapping(value, indent + "  ")
         else:
             lines.append(f"{indent}{key}: {scalar(value)}")
     return lines

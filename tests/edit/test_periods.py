@@ -21,6 +21,7 @@ from cxokr.compute import grades
 from cxokr.edit import periods
 from cxokr.errors import CxokrError, UsageError
 from cxokr.load import workspace
+from cxokr.model import StartReading
 from cxokr.render import grades as render_grades
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
@@ -210,6 +211,164 @@ def test_carry_over_quotes_text_that_needs_it(make_ws: WriteFiles) -> None:
     root = make_ws({**CARRY_FILES, "okrs/2026-Q4/ecommerce.yaml": source})
     periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
     assert workspace.load(root).okrs[("2027-Q1", "ecommerce")].objectives[0].title == title
+
+
+FORMS_2026 = """
+    objectives:
+      - id: rebuild
+        title: Rebuild the store
+        reason: Started late
+        key_results:
+          - id: handbook
+            title: Rebuild the handbook
+            type: checklist
+            items:
+              - {id: outline, title: Outline, due: 2026-03-31}
+              - {id: migrate, title: Migrate, due: 2026-05-31, weight: 2}
+              - {id: launch, title: Launch, due: 2026-10-15}
+              - {id: train, title: Train staff, due: 2026-10-31}
+          - id: signage
+            title: New signage
+            type: checklist
+            items: [{id: order, title: Order it}]
+          - id: members
+            title: Members 0 to 40
+            unit: count
+            start: 0
+            target: 40
+            schedule: {2026-03-31: 10, 2026-09-30: 30, 2026-12-31: 40}
+          - id: aov-up
+            title: AOV up 10% on last December
+            metric: aov
+            segment: online
+            start: {reading: 2025-12-31}
+            target: +10%
+          - {id: heard, title: Stores feel heard, type: score}
+          - {id: go-live, title: Go live, type: done, due: 2026-11-15}
+          - {id: early, title: Early pilot, type: done, due: 2026-04-30}
+          - {id: tiktok, title: TikTok shop, type: done, state: postponed, reason: Next year}
+          - {id: again, title: Members (shared), shares: company/rebuild/members}
+          - {id: shipped-share, title: Shipped (shared), shares: company/finished/shipped}
+          - {id: tiktok-share, title: TikTok (shared), shares: company/rebuild/tiktok}
+      - id: finished
+        title: Already done
+        key_results:
+          - {id: shipped, title: Shipped, type: done}
+"""
+
+CARRIED_2026_H2 = """
+    # yaml-language-server: $schema=../../schemas/okrs.schema.json
+    objectives:
+      - id: rebuild
+        carried_from: 2026:company/rebuild
+        title: Rebuild the store
+        key_results:
+          - id: handbook
+            title: Rebuild the handbook
+            type: checklist
+            items:
+              - id: migrate
+                title: Migrate
+                weight: 2
+              - id: train
+                title: Train staff
+                due: 2026-10-31
+          - id: members
+            title: Members 0 to 40
+            unit: count
+            start: 0
+            target: 40
+            schedule:
+              2026-09-30: 30
+              2026-12-31: 40
+          - id: aov-up
+            title: AOV up 10% on last December
+            metric: aov
+            segment: online
+            start:
+              reading: 2025-12-31
+            target: "+10%"
+          - id: heard
+            title: Stores feel heard
+            type: score
+          - id: go-live
+            title: Go live
+            type: done
+            due: 2026-11-15
+          - id: early
+            title: Early pilot
+            type: done
+          - id: again
+            title: Members (shared)
+            shares: company/rebuild/members
+          - id: shipped-share
+            title: Shipped (shared)
+            shares: 2026:company/finished/shipped
+          - id: tiktok-share
+            title: TikTok (shared)
+            shares: 2026:company/rebuild/tiktok
+"""
+
+FORMS_FILES: dict[str, str | bytes | None] = {
+    "cxokr.yaml": """
+        organization: Acme Retail
+        periods:
+          - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+          - {id: 2026-H2, start: 2026-07-01, end: 2026-12-31}
+    """,
+    "okrs/2026/company.yaml": FORMS_2026,
+    "checkins/2026/company.yaml": """
+        - {"kr": "rebuild/handbook", "date": "2026-03-20", "done": ["outline"]}
+        - {"kr": "rebuild/signage", "date": "2026-04-01", "done": ["order"]}
+        - {"kr": "finished/shipped", "date": "2026-05-01", "value": 1}
+        - {"kr": "rebuild/heard", "date": "2026-06-01", "score": 0.5}
+        - {"kr": "rebuild/handbook", "date": "2026-08-01", "done": ["launch"]}
+    """,
+    "readings/aov.yaml": """
+        - {"date": "2025-12-31", "value": 60, "segment": "online"}
+    """,
+}
+
+
+def test_carry_over_keeps_of_each_form_what_applies_in_the_new_period(
+    make_ws: WriteFiles,
+) -> None:
+    # Measured on 06-30, so `finished` is done and stays; `launch`, done on 08-01 before
+    # the year ends, stays too; `signage` has every item done and `tiktok` is postponed
+    root = make_ws(FORMS_FILES)
+    written = periods.carry_over(workspace.load(root), "2026", "2026-H2", date(2026, 6, 30))
+    assert written == [root / "okrs/2026-H2/company.yaml"]
+    assert written[0].read_text(encoding="utf-8") == dedent(CARRIED_2026_H2)
+    found = checks.check(workspace.load(root))
+    assert {p.code for p in found if p.path.startswith("okrs/2026-H2/")} == {"CX402"}  # 9 KRs
+
+
+def test_carry_over_of_every_form_reads_back_and_checks_without_errors(
+    make_ws: WriteFiles,
+) -> None:
+    from tests.compute.test_kr_rows import FORMS
+
+    q1 = "  - {id: 2027-Q1, start: 2027-01-01, end: 2027-03-31}\n"
+    config = dedent(str(FORMS["cxokr.yaml"])).replace("stale", q1 + "stale")
+    root = make_ws({**FORMS, "cxokr.yaml": config}, base=False)
+    periods.carry_over(workspace.load(root), "2026-Q4", "2027-Q1", END)
+    ws = workspace.load(root)
+    found = checks.check(ws)
+    assert not [p for p in found if p.severity.value == "error" and "2027-Q1" in p.path]
+    carried = {o.id: o for o in ws.okrs[("2027-Q1", "marketing")].objectives}
+    assert list(carried) == ["launch-season"]  # old-site is dropped
+    krs = {kr.id: kr for kr in carried["launch-season"].key_results}
+    assert "tiktok" not in krs  # dropped alone, with its reason
+    assert [i.id for i in krs["handbook"].items or ()] == ["migrate"]  # outline, publish done
+    assert (krs["aov-plus"].start, krs["aov-plus"].target) == (
+        StartReading(reading=date(2026, 9, 20)),
+        "+10%",
+    )
+    assert (krs["nps-up"].start, krs["aov-first"].change) == ("first", 5)
+    assert (krs["subscribers"].schedule, krs["last-day"].schedule) == (None, None)
+    assert (krs["go-live"].due, krs["launch-ad"].due) == (None, None)  # 2026 days
+    assert krs["bundles-share"].shares == "ecommerce/grow-basket/bundles-live"  # carried too
+    assert ws.okrs[("2027-Q1", "ecommerce")].objectives[0].id == "grow-basket"
 
 
 # --- add ------------------------------------------------------------------------------
