@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from cxokr.cli import app
 from cxokr.render.markdown import percent
-from tests.conftest import WriteFiles
+from tests.compute.test_kr_rows import FORMS
+from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
 
 if TYPE_CHECKING:
@@ -383,3 +384,194 @@ def test_the_organization_s_pace_is_compared_as_shown(
 def objectives_status(doc: dict[str, Any], ref: str) -> str:
     status: str = next(o["status"] for o in doc["objectives"] if o["ref"] == ref)
     return status
+
+
+# --- Key results as people write them: the FORMS workspace of tests/compute/test_kr_rows ---
+
+SEASON = "2026-Q4:marketing/launch-season/"
+RETRO = "Started the handbook late;\nthe ad slot is booked"
+
+
+def forms_files(**replace: str) -> dict[str, str]:
+    """FORMS, with a retro on the season's objective and `replace`d text in its OKR file."""
+    okrs = FORMS["okrs/2026-Q4/marketing.yaml"].replace(
+        "owner: [mia, noor]\n", f"owner: [mia, noor]\n        retro: {json.dumps(RETRO)}\n", 1
+    )
+    for old, new in replace.items():
+        assert old in okrs
+        okrs = okrs.replace(old, new)
+    return {**FORMS, "okrs/2026-Q4/marketing.yaml": okrs}
+
+
+@pytest.fixture(scope="module")
+def forms_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_files(tmp_path_factory.mktemp("forms") / "ws", forms_files())
+
+
+@pytest.fixture(scope="module")
+def forms_page(forms_root: Path) -> Path:
+    return html_report(str(forms_root), forms_root.parent / "forms.html")
+
+
+def kr_text(page: Page, kr: str, part: str) -> str:
+    return page.text_content(f".kr[data-ref='{SEASON}{kr}'] {part}") or ""
+
+
+def test_a_checklist_shows_its_items_done_open_and_overdue(
+    browser: Browser, forms_root: Path, forms_page: Path
+) -> None:
+    seen = visit(browser, forms_page)
+    page = seen.page
+    assert seen.errors == []
+    items = f".kr[data-ref='{SEASON}handbook'] .items li"
+    shown = page.eval_on_selector_all(
+        items,
+        """lis => lis.map(li => [li.dataset.item, li.dataset.state,
+            li.querySelector('.item-title').textContent, li.querySelector('.item-when').textContent])""",
+    )
+    # outline done 10-14; migrate done 11-02, reopened 11-10; publish done 11-12, due at the end
+    assert shown == [
+        ["outline", "done", "Outline agreed", "done Oct 14"],
+        ["migrate", "open", "Move 40 pages", "due Nov 30 · weight 2"],
+        ["publish", "done", "Publish it", "done Nov 12"],
+    ]
+    assert all(page.is_visible(f"{items}[data-item='{i}']") for i in ("outline", "migrate"))
+    assert kr_text(page, "handbook", ".kr-facts").startswith("2 of 3 items done (weight 2 of 4) · ")
+    # 2026-12-01: migrate, due 11-30, is still open: overdue
+    later = html_report(str(forms_root), forms_root.parent / "later.html", "--as-of", "2026-12-01")
+    page = visit(browser, later).page
+    migrate = f"{items}[data-item='migrate']"
+    assert page.get_attribute(migrate, "data-state") == "overdue"
+    assert page.text_content(f"{migrate} .item-when") == "overdue, due Nov 30 · weight 2"
+    assert page.get_attribute(f"{items}[data-item='outline']", "data-state") == "done"
+
+
+def test_a_schedule_draws_its_steps_on_the_kr_chart(browser: Browser, forms_page: Path) -> None:
+    page = visit(browser, forms_page).page
+    chart = f".kr[data-ref='{SEASON}subscribers'] svg.trend"
+    pace = (page.get_attribute(f"{chart} polyline.pace", "points") or "").split()
+    steps = page.eval_on_selector_all(
+        f"{chart} circle.step",
+        "cs => cs.map(c => [c.getAttribute('cx') + ',' + c.getAttribute('cy'), c.textContent])",
+    )
+    # start (1000) the day before 10-01, the steps 1500 on 10-31 and 2500 on 11-30, the
+    # target 4000 on 12-31: the expected line bends at each step, where a dot marks it
+    assert len(pace) == 4
+    assert [corner for corner, _ in steps] == pace[1:3]
+    assert [tip for _, tip in steps] == ["1500 count by Oct 31", "2500 count by Nov 30"]
+    x = [float(corner.split(",")[0]) for corner in pace]
+    y = [float(corner.split(",")[1]) for corner in pace]
+    # x: days 0, 31, 61 and 92 of the period; a step is above the straight line (SVG y is down)
+    assert (x[1] - x[0]) / (x[3] - x[0]) == pytest.approx(31 / 92, abs=1e-3)
+    assert (x[2] - x[0]) / (x[3] - x[0]) == pytest.approx(61 / 92, abs=1e-3)
+    assert (y[0] - y[1]) / (y[0] - y[3]) == pytest.approx(500 / 3000, abs=1e-3)
+    assert (y[0] - y[2]) / (y[0] - y[3]) == pytest.approx(1500 / 3000, abs=1e-3)
+    label = page.get_attribute(chart, "aria-label") or ""
+    assert "steps 1500 count by Oct 31, 2500 count by Nov 30" in label
+    # a step on the period's last day leaves the target the last step: a straight line
+    last = f".kr[data-ref='{SEASON}last-day'] svg.trend"
+    assert page.locator(f"{last} circle.step").count() == 0
+    assert len((page.get_attribute(f"{last} polyline.pace", "points") or "").split()) == 2
+
+
+def test_relative_targets_scores_milestones_and_shares_read_as_written(
+    browser: Browser, forms_page: Path
+) -> None:
+    page = visit(browser, forms_page).page
+    # start 56 (the reading of 09-15), +10%: 61.6 USD
+    assert kr_text(page, "aov-plus", ".kr-facts").startswith(
+        "61.5 USD · target +10% → 61.6 USD (from 56) · "
+    )
+    assert "target +5 → 63.5 USD (from 58.5)" in kr_text(page, "aov-first", ".kr-facts")
+    assert kr_text(page, "heard", ".kr-facts").startswith("score 0.6 of 1 · confidence 0.5 · ")
+    live = kr_text(page, "go-live", ".kr-facts")
+    assert live.startswith("not done yet · due Nov 15 · ")
+    assert "overdue" in kr_text(page, "go-live", ".flags")
+    assert kr_text(page, "launch-ad", ".kr-facts").startswith("not done yet · due Dec 10 · ")
+    assert page.locator(f".kr[data-ref='{SEASON}launch-ad'] .flags").count() == 0
+    share = kr_text(page, "bundles-share", ".kr-share")
+    assert (
+        share
+        == "A share of E-commerce’s grow-basket/bundles-live: its figures, counted once, there"
+    )
+    assert kr_text(page, "bundles-share", ".kr-facts").endswith(" · lee")
+    season = page.text_content("article[data-ref='2026-Q4:marketing/launch-season'] .obj-meta")
+    assert season == "Marketing · owners mia, noor"
+
+
+def test_notes_reasons_and_retros_stand_beside_the_numbers(
+    browser: Browser, forms_root: Path, forms_page: Path
+) -> None:
+    page = visit(browser, forms_page).page
+    doc = json_report(str(forms_root))
+    noted = [kr for o in doc["objectives"] for kr in o["key_results"] if kr["note"]]
+    assert {kr["ref"] for kr in noted} >= {f"{SEASON}handbook"}
+    for kr in noted:
+        note = f".kr[data-ref='{kr['ref']}'] .remark.note"
+        assert page.is_visible(note)
+        assert (page.text_content(note) or "").endswith(": " + kr["note"])
+    assert kr_text(page, "handbook", ".remark.note") == "Note, Nov 10: Migration reopened"
+    assert kr_text(page, "tiktok", ".remark.reason") == "Dropped: Holiday campaign first"
+    old = "article[data-ref='2026-Q4:marketing/old-site']"
+    assert page.text_content(f"{old} > .remark.reason") == "Dropped: Replatforming first"
+    # its key result's reason is its objective's: said once, on the objective
+    assert page.locator(f"{old} .kr .remark.reason").count() == 0
+    retro = "article[data-ref='2026-Q4:marketing/launch-season'] > .remark.retro"
+    assert page.text_content(f"{retro} .remark-text") == RETRO
+    assert page.evaluate(f'document.querySelector("{retro}").innerText').count("\n") == 1
+
+
+def test_a_key_result_deprioritised_alone_is_shown_but_not_counted(
+    browser: Browser, forms_root: Path, forms_page: Path
+) -> None:
+    page = visit(browser, forms_page).page
+    doc = json_report(str(forms_root))
+    tiktok = f".kr[data-ref='{SEASON}tiktok']"
+    assert page.get_attribute(tiktok, "data-status") == "deprioritised"
+    assert page.text_content(f"{tiktok} .kr-score .pill") == "dropped"
+    assert page.text_content(f"{tiktok} .kr-pct") == "2%"  # its own figures: 100 of 5000
+    assert page.is_visible(tiktok)
+    for status, count in doc["counts"].items():
+        assert page.text_content(f"#count-{status.replace(' ', '-')}") == str(count)
+    statuses = page.eval_on_selector_all(".kr", "rows => rows.map(r => r.dataset.status)")
+    counted = [s for s in statuses if s != "deprioritised"]
+    assert len(counted) == sum(doc["counts"].values()) == len(statuses) - 4
+    assert page.locator(f".attention li[data-ref='{SEASON}tiktok']").count() == 0
+    page.click("button.chip[data-status='on track']")  # any status filter leaves it out
+    assert not page.is_visible(tiktok)
+
+
+def test_markup_in_notes_reasons_and_items_shows_as_text_and_never_runs(
+    browser: Browser, tmp_path: Path
+) -> None:
+    hostile = {
+        "note": "<img src=x onerror=alert(1)>",
+        "reason": "<script>alert(2)</script>",
+        "retro": "<svg onload=alert(3)>",
+        "item": "</script><img src=x onerror=alert(4)>",
+    }
+    files = forms_files(
+        **{
+            "reason: Holiday campaign first": f"reason: {json.dumps(hostile['reason'])}",
+            "title: Outline agreed": f"title: {json.dumps(hostile['item'])}",
+            "reason: Replatforming first": f"reason: {json.dumps(hostile['retro'])}\n"
+            f"        retro: {json.dumps(hostile['retro'])}",
+        }
+    )
+    files["checkins/2026-Q4/marketing.yaml"] = FORMS["checkins/2026-Q4/marketing.yaml"].replace(
+        '"note": "Migration reopened"', f'"note": {json.dumps(hostile["note"])}'
+    )
+    root = write_files(tmp_path / "ws", files)
+    seen = visit(browser, html_report(str(root), tmp_path / "hostile.html"))
+    page = seen.page
+    assert kr_text(page, "handbook", ".remark.note .remark-text") == hostile["note"]
+    assert kr_text(page, "tiktok", ".remark.reason .remark-text") == hostile["reason"]
+    assert kr_text(page, "handbook", "li[data-item='outline'] .item-title") == hostile["item"]
+    old = "article[data-ref='2026-Q4:marketing/old-site']"
+    assert page.text_content(f"{old} > .remark.reason .remark-text") == hostile["retro"]
+    assert page.text_content(f"{old} > .remark.retro .remark-text") == hostile["retro"]
+    assert page.locator("#app img, #app script, #app svg:not(.trend)").count() == 0
+    page.wait_for_timeout(200)  # time for an injected handler to fire, were there one
+    assert seen.dialogs == []
+    assert seen.errors == []
+    assert seen.refused == []

@@ -132,6 +132,46 @@
     return el('span', 'pill ' + className, text);
   }
 
+  function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // A line of words beside the numbers (a check-in note, a reason, a retro): its label,
+  // then the text as written, line breaks kept, never read as markup.
+  function remark(className, label, text) {
+    const node = el('p', 'remark ' + className);
+    add(node, el('span', 'remark-label', label), el('span', 'remark-text', text));
+    return node;
+  }
+
+  // What a key result measures, in its own words: a checklist's items, a score, a value.
+  function headline(kr) {
+    if (kr.type === 'checklist') {
+      const items = kr.items || [];
+      const done = items.filter((i) => i.done).length;
+      const text = done + ' of ' + items.length + (items.length === 1 ? ' item' : ' items') + ' done';
+      if (items.every((i) => i.weight === 1)) return text;
+      return text + ' (weight ' + num(kr.value === null ? 0 : kr.value) + ' of ' + num(kr.target) + ')';
+    }
+    if (kr.type === 'score') return kr.value === null ? 'no score yet' : 'score ' + num(kr.value) + ' of 1';
+    if (kr.type === 'done') return kr.progress === 1 ? 'done' : 'not done yet';
+    if (kr.relative) return kr.value === null ? 'no value yet' : withUnit(num(kr.value), kr.unit); // the target follows
+    const line = { stay_below: '\u2264 ', stay_above: '\u2265 ' }[kr.type] || '';
+    return withUnit(num(kr.value) + ' ' + ARROW + ' ' + line + num(kr.target), kr.unit);
+  }
+
+  // A target written relative to its start, shown both ways: "+10% -> 61.6 USD".
+  function relativeTarget(kr) {
+    if (kr.target === null) return 'target ' + kr.relative + ' of a start not read yet';
+    const from = kr.start === null ? '' : ' (from ' + num(kr.start) + ')';
+    return 'target ' + kr.relative + ' ' + ARROW + ' ' + withUnit(num(kr.target), kr.unit) + from;
+  }
+
+  function owners(row) {
+    const names = row.owners || [];
+    return names.length > 1 ? 'owners ' + names.join(', ') : row.owner;
+  }
+
   // --- The page ------------------------------------------------------------------------------
 
   class Dashboard {
@@ -494,7 +534,7 @@
       const text = el('div');
       const meta = [this.teamName(row.team)];
       if (row.period !== this.data.period.id) meta.push(row.period);
-      if (row.owner) meta.push(row.owner);
+      if (row.owner) meta.push(owners(row));
       if (row.context) meta.push('shown for context');
       if (row.grade !== null) meta.push('grade ' + fixed2(row.grade) + ' ' + row.band);
       if (row.team_grade !== null) meta.push('own grade ' + fixed2(row.team_grade));
@@ -505,10 +545,12 @@
       add(score, bar(row.progress, row.expected, shownStatus(row), 'progress ' + pct(row.progress)), percent, state);
       add(head, text, score);
       article.appendChild(head);
+      if (row.reason) article.appendChild(remark('reason', capitalised(active ? 'reason' : row.state) + ': ', row.reason));
+      if (row.retro) article.appendChild(remark('retro', 'Retro: ', row.retro));
       if (!row.context) {
         if (row.key_results.length) {
           const list = el('ol', 'krs');
-          for (const kr of row.key_results) list.appendChild(this.krRow(kr));
+          for (const kr of row.key_results) list.appendChild(this.krRow(kr, row));
           article.appendChild(list);
           const note = el('p', 'note hidden-note');
           note.hidden = true;
@@ -521,36 +563,85 @@
       return article;
     }
 
-    krRow(kr) {
+    // A date as "Nov 10", with its year when it is not the report's.
+    day(iso) {
+      return iso.slice(0, 4) === this.data.as_of.slice(0, 4) ? shortDate(iso) : shortDate(iso) + ', ' + iso.slice(0, 4);
+    }
+
+    krRow(kr, objective) {
       const status = shownStatus(kr);
       const li = el('li', 'kr ' + statusClass(status));
       li.dataset.ref = kr.ref;
       li.dataset.team = kr.team;
       li.dataset.status = status;
       const text = el('div', 'kr-text');
-      const line = { stay_below: '\u2264 ', stay_above: '\u2265 ' }[kr.type] || '';
-      const facts = [withUnit(num(kr.value) + ' ' + ARROW + ' ' + line + num(kr.target), kr.unit)];
-      if (kr.confidence !== null) facts.push('confidence ' + num(kr.confidence));
-      facts.push(kr.age_days === null ? 'no update yet' : 'updated ' + (kr.age_days === 0 ? 'today' : kr.age_days + ' d ago'));
-      if (kr.owner) facts.push(kr.owner);
-      add(text, el('div', 'kr-title', kr.title), el('div', 'kr-facts', facts.join(DOT)));
+      add(text, el('div', 'kr-title', kr.title), el('div', 'kr-facts', this.facts(kr).join(DOT)));
+      if (kr.shares) {
+        const owner = teamOf(kr.shares);
+        const path = shortRef(kr.shares).slice(owner.length + 1);
+        const share = el('div', 'kr-share', 'A share of ' + this.teamName(owner) + '\u2019s ' + path +
+          ': its figures, counted once, there');
+        share.dataset.team = owner;
+        text.appendChild(share);
+      }
       const flags = el('div', 'flags');
       const flag = (label, tone) => flags.appendChild(el('span', 'flag ' + tone, label));
       if (kr.breached) flag('breached', 'bad');
       if (kr.regression) flag('regression', 'bad');
+      if (this.overdue(kr)) flag('overdue', 'bad');
       if (kr.stale) flag('stale', 'warn');
       if (kr.moved_goalposts) flag('moved goalposts', 'warn');
       if (kr.overachieved) flag('over-achieved', 'info');
       if (kr.grade !== null) flag('grade ' + fixed2(kr.grade) + ' ' + kr.band, 'band-' + kr.band);
       if (flags.childElementCount) text.appendChild(flags);
+      if (kr.items && kr.items.length) text.appendChild(this.checklist(kr.items));
+      // A reason its objective already gives is shown there, once.
+      if (kr.reason && !(objective.state !== 'active' && objective.reason === kr.reason)) {
+        text.appendChild(remark('reason', capitalised(kr.state === 'active' ? 'reason' : kr.state) + ': ', kr.reason));
+      }
+      if (kr.note) text.appendChild(remark('note', 'Note, ' + this.day(kr.note_date) + ': ', kr.note));
 
       const score = el('div', 'kr-score');
       const label = status === DEPRIORITISED ? pill(kr.state, 'k-state') : pill(status, statusClass(status));
+      const guardrail = kr.type === 'stay_below' || kr.type === 'stay_above';
       add(score, el('span', 'pct kr-pct', pct(kr.progress)), label,
-        bar(kr.progress, kr.type === 'target' || kr.type === 'done' ? kr.expected : null, status,
-          'progress ' + pct(kr.progress)));
+        bar(kr.progress, guardrail ? null : kr.expected, status, 'progress ' + pct(kr.progress)));
       add(li, text, score, this.trend(kr));
       return li;
+    }
+
+    facts(kr) {
+      const facts = [headline(kr)];
+      if (kr.relative) facts.push(relativeTarget(kr));
+      if (kr.type === 'done' && kr.due) facts.push((kr.progress === 1 ? 'was due ' : 'due ') + this.day(kr.due));
+      if (kr.confidence !== null) facts.push('confidence ' + num(kr.confidence));
+      facts.push(kr.age_days === null ? 'no update yet' : 'updated ' + (kr.age_days === 0 ? 'today' : kr.age_days + ' d ago'));
+      if (kr.owner) facts.push(owners(kr));
+      return facts;
+    }
+
+    // A milestone past its due day and not done (a checklist marks its own items).
+    overdue(kr) {
+      return kr.type === 'done' && Boolean(kr.due) && kr.progress !== 1 && kr.due < this.data.as_of;
+    }
+
+    checklist(items) {
+      const list = el('ul', 'items');
+      list.setAttribute('aria-label', 'Checklist');
+      for (const item of items) {
+        const late = !item.done && item.due < this.data.as_of;
+        const state = item.done ? 'done' : late ? 'overdue' : 'open';
+        const li = el('li', 'item ' + state);
+        li.dataset.item = item.id;
+        li.dataset.state = state;
+        const mark = el('span', 'item-mark', item.done ? '\u2713' : late ? '!' : '\u25cb');
+        mark.setAttribute('aria-hidden', 'true');
+        const when = [item.done ? 'done ' + this.day(item.done) : (late ? 'overdue, due ' : 'due ') + this.day(item.due)];
+        if (item.weight !== 1) when.push('weight ' + num(item.weight));
+        add(li, mark, el('span', 'item-title', item.title), el('span', 'item-when', when.join(DOT)));
+        list.appendChild(li);
+      }
+      return list;
     }
 
     // --- A trend chart: values over the period, the target, the expected pace and today ---
@@ -567,10 +658,11 @@
       let x0 = span ? dayNumber(span.start) - 1 : points.length ? points[0][0] - 1 : today - 1;
       let x1 = span ? dayNumber(span.end) : Math.max(today, points.length ? points[points.length - 1][0] : today);
       if (x1 <= x0) x1 = x0 + 1;
-      const paced = (kr.type === 'target' || kr.type === 'done') && kr.start !== null && kr.target !== null && span;
+      const paced = span ? this.expectedPath(kr, span, x0, x1) : null;
+      const steps = paced ? this.steps(kr, span) : [];
       const ys = points.map((p) => p[1]);
       if (kr.target !== null) ys.push(kr.target);
-      if (paced) ys.push(kr.start);
+      if (paced) ys.push(...paced.map((p) => p[1]));
       if (kr.forecast_value !== null && points.length) ys.push(kr.forecast_value);
       let y0 = ys.length ? Math.min(...ys) : 0;
       let y1 = ys.length ? Math.max(...ys) : 1;
@@ -588,6 +680,9 @@
 
       const description = [kr.title + ': values over ' + kr.period];
       if (kr.target !== null) description.push('target ' + withUnit(num(kr.target), kr.unit));
+      if (steps.length) {
+        description.push('steps ' + steps.map((s) => withUnit(num(s.value), kr.unit) + ' by ' + shortDate(s.date)).join(', '));
+      }
       if (points.length) description.push('latest ' + withUnit(num(kr.value), kr.unit) + ' on ' + kr.value_date);
       chart.setAttribute('aria-label', description.join(', '));
       const title = svg('title');
@@ -605,7 +700,14 @@
         chart.appendChild(label);
       }
       if (paced) {
-        chart.appendChild(svg('line', { x1: f(X(x0)), y1: f(Y(kr.start)), x2: f(X(x1)), y2: f(Y(kr.target)) }, 'pace'));
+        chart.appendChild(svg('polyline', { points: paced.map((p) => f(X(p[0])) + ',' + f(Y(p[1]))).join(' ') }, 'pace'));
+      }
+      for (const step of steps) {
+        const dot = svg('circle', { cx: f(X(dayNumber(step.date))), cy: f(Y(step.value)), r: 2.2 }, 'step');
+        const tip = svg('title');
+        tip.textContent = withUnit(num(step.value), kr.unit) + ' by ' + shortDate(step.date);
+        dot.appendChild(tip);
+        chart.appendChild(dot);
       }
       const group = svg('g', {}, statusClass(shownStatus(kr)));
       if (points.length && kr.forecast_value !== null) {
@@ -638,6 +740,39 @@
         add(chart, first, lastDay);
       }
       return chart;
+    }
+
+    // The line of what each day expects (DESIGN §2.3), as [day, value] corners from the day
+    // before the period to its last: a milestone and a checklist rise on their due days, a
+    // schedule through its steps, anything else straight from start to target; none for a
+    // guardrail, which holds its line every day.
+    expectedPath(kr, span, x0, x1) {
+      if (kr.type === 'stay_below' || kr.type === 'stay_above' || kr.start === null || kr.target === null) return null;
+      const within = (d) => Math.min(x1, Math.max(x0 + 1, d));
+      const rises = [];
+      if (kr.type === 'done') rises.push([within(dayNumber(kr.due || span.end)), kr.target - kr.start]);
+      for (const item of kr.type === 'checklist' ? kr.items || [] : []) rises.push([within(dayNumber(item.due)), item.weight]);
+      if (rises.length) {
+        rises.sort((a, b) => a[0] - b[0]);
+        const path = [[x0, kr.start]];
+        let level = kr.start;
+        for (const [d, rise] of rises) {
+          path.push([d - 1, level]);
+          level += rise;
+          path.push([d, level]);
+        }
+        path.push([x1, level]);
+        return path;
+      }
+      const steps = this.steps(kr, span).map((s) => [dayNumber(s.date), s.value]);
+      return [[x0, kr.start], ...steps, [x1, kr.target]];
+    }
+
+    // The staged targets the expected line passes through: those inside the period, before
+    // its last day (where the target is the step).
+    steps(kr, span) {
+      if (kr.start === null || kr.target === null || kr.target === kr.start) return [];
+      return (kr.schedule || []).filter((s) => s.date >= span.start && s.date < span.end);
     }
 
     // --- Needs attention ---
