@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from cxokr.cli import app
 from cxokr.render import html
-from tests.conftest import WriteFiles
+from tests.compute.test_kr_rows import FORMS
+from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
 
 EXAMPLE = str(REPO / "examples" / "retail-cx")
@@ -91,6 +92,48 @@ def test_markup_in_user_text_cannot_leave_the_data_block(make_ws: WriteFiles) ->
     assert page.count("</script>") == 3
     titles = [o["title"] for o in blocks(page)["cxokr-data"]["objectives"]]
     assert title in titles
+
+
+def test_the_page_embeds_the_key_results_as_people_write_them(tmp_path: Path) -> None:
+    root = str(write_files(tmp_path / "ws", FORMS))
+    _, out, _ = run("report", "-w", root, "--as-of", AS_OF, "--format", "json")
+    data = blocks(page_of(root))["cxokr-data"]
+    assert data == json.loads(out)
+    krs = {kr["id"]: kr for o in data["objectives"] for kr in o["key_results"]}
+    assert [i["id"] for i in krs["handbook"]["items"]] == ["outline", "migrate", "publish"]
+    assert [s["date"] for s in krs["subscribers"]["schedule"]] == ["2026-10-31", "2026-11-30"]
+    assert (krs["handbook"]["note"], krs["tiktok"]["reason"]) == (
+        "Migration reopened",
+        "Holiday campaign first",
+    )
+
+
+def test_markup_in_notes_and_reasons_cannot_leave_the_data_block(tmp_path: Path) -> None:
+    note = "</script><script>alert(1)</script>"
+    checkins = FORMS["checkins/2026-Q4/marketing.yaml"]
+    files = {
+        **FORMS,
+        "okrs/2026-Q4/marketing.yaml": FORMS["okrs/2026-Q4/marketing.yaml"].replace(
+            "reason: Holiday campaign first", f"reason: {json.dumps(note)}"
+        ),
+        "checkins/2026-Q4/marketing.yaml": checkins.replace(
+            '"Migration reopened"', json.dumps(note)
+        ),
+    }
+    page = page_of(str(write_files(tmp_path / "ws", files)))
+    assert page.count("<script") == 3
+    assert page.count("</script>") == 3
+    krs = {
+        kr["id"]: kr for o in blocks(page)["cxokr-data"]["objectives"] for kr in o["key_results"]
+    }
+    assert (krs["handbook"]["note"], krs["tiktok"]["reason"]) == (note, note)
+
+
+def test_the_script_never_turns_a_string_into_markup() -> None:
+    script = html.asset("dashboard.js")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser"):
+        assert sink not in script, sink
+    assert "createContextualFragment" not in script
 
 
 def test_the_page_title_is_escaped(make_ws: WriteFiles) -> None:
