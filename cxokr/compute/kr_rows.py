@@ -122,6 +122,8 @@ class KeyResults:
             objective=at.objective.id,
             id=kr.id,
             title=kr.title,
+            owner=_owner(kr.owner) or row.owner,  # its own owner, else the shared one's
+            owners=tuple(as_list(kr.owner)) or row.owners,
             weight=kr.weight,
             state=kr_state(at, kr),
             reason=_reason(at, kr),

@@ -221,7 +221,7 @@ def test_a_share_shows_the_shared_key_result_under_its_own_team(built: dict[str,
     assert (share["team"], share["title"]) == ("marketing", "Bundles on 3 pages")
     for figure in ("value", "progress", "expected", "status", "owner", "series"):
         assert share[figure] == original[figure], figure
-    assert share["owner"] == "lee"  # the owning team's owner, named
+    assert share["owner"] == "lee"  # without an owner of its own, the shared one's
 
 
 def test_an_objective_counts_a_shared_key_result_once_and_a_dropped_one_not(
@@ -409,3 +409,12 @@ def test_owner_filter_finds_one_of_several_owners(tmp_path: Path) -> None:
     doc = report_json.document(report.build(ws, AS_OF, Filters(owner="noor")))
     chosen = [o["ref"] for o in doc["objectives"] if not o["context"]]
     assert chosen == [f"{Q4}marketing/launch-season"]  # owner: [mia, noor]
+
+
+def test_a_share_with_an_owner_of_its_own_shows_it(tmp_path: Path) -> None:
+    marketing = MARKETING.replace(
+        "title: Bundles on 3 pages, shares:", "title: Bundles on 3 pages, owner: noor, shares:"
+    )
+    doc = _document(tmp_path / "ws", {**FORMS, "okrs/2026-Q4/marketing.yaml": marketing})
+    share = key_results(doc)[f"{KR}bundles-share"]
+    assert (share["owner"], share["owners"], share["value"]) == ("noor", ["noor"], 4)
