@@ -466,6 +466,7 @@ def test_a_schedule_draws_its_steps_on_the_kr_chart(browser: Browser, forms_page
     assert (x[2] - x[0]) / (x[3] - x[0]) == pytest.approx(61 / 92, abs=1e-3)
     assert (y[0] - y[1]) / (y[0] - y[3]) == pytest.approx(500 / 3000, abs=1e-3)
     assert (y[0] - y[2]) / (y[0] - y[3]) == pytest.approx(1500 / 3000, abs=1e-3)
+    assert "staged target" in (page.text_content(".chart-legend") or "")
     label = page.get_attribute(chart, "aria-label") or ""
     assert "steps 1500 count by Oct 31, 2500 count by Nov 30" in label
     # a step on the period's last day leaves the target the last step: a straight line
@@ -575,3 +576,10 @@ def test_markup_in_notes_reasons_and_items_shows_as_text_and_never_runs(
     assert seen.dialogs == []
     assert seen.errors == []
     assert seen.refused == []
+
+
+def test_on_a_phone_checklists_and_notes_fit_too(browser: Browser, forms_page: Path) -> None:
+    seen = visit(browser, forms_page, viewport=PHONE)
+    assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert seen.page.is_visible(f".kr[data-ref='{SEASON}handbook'] li[data-item='migrate']")
+    assert seen.errors == []

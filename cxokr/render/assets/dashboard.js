@@ -496,9 +496,12 @@
         ['forecast', 'forecast s-on-track'],
         ['today', 'today'],
       ];
+      const staged = this.data.objectives.some((o) => o.key_results.some((kr) => (kr.schedule || []).length));
+      if (staged) items.splice(3, 0, ['staged target', 'step']);
       for (const [label, className] of items) {
         const sample = svg('svg', { viewBox: '0 0 22 8', 'aria-hidden': 'true' }, 'trend');
-        sample.appendChild(svg('line', { x1: 1, y1: 4, x2: 21, y2: 4 }, className));
+        sample.appendChild(className === 'step' ? svg('circle', { cx: 11, cy: 4, r: 2.5 }, className)
+          : svg('line', { x1: 1, y1: 4, x2: 21, y2: 4 }, className));
         const item = el('span');
         add(item, sample, document.createTextNode(label));
         legend.appendChild(item);
