@@ -1,4 +1,11 @@
-"""The grade sheet of a period: clamped progress per key result, objective and team, in bands."""
+"""The grade sheet of a period: clamped progress per key result, objective and team, in bands.
+
+A checklist, a score and a key result with a schedule grade as their clamped progress, like
+any target; a share has the grade of the key result it shares. A key result dropped or
+postponed alone keeps its grade but leaves its objective's, as a share of a key result
+its objective already counts does; each says why, and an objective's retro stands beside
+the grade its team gave it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,9 @@ from datetime import date
 from cxokr.compute import progress as calc
 from cxokr.compute import values
 from cxokr.compute.report import Filters, Report, build
-from cxokr.compute.report_data import KrRow, Term
+from cxokr.compute.report_data import KrRow, ObjectiveRow, Term
 from cxokr.load.workspace import Workspace
-from cxokr.model import ObjectiveStatus, Period
+from cxokr.model import ObjectiveStatus, Period, ProgressFrom
 
 # --- Grades -----------------------------------------------------------------------------
 
@@ -25,6 +32,12 @@ class KrGrade:
     grade: float | None
     band: str | None
     watch: values.Watch | None = None
+    state: ObjectiveStatus = ObjectiveStatus.ACTIVE  # its own, or its objective's
+    reason: str | None = None  # why it is deprioritised
+    shares: str | None = None  # the key result it is a share of, whose grade it has
+    # Why its objective's grade leaves it out: deprioritised alone, or counted once through
+    # another share of the same key result (None: it counts, or its objective is dropped).
+    left_out: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class ObjectiveGrade:
     band: str | None
     team_grade: float | None
     key_results: tuple[KrGrade, ...]
+    reason: str | None = None  # why it is dropped or postponed
+    retro: str | None = None  # the team's retro, beside its own grade
 
 
 @dataclass(frozen=True)
@@ -82,10 +97,9 @@ def grade_sheet(ws: Workspace, period_id: str, as_of: date) -> GradeSheet:
             grade=graded.objective(row.ref),
             band=_band(graded.objective(row.ref)),
             team_grade=row.team_grade,
-            key_results=tuple(
-                KrGrade(kr.id, kr.title, graded.kr(kr.ref), _band(graded.kr(kr.ref)), _watch(kr))
-                for kr in row.key_results
-            ),
+            key_results=tuple(_kr_grade(graded, row, kr) for kr in row.key_results),
+            reason=row.reason,
+            retro=row.retro,
         )
         for row in report.objectives
         if row.period == period_id
@@ -130,6 +144,33 @@ class _Grades:
         if term.ref in self.krs:
             return self.kr(term.ref)
         return term.progress  # outside the report: its clamped progress
+
+
+def _kr_grade(graded: _Grades, row: ObjectiveRow, kr: KrRow) -> KrGrade:
+    grade = graded.kr(kr.ref)
+    return KrGrade(
+        kr.id,
+        kr.title,
+        grade,
+        _band(grade),
+        _watch(kr),
+        state=kr.state,
+        reason=kr.reason,
+        shares=kr.shares,
+        left_out=_left_out(row, kr),
+    )
+
+
+def _left_out(row: ObjectiveRow, kr: KrRow) -> str | None:
+    """Why an active objective's grade leaves `kr` out: dropped or postponed alone (its
+    state), or a share of a key result another of its terms already counts."""
+    if row.state is not ObjectiveStatus.ACTIVE or row.progress_from is ProgressFrom.ALIGNED:
+        return None
+    if kr.state is not ObjectiveStatus.ACTIVE:
+        return f"{kr.state} alone"
+    if kr.ref in {t.ref for t in row.terms}:
+        return None
+    return "counted once" if kr.shares else "counted once, through a share of it"
 
 
 def _watch(kr: KrRow) -> values.Watch | None:

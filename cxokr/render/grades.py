@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from cxokr.compute.grades import GradeSheet
+from cxokr.compute.grades import GradeSheet, KrGrade, ObjectiveGrade
 from cxokr.compute.values import Watch
+from cxokr.model import ObjectiveStatus
 from cxokr.render.controls import escape_controls
 
 
@@ -42,6 +43,37 @@ def _spans(days: tuple[date, ...]) -> list[str]:
     ]
 
 
+def _state(objective: ObjectiveGrade) -> str:
+    """A dropped or postponed objective's state, and why."""
+    if objective.state is ObjectiveStatus.ACTIVE:
+        return ""
+    return (
+        f" [{objective.state}: {objective.reason}]" if objective.reason else f" [{objective.state}]"
+    )
+
+
+def _own(objective: ObjectiveGrade) -> str:
+    """The grade the team gave the objective, with its retro beside it."""
+    parts = [f"own grade {objective.team_grade:.2f}"] if objective.team_grade is not None else []
+    parts += [f"retro: {objective.retro}"] if objective.retro else []
+    return f"  ({'; '.join(parts)})" if parts else ""
+
+
+def _kr_note(kr: KrGrade) -> str:
+    """What a key result is beside its grade: a share of another, or left out of its
+    objective's grade (deprioritised alone, with its reason, or counted once)."""
+    share = f"a share of {kr.shares}" if kr.shares else ""
+    if kr.left_out is None:
+        return f"  ({share})" if share else ""
+    why = (
+        f"{kr.left_out}: {kr.reason}"
+        if kr.reason and kr.state is not ObjectiveStatus.ACTIVE
+        else kr.left_out
+    )
+    said = f"{share}, {why}" if share else why
+    return f"  [{said}; not in its objective's grade]"
+
+
 def render(sheet: GradeSheet) -> str:
     kind = "final grades" if sheet.final else f"grades so far (as of {sheet.as_of})"
     lines = [f"{sheet.period.id} {kind}: 0.7–1.0 green, 0.4–0.7 yellow, below red", ""]
@@ -49,17 +81,12 @@ def render(sheet: GradeSheet) -> str:
         own = f"  (team's own grade {team.team_grade:.2f})" if team.team_grade is not None else ""
         lines.append(f"{team.id:<24} {_grade(team.grade, team.band)}{own}")
         for objective in (o for o in sheet.objectives if o.team == team.id):
-            state = "" if objective.state == "active" else f" [{objective.state}]"
-            own = (
-                f"  (own grade {objective.team_grade:.2f})"
-                if objective.team_grade is not None
-                else ""
-            )
             lines.append(
-                f"  {objective.id:<22} {_grade(objective.grade, objective.band)}{state}{own}"
+                f"  {objective.id:<22} {_grade(objective.grade, objective.band)}"
+                f"{_state(objective)}{_own(objective)}"
             )
             lines += [
-                f"    {kr.id:<20} {_grade(kr.grade, kr.band)}{_held(kr.watch)}"
+                f"    {kr.id:<20} {_grade(kr.grade, kr.band)}{_held(kr.watch)}{_kr_note(kr)}"
                 for kr in objective.key_results
             ]
     return "\n".join(escape_controls(line) for line in lines) + "\n"

@@ -496,4 +496,7 @@ def test_grade_sheet_bands_a_grade_as_it_is_shown(make_ws: WriteFiles) -> None:
     assert (grow.key_results[0].band, grow.band) == ("yellow", "yellow")
     shown = render_grades.render(sheet)
     assert "    aov-online           0.40 yellow\n" in shown
-    assert "  grow-basket            0.40 yellow  (own grade 0.60)\n" in shown
+    assert (
+        "  grow-basket            0.40 yellow  (own grade 0.60; retro: Peak season came late)\n"
+        in shown
+    )
