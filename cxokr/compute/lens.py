@@ -1,12 +1,14 @@
 """`cxokr metrics`: the metric lens. One metric's definition, readings and every KR using it.
 
 The company's NPS goal and the checkout team's NPS goal read the same
-readings; the lens puts them side by side, across levels, teams and periods.
+readings; the lens puts them side by side, across levels, teams and periods. A
+relative target is shown resolved, beside its form (`+10%`); a key result shared by
+several teams (`shares`) is listed once, with the shares that name it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from cxokr.compute.report import Filters, KrRow, build
@@ -28,8 +30,10 @@ class MetricLens:
     id: str
     metric: Metric
     trends: tuple[SegmentTrend, ...]
-    key_results: tuple[KrRow, ...]
+    key_results: tuple[KrRow, ...]  # a share only where the key result it shares is not
     levels: dict[str, int]  # team -> level, for the KRs shown
+    # The shares of each key result shown (its ref -> theirs): one key result, listed once.
+    shared_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def lenses(
@@ -48,11 +52,10 @@ def lenses(
         definition = ws.metrics[name]
         log = ws.readings.get(name)
         entries = [r for r in (log.entries if log else ()) if r.date <= as_of]
-        using = _using(name, krs, levels)
+        using, shared_by = _once(_using(name, krs, levels))
         shown = {kr.team: levels[kr.team] for kr in using if kr.team in levels}
-        found.append(
-            MetricLens(name, definition, _trends(definition, entries, window), using, shown)
-        )
+        trends = _trends(definition, entries, window)
+        found.append(MetricLens(name, definition, trends, using, shown, shared_by))
     return report.period, tuple(found)
 
 
@@ -79,6 +82,17 @@ def _trends(
             )
         )
     return tuple(trends)
+
+
+def _once(krs: tuple[KrRow, ...]) -> tuple[tuple[KrRow, ...], dict[str, tuple[str, ...]]]:
+    """`krs` with each key result once: a share (`shares`, the same figures) is left out
+    where the key result it shares is listed, and named beside it instead."""
+    listed = {kr.ref for kr in krs}
+    shared_by: dict[str, tuple[str, ...]] = {}
+    for kr in krs:
+        if kr.shares in listed:
+            shared_by[kr.shares] = (*shared_by.get(kr.shares, ()), kr.ref)
+    return tuple(kr for kr in krs if kr.shares not in listed), shared_by
 
 
 def _using(metric: str, krs: list[KrRow], levels: dict[str, int]) -> tuple[KrRow, ...]:

@@ -10,6 +10,7 @@ from typing import TextIO
 from rich.text import Text
 
 from cxokr.compute.lens import MetricLens
+from cxokr.compute.report import KrRow, short_ref
 from cxokr.model import Period
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text
@@ -57,12 +58,26 @@ def text(lenses: tuple[MetricLens, ...], period: str, out: TextIO | None = None)
             )
             segment = f" [{kr.segment}]" if kr.segment else ""
             figures = f"{segment}  {number(kr.start)} {glyphs.arrow} {number(kr.target)}"
+            if kr.relative:
+                figures += f" ({kr.relative})"
             row.append(escape_controls(figures), style="dim")
             row.append(f"  {percent(kr.progress)} ")
             row.append(kr.status.value, style=STATUS_STYLE[kr.status])
             if kr.period != period:
                 row.append(escape_controls(f"  ({kr.period})"), style="dim")
             target.print(row)
+            shared = _shared(kr, lens.shared_by.get(kr.ref, ()))
+            if shared:
+                target.print(Text(escape_controls(f"     {shared}"), style="dim"))
+
+
+def _shared(kr: KrRow, shared_by: tuple[str, ...]) -> str:
+    """The shares that name a key result, or the key result a share names."""
+    if kr.shares:
+        return f"a share of {short_ref(kr.shares)}"
+    if shared_by:
+        return f"shared by {', '.join(short_ref(ref) for ref in shared_by)}"
+    return ""
 
 
 def as_json(lenses: tuple[MetricLens, ...], period: Period) -> str:
@@ -90,9 +105,12 @@ def as_json(lenses: tuple[MetricLens, ...], period: Period) -> str:
                         "segment": kr.segment,
                         "start": kr.start,
                         "target": kr.target,
+                        "relative": kr.relative,
                         "value": kr.value,
                         "progress": kr.progress,
                         "status": kr.status.value,
+                        "shares": kr.shares,
+                        "shared_by": list(lens.shared_by.get(kr.ref, ())),
                     }
                     for kr in lens.key_results
                 ],

@@ -18,6 +18,7 @@ from cxokr.compute.explain import _f
 from cxokr.compute.explain import explain as explain_ref
 from cxokr.compute.report import Filters, build, short_ref
 from cxokr.load.workspace import load
+from tests.compute.test_kr_rows import FORMS
 from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
 
@@ -210,6 +211,44 @@ def test_piped_output_has_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_metrics_refuses_a_format_it_cannot_write() -> None:
     assert run("metrics", "nps", "--format", "md")[0] == 2
+
+
+def forms_lens(tmp_path: Path, *args: str) -> str:
+    """`cxokr metrics` on the hand-computed FORMS workspace (`test_kr_rows`), whose marketing
+    objective also shares e-commerce's online AOV key result."""
+    okrs = FORMS["okrs/2026-Q4/marketing.yaml"]
+    assert isinstance(okrs, str)
+    share = "          - {id: aov-share, title: AOV, shares: ecommerce/grow-basket/aov-online}\n"
+    at = okrs.index("          - {id: bundles-share,")
+    root = write_files(
+        tmp_path / "ws", {**FORMS, "okrs/2026-Q4/marketing.yaml": okrs[:at] + share + okrs[at:]}
+    )
+    result = CliRunner().invoke(app, ["metrics", *args, "-w", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_metric_lens_shows_a_relative_target_resolved_beside_its_form(tmp_path: Path) -> None:
+    lines = [line.strip() for line in forms_lens(tmp_path, "aov").splitlines()]
+    # 56 (the reading of 09-15) × 1.1 = 61.6; 58.5 (the first of the quarter) + 5 = 63.5
+    assert "L3 marketing/launch-season/aov-plus [online]  56 → 61.6 (+10%)  98% on track" in lines
+    assert "L3 marketing/launch-season/aov-first [online]  58.5 → 63.5 (+5)  60% on track" in lines
+
+
+def test_metric_lens_lists_a_shared_key_result_once_naming_its_shares(tmp_path: Path) -> None:
+    lines = [line.strip() for line in forms_lens(tmp_path, "aov").splitlines()]
+    assert not [line for line in lines if "aov-share [" in line]  # not a second row
+    at = lines.index("L3 ecommerce/grow-basket/aov-online [online]  58 → 64  58% on track")
+    assert lines[at + 1] == "shared by marketing/launch-season/aov-share"
+    (metric,) = json.loads(forms_lens(tmp_path, "aov", "--format", "json"))["metrics"]
+    rows = {kr["ref"]: kr for kr in metric["key_results"]}
+    assert "2026-Q4:marketing/launch-season/aov-share" not in rows
+    assert rows["2026-Q4:ecommerce/grow-basket/aov-online"]["shared_by"] == [
+        "2026-Q4:marketing/launch-season/aov-share"
+    ]
+    plus = rows["2026-Q4:marketing/launch-season/aov-plus"]
+    assert (plus["start"], plus["relative"]) == (56, "+10%")
+    assert plus["target"] == pytest.approx(61.6, abs=1e-9)
 
 
 def test_an_objective_aligned_through_its_key_result_is_not_unaligned(tmp_path: Path) -> None:
