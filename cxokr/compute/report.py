@@ -146,14 +146,15 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     objectives = tuple(
         _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
     )
-    # Deprioritised work (a dropped or postponed objective or key result) counts in nothing.
-    krs = [
+    # Deprioritised work (a dropped or postponed objective or key result) counts in nothing;
+    # a key result and its shares count once.
+    krs = _once(
         kr
         for o in objectives
         if not o.context and o.state is ObjectiveStatus.ACTIVE
         for kr in o.key_results
         if kr.state is ObjectiveStatus.ACTIVE
-    ]
+    )
     counts = {s.value: 0 for s in Status}
     for kr in krs:
         counts[kr.status.value] += 1
@@ -196,6 +197,18 @@ def _select(rows: dict[str, ObjectiveRow], filters: Filters) -> dict[str, bool]:
                 context.add(ref)
                 stack += rows[ref].parents
     return {ref: ref in context for ref in rows if ref in chosen or ref in context}
+
+
+def _once(krs: Iterable[KrRow]) -> list[KrRow]:
+    """`krs` with a key result and its shares (`shares`) once: the first of them listed."""
+    seen: set[str] = set()
+    found = []
+    for kr in krs:
+        key = kr.shares or kr.ref
+        if key not in seen:
+            seen.add(key)
+            found.append(kr)
+    return found
 
 
 def _owned(row: ObjectiveRow, owner: str) -> bool:
@@ -242,16 +255,13 @@ def _attention(objectives: tuple[ObjectiveRow, ...]) -> tuple[Attention, ...]:
     """The concerns of the shown active objectives' key results: the most urgent kind first,
     then by team, objective and key result."""
     items: list[tuple[int, str, Attention]] = []
-    for row in objectives:
-        if row.context or row.state is not ObjectiveStatus.ACTIVE:
-            continue
-        for kr in row.key_results:
-            if kr.state is not ObjectiveStatus.ACTIVE:
-                continue  # deprioritised on its own
-            for kind, detail in _concerns(kr):
-                where = f"{kr.team}/{kr.objective}/{kr.id}"
-                item = Attention(kr.ref, kind, kr.title, kr.owner, detail)
-                items.append((ATTENTION_ORDER.index(kind), where, item))
+    shown = [r for r in objectives if not r.context and r.state is ObjectiveStatus.ACTIVE]
+    # deprioritised on its own: nothing; a key result and its shares: once
+    for kr in _once(k for r in shown for k in r.key_results if k.state is ObjectiveStatus.ACTIVE):
+        for kind, detail in _concerns(kr):
+            where = f"{kr.team}/{kr.objective}/{kr.id}"
+            item = Attention(kr.ref, kind, kr.title, kr.owner, detail)
+            items.append((ATTENTION_ORDER.index(kind), where, item))
     items.sort(key=itemgetter(0, 1))
     return tuple(item for _, _, item in items)
 

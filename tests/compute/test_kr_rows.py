@@ -418,3 +418,18 @@ def test_a_share_with_an_owner_of_its_own_shows_it(tmp_path: Path) -> None:
     doc = _document(tmp_path / "ws", {**FORMS, "okrs/2026-Q4/marketing.yaml": marketing})
     share = key_results(doc)[f"{KR}bundles-share"]
     assert (share["owner"], share["owners"], share["value"]) == ("noor", ["noor"], 4)
+
+
+def test_counts_hold_a_key_result_and_its_shares_once(built: dict[str, Any]) -> None:
+    listed = [
+        kr
+        for o in built["objectives"]
+        if o["state"] == "active"
+        for kr in o["key_results"]
+        if kr["state"] == "active"
+    ]
+    once = {kr["shares"] or kr["ref"]: kr["status"] for kr in listed}
+    assert len(once) == len(listed) - 2  # bundles-share and bundles-again are bundles-live
+    assert sum(built["counts"].values()) == len(once)
+    for status in set(once.values()):
+        assert built["counts"][status] == list(once.values()).count(status)
