@@ -2,7 +2,8 @@
 
 A chat post is read in a few seconds, so it carries the headline figures,
 the top objectives (level 1, or the ones a filter chose) and the first items
-that need attention, and points to the full report for the rest. Both forms
+that need attention, each with its key result's latest check-in note (what the
+meeting will ask about), and points to the full report for the rest. Both forms
 are built from the same `Report` as every other format, and all user text is
 escaped for the markup it lands in.
 """
@@ -14,11 +15,13 @@ from typing import Any
 
 from cxokr.compute.progress import Status
 from cxokr.compute.report import ObjectiveRow, Report
+from cxokr.render import notes
 from cxokr.render.controls import escape_controls
 from cxokr.render.markdown import counts, escape, percent
 
 MAX_OBJECTIVES = 12
 MAX_ATTENTION = 8
+MAX_NOTE = 200  # characters of a key result's note beside its item
 BAR_WIDTH = 10
 # Slack's limits: 150 characters in a header, 3,000 in a section's text, 50 blocks.
 SLACK_HEADER, SLACK_SECTION = 150, 3000
@@ -64,19 +67,37 @@ def _more(shown: int, total: int, what: str) -> str | None:
 
 
 def _attention(
-    report: Report, escape_text: Callable[[str], str], item_form: str, more_form: str
+    report: Report, escape_text: Callable[[str], str], forms: tuple[str, str, str]
 ) -> list[str]:
-    """The first items that need attention, in the chat's markup, and how many are left."""
+    """The first items that need attention, in the chat's markup (`forms`: of an item, of
+    the note on the line below it, of how many are left), and how many are left."""
+    item_form, note_form, more_form = forms
     if not report.attention:
         return ["Nothing needs attention."]
     lines = []
-    for item in report.attention[:MAX_ATTENTION]:
+    items = report.attention[:MAX_ATTENTION]
+    said = _notes({item.ref for item in items}, report)
+    for item in items:
         owner = f" ({escape_text(item.owner)})" if item.owner else ""
         detail = f": {escape_text(item.detail)}" if item.detail else ""
         rest = f"{escape_text(item.title)}{owner}{detail}"
         lines.append(item_form.format(kind=item.kind, rest=rest))
+        note = said.pop(item.ref, None)  # once, below the key result's first item
+        if note:
+            lines.append(note_form.format(note=escape_text(note)))
     more = _more(MAX_ATTENTION, len(report.attention), "items")
     return [*lines, more_form.format(more=more)] if more else lines
+
+
+def _notes(refs: set[str], report: Report) -> dict[str, str]:
+    """The latest check-in note of each key result named, by ref (`note 2026-11-10: …`),
+    cut to what a chat post has room for: what explains an off-track key result."""
+    found = {}
+    for kr in report.key_results():
+        if kr.ref in refs and kr.note:
+            note = str(notes.kr_notes(kr)[-1])
+            found[kr.ref] = note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
+    return found
 
 
 def markdown(report: Report) -> str:
@@ -96,7 +117,7 @@ def markdown(report: Report) -> str:
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")
         lines += [f"| {more} | | | |"] if more else []
     lines += ["", "**Needs attention**", ""]
-    lines += _attention(report, escape, "- **{kind}** {rest}", "- {more}")
+    lines += _attention(report, escape, ("- **{kind}** {rest}", "  - {note}", "- {more}"))
     return "\n".join(lines) + "\n"
 
 
@@ -167,7 +188,7 @@ def slack(report: Report) -> dict[str, Any]:
         lines += [f"_{more}_"] if more else []
         blocks += [{"type": "divider"}, *_sections(lines)]
     lines = ["*Needs attention*"]
-    lines += _attention(report, slack_escape, "• *{kind}* {rest}", "_{more}_")
+    lines += _attention(report, slack_escape, ("• *{kind}* {rest}", "      ↳ {note}", "_{more}_"))
     blocks += [{"type": "divider"}, *_sections(lines)]
     applied = [f"{name} {value}" for name, value in report.filters.applied()]
     if applied:

@@ -1,5 +1,10 @@
 """The report as CSV: one row per key result, for spreadsheets and BI tools.
 
+Columns are only ever added at the end, so a sheet that reads them by position keeps
+working. Beside the figures each row carries the key result's latest check-in note, why
+it is deprioritised (`reason`), its objective's `retro` and its form (`relative`, a
+milestone's `due`, the key result a share `shares`).
+
 Numbers are written unrounded (the float's repr), so every cell equals the
 same figure in the JSON document; an empty cell is a missing value. Text keeps
 its true value, line breaks, tabs and bidi marks included (right-to-left text
@@ -43,6 +48,15 @@ COLUMNS = (
     "stale",
     "forecast_progress",
     "objective_state",
+    # Added since: the notes beside the numbers and the key results' forms.
+    "note",
+    "note_date",
+    "reason",
+    "retro",
+    "state",
+    "relative",
+    "due",
+    "shares",
 )
 
 Cell = str | float | int | bool | date | None
@@ -88,6 +102,14 @@ def _values(objective: ObjectiveRow, kr: KrRow) -> tuple[Cell, ...]:
         kr.stale,
         kr.forecast_progress,
         objective.state,
+        kr.note,
+        kr.note_date,
+        kr.reason,
+        objective.retro,
+        kr.state,
+        kr.relative,
+        kr.due,
+        kr.shares,
     )
 
 

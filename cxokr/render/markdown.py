@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from cxokr.compute.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
 from cxokr.model import KrType, ObjectiveStatus
+from cxokr.render import notes
 from cxokr.render.controls import escape_controls
 
 MISSING = "–"
@@ -97,7 +99,7 @@ def _tree(report: Report, ref: str, depth: int, shown: set[str], refs: set[str])
     """The objective's section, then each aligned child's (depth-first, each objective once)."""
     row = report.objective(ref)
     shown.add(ref)
-    lines = _objective(row, depth)
+    lines = _objective(row, depth, report.as_of)
     children = [c for c in row.children if c in refs]
     elsewhere = [report.objective(c) for c in children if c in shown]
     if elsewhere:
@@ -112,7 +114,7 @@ def _tree(report: Report, ref: str, depth: int, shown: set[str], refs: set[str])
     return lines
 
 
-def _objective(row: ObjectiveRow, depth: int) -> list[str]:
+def _objective(row: ObjectiveRow, depth: int, as_of: date) -> list[str]:
     marks = "#" * min(depth, MAX_HEADING)
     state = "" if row.state == ObjectiveStatus.ACTIVE.value else f" ({row.state})"
     heading = f"{marks} {escape(row.title)}{state}"
@@ -127,8 +129,13 @@ def _objective(row: ObjectiveRow, depth: int) -> list[str]:
         facts.append(f"owner {escape(row.owner)}")
     facts.append(f"`{_code(row.ref)}`")
     lines = [heading, "", " · ".join(facts), ""]
+    for note in notes.objective_notes(row):
+        lines += [f"*{escape(note.label)}*: {escape(note.text)}", ""]
     if row.key_results:
         lines += _kr_table(row.key_results)
+        # The notes' list first: each checklist's paragraph keeps it from joining its list.
+        lines += _kr_notes(row)
+        lines += _checklists(row.key_results, as_of)
     elif row.children:
         lines += ["No key results of its own: progress rolls up from aligned objectives.", ""]
     return lines
@@ -161,10 +168,42 @@ def _kr_table(krs: Iterable[KrRow]) -> list[str]:
 
 
 def _value_to_target(kr: KrRow) -> str:
-    unit = "" if not kr.unit else (kr.unit if kr.unit == "%" else f" {kr.unit}")
-    line = {KrType.STAY_BELOW.value: "≤ ", KrType.STAY_ABOVE.value: "≥ "}.get(kr.type, "")
+    """`61.2 → 64 USD`, `2.71 → ≤ 2.5 s`, a relative target both ways (`61.5 → +10% → 61.6
+    USD`), `2 of 4 items`, `score 0.60`; a milestone's due day, the key result a share
+    shows."""
+    figures = notes.counted(kr, number)
+    if figures is None:
+        unit = "" if not kr.unit else (kr.unit if kr.unit == "%" else f" {kr.unit}")
+        line = {KrType.STAY_BELOW.value: "≤ ", KrType.STAY_ABOVE.value: "≥ "}.get(kr.type, "")
+        figures = f"{number(kr.value)} → {line}{escape(notes.target(kr, number))}{escape(unit)}"
+    due = f", due {kr.due.isoformat()}" if kr.due else ""
     moved = " (moved goalposts)" if kr.moved_goalposts else ""
-    return f"{number(kr.value)} → {line}{number(kr.target)}{escape(unit)}{moved}"
+    shared = notes.shares(kr)
+    return f"{figures}{due}{moved}{f', {escape(shared)}' if shared else ''}"
+
+
+def _checklists(krs: Iterable[KrRow], as_of: date) -> list[str]:
+    """Each checklist's items as a task list, with the day each was done or is due."""
+    lines = []
+    for kr in krs:
+        if kr.items:
+            lines += [f"*{escape(kr.title)}*: {notes.counted(kr, number)}", ""]
+            lines += [
+                f"- {notes.item_mark(item)} {escape(item.title)}: {notes.item_facts(item, as_of)}"
+                for item in kr.items
+            ]
+            lines.append("")
+    return lines
+
+
+def _kr_notes(row: ObjectiveRow) -> list[str]:
+    """The key results' notes: why one is deprioritised, its latest check-in note."""
+    found = [
+        f"- *{escape(kr.title)}*, {escape(note.label)}: {escape(note.text)}"
+        for kr in row.key_results
+        for note in notes.kr_notes(kr, row)
+    ]
+    return [*found, ""] if found else []
 
 
 def _age(kr: KrRow) -> str:

@@ -17,6 +17,7 @@ from rich.tree import Tree
 from cxokr.compute.progress import Status
 from cxokr.compute.report import KrRow, ObjectiveRow, Report, short_ref
 from cxokr.model import ObjectiveStatus
+from cxokr.render import notes
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls
 
@@ -100,36 +101,55 @@ def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
     label.append(escape_controls(f"  {row.team}"), style="cyan")
     if row.period != period:
         label.append(escape_controls(f" ({row.period})"), style="dim")
+    for note in () if row.context else notes.objective_notes(row):
+        label.append("\n" + escape_controls(str(note)), style="italic")
     return label
 
 
-def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
+def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View) -> Text:
     label = Text()
-    label.append(bar(kr.progress, glyphs) + " ", style=_bar_style(kr.status, kr.state))
+    label.append(bar(kr.progress, view.glyphs) + " ", style=_bar_style(kr.status, kr.state))
     label.append(f"{percent(kr.progress):>4} ")
     if kr.state is not ObjectiveStatus.ACTIVE:
         label.append(f"{kr.state}", style="dim italic")
     else:
         label.append(f"{kr.status.value}", style=STATUS_STYLE[kr.status])
-    flags = [
-        name
-        for name, on in (
-            ("breached", kr.breached),
-            ("regression", kr.regression),
-            ("over target", kr.overachieved),
-            ("stale", kr.stale),
-            ("moved goalposts", kr.moved_goalposts),
-        )
-        if on
-    ]
+    flags = _flags(kr)
     if flags:
         label.append(
             f" ({', '.join(flags)})", style="red" if kr.breached or kr.regression else "yellow"
         )
     label.append(escape_controls(f"  {kr.title}"))
-    unit = f" {kr.unit}" if kr.unit else ""
-    detail = f"{kr.id}: {number(kr.value)} {glyphs.arrow} {number(kr.target)}{unit}"
+    label.append("\n")
+    label.append(escape_controls(_kr_detail(kr, view.glyphs)), style="dim")
+    for note in notes.kr_notes(kr, row):
+        if note.kind != "note" or view.notes:
+            label.append("\n" + escape_controls(str(note)), style="italic")
+    if view.items:
+        for item in kr.items:
+            facts = notes.item_facts(item, view.as_of)
+            line = f"{notes.item_mark(item)} {item.title}  {facts}"
+            label.append("\n" + escape_controls(line), style="dim")
+    return label
+
+
+def _flags(kr: KrRow) -> list[str]:
+    named = (
+        ("breached", kr.breached),
+        ("regression", kr.regression),
+        ("over target", kr.overachieved),
+        ("stale", kr.stale),
+        ("moved goalposts", kr.moved_goalposts),
+    )
+    return [name for name, on in named if on]
+
+
+def _kr_detail(kr: KrRow, glyphs: Glyphs) -> str:
+    """The key result's line of figures: `aov-online: 61.2 → 64 USD  conf 0.7  0d ago  …`."""
+    detail = f"{kr.id}: {_figures(kr, glyphs)}"
     detail += _breached_days(kr)
+    if kr.due is not None:
+        detail += f"  due {kr.due.isoformat()}"
     if kr.confidence is not None:
         detail += f"  conf {kr.confidence:.1f}"
     if kr.age_days is not None:
@@ -137,11 +157,22 @@ def _kr_label(kr: KrRow, glyphs: Glyphs) -> Text:
     spark = sparkline([v for _, v in kr.series], glyphs)
     if spark:
         detail += f"  {spark}"
+    shared = notes.shares(kr)
+    if shared:
+        detail += f"  {shared}"
     if kr.owner:
         detail += f"  {kr.owner}"
-    label.append("\n")
-    label.append(escape_controls(detail), style="dim")
-    return label
+    return detail
+
+
+def _figures(kr: KrRow, glyphs: Glyphs) -> str:
+    """`61.2 → 64 USD`, a relative target both ways (`+10% → 61.6`), `2 of 4 items`,
+    `score 0.60`."""
+    counted = notes.counted(kr, number)
+    if counted is not None:
+        return counted
+    unit = f" {kr.unit}" if kr.unit else ""
+    return f"{number(kr.value)} {glyphs.arrow} {notes.target(kr, number, glyphs.arrow)}{unit}"
 
 
 def _breached_days(kr: KrRow) -> str:
@@ -158,6 +189,8 @@ def _breached_days(kr: KrRow) -> str:
 DETAIL_LIMIT = 200
 SUMMARY_DEPTH = 2
 ATTENTION_LIMIT = 30
+# From this many columns the organization's report shows each key result's check-in note.
+WIDE = 120
 
 
 def _tree(report: Report, ref: str, view: _View, parent: Tree | None, depth: int = 1) -> Tree:
@@ -167,7 +200,7 @@ def _tree(report: Report, ref: str, view: _View, parent: Tree | None, depth: int
     view.shown.add(ref)
     if not row.context and view.detail:
         for kr in row.key_results:
-            node.add(_kr_label(kr, view.glyphs))
+            node.add(_kr_label(kr, row, view))
     children = [c for c in row.children if report.has(c) and c not in view.shown]
     if view.detail or depth < SUMMARY_DEPTH:
         for child in children:
@@ -192,10 +225,15 @@ def _count_below(report: Report, refs: list[str], shown: set[str]) -> int:
 
 
 class _View:
-    def __init__(self, report: Report, glyphs: Glyphs) -> None:
+    def __init__(self, report: Report, glyphs: Glyphs, width: int) -> None:
         self.glyphs = glyphs
         self.detail = len(report.key_results()) <= DETAIL_LIMIT
         self.shown: set[str] = set()
+        self.as_of = report.as_of
+        # A team's view has room for every note and checklist item; the whole organization's
+        # shows each key result's latest check-in note on a wide terminal only.
+        self.items = report.filters.team is not None
+        self.notes = self.items or width >= WIDE
 
 
 def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
@@ -228,7 +266,7 @@ def render(report: Report, out: TextIO | None = None, width: int | None = None) 
     target: Console = console(out)
     if width is not None:
         target.width = width
-    view = _View(report, Glyphs(can_encode("█░▁→·", out)))
+    view = _View(report, Glyphs(can_encode("█░▁→·", out)), target.width)
     target.print(_header(report, view.glyphs))
     if not view.detail:
         target.print(

@@ -9,7 +9,9 @@ from pathlib import Path
 from cxokr.compute import report
 from cxokr.load import workspace
 from cxokr.render import chat
-from tests.conftest import WriteFiles
+from tests.compute import test_kr_rows
+from tests.conftest import WriteFiles, write_files
+from tests.render import test_formats
 
 AS_OF = date(2026, 11, 20)
 
@@ -91,3 +93,62 @@ def test_md_posts_the_markdown_as_text_and_slack_posts_blocks(make_ws: WriteFile
     result = built(make_ws())
     assert chat.payload(result, "md") == {"text": chat.markdown(result)}
     assert chat.payload(result, "slack") == chat.slack(result)
+
+
+def forms_with_notes(tmp_path: Path, note: str) -> report.Report:
+    """The workspace of every form, its off-track and stale NPS key result with a check-in
+    `note` of 11-01 (the day of its first reading: stale all the same)."""
+    checkins = test_kr_rows.CHECKINS + (
+        '    - {"kr": "launch-season/nps-up", "date": "2026-11-01", "note": '
+        f"{json.dumps(note)}}}\n"
+    )
+    files = {**test_kr_rows.FORMS, "checkins/2026-Q4/marketing.yaml": checkins}
+    return built(write_files(tmp_path / "ws", files), team="marketing")
+
+
+def test_an_item_needing_attention_carries_its_latest_note_once(tmp_path: Path) -> None:
+    result = forms_with_notes(tmp_path, "Survey moved to December")
+    lines = chat.markdown(result).splitlines()
+    nps = "NPS up 10% on the first reading (mia, noor)"
+    at = lines.index(f"- **off track** {nps}: pace 0.00")
+    assert lines[at + 1] == "  - note 2026-11-01: Survey moved to December"
+    # the same key result again, stale: its note is not repeated
+    stale = lines.index(f"- **stale** {nps}: no update for 19 days")
+    assert lines[stale + 1].startswith("- **")
+    assert sum("Survey moved" in line for line in lines) == 1
+    # an item without a note has no note line
+    live = lines.index("- **off track** Campaign live (mia, noor)")
+    assert lines[live + 1] == f"- **off track** {nps}: pace 0.00"
+    section = json.dumps(chat.slack(result)["blocks"][-2], ensure_ascii=False)
+    assert (
+        f"• *off track* {nps}: pace 0.00\\n      ↳ note 2026-11-01: Survey moved to December\\n"
+    ) in section
+
+
+def test_a_long_note_is_cut_for_the_chat(tmp_path: Path) -> None:
+    result = forms_with_notes(tmp_path, "word " * 100)
+    note = next(line for line in chat.markdown(result).splitlines() if "note 2026" in line)
+    assert len(note) == len("  - ") + chat.MAX_NOTE
+    assert note.startswith("  - note 2026-11-01: word word")
+    assert note.endswith("…")
+
+
+def test_a_hostile_note_is_escaped_in_both_chats(tmp_path: Path) -> None:
+    ws = workspace.load(write_files(tmp_path / "ws", test_kr_rows.FORMS))
+    result = test_formats.hostile(report.build(ws, AS_OF, report.Filters(team="marketing")))
+    md = chat.markdown(result)
+    assert test_formats.raw_controls(md) == []
+    one_line = "\\x1b\\]0;owned\\x07\\x1b\\[2J\\u202eevil\\u202c over"
+    assert f"  - note 2026-11-20: {one_line}" in md.splitlines()
+    slack = json.dumps(chat.slack(result), ensure_ascii=False)
+    assert test_formats.raw_controls(json.loads(slack)["blocks"][-2]["text"]["text"]) == []
+    assert "↳ note 2026-11-20: \\\\x1b]0;owned\\\\x07\\\\x1b[2J\\\\u202eevil\\\\u202c over" in slack
+
+
+def test_a_note_cannot_ping_a_slack_channel(tmp_path: Path) -> None:
+    result = forms_with_notes(tmp_path, "<!channel> see <https://evil.example|this> & more")
+    text = json.dumps(chat.slack(result))
+    assert "<!channel>" not in text
+    assert (
+        "note 2026-11-01: &lt;!channel&gt; see &lt;https://evil.example|this&gt; &amp; more" in text
+    )

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from cxokr.cli import app
 from cxokr.compute import report
 from cxokr.load import workspace
-from cxokr.render import csv_report, markdown, report_json, text
-from tests.compute import test_guardrails
-from tests.conftest import WriteFiles
+from cxokr.render import csv_report, markdown, notes, report_json, text
+from cxokr.render.controls import escape_controls
+from tests.compute import test_guardrails, test_kr_rows
+from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
 
 ROOT = REPO
@@ -245,6 +251,15 @@ def test_csv_row_of_a_breached_guardrail(csv_rows: list[dict[str, str]]) -> None
         "stale": "false",
         "forecast_progress": "0.0",
         "objective_state": "active",
+        "note": "Over the line; asked platform to lazy-load the bundle widget and defer "
+        "the 3DS script",
+        "note_date": "2026-11-19",
+        "reason": "",
+        "retro": "",
+        "state": "active",
+        "relative": "",
+        "due": "",
+        "shares": "",
     }
     assert float(row["expected"]) == 51 / 92
 
@@ -329,3 +344,263 @@ def test_text_shows_the_days_a_recovered_guardrail_was_breached(make_ws: WriteFi
     before = io.StringIO()
     text.render(report.build(ws, date(2026, 11, 3)), before, width=200)
     assert "breached" not in before.getvalue()
+
+
+# --- notes and the key result forms, through the CLI on every form (FORMS) ----------------
+
+
+def forms_report(tmp_path: Path, *args: str, as_of: str = "2026-11-20") -> str:
+    root = write_files(tmp_path / "ws", test_kr_rows.FORMS)
+    result = CliRunner().invoke(app, ["report", *args, "--workspace", str(root), "--as-of", as_of])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_markdown_shows_each_form_in_value_to_target(tmp_path: Path) -> None:
+    md = forms_report(tmp_path, "--team", "marketing", "--format", "md")
+    figures = {
+        "Online AOV up 10% on September": "61.5 → +10% → 61.6 USD",
+        "Online AOV up 5 USD on where the quarter starts": "61.5 → +5 → 63.5 USD",
+        "Rebuild the brand handbook": "2 of 4 items",
+        "Stores feel heard": "score 0.60",
+        "Campaign live": "– → 1, due 2026-11-15",
+        "Bundles on 3 pages": "4 → 3 count, shares ecommerce/grow-basket/bundles-live",
+        "Subscribers 1000 to 4000": "2000 → 4000 count",
+    }
+    for title, shown in figures.items():
+        assert kr_row(md, title)[1] == shown, title
+    # a share is the owning team's: its owner is named; owner lists are joined
+    assert kr_row(md, "Bundles on 3 pages")[6] == "lee"
+    assert kr_row(md, "Stores feel heard")[6] == "mia, noor"
+    # a key result dropped alone shows its state in place of its status
+    assert kr_row(md, "TikTok shop sales")[2:4] == ["2%", "dropped"]
+
+
+def test_markdown_lists_the_notes_and_reasons_below_the_table(tmp_path: Path) -> None:
+    md = forms_report(tmp_path, "--team", "marketing", "--format", "md")
+    season = md.split("#### A season people talk about\n", 1)[1].split("\n## ", 1)[0]
+    table_end = season.index("\n\n- *")
+    assert season[table_end:].startswith(
+        "\n\n- *Rebuild the brand handbook*, note 2026-11-10: Migration reopened\n"
+        "- *TikTok shop sales*, dropped: Holiday campaign first\n\n"
+    )
+    old = md.split("### Retire the old site (dropped)\n", 1)[1]
+    # the objective's reason once, under its figures; not again under its key result
+    assert old.startswith(
+        "\n**50%** (expected 0%) · dropped · team marketing · owner mia · "
+        "`2026-Q4:marketing/old-site`\n\n*dropped*: Replatforming first\n\n| KR |"
+    )
+    assert "*Retire it*, dropped" not in md
+
+
+def test_markdown_shows_a_checklists_items_as_a_task_list(tmp_path: Path) -> None:
+    md = forms_report(tmp_path, "--team", "marketing", "--format", "md")
+    assert (
+        "*Rebuild the brand handbook*: 2 of 4 items\n\n"
+        "- [x] Outline agreed: done 2026-10-14\n"
+        "- [ ] Move 40 pages: due 2026-11-30, weight 2\n"
+        "- [x] Publish it: done 2026-11-12\n"
+    ) in md
+    # the last item's due day is its period's last: still ahead, not overdue
+    assert "*Retire it*: 1 of 2 items\n\n- [x] A: done 2026-11-03\n- [ ] B: due 2026-12-31\n" in md
+
+
+def test_markdown_shows_a_relative_target_whose_start_is_not_read_yet(tmp_path: Path) -> None:
+    md = forms_report(tmp_path, "--team", "marketing", "--format", "md", as_of="2026-10-20")
+    assert kr_row(md, "NPS up 10% on the first reading")[1] == "– → +10% → – points"
+
+
+def test_csv_appends_the_notes_and_forms_after_the_columns_it_had(tmp_path: Path) -> None:
+    out = forms_report(tmp_path, "--format", "csv")
+    header = out.split("\n", 1)[0].split(",")
+    assert header[:24] == [*csv_report.COLUMNS[:23], "objective_state"]
+    assert header[24:] == [
+        "note",
+        "note_date",
+        "reason",
+        "retro",
+        "state",
+        "relative",
+        "due",
+        "shares",
+    ]
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(out))}
+    season = "2026-Q4:marketing/launch-season/"
+
+    def picked(kr: str, *keys: str) -> list[str]:
+        return [rows[season + kr][key] for key in keys]
+
+    assert picked("handbook", "note", "note_date", "value", "target") == [
+        "Migration reopened",
+        "2026-11-10",
+        "2.0",
+        "4.0",
+    ]
+    assert picked("tiktok", "state", "reason", "objective_state") == [
+        "dropped",
+        "Holiday campaign first",
+        "active",
+    ]
+    # a relative target starts like a formula: written as text
+    assert picked("aov-plus", "relative") == ["'+10%"]
+    assert float(picked("aov-plus", "target")[0]) == pytest.approx(61.6)
+    assert picked("go-live", "due") == ["2026-11-15"]
+    assert picked("bundles-share", "shares") == ["2026-Q4:ecommerce/grow-basket/bundles-live"]
+    retire = rows["2026-Q4:marketing/old-site/retire"]
+    assert (retire["state"], retire["reason"]) == ("dropped", "Replatforming first")
+
+
+def test_text_team_view_shows_notes_items_and_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "140")
+    out = forms_report(tmp_path, "--team", "marketing")
+    lines = [line.lstrip("│├└─ ") for line in out.splitlines()]
+    for expected in (
+        "handbook: 2 of 4 items  8d ago",
+        "note 2026-11-10: Migration reopened",
+        "[x] Outline agreed  done 2026-10-14",
+        "[ ] Move 40 pages  due 2026-11-30, weight 2",
+        "[x] Publish it  done 2026-11-12",
+        "heard: score 0.60  conf 0.5  2d ago",
+        "go-live: – → 1  due 2026-11-15  mia, noor",
+        "dropped: Holiday campaign first",
+        "dropped: Replatforming first",
+        "aov-plus: 61.5 → +10% → 61.6 USD  5d ago",
+        "bundles-share: 4 → 3 count  conf 0.9  2d ago",
+    ):
+        assert any(line.startswith(expected) for line in lines), expected
+    assert any(line.endswith("shares ecommerce/grow-basket/bundles-live  lee") for line in lines)
+    # the objective's reason under its line, not repeated under its key result
+    at = lines.index("dropped: Replatforming first")
+    assert lines[at - 1].endswith("50% dropped Retire the old site  marketing")
+    assert lines[at + 1 : at + 5] == [
+        "█████░░░░░  50% dropped  Retire it",
+        "retire: 1 of 2 items  17d ago  mia",
+        "[x] A  done 2026-11-03",
+        "[ ] B  due 2026-12-31",
+    ]
+
+
+def test_text_shows_check_in_notes_without_team_on_a_wide_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    narrow = forms_report(tmp_path, "--level", "3")
+    assert "Migration reopened" not in narrow
+    assert "Outline agreed" not in narrow  # items: in a team's view
+    # a reason is a decision, shown whatever the width
+    assert "dropped: Holiday campaign first" in narrow
+    monkeypatch.setenv("COLUMNS", str(text.WIDE))
+    wide = forms_report(tmp_path, "--level", "3")
+    assert "note 2026-11-10: Migration reopened" in wide
+    assert "Outline agreed" not in wide
+
+
+def test_the_example_text_report_shows_notes_only_when_there_is_room(
+    example: report.Report,
+) -> None:
+    narrow, wide = io.StringIO(), io.StringIO()
+    text.render(example, narrow, width=text.WIDE - 1)
+    text.render(example, wide, width=text.WIDE)
+    assert "note 2026-11-19:" not in narrow.getvalue()
+    assert "│   note 2026-11-19: On pace for 65\n" in wide.getvalue()
+
+
+def test_a_note_with_line_breaks_and_tabs_is_one_line_but_kept_in_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = "Two things:\n- stock\n- staff\tboth late"
+    checkins = test_kr_rows.CHECKINS + (
+        f'    - {{"kr": "launch-season/heard", "date": "2026-11-19", "note": {json.dumps(note)}}}\n'
+    )
+    root = write_files(
+        tmp_path / "ws", {**test_kr_rows.FORMS, "checkins/2026-Q4/marketing.yaml": checkins}
+    )
+    monkeypatch.setenv("COLUMNS", "140")
+    args = ("report", "--team", "marketing", "-w", str(root), "--as-of", "2026-11-20")
+    shown = "note 2026-11-19: Two things: - stock - staff both late"
+    assert shown in CliRunner().invoke(app, [*args]).stdout
+    md = CliRunner().invoke(app, [*args, "--format", "md"]).stdout
+    assert f"- *Stores feel heard*, {shown}\n" in md
+    out = CliRunner().invoke(app, [*args, "--format", "csv"]).stdout
+    rows = {r["kr"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["heard"]["note"] == note  # the true text
+
+
+# Loading refuses control characters in text (CX117); what reaches a renderer is shown
+# escaped all the same.
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\u202eevil\u202c\rover"
+# On one line (a carriage return is white space), every control shown as its escape.
+HOSTILE_SHOWN = "\\x1b]0;owned\\x07\\x1b[2J\\u202eevil\\u202c over"
+
+
+def hostile(built: report.Report) -> report.Report:
+    """`built` with a hostile note, reason, retro and checklist item title everywhere."""
+
+    def kr(row: report.KrRow) -> report.KrRow:
+        items = tuple(replace(item, title=HOSTILE) for item in row.items)
+        return replace(row, note=HOSTILE, note_date=AS_OF, reason=HOSTILE, items=items)
+
+    objectives = tuple(
+        replace(o, reason=HOSTILE, retro=HOSTILE, key_results=tuple(kr(k) for k in o.key_results))
+        for o in built.objectives
+    )
+    return replace(built, objectives=objectives)
+
+
+@pytest.fixture
+def hostile_forms(tmp_path: Path) -> report.Report:
+    ws = workspace.load(write_files(tmp_path / "ws", test_kr_rows.FORMS))
+    return hostile(report.build(ws, AS_OF, report.Filters(team="marketing")))
+
+
+def test_text_shows_a_hostile_note_escaped(hostile_forms: report.Report) -> None:
+    out = io.StringIO()
+    text.render(hostile_forms, out, width=300)
+    assert raw_controls(out.getvalue()) == []
+    lines = [line.lstrip("│├└─ ") for line in out.getvalue().splitlines()]
+    for shown in (
+        f"note 2026-11-20: {HOSTILE_SHOWN}",  # a check-in note
+        f"dropped: {HOSTILE_SHOWN}",  # a reason
+        f"retro: {HOSTILE_SHOWN}",
+        f"[x] {escape_controls(HOSTILE)}  done 2026-11-03",  # an item's title
+    ):
+        assert shown in lines, shown
+
+
+def test_markdown_shows_a_hostile_note_escaped(hostile_forms: report.Report) -> None:
+    md = markdown.render(hostile_forms)
+    assert raw_controls(md) == []
+    shown = markdown.escape(HOSTILE)
+    assert shown == "\\x1b\\]0;owned\\x07\\x1b\\[2J\\u202eevil\\u202c\\rover"
+    one_line = markdown.escape(notes.one_line(HOSTILE))
+    for line in (
+        f"- *Rebuild the brand handbook*, note 2026-11-20: {one_line}",
+        f"- *TikTok shop sales*, dropped: {one_line}",
+        f"*retro*: {one_line}",
+        f"- [x] {shown}: done 2026-11-03",
+    ):
+        assert line in md.splitlines(), line
+
+
+def test_csv_writes_a_hostile_notes_escape_sequences_escaped(
+    hostile_forms: report.Report,
+) -> None:
+    out = csv_report.render(hostile_forms)
+    rows = {r["kr"]: r for r in csv.DictReader(io.StringIO(out))}
+    # escape sequences and the carriage return escaped; bidi controls kept (right-to-left
+    # text needs them), as for every text cell
+    kept = "\\x1b]0;owned\\x07\\x1b[2J\u202eevil\u202c\\rover"
+    assert (rows["heard"]["note"], rows["tiktok"]["reason"], rows["retire"]["retro"]) == (
+        kept,
+        kept,
+        kept,
+    )
+    assert [c for c in out if c in "\x1b\x07\r"] == []
+
+
+def raw_controls(shown: str) -> list[str]:
+    """Control and bidi characters in `shown`, but the line feeds the renderer wrote."""
+    return re.findall(
+        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", shown
+    )

@@ -1,0 +1,118 @@
+"""The words beside a report's numbers, shared by the text, Markdown and chat formats.
+
+Notes: a key result's latest check-in note, why work is dropped or postponed (`reason`)
+and a team's end-of-period `retro`. Forms: how a key result written as people write
+them states its figures ("+10% → 61.6", "2 of 4 items", "score 0.60", a checklist
+item's done or due day, the key result a share belongs to).
+
+What these return is the workspace's text on one line and unescaped: each renderer
+escapes it for the markup it lands in (`controls.escape_controls`, `markdown.escape`,
+`chat.slack_escape`), so a note can hold anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from cxokr.compute.report_data import ItemRow, KrRow, ObjectiveRow, short_ref
+from cxokr.model import KrType, ObjectiveStatus
+
+Number = Callable[[float | None], str]
+NoteKind = Literal["reason", "note", "retro"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note: what it is (`dropped`, `note 2026-11-10`, `retro`) and its text."""
+
+    kind: NoteKind
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+
+def one_line(text: str) -> str:
+    """Text on one line: its line breaks and runs of white space as one space."""
+    return " ".join(text.split())
+
+
+def kr_notes(kr: KrRow, objective: ObjectiveRow | None = None) -> list[Note]:
+    """Why the key result is deprioritised (unless it is its objective's reason, said
+    there), then its latest check-in note."""
+    notes = []
+    repeated = (
+        objective is not None
+        and objective.state is not ObjectiveStatus.ACTIVE
+        and kr.reason == objective.reason
+    )
+    if kr.reason and kr.state is not ObjectiveStatus.ACTIVE and not repeated:
+        notes.append(Note("reason", str(kr.state), one_line(kr.reason)))
+    if kr.note:
+        dated = f"note {kr.note_date.isoformat()}" if kr.note_date else "note"
+        notes.append(Note("note", dated, one_line(kr.note)))
+    return notes
+
+
+def objective_notes(row: ObjectiveRow) -> list[Note]:
+    """Why the objective is dropped or postponed, and its team's retro (with the grade the
+    team gave itself)."""
+    notes = []
+    if row.reason and row.state is not ObjectiveStatus.ACTIVE:
+        notes.append(Note("reason", str(row.state), one_line(row.reason)))
+    if row.retro:
+        graded = f" (grade {row.team_grade:.2f})" if row.team_grade is not None else ""
+        notes.append(Note("retro", f"retro{graded}", one_line(row.retro)))
+    return notes
+
+
+def score(value: float | None) -> str:
+    """A score as the owner gives it, to two decimals: `score 0.60`."""
+    return "score –" if value is None else f"score {value:.2f}"
+
+
+def counted(kr: KrRow, number: Number) -> str | None:
+    """The figures of a checklist (`2 of 4 items`) or a score (`score 0.60`), which read
+    as neither a value nor a target; None for the other forms."""
+    if kr.type is KrType.CHECKLIST:
+        return f"{number(kr.value)} of {number(kr.target)} items"
+    if kr.type is KrType.SCORE:
+        return score(kr.value)
+    return None
+
+
+def target(kr: KrRow, number: Number, arrow: str = "→") -> str:
+    """The target, a relative one both ways: `+10% → 61.6` (`+10% → –` while its start is
+    unknown)."""
+    if kr.relative:
+        return f"{kr.relative} {arrow} {number(kr.target)}"
+    return number(kr.target)
+
+
+def shares(kr: KrRow) -> str | None:
+    """`shares ecommerce/grow-basket/bundles-live`: the key result, and so the team, whose
+    figures a share shows."""
+    return f"shares {short_ref(kr.shares)}" if kr.shares else None
+
+
+def item_facts(item: ItemRow, as_of: date) -> str:
+    """A checklist item's day: `done 2026-10-14`, `due 2026-11-30` or `overdue, due
+    2026-11-15`, and its weight when it is not 1."""
+    if item.done is not None:
+        facts = [f"done {item.done.isoformat()}"]
+    elif item.due < as_of:
+        facts = [f"overdue, due {item.due.isoformat()}"]
+    else:
+        facts = [f"due {item.due.isoformat()}"]
+    if item.weight != 1:
+        facts.append(f"weight {item.weight:g}")
+    return ", ".join(facts)
+
+
+def item_mark(item: ItemRow) -> str:
+    """`[x]` for an item done, `[ ]` for one still open (a Markdown task list's marks)."""
+    return "[x]" if item.done is not None else "[ ]"
