@@ -24,6 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from cxokr.errors import HistoryError, UsageError
 from cxokr.git.audit_data import (
     Event,
@@ -38,7 +40,16 @@ from cxokr.git.audit_logs import checkin_events, reading_events
 from cxokr.git.history import Commit, FileChange, History, Step, history
 from cxokr.load import workspace
 from cxokr.load.layout import CONFIG_FILE, checkin_path, okr_path, reading_path
-from cxokr.model import Config, KeyResult, Objective, OkrFile, RefParts, is_slug, parse_ref
+from cxokr.model import (
+    Config,
+    Item,
+    KeyResult,
+    Objective,
+    OkrFile,
+    RefParts,
+    is_slug,
+    parse_ref,
+)
 
 KR_FIELDS = (
     "title",
@@ -48,12 +59,28 @@ KR_FIELDS = (
     "type",
     "start",
     "target",
+    "change",
     "weight",
     "owner",
     "aligns_to",
     "rebaseline",
+    "items",
+    "schedule",
+    "due",
+    "shares",
+    "state",
+    "reason",
 )
-OBJECTIVE_FIELDS = ("title", "owner", "aligns_to", "weight", "status", "progress", "grade")
+OBJECTIVE_FIELDS = (
+    "title",
+    "owner",
+    "aligns_to",
+    "weight",
+    "status",
+    "reason",
+    "progress",
+    "grade",
+)
 _PERIOD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 
 
@@ -327,18 +354,57 @@ def _compare(
         return [Event(commit, Kind.CREATED, ref, shown)]
     if now is None:
         return [Event(commit, Kind.REMOVED, ref)]
-    changed = tuple(
-        FieldChange(name, _plain(getattr(was, name)), _plain(getattr(now, name)))
-        for name in fields
-        if getattr(was, name) != getattr(now, name)
-    )
-    return [Event(commit, Kind.CHANGED, ref, changed)] if changed else []
+    changed: list[FieldChange] = []
+    for name in fields:
+        old, new = getattr(was, name), getattr(now, name)
+        if old == new:
+            continue
+        if name == "items":
+            changed += _item_changes(old or [], new or [])
+        else:
+            changed.append(FieldChange(name, _plain(old), _plain(new)))
+    return [Event(commit, Kind.CHANGED, ref, tuple(changed))] if changed else []
+
+
+def _item_changes(was: list[Item], now: list[Item]) -> list[FieldChange]:
+    """A checklist's items compared by ID: `item ID` added (old None) or removed (new None)
+    with its fields, or `item ID FIELD` for each field of it that changed."""
+    old, new = _by_id(was), _by_id(now)
+    changes: list[FieldChange] = []
+    for item_id in [*new, *(i for i in old if i not in new)]:
+        before, after = _item_fields(old.get(item_id)), _item_fields(new.get(item_id))
+        if before is None or after is None:
+            if before != after:
+                changes.append(FieldChange(f"item {item_id}", before, after))
+            continue
+        changes += [
+            FieldChange(f"item {item_id} {key}", before.get(key), after.get(key))
+            for key in dict.fromkeys([*after, *before])
+            if before.get(key) != after.get(key)
+        ]
+    return changes
+
+
+def _item_fields(item: Item | None) -> dict[str, Any] | None:
+    """An item's fields as written (its weight always), without its ID."""
+    if item is None:
+        return None
+    fields: dict[str, Any] = item.model_dump(mode="json", exclude_unset=True, exclude={"id"})
+    fields["weight"] = item.weight
+    return fields
 
 
 def _plain(value: Any) -> Any:
-    """A field's value as JSON would hold it: enums as their value."""
+    """A field's value as JSON would hold it: enums as their value, days as text, a
+    `start: {reading: DATE}` or checklist item as a mapping."""
     if isinstance(value, StrEnum):
         return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

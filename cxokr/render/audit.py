@@ -17,12 +17,13 @@ from cxokr.model import Checkin, Reading
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.encoding import symbol
 
-_WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*")
+_WORD = re.compile(r"[A-Za-z0-9][\w.@:/+-]*|[+-][0-9.]+%")  # an ID, ref, +10%
 
 
 def value(item: Any) -> str:
-    """A field's value for a line of text: numbers trimmed, lists joined, and text quoted
-    unless it is a single word such as an ID, a reference or an email address."""
+    """A field's value for a line of text: numbers trimmed, lists joined, mappings in braces,
+    and text quoted unless it is a single word such as an ID, a reference, an email address
+    or a relative target (`+10%`)."""
     if item is None:
         return "none"
     if isinstance(item, bool):
@@ -31,6 +32,8 @@ def value(item: Any) -> str:
         return f"{item:g}"
     if isinstance(item, list):
         return ", ".join(value(v) for v in item) or "none"
+    if isinstance(item, dict):  # `start: {reading: DATE}`, a schedule, a checklist item
+        return "{" + ", ".join(f"{value(k)}: {value(v)}" for k, v in item.items()) + "}"
     text = str(item)
     return text if _WORD.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
@@ -41,10 +44,21 @@ def _change(change: FieldChange, arrow: str) -> str:
     return f"{change.field} {value(change.old)} {arrow} {value(change.new)}"
 
 
+def _marks(entry: Checkin) -> str:
+    """What a check-in says of a checklist or score: `done outline, migrate`,
+    `reopened migrate`, `score 0.6`."""
+    said = [] if entry.score is None else [f"score {value(entry.score)}"]
+    said += [f"done {value(entry.done)}"] if entry.done else []
+    said += [f"reopened {value(entry.undone)}"] if entry.undone else []
+    return ", ".join(said)
+
+
 def _entry(entry: Checkin | Reading) -> str:
     head = [] if entry.value is None else [value(entry.value)]
     if isinstance(entry, Reading) and entry.segment:
         head.append(entry.segment)
+    if isinstance(entry, Checkin) and _marks(entry):
+        head.append(_marks(entry))
     head.append(f"on {entry.date.isoformat()}")
     extra = []
     if isinstance(entry, Checkin):

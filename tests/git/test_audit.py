@@ -295,3 +295,114 @@ def test_a_shallow_clone_reaching_back_far_enough_is_complete(ws: Path, tmp_path
     recent = audit.trail(clone / "goals", scripted.KR, since="2026-11-10")
     assert recent.incomplete is None
     assert [e.commit.subject for e in recent.events] == ["checkin(ecommerce): aov-online = 62"]
+
+
+# --- Checklists, scores and the other key result forms ---------------------------------------
+
+MARKETING = "okrs/2026-Q4/marketing.yaml"
+
+
+@pytest.fixture
+def forms(tmp_path: Path, git_env: None) -> Path:
+    """The workspace with every form of key result, committed once on 2026-09-20."""
+    from tests.compute.test_kr_rows import FORMS
+    from tests.conftest import write_files
+
+    root = write_files(tmp_path / "forms", FORMS)
+    git(root, "init", "-q", "-b", "main")
+    scripted.commit(root, scripted.DANA, "2026-09-20T12:00:00+00:00", "Start")
+    return root
+
+
+def described(trail: audit_data.Trail) -> list[str]:
+    from cxokr.render import audit as render_audit
+
+    return [render_audit.describe(e, str(trail.subject)) for e in trail.events]
+
+
+def test_check_ins_of_a_checklist_and_a_score_read_as_such(forms: Path) -> None:
+    handbook = described(audit.trail(forms, "2026-Q4:marketing/launch-season/handbook"))
+    assert handbook[1:] == [
+        "check-in done outline on 2026-10-14",
+        "check-in done migrate on 2026-11-02",
+        'check-in reopened migrate on 2026-11-10, note "Migration reopened"',
+        "check-in done publish on 2026-11-12",
+    ]
+    heard = described(audit.trail(forms, "2026-Q4:marketing/launch-season/heard"))
+    assert heard[1:] == [
+        "check-in score 0.4 on 2026-10-20, confidence 0.5",
+        "check-in score 0.6 on 2026-11-18",
+    ]
+
+
+def test_a_checklist_is_created_with_its_items(forms: Path) -> None:
+    handbook = described(audit.trail(forms, "2026-Q4:marketing/launch-season/handbook"))
+    assert handbook[0] == (
+        'created with title "Rebuild the brand handbook", type checklist, items '
+        '{id: outline, title: "Outline agreed", due: 2026-10-15}, '
+        '{id: migrate, title: "Move 40 pages", due: 2026-11-30, weight: 2}, '
+        '{id: publish, title: "Publish it"}'
+    )
+
+
+def test_a_check_in_through_the_cli_is_in_the_log(forms: Path) -> None:
+    kr = "2026-Q4:marketing/launch-season/handbook"
+    code, _, errors = run(forms, "checkin", kr, "--done", "migrate", "-d", "2026-11-20")
+    assert code == 0, errors
+    code, out, errors = run(forms, "log", kr)
+    assert code == 0, errors
+    assert out.splitlines()[-1].endswith("  check-in done migrate on 2026-11-20")
+
+
+EDITS = (
+    ("due: 2026-11-30, weight: 2}", "due: 2026-12-15, weight: 2}"),
+    ("- {id: publish, title: Publish it}", "- {id: index, title: Index, weight: 0.5}"),
+    ("{2026-10-31: 1500, 2026-11-30: 2500}", "{2026-11-30: 2500}"),
+    ("type: done, due: 2026-11-15}", "type: done, due: 2026-11-22}"),
+    ("Bundles on 3 pages, shares: ecommerce", "Bundles on 3 pages, shares: 2026-Q4:ecommerce"),
+    ("state: dropped\n", "state: postponed\n"),
+    ("reason: Holiday campaign first", "reason: After the holidays"),
+    (
+        "start: {reading: 2026-09-20}\n        target: +10%",
+        "start: 57\n        target: +12%",
+    ),
+    ("change: 5", "change: 6"),
+    ("reason: Replatforming first", "reason: Replatforming in 2027"),
+)
+
+
+def test_changes_to_every_form_are_field_changes(forms: Path) -> None:
+    okrs = forms / MARKETING
+    text = okrs.read_text(encoding="utf-8")
+    for old, new in EDITS:
+        assert old in text
+        text = text.replace(old, new)
+    okrs.write_text(text, encoding="utf-8")
+    scripted.commit(forms, scripted.RAJ, "2026-11-21T12:00:00+00:00", "Replan")
+    trail = audit.trail(forms, "2026-Q4:marketing", today=date(2026, 11, 21))
+    changed = [
+        line
+        for e, line in zip(trail.events, described(trail), strict=True)
+        if e.kind is audit_data.Kind.CHANGED
+    ]
+    assert changed == [
+        "launch-season/aov-plus: changed start {reading: 2026-09-20} → 57, target +10% → +12%",
+        "launch-season/aov-first: changed change 5 → 6",
+        "launch-season/handbook: changed item migrate due 2026-11-30 → 2026-12-15, "
+        'item index {title: Index, weight: 0.5}, item publish {title: "Publish it", weight: 1} '
+        "→ none",
+        "launch-season/subscribers: changed schedule {2026-10-31: 1500, 2026-11-30: 2500} → "
+        "{2026-11-30: 2500}",
+        "launch-season/go-live: changed due 2026-11-15 → 2026-11-22",
+        "launch-season/bundles-share: changed shares ecommerce/grow-basket/bundles-live → "
+        "2026-Q4:ecommerce/grow-basket/bundles-live",
+        'launch-season/tiktok: changed state dropped → postponed, reason "Holiday campaign '
+        'first" → "After the holidays"',
+        'old-site: changed reason "Replatforming first" → "Replatforming in 2027"',
+    ]
+    doc = json.loads(run(forms, "log", "2026-Q4:marketing/launch-season/aov-plus", "-f", "json")[1])
+    assert doc["events"][-1]["changes"][0] == {
+        "field": "start",
+        "old": {"reading": "2026-09-20"},
+        "new": 57.0,
+    }
