@@ -3,7 +3,10 @@
 The tree, coverage, unsupported level-1 objectives, the cross-functional
 matrix and the alignment conflicts `cxokr check` finds, for the periods the
 report of a period lists (the period, those enclosing it, those inside it that
-have begun), with progress and status from the report. The conflicts
+have begun), with progress and status from the report. Coverage and support
+follow every alignment the files declare, as `cxokr check` does; the matrix of who
+contributes leaves out what is deprioritised: a dropped or postponed objective, and the
+alignment of a key result dropped or postponed alone. The conflicts
 are found by the alignment rules (`rules.alignment`), which build on this
 package: the command runs them and passes their problems in.
 """
@@ -17,6 +20,7 @@ from datetime import date
 from cxokr.compute import align
 from cxokr.compute.report import Filters, Report, build, counted
 from cxokr.load.workspace import Workspace
+from cxokr.model import ObjectiveStatus
 from cxokr.problems import Problem
 
 
@@ -38,7 +42,29 @@ class Contributions:
 
 def contributions(ws: Workspace, periods: Iterable[str]) -> Contributions:
     """Who contributes to which level-1 objective of `periods`, directly or through a chain."""
-    return _contributions(align.matrix(align.build(ws, periods), ws.teams))
+    return _contributions(align.matrix(_contributing(align.build(ws, periods)), ws.teams))
+
+
+def _contributing(graph: align.Graph) -> align.Graph:
+    """`graph` less the alignments made by key results dropped or postponed alone: their work
+    contributes to nothing, as a dropped objective's does not (`align.matrix`). A share's
+    alignment is its own team's, like any key result's."""
+    kept = [e for e in graph.edges if e.kr is None or _active(graph.nodes[e.child], e.kr)]
+    if len(kept) == len(graph.edges):
+        return graph
+    found = align.Graph(nodes=graph.nodes, edges=kept, dangling=graph.dangling)
+    found.parents = {ref: [] for ref in graph.nodes}
+    found.children = {ref: [] for ref in graph.nodes}
+    for edge in kept:
+        if edge.parent not in found.parents[edge.child]:
+            found.parents[edge.child].append(edge.parent)
+            found.children[edge.parent].append(edge.child)
+    return found
+
+
+def _active(node: align.Node, kr: str) -> bool:
+    found = next((k for k in node.objective.key_results if k.id == kr), None)
+    return found is None or found.state is ObjectiveStatus.ACTIVE
 
 
 def _contributions(grid: align.Matrix) -> Contributions:
@@ -76,7 +102,7 @@ def build_view(
     listed = [ws.periods[pid] for pid in report.periods]
     whole = align.build(ws, [p.id for p in counted(ws, listed, as_of)])
     cover = align.coverage(graph)
-    grid = _contributions(align.matrix(graph, ws.teams))
+    grid = _contributions(align.matrix(_contributing(graph), ws.teams))
     files = {graph.nodes[ref].path for ref in graph.nodes}
     conflicts = tuple(sorted(p for p in problems if p.path in files))
     return AlignView(

@@ -178,6 +178,7 @@ def as_json(view: AlignView) -> str:
                 "team": o.team,
                 "level": o.level,
                 "title": o.title,
+                "owners": list(o.owners),
                 "state": o.state,
                 "progress": o.progress,
                 "status": o.status.value,

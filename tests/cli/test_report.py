@@ -213,8 +213,8 @@ def test_metrics_refuses_a_format_it_cannot_write() -> None:
     assert run("metrics", "nps", "--format", "md")[0] == 2
 
 
-def forms_lens(tmp_path: Path, *args: str) -> str:
-    """`cxokr metrics` on the hand-computed FORMS workspace (`test_kr_rows`), whose marketing
+def forms_cli(tmp_path: Path, *args: str) -> str:
+    """A command run on the hand-computed FORMS workspace (`test_kr_rows`), whose marketing
     objective also shares e-commerce's online AOV key result."""
     okrs = FORMS["okrs/2026-Q4/marketing.yaml"]
     assert isinstance(okrs, str)
@@ -223,24 +223,31 @@ def forms_lens(tmp_path: Path, *args: str) -> str:
     root = write_files(
         tmp_path / "ws", {**FORMS, "okrs/2026-Q4/marketing.yaml": okrs[:at] + share + okrs[at:]}
     )
-    result = CliRunner().invoke(app, ["metrics", *args, "-w", str(root), "--as-of", AS_OF])
+    result = CliRunner().invoke(app, [*args, "-w", str(root), "--as-of", AS_OF])
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
 
+def test_align_json_lists_every_owner(tmp_path: Path) -> None:
+    document = json.loads(forms_cli(tmp_path, "align", "--format", "json"))
+    owners = {o["ref"]: o["owners"] for o in document["objectives"]}
+    assert owners["2026-Q4:marketing/launch-season"] == ["mia", "noor"]
+    assert owners["2026-Q4:ecommerce/grow-basket"] == ["dana"]
+
+
 def test_metric_lens_shows_a_relative_target_resolved_beside_its_form(tmp_path: Path) -> None:
-    lines = [line.strip() for line in forms_lens(tmp_path, "aov").splitlines()]
+    lines = [line.strip() for line in forms_cli(tmp_path, "metrics", "aov").splitlines()]
     # 56 (the reading of 09-15) × 1.1 = 61.6; 58.5 (the first of the quarter) + 5 = 63.5
     assert "L3 marketing/launch-season/aov-plus [online]  56 → 61.6 (+10%)  98% on track" in lines
     assert "L3 marketing/launch-season/aov-first [online]  58.5 → 63.5 (+5)  60% on track" in lines
 
 
 def test_metric_lens_lists_a_shared_key_result_once_naming_its_shares(tmp_path: Path) -> None:
-    lines = [line.strip() for line in forms_lens(tmp_path, "aov").splitlines()]
+    lines = [line.strip() for line in forms_cli(tmp_path, "metrics", "aov").splitlines()]
     assert not [line for line in lines if "aov-share [" in line]  # not a second row
     at = lines.index("L3 ecommerce/grow-basket/aov-online [online]  58 → 64  58% on track")
     assert lines[at + 1] == "shared by marketing/launch-season/aov-share"
-    (metric,) = json.loads(forms_lens(tmp_path, "aov", "--format", "json"))["metrics"]
+    (metric,) = json.loads(forms_cli(tmp_path, "metrics", "aov", "--format", "json"))["metrics"]
     rows = {kr["ref"]: kr for kr in metric["key_results"]}
     assert "2026-Q4:marketing/launch-season/aov-share" not in rows
     assert rows["2026-Q4:ecommerce/grow-basket/aov-online"]["shared_by"] == [

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from cxokr.compute import align
-from cxokr.compute.align_view import build_view
+from cxokr.compute.align_view import AlignView, build_view
 from cxokr.compute.report import Filters, build
 from cxokr.load import workspace
 from cxokr.problems import Problem, Severity
 from cxokr.rules import alignment, checks
-from tests.conftest import WriteFiles
+from tests.compute.test_kr_rows import FORMS
+from tests.compute.test_report import AS_OF
+from tests.conftest import WriteFiles, write_files
 
 CONFIG = """
     organization: Acme
@@ -270,3 +272,47 @@ def test_support_from_an_earlier_quarter_counts_in_every_view(make_ws: WriteFile
     assert quarter.unsupported == ()
     assert "2026-Q3:cx/new-stores" not in {o.ref for o in quarter.report.objectives}
     assert build_view(ws, (), date(2026, 11, 20), "2026").unsupported == ()
+
+
+# --- Shares and key results deprioritised alone: the hand-computed workspace FORMS ----------
+
+TIKTOK = "            state: dropped\n            reason: Holiday campaign first\n"
+
+
+def forms_view(tmp_path: Path, tiktok: str = TIKTOK) -> AlignView:
+    """The view of FORMS (`test_kr_rows`) as of 2026-11-20, with the state and reason of the
+    marketing key result dropped alone replaced by `tiktok`."""
+    okrs = FORMS["okrs/2026-Q4/marketing.yaml"]
+    assert isinstance(okrs, str) and TIKTOK in okrs
+    files = {**FORMS, "okrs/2026-Q4/marketing.yaml": okrs.replace(TIKTOK, tiktok)}
+    return build_view(workspace.load(write_files(tmp_path / "ws", files)), (), AS_OF)
+
+
+def _cells(view: AlignView) -> dict[tuple[str, str], str]:
+    return {(c.objective.split("/")[-1], c.team): c.contribution for c in view.matrix}
+
+
+def test_shares_change_nothing_in_coverage_or_the_matrix(tmp_path: Path) -> None:
+    view = forms_view(tmp_path)
+    # Below level 1 and active: cx/better-journeys, ecommerce/grow-basket and fast-checkout,
+    # marketing/launch-season, support/faster-answers and happy-customers (legacy-coupons
+    # and old-site are dropped); each ladders up.
+    assert (view.below_level_one, view.covered, view.unsupported) == (6, 6, ())
+    # marketing shares e-commerce's bundles-live: it contributes through its own alignment
+    # (launch-season to cx/better-journeys), and e-commerce through its own, as before.
+    assert _cells(view) == {
+        ("raise-aov", "cx"): "direct",
+        ("raise-aov", "ecommerce"): "indirect",
+        ("raise-aov", "marketing"): "indirect",
+        ("raise-aov", "support"): "indirect",
+        ("delight", "support"): "direct",
+    }
+
+
+def test_a_key_result_dropped_alone_contributes_to_nothing(tmp_path: Path) -> None:
+    aligned = "            aligns_to: 2026:company/delight\n"
+    dropped = forms_view(tmp_path / "dropped", TIKTOK + aligned)
+    assert ("delight", "marketing") not in _cells(dropped)
+    assert (dropped.below_level_one, dropped.covered) == (6, 6)  # as `cxokr check` counts
+    active = forms_view(tmp_path / "active", aligned)  # the same key result, not dropped
+    assert _cells(active)[("delight", "marketing")] == "direct"
