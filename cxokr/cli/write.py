@@ -119,7 +119,9 @@ CheckinDateOption = Annotated[
 FromOption = Annotated[
     str | None,
     typer.Option(
-        "--from", help="Many check-ins from a CSV (kr,value,confidence,note,date); - is stdin."
+        "--from",
+        help="Many check-ins from a CSV (kr,value,confidence,note,date; score, and done or "
+        "undone with item IDs separated by spaces); - is stdin.",
     ),
 ]
 

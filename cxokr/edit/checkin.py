@@ -29,7 +29,8 @@ from cxokr.model import KeyResult, KrType, Period, RefParts, entry_sort_key, is_
 if TYPE_CHECKING:
     from cxokr.compute.report_data import KrRow
 
-CSV_COLUMNS = ("kr", "value", "confidence", "note", "date")
+# `done` and `undone` cells name items separated by spaces.
+CSV_COLUMNS = ("kr", "value", "confidence", "note", "date", "score", "done", "undone")
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,11 @@ def build_many(
                     day=_day(row.get("date", ""), today),
                     by=by,
                     today=today,
+                    marks=Marks(
+                        number(row.get("score", ""), "score"),
+                        tuple(row.get("done", "").split()),
+                        tuple(row.get("undone", "").split()),
+                    ),
                 )
             )
         except UsageError as exc:

@@ -605,3 +605,29 @@ def test_a_score_on_a_terminal_asks_for_the_score(forms_ws: Path) -> None:
     assert "score 0-1 (empty to skip):" in seen.decode()
     entry = last_entry(forms_ws)
     assert (entry["score"], entry["confidence"]) == (0.8, 0.6)
+
+
+def test_bulk_check_ins_take_scores_and_items_done(forms_ws: Path) -> None:
+    import json
+
+    csv_text = (
+        "kr,score,done,undone,date\n"
+        "marketing/launch-season/heard,0.7,,,2026-11-20\n"
+        f"{HANDBOOK},,migrate,publish outline,2026-11-20\n"
+    )
+    code, errors = run(forms_ws, "checkin", "--from", "-", stdin=csv_text)
+    assert code == 0, errors
+    written = [json.loads(line[2:]) for line in lines(forms_ws / MARKETING_LOG)[-2:]]
+    assert [(e["kr"], e.get("score"), e.get("done"), e.get("undone")) for e in written] == [
+        ("launch-season/heard", 0.7, None, None),
+        ("launch-season/handbook", None, ["migrate"], ["publish", "outline"]),
+    ]
+
+
+def test_bulk_check_ins_name_the_row_of_an_item_a_checklist_lacks(forms_ws: Path) -> None:
+    csv_text = f"kr,done,date\n{HANDBOOK},migrate preface,2026-11-20\n"
+    code, errors = run(forms_ws, "checkin", "--from", "-", stdin=csv_text)
+    assert code == 1
+    assert "-: line 2: okrs/2026-Q4/marketing.yaml:19:9: launch-season/handbook has no item " in (
+        errors
+    )
