@@ -308,10 +308,17 @@ def json_keys(value: Any, path: str = "") -> Iterator[tuple[str, set[str]]]:
             yield from json_keys(item, f"{path}[]")
 
 
-def test_docs_list_exactly_the_keys_of_the_json_document(doc: dict[str, Any]) -> None:
+def test_docs_list_exactly_the_keys_of_the_json_document(
+    doc: dict[str, Any], tmp_path: Path
+) -> None:
+    # The example has no checklist or schedule: the workspace of every form has both.
+    forms = report.build(workspace.load(write_files(tmp_path / "ws", test_kr_rows.FORMS)), AS_OF)
     actual: dict[str, set[str]] = {}
-    for path, keys in json_keys(doc):
-        actual.setdefault(path, set()).update(keys)
+    for document in (doc, report_json.document(forms)):
+        for path, keys in json_keys(document):
+            actual.setdefault(path, set()).update(keys)
+    assert "objectives[].key_results[].items[]" in actual
+    assert "objectives[].key_results[].schedule[]" in actual
     assert documented_keys() == actual
 
 
