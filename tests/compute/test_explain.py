@@ -466,3 +466,22 @@ def test_a_dropped_objective_gives_its_reason(forms: Workspace) -> None:
         "  dropped: left out of its parents' and its team's roll-ups",
         "  reason    Replatforming first",
     ]
+
+
+def test_an_objective_names_a_share_its_aligned_roll_up_counts_already(tmp_path: Path) -> None:
+    # cx/better-journeys rolls up both: its share of bundles-live, and e-commerce's
+    # grow-basket, which counts bundles-live within it.
+    cx = FORMS["okrs/2026-Q4/cx.yaml"]
+    assert isinstance(cx, str)
+    share = (
+        "progress: both\n            key_results:\n"
+        "              - {id: bundles-cx, title: Bundles, shares: ecommerce/grow-basket/bundles-live}"
+    )
+    files = {**FORMS, "okrs/2026-Q4/cx.yaml": cx.replace("progress: aligned", share)}
+    lines = explained(load(write_files(tmp_path / "ws", files)), "cx/better-journeys")
+    assert "    2026-Q4:ecommerce/grow-basket: 0.7222 × weight 2" in lines
+    assert (
+        "  left out  2026-Q4:cx/better-journeys/bundles-cx: a share of "
+        "2026-Q4:ecommerce/grow-basket/bundles-live, counted once, within its own objective, "
+        "which the aligned roll-up reaches"
+    ) in lines
