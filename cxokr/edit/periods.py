@@ -286,10 +286,11 @@ class _Carry:
         else:
             out.pop("aligns_to", None)
         if objective.key_results or "key_results" in objective.model_fields_set:
+            krs = (
+                (RefParts(self.source, team, objective.id, k.id), k) for k in objective.key_results
+            )
             out["key_results"] = [
-                self.key_result(RefParts(self.source, team, objective.id, kr.id), kr)
-                for kr in objective.key_results
-                if str(RefParts(self.source, team, objective.id, kr.id)) in self.kept
+                self.key_result(ref, kr) for ref, kr in krs if str(ref) in self.kept
             ]
         return out
 
@@ -315,6 +316,7 @@ class _Carry:
         return self.inside(data)
 
     def holds(self, day: str) -> bool:
+        """True when `day` (ISO text) falls inside the new period."""
         return self.period.start.isoformat() <= day <= self.period.end.isoformat()
 
     def inside(self, data: dict[str, Any]) -> dict[str, Any]:
