@@ -631,3 +631,22 @@ def test_bulk_check_ins_name_the_row_of_an_item_a_checklist_lacks(forms_ws: Path
     assert "-: line 2: okrs/2026-Q4/marketing.yaml:19:9: launch-season/handbook has no item " in (
         errors
     )
+
+
+def test_a_share_on_a_terminal_is_refused_before_anything_is_asked(forms_ws: Path) -> None:
+    import os
+
+    before = (forms_ws / MARKETING_LOG).read_bytes()
+    main, proc = checkin_on_a_terminal(forms_ws, "marketing/launch-season/bundles-share")
+    assert proc.wait(timeout=60) == 2
+    seen = b""
+    try:
+        while chunk := os.read(main, 1024):
+            seen += chunk
+    except OSError:  # the terminal closes with the process
+        pass
+    os.close(main)
+    text = seen.decode().replace("\r", "").replace("\n", " ")
+    assert "check in on the shared key result" in text
+    assert "(empty to skip)" not in text
+    assert (forms_ws / MARKETING_LOG).read_bytes() == before
