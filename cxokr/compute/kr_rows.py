@@ -137,7 +137,7 @@ class KeyResults:
         readings = self.readings(kr.metric, kr.segment) if kr.metric else steps.NO_READINGS
         checkins = steps.valued(kr, self.checkins(at, kr.id))
         points = values.series(readings, period, min(self.as_of, period.end), checkins)
-        start, start_source, target = steps.start(kr, period, readings, points)
+        start, start_source, target = steps.start(kr, period, readings, points, self.as_of)
         latest = points.latest()
         value = latest.value if latest else (0.0 if kr.type is KrType.CHECKLIST else None)
         raw = steps.progress(kr.type, value, start, target, metric)

@@ -30,14 +30,18 @@ NO_READINGS = values.DailyReadings(())  # what a key result without a metric rea
 
 
 def start(
-    kr: KeyResult, period: Period, readings: values.DailyReadings, points: values.Series
+    kr: KeyResult,
+    period: Period,
+    readings: values.DailyReadings,
+    points: values.Series,
+    as_of: date,
 ) -> tuple[float | None, StartSource, float | None]:
     """Where the progress of `kr` runs from (and where that came from) and to.
 
     A milestone runs from 0, unless its file says otherwise, to 1, unless its file names
     another target; a checklist from 0 to its items' total weight; a score from 0 to 1. A
     target runs from the file's start: a number; `{reading: DATE}`, its metric's reading on
-    that day or the newest before; `first`, the first observation in the period (`points`);
+    that day or the newest before (as known on `as_of`); `first`, the first observation in the period (`points`);
     without one, its metric's newest reading before the period. A relative target (`+10%`,
     or `change`) is counted from that start, and has none while the start is unknown.
     """
@@ -47,17 +51,21 @@ def start(
         return 0.0, "file", sum(item.weight for item in kr.items or ())
     if kr.type is KrType.SCORE:
         return 0.0, "file", 1.0
-    found, source = _start_value(kr, period, readings, points)
+    found, source = _start_value(kr, period, readings, points, as_of)
     return found, source, target(kr, found)
 
 
 def _start_value(
-    kr: KeyResult, period: Period, readings: values.DailyReadings, points: values.Series
+    kr: KeyResult,
+    period: Period,
+    readings: values.DailyReadings,
+    points: values.Series,
+    as_of: date,
 ) -> tuple[float | None, StartSource]:
     if isinstance(kr.start, float | int):
         return float(kr.start), "file"
     if isinstance(kr.start, StartReading):
-        found = readings.last_before(kr.start.reading + timedelta(days=1))
+        found = readings.last_before(min(kr.start.reading, as_of) + timedelta(days=1))
         return (found.value, "reading") if found else (None, "none")
     if kr.start == FIRST:
         first = next(iter(points), None)

@@ -433,3 +433,12 @@ def test_counts_hold_a_key_result_and_its_shares_once(built: dict[str, Any]) -> 
     assert sum(built["counts"].values()) == len(once)
     for status in set(once.values()):
         assert built["counts"][status] == list(once.values()).count(status)
+
+
+def test_a_start_dated_after_the_report_day_reads_what_was_known_then(tmp_path: Path) -> None:
+    marketing = MARKETING.replace("start: {reading: 2026-09-20}", "start: {reading: 2026-12-31}")
+    files = {**FORMS, "okrs/2026-Q4/marketing.yaml": marketing}
+    ws = load(write_files(tmp_path / "ws", files))
+    kr = key_results(report_json.document(report.build(ws, AS_OF, Filters())))[f"{KR}aov-plus"]
+    # on 11-20 the newest online reading is 61.5 (11-15), not 63 (11-25) or 65 (2027-01-03)
+    assert (kr["start"], kr["target"]) == (61.5, 67.65)
