@@ -64,18 +64,20 @@ class NewCheckin:
     entry: dict[str, object]
 
     def summary(self) -> str:
-        """`objective/kr = 61.2, confidence 0.7`, as commit messages say it."""
+        """`objective/kr = 61.2, confidence 0.7` (or `objective/kr score 0.6`, `objective/kr
+        done outline, reopened migrate`), as commit messages say it."""
         text = self.target.name
         value = self.entry.get("value")
         if isinstance(value, float):
             text += f" = {value:g}"
         score = self.entry.get("score")
-        if isinstance(score, float):
-            text += f" score {score:g}"
-        for key, said in (("done", "done"), ("undone", "reopened")):
+        said = [f"score {score:g}"] if isinstance(score, float) else []
+        for key, word in (("done", "done"), ("undone", "reopened")):
             items = self.entry.get(key)
             if isinstance(items, list):
-                text += f" {said} {', '.join(map(str, items))}"
+                said.append(f"{word} {', '.join(map(str, items))}")
+        if said:
+            text += " " + ", ".join(said)
         if "confidence" in self.entry:
             text += f", confidence {self.entry['confidence']}"
         return text

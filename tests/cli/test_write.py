@@ -486,12 +486,12 @@ def test_a_checklist_check_in_names_the_items_done_and_commits(forms_ws: Path) -
 
 
 def test_a_checklist_check_in_reopens_items_with_undone(forms_ws: Path) -> None:
-    args = ("--undone", "publish", "--undone", "outline", "--note", "Redo", "-d", "2026-11-20")
+    args = ("--undone", "publish", "--undone", "outline", "--done", "migrate", "-d", "2026-11-20")
     code, errors = run(forms_ws, "checkin", HANDBOOK, *args)
     assert code == 0, errors
     assert last_entry(forms_ws)["undone"] == ["publish", "outline"]
     assert git(forms_ws, "log", "-1", "--format=%s") == (
-        "checkin(marketing): launch-season/handbook reopened publish, outline\n"
+        "checkin(marketing): launch-season/handbook done migrate, reopened publish, outline\n"
     )
 
 
