@@ -135,7 +135,7 @@ def _objective(row: ObjectiveRow, depth: int, as_of: date) -> list[str]:
         lines += _kr_table(row.key_results)
         # The notes' list first: each checklist's paragraph keeps it from joining its list.
         lines += _kr_notes(row)
-        lines += _checklists(row.key_results, as_of)
+        lines += _steps_and_items(row.key_results, as_of)
     elif row.children:
         lines += ["No key results of its own: progress rolls up from aligned objectives.", ""]
     return lines
@@ -182,10 +182,14 @@ def _value_to_target(kr: KrRow) -> str:
     return f"{figures}{due}{moved}{f', {escape(shared)}' if shared else ''}"
 
 
-def _checklists(krs: Iterable[KrRow], as_of: date) -> list[str]:
-    """Each checklist's items as a task list, with the day each was done or is due."""
+def _steps_and_items(krs: Iterable[KrRow], as_of: date) -> list[str]:
+    """Each schedule's steps; each checklist's items as a task list, with the day each was
+    done or is due."""
     lines = []
     for kr in krs:
+        staged = notes.steps(kr, number)
+        if staged:
+            lines += [f"*{escape(kr.title)}*: {staged}", ""]
         if kr.items:
             lines += [f"*{escape(kr.title)}*: {notes.counted(kr, number)}", ""]
             lines += [

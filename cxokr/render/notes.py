@@ -3,7 +3,7 @@
 Notes: a key result's latest check-in note, why work is dropped or postponed (`reason`)
 and a team's end-of-period `retro`. Forms: how a key result written as people write
 them states its figures ("+10% → 61.6", "2 of 4 items", "score 0.60", a checklist
-item's done or due day, the key result a share belongs to).
+item's done or due day, a schedule's steps, the key result a share belongs to).
 
 What these return is the workspace's text on one line and unescaped: each renderer
 escapes it for the markup it lands in (`controls.escape_controls`, `markdown.escape`,
@@ -97,6 +97,13 @@ def shares(kr: KrRow) -> str | None:
     """`shares ecommerce/grow-basket/bundles-live`: the key result, and so the team, whose
     figures a share shows."""
     return f"shares {short_ref(kr.shares)}" if kr.shares else None
+
+
+def steps(kr: KrRow, number: Number) -> str | None:
+    """A schedule's staged targets: `steps 1500 by 2026-10-31, 2500 by 2026-11-30`."""
+    if not kr.schedule:
+        return None
+    return "steps " + ", ".join(f"{number(s.value)} by {s.date.isoformat()}" for s in kr.schedule)
 
 
 def item_facts(item: ItemRow, as_of: date) -> str:

@@ -126,6 +126,9 @@ def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View) -> Text:
         if note.kind != "note" or view.notes:
             label.append("\n" + escape_controls(str(note)), style="italic")
     if view.items:
+        staged = notes.steps(kr, number)
+        if staged:
+            label.append("\n" + escape_controls(staged), style="dim")
         for item in kr.items:
             facts = notes.item_facts(item, view.as_of)
             line = f"{notes.item_mark(item)} {item.title}  {facts}"

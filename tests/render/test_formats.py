@@ -400,7 +400,9 @@ def test_markdown_lists_the_notes_and_reasons_below_the_table(tmp_path: Path) ->
     assert "*Retire it*, dropped" not in md
 
 
-def test_markdown_shows_a_checklists_items_as_a_task_list(tmp_path: Path) -> None:
+def test_markdown_shows_a_checklists_items_as_a_task_list_and_a_schedules_steps(
+    tmp_path: Path,
+) -> None:
     md = forms_report(tmp_path, "--team", "marketing", "--format", "md")
     assert (
         "*Rebuild the brand handbook*: 2 of 4 items\n\n"
@@ -408,6 +410,7 @@ def test_markdown_shows_a_checklists_items_as_a_task_list(tmp_path: Path) -> Non
         "- [ ] Move 40 pages: due 2026-11-30, weight 2\n"
         "- [x] Publish it: done 2026-11-12\n"
     ) in md
+    assert "*Subscribers 1000 to 4000*: steps 1500 by 2026-10-31, 2500 by 2026-11-30\n" in md
     # the last item's due day is its period's last: still ahead, not overdue
     assert "*Retire it*: 1 of 2 items\n\n- [x] A: done 2026-11-03\n- [ ] B: due 2026-12-31\n" in md
 
@@ -475,6 +478,7 @@ def test_text_team_view_shows_notes_items_and_forms(
         "dropped: Replatforming first",
         "aov-plus: 61.5 → +10% → 61.6 USD  5d ago",
         "bundles-share: 4 → 3 count  conf 0.9  2d ago",
+        "steps 1,500 by 2026-10-31, 2,500 by 2026-11-30",
     ):
         assert any(line.startswith(expected) for line in lines), expected
     assert any(line.endswith("shares ecommerce/grow-basket/bundles-live  lee") for line in lines)

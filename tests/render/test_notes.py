@@ -108,6 +108,12 @@ def test_a_share_names_the_key_result_and_team_it_shows(forms: report.Report) ->
     assert notes.shares(kr(forms, f"{SEASON}/handbook")) is None
 
 
+def test_a_schedule_lists_its_steps(forms: report.Report) -> None:
+    subscribers = kr(forms, f"{SEASON}/subscribers")
+    assert notes.steps(subscribers, text.number) == "steps 1,500 by 2026-10-31, 2,500 by 2026-11-30"
+    assert notes.steps(kr(forms, f"{SEASON}/handbook"), text.number) is None
+
+
 @pytest.mark.parametrize(
     ("item", "facts", "mark"),
     [
