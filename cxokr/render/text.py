@@ -4,6 +4,10 @@ Readable at 80 columns; colourless when piped or under NO_COLOR; user text is
 always a plain `Text`, never parsed as markup, with its control characters
 escaped (`controls.escape_controls`) before it becomes one; symbols fall back
 to ASCII when the output cannot encode them.
+
+Beside the numbers (`notes`): why work is dropped or postponed and a team's retro,
+always; each key result's latest check-in note in a team's view (`--team`) or on a
+terminal of `WIDE` columns; a checklist's items and a schedule's steps in a team's view.
 """
 
 from __future__ import annotations
