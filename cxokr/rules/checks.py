@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cxokr.compute import values
+from cxokr.compute import steps, values
 from cxokr.compute.align import Loc, Node
 from cxokr.load.kinds import METRIC
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
@@ -25,6 +25,7 @@ from cxokr.model import (
 )
 from cxokr.problems import Problem, Severity
 from cxokr.rules.alignment import check_alignment
+from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
 from cxokr.rules.lookups import (
     no_metric,
@@ -37,6 +38,8 @@ from cxokr.rules.lookups import (
 
 MAX_OBJECTIVES = 5
 MAX_KEY_RESULTS = 5
+# Types whose progress is their own: a milestone's 0 or 1, a checklist's items, a score.
+NO_UNIT = (KrType.DONE, KrType.CHECKLIST, KrType.SCORE)
 
 
 # --- cxokr.yaml ---------------------------------------------------------------------
@@ -258,7 +261,7 @@ def check_key_results(ws: Workspace) -> list[Problem]:
 
 def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem]:
     if kr.metric is None:
-        if kr.unit is None and kr.type is not KrType.DONE:
+        if kr.unit is None and kr.type not in NO_UNIT and kr.shares is None:
             return [
                 ws.problem_at(
                     "CX312", rel, (*loc, "id"), f"{kr.id} needs a metric, or a unit of its own"
@@ -301,26 +304,30 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
 
 def _kr_type(ws: Workspace, at: Node, loc: Loc, kr: KeyResult) -> list[Problem]:
     rel = at.path
+    if kr.shares is not None or kr.type in (KrType.CHECKLIST, KrType.SCORE):
+        return []  # what these take is judged in `forms`
     if kr.type is KrType.DONE:
         if kr.target not in (None, 1) or kr.start not in (None, 0):
             return [
                 ws.problem_at("CX318", rel, (*loc, "type"), "a done key result goes from 0 to 1")
             ]
         return []
-    if kr.target is None:
+    if kr.target is None and kr.change is None:
         return [
             ws.problem_at("CX318", rel, (*loc, "id"), f"{kr.id} ({kr.type.value}) needs a target")
         ]
     if kr.type is not KrType.TARGET:
         return []
     if kr.start is not None:
-        if kr.start == kr.target:
+        start = kr.start if isinstance(kr.start, float | int) else None
+        target = steps.target(kr, start)
+        if start is not None and start == target:
             return [
                 ws.problem_at(
                     "CX313",
                     rel,
                     (*loc, "start"),
-                    f"start and target are both {kr.target:g}; nothing to move",
+                    f"start and target are both {start:g}; nothing to move",
                 )
             ]
         return []
@@ -347,7 +354,7 @@ def _start_from_readings(
     if before is None:
         message = f"{kr.id} has no start and {kr.metric} has no reading before {day}"
         return [ws.problem_at("CX319", at.path, (*loc, "id"), message)]
-    if before.value == kr.target:
+    if before.value == steps.target(kr, before.value):
         message = (
             f"{kr.id} has no start and {kr.metric}'s newest reading before {day} "
             f"({before.date}) is {before.value:g}, its target; nothing to move"
@@ -365,6 +372,7 @@ RULES: tuple[Rule, ...] = (
     check_okr_files,
     check_objectives,
     check_key_results,
+    check_forms,
     check_checkins,
     check_readings,
     check_alignment,

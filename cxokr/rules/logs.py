@@ -7,6 +7,7 @@ from cxokr.load.layout import CONFIG_FILE, checkin_path, metric_path, okr_path, 
 from cxokr.load.workspace import Workspace
 from cxokr.model import KrType
 from cxokr.problems import Problem, problem
+from cxokr.rules.forms import check_checkin_forms
 from cxokr.rules.lookups import no_metric, no_period, periods
 
 
@@ -52,6 +53,7 @@ def check_checkins(ws: Workspace) -> list[Problem]:
                         f"dated {entry.date}, outside {period_id} ({period.start} to {period.end})",
                     )
                 )
+        found += check_checkin_forms(rel, krs, log.entries, log.lines)
     return found
 
 
