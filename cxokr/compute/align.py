@@ -108,7 +108,7 @@ def build(ws: Workspace, periods: Iterable[str] | None = None) -> Graph:
         for k, kr in enumerate(node.objective.key_results):
             kr_loc = (*loc, "key_results", k)
             for edge in _edges(ref, node, kr_loc, kr, kr.aligns_to):
-                _add(graph, edge)
+                _add(graph, edge, links=kr.state is ObjectiveStatus.ACTIVE)
     return graph
 
 
@@ -125,12 +125,14 @@ def _edges(
     return found
 
 
-def _add(graph: Graph, edge: Edge) -> None:
+def _add(graph: Graph, edge: Edge, links: bool = True) -> None:
+    """Add `edge`; it links child and parent (tree, coverage, support, matrix) unless it is
+    made by a key result deprioritised alone, which is still checked but supports nothing."""
     if edge.parent not in graph.nodes:
         graph.dangling.append(edge)  # `checks` reports it
         return
     graph.edges.append(edge)
-    if edge.parent not in graph.parents[edge.child]:
+    if links and edge.parent not in graph.parents[edge.child]:
         graph.parents[edge.child].append(edge.parent)
         graph.children[edge.parent].append(edge.child)
 

@@ -316,3 +316,22 @@ def test_a_key_result_dropped_alone_contributes_to_nothing(tmp_path: Path) -> No
     assert (dropped.below_level_one, dropped.covered) == (6, 6)  # as `cxokr check` counts
     active = forms_view(tmp_path / "active", aligned)  # the same key result, not dropped
     assert _cells(active)[("delight", "marketing")] == "direct"
+
+
+def test_an_alignment_made_only_by_a_key_result_dropped_alone_covers_nothing(
+    tmp_path: Path,
+) -> None:
+    # launch-season loses its own alignment; its only link up is tiktok's, dropped alone
+    okrs = FORMS["okrs/2026-Q4/marketing.yaml"]
+    assert isinstance(okrs, str)
+    okrs = okrs.replace("        aligns_to: cx/better-journeys\n", "", 1)
+    aligned = okrs.replace(TIKTOK, TIKTOK + "            aligns_to: 2026:company/delight\n")
+    view = build_view(
+        workspace.load(
+            write_files(tmp_path / "ws", {**FORMS, "okrs/2026-Q4/marketing.yaml": aligned})
+        ),
+        (),
+        AS_OF,
+    )
+    assert (view.below_level_one, view.covered) == (6, 5)
+    assert any(u.endswith("marketing/launch-season") for u in view.uncovered)
