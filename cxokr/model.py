@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     TypeAdapter,
     field_validator,
     model_validator,
@@ -173,6 +175,14 @@ Relative = Annotated[str, StringConstraints(pattern=RELATIVE_PATTERN)]
 FIRST = "first"  # `start: first`: the first observation inside the period
 
 
+def _form(value: Any, forms: dict[type, str]) -> str | None:
+    """Which form of a field `value` is written in, so that a mistake is told in one message
+    naming the forms, not one message per form it is not."""
+    if isinstance(value, bool):
+        return None
+    return next((tag for kind, tag in forms.items() if isinstance(value, kind)), None)
+
+
 def as_list(refs: str | list[str] | None) -> list[str]:
     if refs is None:
         return []
@@ -190,6 +200,34 @@ class StartReading(_Model):
     """`start: {reading: DATE}`: the metric's reading on that date, or the newest before it."""
 
     reading: Day
+
+
+_NUMBER_FORMS: dict[type, str] = {int: "number", float: "number"}
+
+# `start`: a number, `first`, or `{reading: DATE}`.
+Start = Annotated[
+    Annotated[Number, Tag("number")]
+    | Annotated[Literal["first"], Tag("text")]
+    | Annotated[StartReading, Tag("reading")],
+    Discriminator(
+        lambda value: (
+            None
+            if value != FIRST and isinstance(value, str)
+            else _form(value, {**_NUMBER_FORMS, str: "text", dict: "reading"})
+        ),
+        custom_error_type="start_form",
+        custom_error_message="write a number, 'first', or {reading: YYYY-MM-DD}",
+    ),
+]
+# `target`: a number, or a percentage change from the start (`+10%`, `-15%`).
+Target = Annotated[
+    Annotated[Number, Tag("number")] | Annotated[Relative, Tag("text")],
+    Discriminator(
+        lambda value: _form(value, {**_NUMBER_FORMS, str: "text"}),
+        custom_error_type="target_form",
+        custom_error_message="write a number, or a change from the start such as '+10%'",
+    ),
+]
 
 
 class Item(_Model):
@@ -211,8 +249,8 @@ class KeyResult(_Model):
     segment: Slug | None = None
     unit: Text | None = None
     type: KrType = KrType.TARGET
-    start: Number | Literal["first"] | StartReading | None = None
-    target: Number | Relative | None = None
+    start: Start | None = None
+    target: Target | None = None
     change: Number | None = None
     weight: Number = 1.0
     owner: Owners | None = None

@@ -211,7 +211,7 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
             raise Unsupported(f"a mapping of models: {annotation}")
         return dict[key, value], None  # type: ignore[valid-type]
     if origin in (Union, types.UnionType):
-        parts = [_schema(part) for part in get_args(annotation)]
+        parts = [_schema(part) for part in _members(annotation)]
         rebuilds = [rebuild for _, rebuild in parts if rebuild is not None]
         kind = Union[tuple(kind for kind, _ in parts)]  # noqa: UP007 (built at run time)
         if not rebuilds:
@@ -225,6 +225,16 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
     if origin is Literal and all(type(arg) is str for arg in get_args(annotation)):
         return annotation, None
     raise Unsupported(f"a field of type {annotation!r}")
+
+
+def _members(union: Any) -> list[Any]:
+    """The members of a union, with those of a union inside it (an annotated one, such as a
+    discriminated union made optional) taken in."""
+    found = []
+    for part in get_args(union):
+        inner = get_args(part)[0] if get_origin(part) is Annotated else part
+        found += _members(inner) if get_origin(inner) in (Union, types.UnionType) else [part]
+    return found
 
 
 # --- Log entries ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cxokr import yamlio
 from cxokr.model import (
+    RELATIVE_PATTERN,
     Checkin,
     CheckinEntry,
     OkrFile,
@@ -234,6 +235,16 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
         return "CX202", f"unknown key {key!r} in {_dotted(path[:-1]) or 'the file'}"
+    if (
+        kind == "string_pattern_mismatch"
+        and error.get("ctx", {}).get("pattern") == RELATIVE_PATTERN
+    ):
+        return (
+            "CX203",
+            f"{where}: {value!r}: write a number, or a change from the start such as '+10%'",
+        )
+    if kind in ("start_form", "target_form"):
+        return "CX203", f"{where}: {error['msg']} (got {value!r})"
     if kind == "string_pattern_mismatch":
         return "CX204", (
             f"{where}: {value!r} is not a valid ID "

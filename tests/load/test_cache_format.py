@@ -131,3 +131,27 @@ def test_log_columns_stored_for_other_fields_are_refused() -> None:
         [*entry[:3], entry[3] + b"\0\0\0\0\0\0\0\0", *entry[4:]],  # a line too many
     ):
         assert cache_format.decode(msgspec.msgpack.encode(bad_entry)) is None
+
+
+def test_every_key_result_form_and_check_in_comes_back_as_it_was_parsed(tmp_path: Path) -> None:
+    from tests.compute.test_kr_rows import FORMS
+    from tests.conftest import write_files
+
+    root = write_files(tmp_path / "ws", FORMS)
+    first = Cache.for_workspace(root)
+    fresh = workspace.load(root, first)
+    first.save()
+    again = Cache.for_workspace(root)
+    cached = workspace.load(root, again)
+    assert again.added == 0
+    assert cached == fresh
+    season = cached.okrs[("2026-Q4", "marketing")].objectives[0]
+    forms = {kr.id: kr for kr in season.key_results}
+    assert type(forms["aov-plus"].start).__name__ == "StartReading"
+    assert (forms["aov-first"].start, forms["aov-plus"].target) == ("first", "+10%")
+    assert [item.id for item in forms["handbook"].items or ()] == ["outline", "migrate", "publish"]
+    assert season.owner == ["mia", "noor"]
+    entries = cached.checkins[("2026-Q4", "marketing")].entries
+    assert entries == fresh.checkins[("2026-Q4", "marketing")].entries
+    assert [e.done for e in entries if e.done] == [["outline"], ["migrate"], ["a"], ["publish"]]
+    assert [e.score for e in entries if e.score is not None] == [0.4, 0.6]

@@ -129,3 +129,44 @@ def test_files_of_a_revision_are_found_by_content_never_by_signature(make_ws: Wr
     assert again == first and parsed == 8
     assert cache.added == parsed  # the same bytes: nothing parsed twice
     assert cache.recalled == 0 and cache.files == {}  # nothing vouched for by signature
+
+
+def test_a_start_or_target_in_no_form_it_takes_is_told_once_with_the_forms(
+    make_ws: WriteFiles,
+) -> None:
+    okrs = """
+        objectives:
+          - id: raise-aov
+            title: Raise AOV
+            key_results:
+              - {id: a, title: A, unit: USD, start: last, target: 5}
+              - {id: b, title: B, unit: USD, start: 1, target: "+10"}
+              - {id: c, title: C, unit: USD, start: {reading: 2026-13-01}, target: 5}
+              - {id: d, title: D, unit: USD, start: true, target: 5}
+    """
+    ws = workspace.load(make_ws({"okrs/2026/company.yaml": okrs}))
+    found = [(p.line, p.code, p.message) for p in ws.problems]
+    where = "objectives[0].key_results"
+    assert found == [
+        (
+            5,
+            "CX203",
+            f"{where}[0].start: write a number, 'first', or {{reading: YYYY-MM-DD}} (got 'last')",
+        ),
+        (
+            6,
+            "CX203",
+            f"{where}[1].target: '+10': write a number, or a change from the start such as '+10%'",
+        ),
+        (
+            7,
+            "CX205",
+            f"{where}[2].start.reading: '2026-13-01' is not a valid date (Input should be a valid "
+            "date or datetime, month value is outside expected range of 1-12)",
+        ),
+        (
+            8,
+            "CX203",
+            f"{where}[3].start: write a number, 'first', or {{reading: YYYY-MM-DD}} (got True)",
+        ),
+    ]
