@@ -203,6 +203,12 @@ class StartReading(_Model):
 
 
 _NUMBER_FORMS: dict[type, str] = {int: "number", float: "number"}
+_START_FORMS: dict[type, str] = {**_NUMBER_FORMS, dict: "reading", StartReading: "reading"}
+
+
+def _start_form(value: Any) -> str | None:
+    return "text" if value == FIRST else _form(value, _START_FORMS)
+
 
 # `start`: a number, `first`, or `{reading: DATE}`.
 Start = Annotated[
@@ -210,11 +216,7 @@ Start = Annotated[
     | Annotated[Literal["first"], Tag("text")]
     | Annotated[StartReading, Tag("reading")],
     Discriminator(
-        lambda value: (
-            None
-            if value != FIRST and isinstance(value, str)
-            else _form(value, {**_NUMBER_FORMS, str: "text", dict: "reading"})
-        ),
+        _start_form,
         custom_error_type="start_form",
         custom_error_message="write a number, 'first', or {reading: YYYY-MM-DD}",
     ),
