@@ -276,8 +276,10 @@ def _concerns(kr: KrRow) -> list[tuple[str, str]]:
     if kr.regression:
         found.append(("regression", f"{_num(kr.value)} is behind the start of {_num(kr.start)}"))
     if kr.stale:
-        age = f"{kr.age_days} days" if kr.age_days is not None else "ever"
-        found.append(("stale", f"no update for {age}"))
+        days = kr.age_days
+        found.append(
+            ("stale", f"no update for {days} days" if days is not None else "never updated")
+        )
     if kr.status is Status.NO_DATA:
         found.append(("no data", _no_progress(kr)))
     return found

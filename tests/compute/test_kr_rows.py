@@ -442,3 +442,9 @@ def test_a_start_dated_after_the_report_day_reads_what_was_known_then(tmp_path: 
     kr = key_results(report_json.document(report.build(ws, AS_OF, Filters())))[f"{KR}aov-plus"]
     # on 11-20 the newest online reading is 61.5 (11-15), not 63 (11-25) or 65 (2027-01-03)
     assert (kr["start"], kr["target"]) == (61.5, 67.65)
+
+
+def test_a_key_result_never_updated_says_so_in_the_attention_list(built: dict[str, Any]) -> None:
+    stale = {a["ref"]: a["detail"] for a in built["attention"] if a["kind"] == "stale"}
+    assert stale[f"{KR}go-live"] == "never updated"  # no check-in since the period began
+    assert stale[f"{KR}nps-up"] == "no update for 19 days"  # its reading of 11-01
