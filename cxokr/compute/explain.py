@@ -154,6 +154,10 @@ def _rolls_up_aligned(objective: Objective) -> bool:
     return mode is not ProgressFrom.KEY_RESULTS
 
 
+def _ago(days: int | None) -> str:
+    return "today" if days == 0 else f"{days} day{'' if days == 1 else 's'} ago"
+
+
 def _find_team(report: Report, team: str) -> TeamRow:
     found = next((t for t in report.teams if t.id == team), None)
     if found is None:
@@ -250,7 +254,7 @@ def _key_result(ws: Workspace, report: Report, kr: KrRow, period: Period) -> Ite
         yield "  updated   never this period"
     else:
         stale = "stale" if kr.stale else "fresh"
-        yield f"  updated   {kr.last_update} ({kr.age_days} days ago): {stale}"
+        yield f"  updated   {kr.last_update} ({_ago(kr.age_days)}): {stale}"
     yield from outlook(kr, period)
 
 

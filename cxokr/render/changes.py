@@ -180,7 +180,8 @@ def _checkin_line(kr: KrDelta, checkin: CheckinEntry) -> str:
 def _age(row: KrRow | None) -> str:
     if row is None or row.last_update is None:
         return "no update this period"
-    return f"last update {row.last_update} ({row.age_days} days ago)"
+    days = row.age_days
+    return f"last update {row.last_update} ({days} day{'' if days == 1 else 's'} ago)"
 
 
 # --- Markdown --------------------------------------------------------------------------------
