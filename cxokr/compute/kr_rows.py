@@ -40,6 +40,9 @@ class Place(NamedTuple):
     objective: Objective
 
 
+ACTIVE = ObjectiveStatus.ACTIVE
+
+
 def kr_state(at: Place, kr: KeyResult) -> ObjectiveStatus:
     """A key result's state: its objective's when that is dropped or postponed, else its own."""
     return at.objective.status if at.objective.status is not ObjectiveStatus.ACTIVE else kr.state
@@ -148,9 +151,11 @@ class KeyResults:
         regression, overachieved, breached = steps.flags(kr.type, raw, state)
         grade, band = steps.kr_graded(kr.type, raw, points, target, self.as_of >= period.end)
         note = next((c for c in reversed(checkins) if c.note), None)
+        who = kr.owner or at.objective.owner
+        owners = (who,) if type(who) is str else tuple(who or ())
         return KrRow(
             ref=ref, period=at.period, team=at.team, objective=at.objective.id,
-            id=kr.id, title=kr.title, owner=_owner(kr.owner or at.objective.owner),
+            id=kr.id, title=kr.title, owner=", ".join(owners) or None,
             type=kr.type, metric=kr.metric, segment=kr.segment,
             unit=kr.unit or (metric.unit if metric else _unit(kr.type)),
             direction=str(metric.direction) if metric else None, weight=kr.weight,
@@ -162,10 +167,11 @@ class KeyResults:
             age_days=(self.as_of - last).days if last else None, stale=stale,
             regression=regression, overachieved=overachieved, breached=breached,
             grade=grade, band=band, series=points,
-            owners=tuple(as_list(kr.owner or at.objective.owner)), reason=_reason(at, kr),
+            owners=owners, reason=_reason(at, kr) if state is not ACTIVE else None,
             note=note.note if note else None, note_date=note.date if note else None,
             relative=steps.relative(kr), due=kr.due if kr.type is KrType.DONE else None,
-            items=_items(kr, checkins, period), schedule=_schedule(kr, start, target),
+            items=_items(kr, checkins, period) if kr.type is KrType.CHECKLIST else (),
+            schedule=_schedule(kr, start, target) if kr.schedule else (),
         )  # fmt: skip
 
     def _pace_and_status(

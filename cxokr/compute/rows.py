@@ -45,6 +45,10 @@ class Rows:
         self.children, self.parents = _tree(self.graph)
         self.kr_children = _aligned_key_results(self.graph)
         self.krs = KeyResults(ws, self.periods, as_of, self.objectives)
+        # Whether any key result is a share: without one, no roll-up has a share to count once.
+        self.shares = any(
+            kr.shares for place in self.objectives.values() for kr in place.objective.key_results
+        )
         self._rows: dict[str, ObjectiveRow] = {}
         self._reached: dict[str, set[str]] = {}
 
@@ -155,10 +159,11 @@ class Rows:
         aligned: list[Term] = []
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
             aligned = self._aligned_terms(ref, visiting, excluded)
-            reached = excluded.union(*self._reach(ref, excluded))
-            # a share of a key result its aligned roll-up counts within its own objective
-            own = [kr for kr in own if not (kr.shares and self._within(kr.shares, reached))]
-        return self._once([_kr_term(kr) for kr in own] + aligned)
+            if self.shares:  # a share of a key result counted within its objective
+                reached = excluded.union(*self._reach(ref, excluded))
+                own = [kr for kr in own if not (kr.shares and self._within(kr.shares, reached))]
+        terms = [_kr_term(kr) for kr in own] + aligned
+        return self._once(terms) if self.shares else terms
 
     def _reach(self, ref: str, excluded: frozenset[str]) -> list[set[str]]:
         """The objectives the aligned roll-up of `ref` reaches, child by child."""

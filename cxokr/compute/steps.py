@@ -96,7 +96,7 @@ def _decimal(value: float | None) -> Decimal:
 
 def relative(kr: KeyResult) -> str | None:
     """How a relative target was written (`+10%`, `+2.5`), for showing it both ways."""
-    if isinstance(kr.target, str):
+    if type(kr.target) is str:
         return kr.target
     if kr.change is not None:
         return f"{kr.change:+g}"
