@@ -41,6 +41,7 @@ class Place(NamedTuple):
 
 
 ACTIVE = ObjectiveStatus.ACTIVE
+NO_GRADE: tuple[float | None, str | None] = (None, None)  # while the period runs
 
 
 def kr_state(at: Place, kr: KeyResult) -> ObjectiveStatus:
@@ -62,6 +63,7 @@ class KeyResults:
         self.periods = periods
         self.objectives = objectives
         self.rows: dict[str, KrRow] = {}
+        self.elapsed = {pid: calc.expected(period, as_of) for pid, period in periods.items()}
         self._checkins: dict[tuple[str, str], dict[str, list[CheckinEntry]]] = {}
         self._readings: dict[tuple[str, str | None], values.DailyReadings] = {}
 
@@ -138,18 +140,24 @@ class KeyResults:
         period = self.periods[at.period]
         metric = self.ws.metrics.get(kr.metric) if kr.metric else None
         readings = self.readings(kr.metric, kr.segment) if kr.metric else steps.NO_READINGS
-        checkins = steps.valued(kr, self.checkins(at, kr.id))
+        checkins = self.checkins(at, kr.id)
+        if kr.type in steps.OWN_VALUES:
+            checkins = steps.valued(kr, checkins)
         points = values.series(readings, period, min(self.as_of, period.end), checkins)
         start, start_source, target = steps.start(kr, period, readings, points, self.as_of)
         latest = points.latest()
         value = latest.value if latest else (0.0 if kr.type is KrType.CHECKLIST else None)
         raw = steps.progress(kr.type, value, start, target, metric)
-        last, stale, confidence = self._updates(at, kr, checkins, points)
-        expected = steps.expected(kr, period, self.as_of, start, target)
+        state = at.objective.status if at.objective.status is not ACTIVE else kr.state
+        last, stale, confidence = self._updates(at, state, checkins, points)
+        if kr.type is KrType.TARGET and not kr.schedule:
+            expected = self.elapsed[at.period]  # the common case, computed once a period
+        else:
+            expected = steps.expected(kr, period, self.as_of, start, target)
         pace, status = self._pace_and_status(kr.type, raw, expected, confidence)
-        state = kr_state(at, kr)
         regression, overachieved, breached = steps.flags(kr.type, raw, state)
-        grade, band = steps.kr_graded(kr.type, raw, points, target, self.as_of >= period.end)
+        ended = self.as_of >= period.end
+        grade, band = steps.kr_graded(kr.type, raw, points, target, ended) if ended else NO_GRADE
         note = next((c for c in reversed(checkins) if c.note), None)
         who = kr.owner or at.objective.owner
         owners = (who,) if type(who) is str else tuple(who or ())
@@ -169,7 +177,8 @@ class KeyResults:
             grade=grade, band=band, series=points,
             owners=owners, reason=_reason(at, kr) if state is not ACTIVE else None,
             note=note.note if note else None, note_date=note.date if note else None,
-            relative=steps.relative(kr), due=kr.due if kr.type is KrType.DONE else None,
+            relative=steps.relative(kr) if kr.change is not None or type(kr.target) is str else None,
+            due=kr.due if kr.type is KrType.DONE else None,
             items=_items(kr, checkins, period) if kr.type is KrType.CHECKLIST else (),
             schedule=_schedule(kr, start, target) if kr.schedule else (),
         )  # fmt: skip
@@ -189,7 +198,11 @@ class KeyResults:
         return pace, calc.status(progress, expected, self.config.status, guardrail)
 
     def _updates(
-        self, at: Place, kr: KeyResult, checkins: list[CheckinEntry], points: values.Series
+        self,
+        at: Place,
+        state: ObjectiveStatus,
+        checkins: list[CheckinEntry],
+        points: values.Series,
     ) -> tuple[date | None, bool, float | None]:
         """When the key result was last updated in its period, whether that makes it stale
         (never, while it is deprioritised), and the confidence its owner gave last."""
@@ -204,7 +217,7 @@ class KeyResults:
             ),
             None,
         )
-        active = kr_state(at, kr) is ObjectiveStatus.ACTIVE
+        active = state is ObjectiveStatus.ACTIVE
         stale = active and calc.is_stale(last, period, self.as_of, self.config.stale_after_days)
         return last, stale, confidence
 

@@ -27,6 +27,7 @@ from cxokr.model import (
 )
 
 NO_READINGS = values.DailyReadings(())  # what a key result without a metric reads
+OWN_VALUES = (KrType.CHECKLIST, KrType.SCORE)  # whose check-ins are valued (`valued`)
 
 
 def start(
@@ -41,8 +42,8 @@ def start(
     A milestone runs from 0, unless its file says otherwise, to 1, unless its file names
     another target; a checklist from 0 to its items' total weight; a score from 0 to 1. A
     target runs from the file's start: a number; `{reading: DATE}`, its metric's reading on
-    that day or the newest before (as known on `as_of`); `first`, the first observation in the period (`points`);
-    without one, its metric's newest reading before the period. A relative target (`+10%`,
+    that day or the newest before (as known on `as_of`); `first`, the first observation in
+    the period (`points`); without one, its metric's newest reading before the period. A relative target (`+10%`,
     or `change`) is counted from that start, and has none while the start is unknown.
     """
     if kr.type is KrType.DONE:
@@ -62,7 +63,7 @@ def _start_value(
     points: values.Series,
     as_of: date,
 ) -> tuple[float | None, StartSource]:
-    if isinstance(kr.start, float | int):
+    if type(kr.start) is float or type(kr.start) is int:
         return float(kr.start), "file"
     if isinstance(kr.start, StartReading):
         found = readings.last_before(min(kr.start.reading, as_of) + timedelta(days=1))
