@@ -153,7 +153,9 @@ class _Mirror:
         values = msgspec.structs.asdict(struct)
         mask = values.pop("set_fields")
         for name, rebuild in self.nested:
-            values[name] = rebuild(values[name])
+            value = values[name]
+            if value is not None and type(value) not in _SCALARS:  # no model in a number
+                values[name] = rebuild(value)
         made = self.model.__new__(self.model)
         _set_attr(made, "__dict__", values)
         fields_set = self.sets.get(mask)
@@ -185,6 +187,7 @@ def _model_fields(value: Any) -> Any:
 
 
 _PLAIN = (str, int, float, bool, type(None), date)
+_SCALARS = frozenset({str, int, float, bool})
 
 
 def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
