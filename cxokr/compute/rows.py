@@ -51,6 +51,7 @@ class Rows:
         )
         self._rows: dict[str, ObjectiveRow] = {}
         self._reached: dict[str, set[str]] = {}
+        self._kr_reached: dict[str, frozenset[str]] = {}
 
     def _counted_children(self, ref: str) -> list[str]:
         """Direct children, less those another child's roll-up reaches: each objective counts
@@ -68,6 +69,24 @@ class Rows:
         found = self._reached.get(ref)
         if found is None:
             found = self._reached[ref] = align.reach(self._carried(ref), self._carried)
+        return found
+
+    def _kr_reach(self, ref: str) -> frozenset[str]:
+        """The key results the roll-up of `ref` counts: its own and those of the active
+        objectives it reaches that roll up their key results, and the key results aligned to
+        any of them that rolls up what aligns to it."""
+        found = self._kr_reached.get(ref)
+        if found is None:
+            refs: set[str] = set()
+            for place_ref in (ref, *self._rolled_up(ref)):
+                objective = self.objectives[place_ref].objective
+                if objective.status is not ObjectiveStatus.ACTIVE:
+                    continue
+                if _rolls_up_key_results(objective):
+                    refs.update(f"{place_ref}/{kr.id}" for kr in objective.key_results)
+                if _rolls_up_aligned(objective):
+                    refs.update(f"{owner}/{kr.id}" for owner, kr in self.kr_children[place_ref])
+            found = self._kr_reached[ref] = frozenset(refs)
         return found
 
     def _carried(self, ref: str) -> list[str]:
@@ -155,7 +174,11 @@ class Rows:
         own: list[KrRow] = []
         if mode in (ProgressFrom.KEY_RESULTS, ProgressFrom.BOTH):
             models = self.objectives[ref].objective.key_results
-            own = [kr for kr, model in zip(krs, models, strict=True) if _active_kr(model)]
+            own = [
+                kr
+                for kr, model in zip(krs, models, strict=True)
+                if _active_kr(model) and kr.ref not in excluded
+            ]
         aligned: list[Term] = []
         if mode in (ProgressFrom.ALIGNED, ProgressFrom.BOTH):
             aligned = self._aligned_terms(ref, visiting, excluded)
@@ -193,13 +216,16 @@ class Rows:
         it (`_less`). Key results count within their objective when the roll-up reaches it."""
         terms: list[Term] = []
         counted = [c for c in self._counted_children(ref) if c not in excluded]
-        seen = set(excluded)
+        seen = set(excluded)  # the objectives and key results the terms so far count
         for child in counted:
             if child in visiting:
                 continue  # an alignment cycle; `cxokr check` reports it
             below = self._rolled_up(child)
             overlap = frozenset(o for o in below & seen if self._active(o))
-            seen |= below | {child}
+            krs = self._kr_reach(child)
+            # a key result counted again, outside an objective already left out for it
+            overlap |= {k for k in krs & seen if k.rsplit("/", 1)[0] not in overlap}
+            seen |= below | {child} | krs
             row = self.row(child, visiting | {ref})
             if row.state is not ObjectiveStatus.ACTIVE:
                 continue
@@ -211,8 +237,8 @@ class Rows:
                 terms.append(Term(child, calc.clamped(row.progress), row.weight, row.expected))
         reached = set(counted).union(*(self._rolled_up(child) for child in counted))
         for owner, kr in self.kr_children[ref]:
-            if not _active_kr(kr):
-                continue  # deprioritised on its own
+            if not _active_kr(kr) or f"{owner}/{kr.id}" in seen:
+                continue  # deprioritised on its own, or counted through a child's roll-up
             if (owner in reached or owner in excluded) and _rolls_up_key_results(
                 self.objectives[owner].objective
             ):
