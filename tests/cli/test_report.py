@@ -470,20 +470,26 @@ def test_explain_organization_gives_the_headline_arithmetic() -> None:
     assert "  status    on track: pace 0.9222 ≥ on_track 0.9" in lines
 
 
-def test_explain_names_the_aligned_objectives_left_out_and_why(make_ws: WriteFiles) -> None:
-    # cx/care rolls up what aligns to it: support/faster (aligned to cx/care and to
-    # cx/relay, which rolls it up), support/retired (dropped) and cx/relay.
-    files = {
-        "teams/cx.yaml": "name: CX\nlevel: 2\nparent: company\n",
-        "teams/support.yaml": "name: Support\nlevel: 3\nparent: cx\n",
-        "okrs/2026-Q4/cx.yaml": """
+CARE_TEAMS = {
+    "teams/cx.yaml": "name: CX\nlevel: 2\nparent: company\n",
+    "teams/support.yaml": "name: Support\nlevel: 3\nparent: cx\n",
+}
+CARE = """
             objectives:
               - id: care
                 title: Care
                 aligns_to: 2026:company/raise-aov
                 progress: aligned
               - {id: relay, title: Relay, aligns_to: cx/care, progress: aligned}
-        """,
+"""
+
+
+def test_explain_names_the_aligned_objectives_left_out_and_why(make_ws: WriteFiles) -> None:
+    # cx/care rolls up what aligns to it: support/faster (aligned to cx/care and to
+    # cx/relay, which rolls it up), support/retired (dropped) and cx/relay.
+    files = {
+        **CARE_TEAMS,
+        "okrs/2026-Q4/cx.yaml": CARE,
         "okrs/2026-Q4/support.yaml": """
             objectives:
               - id: faster
@@ -519,15 +525,9 @@ def test_explain_shows_an_objective_counted_less_what_another_path_counts(
     # meet again): faster counts through relay, the first; bridge counts less faster, its own
     # key result alone; cx/echo rolls up faster only, so nothing of it is left to count.
     files = {
-        "teams/cx.yaml": "name: CX\nlevel: 2\nparent: company\n",
-        "teams/support.yaml": "name: Support\nlevel: 3\nparent: cx\n",
-        "okrs/2026-Q4/cx.yaml": """
-            objectives:
-              - id: care
-                title: Care
-                aligns_to: 2026:company/raise-aov
-                progress: aligned
-              - {id: relay, title: Relay, aligns_to: cx/care, progress: aligned}
+        **CARE_TEAMS,
+        "okrs/2026-Q4/cx.yaml": CARE
+        + """
               - id: bridge
                 title: Bridge
                 aligns_to: cx/care
