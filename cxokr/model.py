@@ -192,7 +192,7 @@ def as_list(refs: str | list[str] | None) -> list[str]:
 def owners_text(owner: str | list[str] | None) -> str | None:
     """One owner or several, as a report shows them: `dana, raj`."""
     if owner is None or isinstance(owner, str):
-        return owner
+        return owner or None
     return ", ".join(owner) or None
 
 

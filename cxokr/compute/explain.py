@@ -109,7 +109,7 @@ def kr_left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[
     if row.progress_from is ProgressFrom.ALIGNED:
         return []
     krs = {kr.ref: kr for o in report.objectives for kr in o.key_results}
-    counted = {(krs[t.ref].shares or t.ref): t.ref for t in row.terms if t.ref in krs}
+    counted = {krs[t.ref].counted_as: t.ref for t in row.terms if t.ref in krs}
     found = []
     for kr in row.key_results:
         if kr.ref in counted.values():
@@ -118,9 +118,9 @@ def kr_left_out(ws: Workspace, report: Report, row: ObjectiveRow) -> list[tuple[
         if model is not None and model.state is not ObjectiveStatus.ACTIVE:
             reason = f" ({model.reason})" if model.reason else ""
             why = f"{model.state} alone{reason}, deprioritised work leaves every roll-up"
-        elif (kr.shares or kr.ref) in counted:
+        elif kr.counted_as in counted:
             what = f"a share of {kr.shares}" if kr.shares else "a key result shared"
-            why = f"{what}, counted once, through {counted[kr.shares or kr.ref]}"
+            why = f"{what}, counted once, through {counted[kr.counted_as]}"
         elif kr.shares:
             why = (
                 f"a share of {kr.shares}, counted once, within its own objective, which the "

@@ -28,6 +28,7 @@ from cxokr.model import (
     ObjectiveStatus,
     Period,
     as_list,
+    owners_text,
     parse_ref,
 )
 
@@ -127,12 +128,12 @@ class KeyResults:
             objective=at.objective.id,
             id=kr.id,
             title=kr.title,
-            owner=_owner(kr.owner) or row.owner,  # its own owner, else the shared one's
+            owner=owners_text(kr.owner) or row.owner,  # its own owner, else the shared one's
             owners=tuple(as_list(kr.owner)) or row.owners,
             weight=kr.weight,
             state=kr_state(at, kr),
             reason=_reason(at, kr),
-            shares=row.shares or row.ref,
+            shares=row.counted_as,
             moved_goalposts=False,
         )
 
@@ -148,7 +149,7 @@ class KeyResults:
         latest = points.latest()
         value = latest.value if latest else (0.0 if kr.type is KrType.CHECKLIST else None)
         raw = steps.progress(kr.type, value, start, target, metric)
-        state = at.objective.status if at.objective.status is not ACTIVE else kr.state
+        state = kr_state(at, kr)
         last, stale, confidence = self._updates(at, state, checkins, points)
         if kr.type is KrType.TARGET and not kr.schedule:
             expected = self.elapsed[at.period]  # the common case, computed once a period
@@ -163,7 +164,7 @@ class KeyResults:
         owners = (who,) if type(who) is str else tuple(who or ())
         return KrRow(
             ref=ref, period=at.period, team=at.team, objective=at.objective.id,
-            id=kr.id, title=kr.title, owner=", ".join(owners) or None,
+            id=kr.id, title=kr.title, owner=owners_text(who),
             type=kr.type, metric=kr.metric, segment=kr.segment,
             unit=kr.unit or (metric.unit if metric else _unit(kr.type)),
             direction=str(metric.direction) if metric else None, weight=kr.weight,
@@ -224,10 +225,6 @@ class KeyResults:
 
 def _ref(at: Place, kr: KeyResult) -> str:
     return f"{at.period}:{at.team}/{at.objective.id}/{kr.id}"
-
-
-def _owner(owner: str | list[str] | None) -> str | None:
-    return ", ".join(as_list(owner)) or None
 
 
 def _unit(kr_type: KrType) -> str | None:

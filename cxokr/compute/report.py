@@ -204,7 +204,7 @@ def _once(krs: Iterable[KrRow]) -> list[KrRow]:
     seen: set[str] = set()
     found = []
     for kr in krs:
-        key = kr.shares or kr.ref
+        key = kr.counted_as
         if key not in seen:
             seen.add(key)
             found.append(kr)

@@ -118,6 +118,12 @@ class KrRow:
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     @property
+    def counted_as(self) -> str:
+        """The key result this row counts as in roll-ups, counts and attention: the shared
+        one for a share (`shares`), else itself."""
+        return self.shares or self.ref
+
+    @property
     def breached_days(self) -> tuple[date, ...] | None:
         """A guardrail's days in its period so far whose value crossed its line, oldest first
         (computed when asked); None for other key results."""

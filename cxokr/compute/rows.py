@@ -24,6 +24,7 @@ from cxokr.model import (
     Period,
     ProgressFrom,
     as_list,
+    owners_text,
 )
 
 
@@ -129,7 +130,7 @@ class Rows:
             level=self.level(at.team),
             id=objective.id,
             title=objective.title,
-            owner=", ".join(as_list(objective.owner)) or None,
+            owner=owners_text(objective.owner),
             state=objective.status,
             weight=objective.weight,
             progress_from=mode,
@@ -200,7 +201,7 @@ class Rows:
         kept = []
         for term in terms:
             kr = self.krs.rows.get(term.ref)
-            key = (kr.shares or kr.ref) if kr else term.ref
+            key = kr.counted_as if kr else term.ref
             if key not in seen:
                 seen.add(key)
                 kept.append(term)
