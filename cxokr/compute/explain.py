@@ -24,6 +24,7 @@ from cxokr.compute.explain_values import outlook, same_day
 from cxokr.compute.progress import Status
 from cxokr.compute.report import Filters, KrRow, ObjectiveRow, Report, TeamRow, Term, build
 from cxokr.compute.report import counted as counted_periods
+from cxokr.compute.report_data import term_grade
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
@@ -365,13 +366,11 @@ def _graded(report: Report, row: ObjectiveRow) -> Iterator[str]:
         return
     krs = {kr.ref: kr for o in report.objectives for kr in o.key_results}
 
-    def graded(term: Term) -> float | None:
-        if term.less:  # an objective less what another path counts: the grades of the rest
-            return calc.roll_up((graded(t), t.weight) for t in term.terms)
-        found = krs.get(term.ref) or (report.objective(term.ref) if report.has(term.ref) else None)
-        return term.progress if found is None or found.grade is None else found.grade
+    def grade_of(ref: str) -> float | None:
+        found = krs.get(ref) or (report.objective(ref) if report.has(ref) else None)
+        return found.grade if found else None
 
-    each = " + ".join(f"{_f(graded(t) or 0.0)}×{_f(t.weight)}" for t in row.terms)
+    each = " + ".join(f"{_f(term_grade(t, grade_of) or 0.0)}×{_f(t.weight)}" for t in row.terms)
     total = _f(sum(t.weight for t in row.terms))
     yield f"  grade     weighted mean of its terms' grades: ({each}) / {total} = {_f(row.grade)}"
     yield f"  band      {band_rule(row.grade)}"

@@ -15,7 +15,7 @@ from datetime import date
 from cxokr.compute import progress as calc
 from cxokr.compute import values
 from cxokr.compute.report import Filters, Report, build
-from cxokr.compute.report_data import KrRow, ObjectiveRow, Term
+from cxokr.compute.report_data import KrRow, ObjectiveRow, terms_grade
 from cxokr.load.workspace import Workspace
 from cxokr.model import ObjectiveStatus, Period, ProgressFrom
 
@@ -132,18 +132,14 @@ class _Grades:
     def objective(self, ref: str) -> float | None:
         if ref not in self.found:
             self.found[ref] = None  # the terms hold no cycle; this ends one all the same
-            terms = self.rows[ref].terms
-            self.found[ref] = calc.roll_up((self._term(term), term.weight) for term in terms)
+            self.found[ref] = terms_grade(self.rows[ref].terms, self._of)
         return self.found[ref]
 
-    def _term(self, term: Term) -> float | None:
-        if term.less:  # an objective less what another path counts: the grades of the rest
-            return calc.roll_up((self._term(t), t.weight) for t in term.terms)
-        if term.ref in self.rows:
-            return self.objective(term.ref)
-        if term.ref in self.krs:
-            return self.kr(term.ref)
-        return term.progress  # outside the report: its clamped progress
+    def _of(self, ref: str) -> float | None:
+        """The grade of a term's ref; None outside the report (its clamped progress counts)."""
+        if ref in self.rows:
+            return self.objective(ref)
+        return self.kr(ref) if ref in self.krs else None
 
 
 def _kr_grade(graded: _Grades, row: ObjectiveRow, kr: KrRow) -> KrGrade:

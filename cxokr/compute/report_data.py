@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
@@ -171,6 +172,21 @@ class Term:
     # counts (paths that meet again): those objectives, and the terms it rolls up without them.
     less: tuple[str, ...] = ()
     terms: tuple[Term, ...] = ()
+
+
+def term_grade(term: Term, grade_of: Callable[[str], float | None]) -> float | None:
+    """A term's grade: `grade_of` its ref, or its clamped progress where that gives none (a
+    term outside the rows, a period still running); a term counted less what another path
+    counts, the grades of what is left, weighted as its progress is."""
+    if term.less:
+        return terms_grade(term.terms, grade_of)
+    found = grade_of(term.ref)
+    return term.progress if found is None else found
+
+
+def terms_grade(terms: Iterable[Term], grade_of: Callable[[str], float | None]) -> float | None:
+    """The weighted mean of the grades of `terms` (`term_grade`): an objective's grade."""
+    return calc.roll_up((term_grade(term, grade_of), term.weight) for term in terms)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from cxokr.compute import align, steps
 from cxokr.compute import progress as calc
 from cxokr.compute.kr_rows import KeyResults, Place
-from cxokr.compute.report_data import KrRow, ObjectiveRow, Term
+from cxokr.compute.report_data import KrRow, ObjectiveRow, Term, terms_grade
 from cxokr.load.workspace import Workspace
 from cxokr.model import (
     KeyResult,
@@ -154,13 +154,11 @@ class Rows:
         """An objective's grade: the weighted mean of the grades of the key results and
         objectives it rolls up (a guardrail's is the share of days it held, DESIGN §2.3)."""
 
-        def graded(term: Term) -> float | None:
-            if term.less:
-                return self._grade(list(term.terms))
-            row = self.krs.rows.get(term.ref) or self._rows.get(term.ref)
-            return term.progress if row is None or row.grade is None else row.grade
+        def grade_of(ref: str) -> float | None:
+            row = self.krs.rows.get(ref) or self._rows.get(ref)
+            return row.grade if row else None
 
-        return calc.roll_up((graded(term), term.weight) for term in terms)
+        return terms_grade(terms, grade_of)
 
     def _terms(
         self,
