@@ -2,7 +2,8 @@
 
 Figures computed without some files must not look complete: every command that
 computes them (report, explain, align, metrics, notify) names on stderr the
-files that failed to load, after its output, and exits 1 (`warn_left_out`).
+files that failed to load and the log lines whose entries were dropped, after
+its output, and exits 1 (`warn_left_out`).
 """
 
 from __future__ import annotations
@@ -111,15 +112,42 @@ def left_out(ws: Workspace) -> list[str]:
     return sorted(ws.failed | whole)
 
 
+def lines_left_out(ws: Workspace) -> dict[str, list[int]]:
+    """The lines of each log whose entry the figures lack: every error located on a line of
+    a check-in or reading log drops that line's entry (a bad value, a control character)."""
+    from cxokr.load.kinds import CHECKINS, READINGS
+    from cxokr.problems import Severity
+
+    folders = (CHECKINS.folder + "/", READINGS.folder + "/")
+    found: dict[str, set[int]] = {}
+    for p in ws.problems:
+        if p.line > 0 and p.severity is Severity.ERROR and p.path.startswith(folders):
+            found.setdefault(p.path, set()).add(p.line)
+    return {path: sorted(lines) for path, lines in sorted(found.items())}
+
+
 def warn_left_out(ws: Workspace) -> int:
-    """Say on stderr which files the figures leave out; EXIT_PROBLEMS when any, else EXIT_OK."""
+    """Say on stderr which files and log lines the figures leave out; EXIT_PROBLEMS when
+    any, else EXIT_OK: a report never looks complete when it is not."""
     paths = left_out(ws)
     for path in paths[:LEFT_OUT_SHOWN]:
         err(f"warning: {path} failed to load; the figures leave it out (cxokr check says why)")
     more = len(paths) - LEFT_OUT_SHOWN
     if more > 0:
         err(f"warning: and {more} more file{'s' if more > 1 else ''} the figures leave out")
-    return EXIT_PROBLEMS if paths else EXIT_OK
+    logs = {path: lines for path, lines in lines_left_out(ws).items() if path not in paths}
+    for path, lines in list(logs.items())[:LEFT_OUT_SHOWN]:
+        shown = ", ".join(map(str, lines[:LEFT_OUT_SHOWN]))
+        shown += ", ..." if len(lines) > LEFT_OUT_SHOWN else ""
+        entries, named = ("entry", "line") if len(lines) == 1 else ("entries", "lines")
+        err(
+            f"warning: {path}: {len(lines)} {entries} left out of the figures ({named} "
+            f"{shown}; cxokr check says why)"
+        )
+    more = len(logs) - LEFT_OUT_SHOWN
+    if more > 0:
+        err(f"warning: and entries of {more} more log{'s' if more > 1 else ''} left out")
+    return EXIT_PROBLEMS if paths or logs else EXIT_OK
 
 
 def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:

@@ -346,6 +346,34 @@ def test_past_five_files_left_out_the_rest_are_counted(make_ws: WriteFiles) -> N
     assert lines[6:] == ["warning: and 2 more files the figures leave out"]
 
 
+def test_a_log_line_left_out_is_named_and_the_report_exits_1(make_ws: WriteFiles) -> None:
+    """A check-in whose note holds a control character, and one whose value is no number,
+    drop out of the figures: the report says which lines, and does not exit 0."""
+    bad = {
+        "checkins/2026-Q4/ecommerce.yaml": """
+            - {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 61.2, "confidence": 0.7}
+            - {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 63, "note": "a\\u001b[31m"}
+            - {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": "oops"}
+        """,
+        "readings/aov.yaml": """
+            - {"date": "2026-11-20", "value": 61.2, "segment": "online"}
+            - {"date": "2026-11-21", "value": nope, "segment": "online"}
+        """,
+    }
+    root = make_ws(bad)
+    for command in (["report"], ["report", "-f", "json"], ["align"], ["explain", "ecommerce"]):
+        result = CliRunner().invoke(app, [*command, "-w", str(root)])
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines() == [
+            "warning: checkins/2026-Q4/ecommerce.yaml: 2 entries left out of the figures "
+            "(lines 2, 3; cxokr check says why)",
+            "warning: readings/aov.yaml: 1 entry left out of the figures "
+            "(line 2; cxokr check says why)",
+        ], command
+    shown = CliRunner().invoke(app, ["report", "-w", str(root), "-f", "json"]).stdout
+    assert '"value": 61.2' in shown and '"value": 63' not in shown
+
+
 def test_a_workspace_that_loads_whole_warns_of_nothing(make_ws: WriteFiles) -> None:
     result = CliRunner().invoke(app, ["report", "-w", str(make_ws())])
     assert (result.exit_code, result.stderr) == (0, "")
