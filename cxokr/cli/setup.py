@@ -66,11 +66,35 @@ def init(
     if fresh:
         commit.init(target)
     code = commit_written(base, written, f"init: cxokr workspace for {name}", no_commit=False)
-    err(
-        f"created a {template} workspace for {name} in {target}\n"
-        f"next: cxokr check -w {directory}   then   cxokr report -w {directory}"
-    )
+    err(f"created a {template} workspace for {name} in {target}")
+    starter = scaffold.starter_path(periods) if template == "blank" else None
+    err(_next_steps(directory, starter))
     return code
+
+
+_AUTHORING = (
+    ("cxokr new objective", "an objective of a team"),
+    ("cxokr new kr", "a key result of an objective"),
+    ("cxokr new team", "a team (teams/<team>.yaml)"),
+    ("cxokr new metric", "a metric of the shared catalog (metrics/<metric>.yaml)"),
+    ("cxokr checkin", "record where a key result stands"),
+)
+
+
+def _next_steps(directory: Path, starter: str | None) -> str:
+    """What to run next, from the folder `init` was run in: the template's report first (a
+    blank one's last, after the goals are written), and where the commented starter is."""
+    import shlex
+
+    report = ("cxokr report", "the weekly view")
+    steps = [*_AUTHORING, report] if starter else [report, *_AUTHORING]
+    lines = ["next steps:"]
+    if directory.resolve() != Path.cwd().resolve():
+        lines.append(f"  cd {shlex.quote(str(directory))}")
+    lines += [f"  {command:<20} {what}" for command, what in steps]
+    if starter is not None:
+        lines.append(f"or take one '# ' off each line of the example in {starter}")
+    return "\n".join(lines)
 
 
 def _periods(period_id: str) -> list[tuple[str, date, date]]:

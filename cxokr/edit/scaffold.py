@@ -71,7 +71,7 @@ def plan(
         text = json.dumps(schema.build(kind), indent=2, ensure_ascii=False) + "\n"
         files[f"schemas/{schema.schema_name(kind)}"] = text
     if template == "blank":
-        files[team_path("company")] = _team("company", org, 1, None, None, retail.COMPANY_ROLE)
+        files.update(_blank(org, periods))
     else:
         files.update(_retail_cx(periods))
     top = ci_workflow.repository_top(target)
@@ -242,6 +242,79 @@ def _year_and_quarter(periods: list[PeriodSpec]) -> tuple[str, str]:
     enclosing = [p for p in periods if p[1] <= quarter[1] and quarter[2] <= p[2]]
     year = max(enclosing, key=lambda p: p[2] - p[1])
     return year[0], quarter[0]
+
+
+# --- The blank template -------------------------------------------------------------
+
+
+def starter_path(periods: list[PeriodSpec]) -> str:
+    """The blank template's OKR file with the commented starter objective, relative to the
+    workspace: the company's file of the narrowest period."""
+    return okr_path(_year_and_quarter(periods)[1], "company")
+
+
+def _blank(org: str, periods: list[PeriodSpec]) -> dict[str, str]:
+    """The executive team, and every folder a user writes to, each showing how to start: a
+    commented starter objective in this quarter's company file (checking clean as it is and
+    with one `# ` taken off each line), a commented metric in metrics/, a hint in the rest."""
+    okrs = starter_path(periods)
+    quarter = _year_and_quarter(periods)[1]
+    return {
+        team_path("company"): _team("company", org, 1, None, None, retail.COMPANY_ROLE)
+        + _ANOTHER_TEAM,
+        okrs: _modeline(okrs, kinds.OKRS) + _STARTER.substitute(period=quarter),
+        "metrics/.gitkeep": _METRIC_EXAMPLE,
+        "checkins/.gitkeep": _KEEP.format(
+            what="`cxokr checkin` appends check-ins", files="<period>/<team>.yaml"
+        ),
+        "readings/.gitkeep": _KEEP.format(
+            what="`cxokr record` appends readings", files="<metric>.yaml"
+        ),
+    }
+
+
+_ANOTHER_TEAM = """\
+# Every other team has a file of its own, teams/<team>.yaml, that `cxokr new team`
+# writes; e.g. teams/ecommerce.yaml holds `name: E-commerce`, `level: 2`, `parent: company`.
+"""
+
+_STARTER = string.Template("""\
+# The company's objectives and key results for $period; another team's go in
+# okrs/$period/<team>.yaml. Write them with `cxokr new objective` and `cxokr new kr`,
+# or start from the example below: take one "# " off the start of each of its lines.
+# Until another team's objective supports it (`aligns_to: company/delight-shoppers`),
+# `cxokr check` warns that none does (CX334).
+#
+# objectives:
+#   - id: delight-shoppers
+#     title: Shoppers love buying from us
+#     owner: alex@example.com
+#     key_results:
+#       - id: reviews-answered
+#         title: Answer 95% of product reviews within two days
+#         unit: "%"
+#         start: 40
+#         target: 95
+#       # - id: raise-nps  # on a metric of the shared catalog: see metrics/.gitkeep
+#       #   title: Raise NPS from 31 to 40
+#       #   metric: nps
+#       #   start: 31
+#       #   target: 40
+""")
+
+_METRIC_EXAMPLE = """\
+# The shared metric catalog: one file a metric, metrics/<metric>.yaml, that
+# `cxokr new metric` writes. For example, metrics/nps.yaml, without the "# ":
+#
+# name: Net Promoter Score
+# unit: points
+# direction: higher
+# description: Share of promoters less share of detractors, post-purchase survey.
+# owner: company
+# source: Survey tool export, weekly
+"""
+
+_KEEP = "# Kept so that git keeps this folder, where {what} to {files}.\n"
 
 
 # --- The retail-cx template ---------------------------------------------------------

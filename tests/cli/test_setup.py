@@ -6,6 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
@@ -85,6 +86,44 @@ def test_init_inside_a_repository_commits_only_its_files(tmp_path: Path, git_env
     committed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
     assert "goals/cxokr.yaml" in committed
     assert "notes.txt" not in committed
+
+
+def test_init_of_a_blank_workspace_says_how_to_start_and_checks_clean(
+    tmp_path: Path, git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, errors = run("init", "my goals", "--org", "Acme", "--period", "2027-Q1")
+    assert code == 0, errors
+    assert errors.splitlines()[1:] == [
+        f"created a blank workspace for Acme in {tmp_path / 'my goals'}",
+        "next steps:",
+        "  cd 'my goals'",
+        "  cxokr new objective  an objective of a team",
+        "  cxokr new kr         a key result of an objective",
+        "  cxokr new team       a team (teams/<team>.yaml)",
+        "  cxokr new metric     a metric of the shared catalog (metrics/<metric>.yaml)",
+        "  cxokr checkin        record where a key result stands",
+        "  cxokr report         the weekly view",
+        "or take one '# ' off each line of the example in okrs/2027-Q1/company.yaml",
+    ]
+    tracked = git(tmp_path / "my goals", "ls-files").split()
+    for kept in ("checkins/.gitkeep", "metrics/.gitkeep", "readings/.gitkeep"):
+        assert kept in tracked
+    assert "okrs/2027-Q1/company.yaml" in tracked
+    assert run("check", "-w", "my goals", "--strict")[0] == 0
+
+
+def test_init_of_the_retail_template_names_its_report_first(
+    tmp_path: Path, git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, errors = run("init", ".", "--template", "retail-cx")
+    assert code == 0, errors
+    assert errors.splitlines()[2:4] == [
+        "next steps:",
+        "  cxokr report         the weekly view",
+    ]
+    assert "take one '# ' off" not in errors
 
 
 def test_init_rejects_an_unknown_template(tmp_path: Path) -> None:

@@ -252,3 +252,50 @@ def test_a_file_where_a_folder_is_needed_is_in_the_way(tmp_path: Path) -> None:
     with pytest.raises(CxokrError, match=r"\n  teams/company\.yaml\n"):
         scaffold.write(tmp_path, scaffold.plan(tmp_path, "Acme", "blank", PERIODS))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["teams"]
+
+
+def uncommented(text: str, start: str) -> str:
+    """`text` with one "# " taken off each line from the one that is `start` (commented)."""
+    lines = text.splitlines(keepends=True)
+    first = lines.index(f"# {start}\n")
+    return "".join(lines[:first] + [line.removeprefix("# ") for line in lines[first:]])
+
+
+def test_a_blank_workspace_has_every_folder_git_keeps(tmp_path: Path) -> None:
+    root = made(tmp_path / "ws", "blank")
+    kept = ["checkins/.gitkeep", "metrics/.gitkeep", "okrs/2026-Q4/company.yaml"]
+    assert all((root / rel).is_file() for rel in [*kept, "readings/.gitkeep"])
+    assert (root / "readings/.gitkeep").read_text() == (
+        "# Kept so that git keeps this folder, where `cxokr record` appends readings to "
+        "<metric>.yaml.\n"
+    )
+
+
+def test_the_blank_starter_objective_checks_clean_once_uncommented(tmp_path: Path) -> None:
+    root = made(tmp_path / "ws", "blank")
+    starter = root / scaffold.starter_path(PERIODS)
+    assert starter == root / "okrs/2026-Q4/company.yaml"
+    starter.write_text(uncommented(starter.read_text(), "objectives:"))
+    ws = workspace.load(root)
+    (unsupported,) = checks.check(ws)  # as the starter says: a warning, `check` exits 0
+    assert (unsupported.code, unsupported.severity.value) == ("CX334", "warning")
+    assert unsupported.message == "no team's objective aligns to company/delight-shoppers"
+    (objective,) = ws.okrs[("2026-Q4", "company")].objectives
+    assert (objective.id, [kr.id for kr in objective.key_results]) == (
+        "delight-shoppers",
+        ["reviews-answered"],
+    )
+
+
+def test_the_blank_metric_example_and_its_key_result_check_clean(tmp_path: Path) -> None:
+    root = made(tmp_path / "ws", "blank")
+    example = (root / "metrics/.gitkeep").read_text()
+    (root / "metrics/nps.yaml").write_text(uncommented(example, "name: Net Promoter Score"))
+    starter = root / scaffold.starter_path(PERIODS)
+    once = uncommented(starter.read_text(), "objectives:")
+    starter.write_text(once.replace("      # ", "      "))  # the nested example too
+    ws = workspace.load(root)
+    assert [p.code for p in checks.check(ws)] == ["CX334"]
+    assert ws.metrics["nps"].name == "Net Promoter Score"
+    (objective,) = ws.okrs[("2026-Q4", "company")].objectives
+    assert [kr.metric for kr in objective.key_results] == [None, "nps"]
