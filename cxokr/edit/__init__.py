@@ -2,7 +2,8 @@
 
 Check-ins (`checkin`), readings and imports (`readings`), both appended to
 their logs by `logs`; cxokr.yaml (`config_edit`), period carry-over
-(`periods`), new workspaces (`scaffold`, `retail_template`, `ci_workflow`,
+(`periods`), new teams, metrics, objectives and key results (`new_entry`,
+`new_okr`, `new_kr`), new workspaces (`scaffold`, `retail_template`, `ci_workflow`,
 `schema`); all of them write through `fileio`, which keeps writes inside the
 workspace and all or nothing.
 
