@@ -19,6 +19,13 @@ written.
 It fetches the whole history (`fetch-depth: 0`): the moved-goalposts check
 (CX501) compares targets with what they were when the period started, and the
 default shallow clone holds a single commit.
+
+On a pull request a second job, the only one allowed to write (`pull-requests:
+write`), runs `cxokr report --since` the pull request's base commit in Markdown
+into its job summary, and keeps one comment on the pull request up to date with
+it (the comment starting with a marker named after the workflow's file). A pull
+request from a fork gets a read-only token: it keeps the summary, and no comment
+is tried; any other refusal to comment leaves a notice, not a failed job.
 """
 
 from __future__ import annotations
@@ -67,12 +74,13 @@ def text(workspace: str, url: str, rev: str | None) -> str:
     folder = _GLOB.sub(r"\\\1", where)  # GitHub's path filters are globs
     watched = "".join(f"      - {json.dumps(folder + pattern)}\n" for pattern in _WATCHED)
     option = f" --workspace {shlex.quote(workspace)}" if workspace else ""
-    install = f"pip install {shlex.quote(f'cxokr @ git+{url}@{rev or REV_PLACEHOLDER}')}"
     name = f"cxokr check ({workspace})" if workspace else "cxokr check"
     about = (
         f"Checks the cxokr workspace{f' in {workspace}/' if workspace else ''} on every pull "
         "request that touches its goal files and on every push to main. Problems appear as "
-        "annotations on the changed lines and as a table in the job summary."
+        "annotations on the changed lines and as a table in the job summary. On a pull "
+        "request, a second job shows what it changes (`cxokr report --since` its base) in "
+        "its job summary and in one comment on the pull request, updated on every push."
     )
     lines = [
         textwrap.fill(about, 80, initial_indent="# ", subsequent_indent="# ") + "\n",
@@ -81,10 +89,24 @@ def text(workspace: str, url: str, rev: str | None) -> str:
         watched,
         "  push:\n    branches: [main]\n\npermissions:\n  contents: read\n\n",
         "jobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n",
+        *_setup(url, rev),
+        "      # --strict makes warnings (such as an unfocused team) fail the check too.\n",
+        f"      - run: {scalar(f'cxokr check{option} --format github --strict')}\n",
+        "\n",
+        *_report_job(option, path(workspace).rsplit("/", 1)[1], url, rev),
+    ]
+    return "".join(lines)
+
+
+def _setup(url: str, rev: str | None) -> list[str]:
+    """The steps a job starts with: the whole history, Python, and cxokr at a pinned commit."""
+    install = f"pip install {shlex.quote(f'cxokr @ git+{url}@{rev or REV_PLACEHOLDER}')}"
+    return [
         "      - uses: actions/checkout@v4\n",
         "        with:\n",
         "          # The whole history: the moved-goalposts check (CX501) compares targets\n",
-        "          # with the start of the period; a shallow clone has no history to compare.\n",
+        "          # with the start of the period, and `report --since` reads the base\n",
+        "          # revision of a pull request; a shallow clone holds a single commit.\n",
         "          fetch-depth: 0\n",
         "      - uses: actions/setup-python@v5\n",
         "        with:\n",
@@ -92,10 +114,62 @@ def text(workspace: str, url: str, rev: str | None) -> str:
         "      # cxokr from its repository at a full commit sha (the name is not on PyPI).\n",
         *_placeholder_notes(url, rev),
         f"      - run: {scalar(install)}\n",
-        "      # --strict makes warnings (such as an unfocused team) fail the check too.\n",
-        f"      - run: {scalar(f'cxokr check{option} --format github --strict')}\n",
     ]
-    return "".join(lines)
+
+
+def _report_job(option: str, marker: str, url: str, rev: str | None) -> list[str]:
+    """The pull-request job: `report --since` the base revision, as Markdown, in the job
+    summary and in the one comment (found by `marker`) it keeps up to date. The token may
+    write comments only for a pull request from a branch of the repository itself; one
+    from a fork (or Dependabot's) gets a read-only token, and the summary alone."""
+    report = f'cxokr report{option} --since "$BASE" --format md > "$RUNNER_TEMP/report.md"'
+    return [
+        "  report:\n",
+        "    # What a pull request changes: progress, status and targets, then and now.\n",
+        "    if: github.event_name == 'pull_request'\n",
+        "    runs-on: ubuntu-latest\n",
+        "    permissions:\n      contents: read\n      pull-requests: write\n",
+        "    steps:\n",
+        *_setup(url, rev),
+        "      - name: Report what the pull request changes\n",
+        "        env:\n          BASE: ${{ github.event.pull_request.base.sha }}\n",
+        "        run: |\n",
+        f"          if ! {report}; then\n",
+        '            echo "::warning::cxokr report failed; the check job says why"\n',
+        "          fi\n",
+        '          cat "$RUNNER_TEMP/report.md" >> "$GITHUB_STEP_SUMMARY"\n',
+        "      - name: Comment on the pull request\n",
+        "        if: github.event.pull_request.head.repo.full_name == github.repository\n",
+        "        env:\n",
+        "          GH_TOKEN: ${{ github.token }}\n",
+        "          PR: ${{ github.event.pull_request.number }}\n",
+        f"          MARKER: {scalar(f'<!-- {marker} -->')}\n",
+        "        run: |\n",
+        *(f"          {line}\n" if line else "\n" for line in _COMMENT),
+    ]
+
+
+# Posts the report as a comment, or updates the one posted before (it starts with
+# $MARKER); a token that may not write one leaves a notice, not a failed job.
+_COMMENT = r"""
+[ -s "$RUNNER_TEMP/report.md" ] || exit 0
+# A comment holds at most 65,536 characters: whole lines up to 60,000 of them.
+{
+  echo "$MARKER"
+  awk '{ n += length($0) + 1 } n > 60000 { print "\n(cut short: the job summary has all of it)"; exit } { print }' "$RUNNER_TEMP/report.md"
+} > "$RUNNER_TEMP/comment.md"
+post() {
+  comments="repos/$GITHUB_REPOSITORY/issues/$PR/comments"
+  mine='.[] | select(.user.login == "github-actions[bot]" and (.body | startswith(env.MARKER))) | .id'
+  id=$(gh api "$comments" --paginate --jq "$mine" | tail -n 1)
+  if [ -n "$id" ]; then
+    gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@"$RUNNER_TEMP/comment.md" > /dev/null
+  else
+    gh api "$comments" -F body=@"$RUNNER_TEMP/comment.md" > /dev/null
+  fi
+}
+post || echo "::notice::no comment posted (this token may not write one); the job summary holds the report"
+""".strip("\n").split("\n")
 
 
 def _placeholder_notes(url: str, rev: str | None) -> list[str]:

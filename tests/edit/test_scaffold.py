@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -115,15 +118,15 @@ PINNED = re.compile(
 )
 
 
-def steps(path: Path) -> list[dict[str, Any]]:
-    """The steps of the workflow's one job, read as GitHub reads the file."""
+def steps(path: Path, job: str = "check") -> list[dict[str, Any]]:
+    """The steps of one of the workflow's jobs, read as GitHub reads the file."""
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
-    (job,) = workflow["jobs"].values()
-    return list(job["steps"])
+    assert set(workflow["jobs"]) == {"check", "report"}
+    return list(workflow["jobs"][job]["steps"])
 
 
-def runs(path: Path) -> list[str]:
-    return [step["run"] for step in steps(path) if "run" in step]
+def runs(path: Path, job: str = "check") -> list[str]:
+    return [step["run"] for step in steps(path, job) if "run" in step]
 
 
 def pull_request_paths(path: Path) -> list[str]:
@@ -299,3 +302,51 @@ def test_the_blank_metric_example_and_its_key_result_check_clean(tmp_path: Path)
     assert ws.metrics["nps"].name == "Net Promoter Score"
     (objective,) = ws.okrs[("2026-Q4", "company")].objectives
     assert [kr.metric for kr in objective.key_results] == [None, "nps"]
+
+
+def test_the_report_job_runs_on_pull_requests_only_and_may_comment(tmp_path: Path) -> None:
+    workflow = made(tmp_path / "ws", "blank") / ".github/workflows/cxokr-check.yml"
+    job = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["report"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base revision is in the clone
+    assert PINNED.fullmatch(runs(workflow, "report")[0])
+    report, comment = job["steps"][-2:]
+    assert report["env"] == {"BASE": "${{ github.event.pull_request.base.sha }}"}
+    assert comment["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert comment["env"]["MARKER"] == "<!-- cxokr-check.yml -->"
+
+
+def run_step(step: dict[str, Any], cwd: Path, tmp_path: Path, **env: str) -> str:
+    """Run a workflow step's script as GitHub's runner does (`bash -e`); its summary."""
+    summary = tmp_path / "summary.md"
+    summary.touch()
+    variables = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        **env,
+    }
+    script = step["run"]
+    subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=variables, check=True)
+    return summary.read_text(encoding="utf-8")
+
+
+def test_the_report_step_writes_what_a_pull_request_changes_to_the_summary(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    assert run("init", str(repo / "goals"), "--org", "Acme")[0] == 0
+    base = git(repo, "rev-parse", "HEAD").strip()
+    starter = next((repo / "goals" / "okrs").glob("*/company.yaml"))
+    starter.write_text(uncommented(starter.read_text(), "objectives:"))
+    git(repo, "commit", "-q", "-am", "Add the first objective")
+    workflow = repo / ".github/workflows/cxokr-check-goals.yml"
+    report = steps(workflow, "report")[-2]
+    summary = run_step(report, repo, tmp_path, BASE=base)
+    assert summary.startswith(f"## Acme: what moved in {starter.parent.name} since {base}\n")
+    assert "(company/delight-shoppers/reviews-answered) | new | no data |" in summary
