@@ -180,10 +180,7 @@ def modeline(kind: DocumentKind[Any]) -> str:
 
 def invalid(exc: ValidationError, data: Any, what: str) -> UsageError:
     """A UsageError naming each field of a new entry the model refused."""
-    found = [
-        f"{'.'.join(str(p) for p in path) or what}: {message}"
-        for _, path, message in validation_problems(exc, data)
-    ]
+    found = [message for _, _, message in validation_problems(exc, data)]
     return UsageError(f"the new {what} is not valid: {'; '.join(found)}")
 
 
