@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -458,7 +459,7 @@ def test_a_schedule_draws_its_steps_on_the_kr_chart(browser: Browser, forms_page
     # target 4000 on 12-31: the expected line bends at each step, where a dot marks it
     assert len(pace) == 4
     assert [corner for corner, _ in steps] == pace[1:3]
-    assert [tip for _, tip in steps] == ["1500 count by Oct 31", "2500 count by Nov 30"]
+    assert [tip for _, tip in steps] == ["1,500 count by Oct 31", "2,500 count by Nov 30"]
     x = [float(corner.split(",")[0]) for corner in pace]
     y = [float(corner.split(",")[1]) for corner in pace]
     # x: days 0, 31, 61 and 92 of the period; a step is above the straight line (SVG y is down)
@@ -468,7 +469,7 @@ def test_a_schedule_draws_its_steps_on_the_kr_chart(browser: Browser, forms_page
     assert (y[0] - y[2]) / (y[0] - y[3]) == pytest.approx(1500 / 3000, abs=1e-3)
     assert "staged target" in (page.text_content(".chart-legend") or "")
     label = page.get_attribute(chart, "aria-label") or ""
-    assert "steps 1500 count by Oct 31, 2500 count by Nov 30" in label
+    assert "steps 1,500 count by Oct 31, 2,500 count by Nov 30" in label
     # a step on the period's last day leaves the target the last step: a straight line
     last = f".kr[data-ref='{SEASON}last-day'] svg.trend"
     assert page.locator(f"{last} circle.step").count() == 0
@@ -586,3 +587,192 @@ def test_on_a_phone_checklists_and_notes_fit_too(browser: Browser, forms_page: P
     assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert seen.page.is_visible(f".kr[data-ref='{SEASON}handbook'] li[data-item='migrate']")
     assert seen.errors == []
+
+
+# --- Reading the page: names, numbers, charts and where things sit ---
+
+LONG_NAME = "Customer experience, loyalty <b>operations</b> & retention"
+ONE_WORD = "Commerceplatformpaymentsandcheckoutinfrastructure"
+TIKTOK = ".kr[data-ref='2026-Q4:brand-marketing/tiktok-shop/tiktok-sales']"
+
+
+@pytest.fixture(scope="module")
+def teams_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with a team of many words (some markup among them) and one of a single long word."""
+    root = tmp_path_factory.mktemp("teams") / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxokr"))
+    for team, name in (("support", LONG_NAME), ("platform", ONE_WORD)):
+        path = root / "teams" / f"{team}.yaml"
+        text = path.read_text(encoding="utf-8")
+        old = "name: Customer care\n" if team == "support" else "name: Commerce platform\n"
+        assert old in text
+        path.write_text(text.replace(old, f"name: {json.dumps(name)}\n"), encoding="utf-8")
+    return html_report(str(root), root.parent / "teams.html")
+
+
+# Each word of a team's name, found in the label's text wherever the text nodes split it:
+# the distinct lines its characters are drawn on.
+WORD_LINES = """labels => labels.map(label => {
+  const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+  const chars = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+  }
+  const text = chars.map(([node, i]) => node.data[i]).join('');
+  const words = [];
+  for (const match of text.matchAll(/\\S+/g)) {
+    const tops = new Set();
+    for (let k = match.index; k < match.index + match[0].length; k++) {
+      const range = document.createRange();
+      range.setStart(chars[k][0], chars[k][1]);
+      range.setEnd(chars[k][0], chars[k][1] + 1);
+      for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+    }
+    words.push([match[0], tops.size]);
+  }
+  return {text, words, lines: new Set(words.map(w => w[1])).size, height: label.offsetHeight,
+          line: parseFloat(getComputedStyle(label).lineHeight)};
+})"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_team_names_wrap_between_words_only(
+    browser: Browser, teams_page: Path, viewport: dict[str, int]
+) -> None:
+    seen = visit(browser, teams_page, viewport=viewport)
+    labels: list[dict[str, Any]] = seen.page.eval_on_selector_all(
+        "#teams td.team-name > :first-child", WORD_LINES
+    )
+    names = [t["name"] for t in json_report(str(teams_page.parent / "ws"))["teams"]]
+    assert [label["text"] for label in labels] == names
+    for label in labels:
+        assert all(lines == 1 for _, lines in label["words"]), label
+    by_name = {label["text"]: label for label in labels}
+    # The long name does wrap, between its words; the one-word name stays on one line.
+    assert by_name[LONG_NAME]["height"] > 1.5 * by_name[LONG_NAME]["line"]
+    assert by_name[ONE_WORD]["height"] < 1.5 * by_name[ONE_WORD]["line"]
+    # Markup in a name is text, here as in the filter and the matrix.
+    assert seen.page.locator("#app b").count() == 0
+    options = seen.page.eval_on_selector_all("#filter-team option", "os => os.map(o => o.text)")
+    assert f"{LONG_NAME} (support)" in options
+    assert seen.page.text_content("#matrix tr[data-team='support'] th") == LONG_NAME
+    assert seen.errors == []
+
+
+def test_large_numbers_are_grouped_and_the_data_kept_as_is(
+    browser: Browser, example_page: Path
+) -> None:
+    page = visit(browser, example_page).page
+    assert kr_text_at(page, TIKTOK, ".kr-title") == "Sell 150,000 USD through TikTok Shop"
+    assert kr_text_at(page, TIKTOK, ".kr-facts").startswith("0 → 150,000 USD · ")
+    assert kr_text_at(page, TIKTOK, "svg.trend text.target-label") == "target 150,000 USD"
+    assert "150000" not in (page.text_content("#app") or "")
+    embedded = page.evaluate("JSON.parse(document.getElementById('cxokr-data').textContent)")
+    assert embedded == json_report(EXAMPLE)
+    targets = {kr["ref"]: kr["target"] for o in embedded["objectives"] for kr in o["key_results"]}
+    assert targets["2026-Q4:brand-marketing/tiktok-shop/tiktok-sales"] == 150000
+    winback = ".kr[data-ref='2026-Q4:brand-marketing/win-back-lapsed/winback-reach']"
+    assert kr_text_at(page, winback, ".kr-facts").startswith("72,500 → 120,000 count · ")
+
+
+def kr_text_at(page: Page, selector: str, part: str) -> str:
+    return page.text_content(f"{selector} {part}") or ""
+
+
+def test_on_a_phone_needs_attention_comes_before_the_objectives(
+    browser: Browser, example_page: Path
+) -> None:
+    page = visit(browser, example_page, viewport=PHONE).page
+    order = page.evaluate(
+        """() => {
+        const attention = document.getElementById('attention');
+        const kr = document.querySelector('.kr');
+        const a = attention.getBoundingClientRect(), k = kr.getBoundingClientRect();
+        return {before: Boolean(attention.compareDocumentPosition(kr) & Node.DOCUMENT_POSITION_FOLLOWING),
+                attentionBottom: a.bottom, krTop: k.top, attentionTop: a.top,
+                objectivesTop: document.getElementById('objectives').getBoundingClientRect().top};
+        }"""
+    )
+    assert order["before"]
+    assert order["attentionBottom"] <= order["krTop"]
+    assert order["attentionBottom"] <= order["objectivesTop"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def rect(page: Page, selector: str) -> dict[str, float]:
+    box: dict[str, float] = page.eval_on_selector(
+        selector,
+        "n => { const r = n.getBoundingClientRect();"
+        " return {top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left}; }",
+    )
+    return box
+
+
+def test_on_a_desktop_the_side_column_runs_the_objectives_full_height(
+    browser: Browser, example_page: Path
+) -> None:
+    page = visit(browser, example_page).page
+    objectives, attention, teams = (rect(page, s) for s in ("#objectives", "#attention", "#teams"))
+    assert attention["left"] > objectives["left"]  # beside the objectives, not under them
+    assert attention["top"] == pytest.approx(objectives["top"], abs=1)
+    assert teams["bottom"] == pytest.approx(objectives["bottom"], abs=1)
+    assert teams["top"] > attention["bottom"]
+    # Halfway down the objectives the teams' table is still in view, clear of the filter bar.
+    page.evaluate(f"window.scrollTo(0, {(objectives['top'] + objectives['bottom']) / 2})")
+    pinned = page.eval_on_selector("#teams .pinned", "n => n.getBoundingClientRect().toJSON()")
+    filters = page.eval_on_selector(".filters", "n => n.getBoundingClientRect().toJSON()")
+    assert filters["bottom"] <= pinned["top"] < DESKTOP["height"]
+    assert pinned["bottom"] <= DESKTOP["height"]
+
+
+DRAWN_COLOURS = """() => {
+  const colours = (selector, property) => Array.from(document.querySelectorAll(selector),
+    (n) => getComputedStyle(n)[property]);
+  return {
+    values: colours('.kr svg.trend polyline.values', 'stroke').concat(
+      colours('.kr svg.trend circle.point', 'fill')),
+    forecast: colours('.kr svg.trend line.forecast', 'stroke'),
+    legendValues: colours('.chart-legend [data-legend=values] line', 'stroke'),
+    legendForecast: colours('.chart-legend [data-legend=forecast] line', 'stroke'),
+  };
+}"""
+
+
+def test_the_legend_draws_values_and_forecasts_in_the_colours_of_the_charts(
+    browser: Browser, example_page: Path
+) -> None:
+    page = visit(browser, example_page).page
+    drawn = page.evaluate(DRAWN_COLOURS)
+    assert set(drawn["legendValues"]) == set(drawn["values"])
+    assert len(set(drawn["values"])) > 1  # status colours, not one green for all
+    assert set(drawn["legendForecast"]) == set(drawn["forecast"])
+    assert len(drawn["legendValues"]) == len(set(drawn["legendValues"]))
+
+
+# Every word in a chart against everything drawn in its plot, in the chart's own units.
+OVERLAPS = """charts => charts.flatMap((chart, c) => {
+  const box = (n) => n.getBBox();
+  const marks = Array.from(chart.querySelectorAll('line, polyline, circle')).map((n) => {
+    const b = box(n), grow = parseFloat(getComputedStyle(n).strokeWidth || '0') / 2;
+    return [n.getAttribute('class'), b.x - grow, b.y - grow, b.x + b.width + grow, b.y + b.height + grow];
+  });
+  const found = [];
+  for (const text of chart.querySelectorAll('text')) {
+    const t = box(text);
+    for (const [name, x0, y0, x1, y1] of marks) {
+      if (t.x < x1 && x0 < t.x + t.width && t.y < y1 && y0 < t.y + t.height) {
+        found.push([c, text.textContent, name]);
+      }
+    }
+  }
+  return found;
+})"""
+
+
+def test_chart_labels_keep_off_the_lines(
+    browser: Browser, example_page: Path, forms_page: Path
+) -> None:
+    for path in (example_page, forms_page):
+        page = visit(browser, path).page
+        assert page.locator(".kr svg.trend text.target-label").count() > 0
+        assert page.eval_on_selector_all(".kr svg.trend", OVERLAPS) == []

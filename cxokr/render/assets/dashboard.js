@@ -61,12 +61,22 @@
     return (rounded === 0 ? 0 : rounded) + '%';
   }
 
-  // Up to six significant digits, no exponent for large values.
+  // Numbers are grouped in thousands the same way in every browser, whatever its language:
+  // 150,000 and 1,234.5, as the text report writes them. The embedded data keeps the raw value.
+  const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+  const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+  // Up to six significant digits, grouped, no exponent for large or small values.
   function num(value) {
     if (value === null || value === undefined) return DASH;
-    if (Math.abs(value) >= 999999.5) return value.toFixed(0);
-    const text = String(Number(value.toPrecision(6)));
-    return text === '-0' ? '0' : text;
+    if (Math.abs(value) >= 999999.5) return WHOLE.format(value);
+    const rounded = Number(value.toPrecision(6));
+    return rounded === 0 ? '0' : GROUPED.format(rounded);
+  }
+
+  // A count of things (key results, objectives), grouped like any other number.
+  function tally(value) {
+    return WHOLE.format(value || 0);
   }
 
   // Two decimals like Python's format(value, '.2f'): toFixed rounds an exact tie (k/8, k odd:
@@ -77,6 +87,10 @@
       return ((low % 2 === 0 ? low : low + 1) / 100).toFixed(2);
     }
     return value.toFixed(2);
+  }
+
+  function f2(n) {
+    return Math.round(n * 100) / 100;
   }
 
   function clamp01(value) {
@@ -125,6 +139,18 @@
       mark.title = 'expected ' + pct(expected);
       node.appendChild(mark);
     }
+    return node;
+  }
+
+  // A name that wraps only between its words: each word is kept whole (a hyphen is no place
+  // to break "E-commerce" either), and the text reads and copies exactly as written.
+  function unbroken(className, text) {
+    const node = el('div', className);
+    for (const part of String(text).split(/(\s+)/)) {
+      if (!part) continue;
+      node.appendChild(/^\s+$/.test(part) ? document.createTextNode(part) : el('span', 'word', part));
+    }
+    node.title = text;
     return node;
   }
 
@@ -194,11 +220,15 @@
 
     render(root) {
       const page = el('div', 'page');
-      add(page, this.header(), this.filterBar());
+      const filters = this.filterBar();
+      add(page, this.header(), filters);
+      // What stays in view on scrolling keeps clear of the filter bar, however many lines it takes.
+      new ResizeObserver(() => page.style.setProperty('--below-filters', filters.offsetHeight + 16 + 'px'))
+        .observe(filters);
+      // What needs attention comes first in the page's order, so a phone shows it before the
+      // objectives; on a wide screen the grid sets it beside them (dashboard.css, "Layout").
       const layout = el('div', 'layout');
-      const side = el('div', 'side');
-      add(side, this.attentionSection(), this.teamsSection());
-      add(layout, this.treeSection(), side, this.matrixSection());
+      add(layout, this.attentionSection(), this.treeSection(), this.teamsSection(), this.matrixSection());
       add(page, layout, this.footer());
       root.replaceChildren(page);
       this.readHash();
@@ -230,21 +260,21 @@
       period.appendChild(el('div', 'caption', 'day ' + data.day + ' of ' + data.days));
 
       const total = STATUSES.reduce((sum, s) => sum + (data.counts[s] || 0), 0);
-      const krs = this.figure('Key results', total, 'kr-total');
+      const krs = this.figure('Key results', tally(total), 'kr-total');
       const stack = el('div', 'stack');
       stack.setAttribute('role', 'img');
-      stack.setAttribute('aria-label', STATUSES.map((s) => data.counts[s] + ' ' + s).join(', '));
+      stack.setAttribute('aria-label', STATUSES.map((s) => tally(data.counts[s]) + ' ' + s).join(', '));
       const legend = el('ul', 'legend');
       for (const status of STATUSES) {
         const count = data.counts[status] || 0;
         if (count && total) {
           const part = el('span', statusClass(status));
           part.style.width = (count / total) * 100 + '%';
-          part.title = count + ' ' + status;
+          part.title = tally(count) + ' ' + status;
           stack.appendChild(part);
         }
         const item = el('li');
-        const value = el('strong', null, count);
+        const value = el('strong', null, tally(count));
         value.id = 'count-' + slug(status);
         add(item, el('span', 'dot ' + statusClass(status)), value, document.createTextNode(status));
         legend.appendChild(item);
@@ -252,13 +282,13 @@
       add(krs, stack, legend);
 
       const flagged = new Set(data.attention.map((a) => a.ref)).size;
-      const attention = this.figure('Needs attention', flagged, 'attention-total');
+      const attention = this.figure('Needs attention', tally(flagged), 'attention-total');
       attention.appendChild(el('div', 'caption', flagged === 1 ? 'key result' : 'key results'));
       const kinds = new Map();
       for (const a of data.attention) kinds.set(a.kind, (kinds.get(a.kind) || 0) + 1);
       if (kinds.size) {
         attention.appendChild(el('div', 'caption',
-          Array.from(kinds, ([kind, count]) => count + ' ' + kind).join(DOT)));
+          Array.from(kinds, ([kind, count]) => tally(count) + ' ' + kind).join(DOT)));
       }
       add(figures, org, period, krs, attention);
       head.appendChild(figures);
@@ -314,7 +344,7 @@
         chip.type = 'button';
         chip.dataset.status = status;
         chip.setAttribute('aria-pressed', 'true');
-        add(chip, el('span', 'dot'), document.createTextNode(status + ' ' + (this.data.counts[status] || 0)));
+        add(chip, el('span', 'dot'), document.createTextNode(status + ' ' + tally(this.data.counts[status])));
         chip.addEventListener('click', () => {
           chip.setAttribute('aria-pressed', chip.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
           this.changed();
@@ -436,10 +466,10 @@
       if (this.attentionEmpty) this.attentionEmpty.hidden = matching > 0;
       if (this.attentionMore) {
         this.attentionMore.hidden = this.attentionExpanded || matching <= ATTENTION_SHOWN;
-        this.attentionMore.textContent = 'Show all ' + matching;
+        this.attentionMore.textContent = 'Show all ' + tally(matching);
       }
       for (const row of this.teamRows) row.hidden = Boolean(team) && row.dataset.team !== team;
-      this.summary.textContent = 'Showing ' + counted.shown + ' of ' + counted.total + ' key results';
+      this.summary.textContent = 'Showing ' + tally(counted.shown) + ' of ' + tally(counted.total) + ' key results';
     }
 
     // --- The objective tree ---
@@ -486,23 +516,45 @@
       return section;
     }
 
+    // The legend draws each line as the charts do: the values and the forecast in the colour
+    // of their key result's status, one stroke for each status that some chart shows.
     chartLegend() {
       const legend = el('div', 'chart-legend');
       legend.setAttribute('aria-label', 'Trend chart legend');
-      const items = [
-        ['values', 'values s-on-track'],
-        ['target', 'target'],
-        ['expected pace', 'pace'],
-        ['forecast', 'forecast s-on-track'],
-        ['today', 'today'],
-      ];
-      const staged = this.data.objectives.some((o) => o.key_results.some((kr) => (kr.schedule || []).length));
-      if (staged) items.splice(3, 0, ['staged target', 'step']);
-      for (const [label, className] of items) {
-        const sample = svg('svg', { viewBox: '0 0 22 8', 'aria-hidden': 'true' }, 'trend');
-        sample.appendChild(className === 'step' ? svg('circle', { cx: 11, cy: 4, r: 2.5 }, className)
-          : svg('line', { x1: 1, y1: 4, x2: 21, y2: 4 }, className));
+      const drawn = { values: new Set(), forecast: new Set() };
+      let staged = false;
+      for (const o of this.data.objectives) {
+        if (o.context) continue;
+        for (const kr of o.key_results) {
+          if (kr.series.length) drawn.values.add(shownStatus(kr));
+          if (kr.series.length && kr.forecast_value !== null) drawn.forecast.add(shownStatus(kr));
+          if ((kr.schedule || []).length) staged = true;
+        }
+      }
+      const order = [...STATUSES, DEPRIORITISED];
+      const byStatus = (found) => order.filter((s) => found.has(s));
+      const items = [['values', byStatus(drawn.values)], ['target', 'target'], ['expected pace', 'pace']];
+      if (staged) items.push(['staged target', 'step']);
+      items.push(['forecast', byStatus(drawn.forecast)], ['today', 'today']);
+      for (const [label, drawing] of items) {
+        if (Array.isArray(drawing) && !drawing.length) continue;
+        const wide = Array.isArray(drawing) ? 32 : 22;
+        const sample = svg('svg', { viewBox: '0 0 ' + wide + ' 8', 'aria-hidden': 'true' },
+          wide === 22 ? 'trend' : 'trend by-status');
         const item = el('span');
+        item.dataset.legend = slug(label);
+        if (drawing === 'step') {
+          sample.appendChild(svg('circle', { cx: 11, cy: 4, r: 2.5 }, drawing));
+        } else if (Array.isArray(drawing)) {
+          const part = (wide - 2) / drawing.length;
+          drawing.forEach((status, i) => {
+            const line = svg('line', { x1: f2(1 + i * part), y1: 4, x2: f2(1 + (i + 1) * part), y2: 4 }, label);
+            sample.appendChild(add(svg('g', {}, statusClass(status)), line));
+          });
+          item.title = label + ' in the colour of the key result\u2019s status: ' + drawing.join(', ');
+        } else {
+          sample.appendChild(svg('line', { x1: 1, y1: 4, x2: 21, y2: 4 }, drawing));
+        }
         add(item, sample, document.createTextNode(label));
         legend.appendChild(item);
       }
@@ -650,9 +702,11 @@
     // --- A trend chart: values over the period, the target, the expected pace and today ---
 
     trend(kr) {
+      // The lines keep to the plot between two bands of words: the target's value above,
+      // the period's first and last day below, so no label ever sits on a line.
       const W = 240;
-      const H = 76;
-      const pad = { left: 4, right: 4, top: 10, bottom: 14 };
+      const H = 82;
+      const pad = { left: 4, right: 4, top: 16, bottom: 14 };
       const chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' }, 'trend');
       const span = this.spans.get(kr.period);
       const today = dayNumber(this.data.as_of);
@@ -694,12 +748,14 @@
 
       chart.appendChild(svg('line', { x1: pad.left, y1: H - pad.bottom, x2: W - pad.right, y2: H - pad.bottom }, 'frame'));
       if (today >= x0 && today <= x1) {
-        chart.appendChild(svg('line', { x1: f(X(today)), y1: pad.top - 4, x2: f(X(today)), y2: H - pad.bottom }, 'today'));
+        chart.appendChild(svg('line', { x1: f(X(today)), y1: pad.top, x2: f(X(today)), y2: H - pad.bottom }, 'today'));
       }
       if (kr.target !== null) {
         chart.appendChild(svg('line', { x1: pad.left, y1: f(Y(kr.target)), x2: W - pad.right, y2: f(Y(kr.target)) }, 'target'));
-        const label = svg('text', { x: W - pad.right, y: f(Y(kr.target) - 3), 'text-anchor': 'end' }, 'label');
-        label.textContent = 'target ' + num(kr.target);
+        const label = svg('text', { x: W - pad.right, y: pad.top - 6, 'text-anchor': 'end' }, 'label target-label');
+        // Beside "no values yet" at the band's other end, a long unit is left to the facts line.
+        const full = 'target ' + withUnit(num(kr.target), kr.unit);
+        label.textContent = points.length || full.length <= 30 ? full : 'target ' + num(kr.target);
         chart.appendChild(label);
       }
       if (paced) {
@@ -731,7 +787,7 @@
       });
       chart.appendChild(group);
       if (!points.length) {
-        const none = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'nodata');
+        const none = svg('text', { x: pad.left, y: pad.top - 6 }, 'nodata');
         none.textContent = 'no values yet';
         chart.appendChild(none);
       }
@@ -825,14 +881,17 @@
 
     // --- Teams ---
 
+    // On a wide screen the card runs down beside the objectives and its table stays in view
+    // while they scroll past (dashboard.css, "Layout").
     teamsSection() {
-      const section = el('section', 'card');
-      section.id = 'teams';
+      const card = el('section', 'card');
+      card.id = 'teams';
+      const section = card.appendChild(el('div', 'pinned'));
       section.appendChild(el('h2', null, 'Teams'));
       this.teamRows = [];
       if (!this.data.teams.length) {
         section.appendChild(el('p', 'empty', 'No team has active objectives.'));
-        return section;
+        return card;
       }
       const table = el('table', 'teams');
       const head = el('tr');
@@ -844,19 +903,19 @@
         tr.dataset.team = team.id;
         const name = el('td', 'team-name');
         name.title = team.id;
-        add(name, el('div', null, team.name), el('div', 'muted', 'level ' + team.level));
+        add(name, unbroken('team-label', team.name), el('div', 'muted', 'level ' + team.level));
         const score = el('div', 'team-score');
         add(score, bar(team.progress, team.expected, 'team', team.name + ' progress ' + pct(team.progress)),
           el('span', 'pct team-pct', pct(team.progress)));
         const cell = el('td', 'progress');
         cell.appendChild(score);
-        add(tr, name, cell, el('td', 'count', team.objectives));
+        add(tr, name, cell, el('td', 'count', tally(team.objectives)));
         body.appendChild(tr);
         this.teamRows.push(tr);
       }
       table.appendChild(body);
       section.appendChild(add(el('div', 'table-wrap'), table));
-      return section;
+      return card;
     }
 
     // --- Who contributes to what ---
