@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cxokr.cli import complete
 from cxokr.cli.app import (
     AsOfOption,
     PeriodOption,
@@ -65,7 +66,8 @@ def align_command(
 @guarded
 def metrics(
     metric: Annotated[
-        str | None, typer.Argument(help="One metric (default: every metric).")
+        str | None,
+        typer.Argument(help="One metric (default: every metric).", autocompletion=complete.metrics),
     ] = None,
     workspace: WorkspaceOption = None,
     period: PeriodOption = None,

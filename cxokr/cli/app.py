@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from cxokr import __version__
+from cxokr.cli import complete
 from cxokr.errors import CxokrError, EnvironmentFailure, UsageError, is_environmental
 from cxokr.launch import outlive
 
@@ -32,7 +33,7 @@ app = typer.Typer(
     name="cxokr",
     help="Goals-as-code OKR tracking for customer-experience work across teams.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -60,11 +61,20 @@ AsOfOption = Annotated[
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", "-p", help="Period ID (default: the narrowest one containing the date)."
+        "--period",
+        "-p",
+        help="Period ID (default: the narrowest one containing the date).",
+        autocompletion=complete.periods,
     ),
 ]
 TeamOption = Annotated[
-    str | None, typer.Option("--team", "-t", help="One team's objectives, with their parents.")
+    str | None,
+    typer.Option(
+        "--team",
+        "-t",
+        help="One team's objectives, with their parents.",
+        autocompletion=complete.teams,
+    ),
 ]
 LevelOption = Annotated[
     int | None,

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cxokr.cli import complete
 from cxokr.cli.app import EXIT_OK, WorkspaceOption, app, err, guarded, root_of
 
 SinceOption = Annotated[
@@ -32,7 +33,8 @@ def log(
         str,
         typer.Argument(
             help="A team, objective (team/objective) or key result (team/objective/kr); "
-            "PERIOD: first reaches another period."
+            "PERIOD: first reaches another period.",
+            autocompletion=complete.refs,
         ),
     ],
     since: SinceOption = None,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cxokr.cli import complete
 from cxokr.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -258,7 +259,8 @@ def explain(
         str,
         typer.Argument(
             help="A team, objective (team/objective), key result (team/objective/kr) or "
-            "'organization' (the headline)."
+            "'organization' (the headline).",
+            autocompletion=complete.explained,
         ),
     ],
     workspace: WorkspaceOption = None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cxokr.cli import complete
 from cxokr.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -77,7 +78,10 @@ def _prepare(root: Path, no_commit: bool) -> str | None:
 
 KeyResultArgument = Annotated[
     str | None,
-    typer.Argument(help="The key result: team/objective/kr (or PERIOD:team/objective/kr)."),
+    typer.Argument(
+        help="The key result: team/objective/kr (or PERIOD:team/objective/kr).",
+        autocompletion=complete.key_results,
+    ),
 ]
 ValueOption = Annotated[
     float | None,
