@@ -57,7 +57,9 @@ def check_text(**fields: str | None) -> None:
             raise UsageError(f"{name}: {why}")
 
 
-def csv_rows(text: str, column: Callable[[str], str] = str.strip) -> tuple[list[str], list[Row]]:
+def csv_rows(
+    text: str, column: Callable[[str], str] = str.strip, delimiter: str = ","
+) -> tuple[list[str], list[Row]]:
     """The header of a CSV (each name through `column`) and its rows as (line, cells).
 
     Raises UsageError for a repeated column, a row with more cells than the
@@ -65,7 +67,7 @@ def csv_rows(text: str, column: Callable[[str], str] = str.strip) -> tuple[list[
     131,072-character limit, a NUL byte), naming the line. Cells are stripped;
     a row shorter than the header has empty cells; blank lines are skipped.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         fields = [column(name) for name in next(reader, [])]
         _unique(fields)

@@ -126,7 +126,10 @@ def test_import_takes_plain_decimals_only(
     code, errors = import_csv(root, tmp_path, text)
     assert code == 1
     assert message in errors
-    assert "(3 added, 0 already present, 1 rejected)" in errors
+    assert (
+        "nothing written: 1 bad row; fix it, or pass --skip-invalid to import the other 3 rows"
+        in errors
+    )
 
 
 @pytest.mark.parametrize("cell", ["20261119", "2026-W47-4"])

@@ -150,7 +150,6 @@ TESTED_ELSEWHERE = {
     "edit/checkin.py": "cli/test_write.py (checkin)",
     "edit/ci_workflow.py": "edit/test_scaffold.py",
     "edit/logs.py": "cli/test_write.py, edit/test_fileio.py",
-    "edit/readings.py": "cli/test_write.py (record, import)",
     "edit/retail_template.py": "edit/test_scaffold.py, test_examples.py",
     "errors.py": "every test of a refusal; cli/test_app.py (exit codes)",
     "git/audit_data.py": "git/test_audit.py",

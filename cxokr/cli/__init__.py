@@ -7,7 +7,18 @@ the one Typer app.
 May import anything. The only package that imports Typer.
 """
 
-from cxokr.cli import align, check, history, report, setup, share, write
+from cxokr.cli import align, check, history, readings, report, setup, share, write
 from cxokr.cli.app import app, main
 
-__all__ = ["align", "app", "check", "history", "main", "report", "setup", "share", "write"]
+__all__ = [
+    "align",
+    "app",
+    "check",
+    "history",
+    "main",
+    "readings",
+    "report",
+    "setup",
+    "share",
+    "write",
+]

@@ -1,4 +1,5 @@
-"""Commands that write: `checkin`, `record`, `import`. Each writes, then commits only its paths."""
+"""Commands that write check-ins: `checkin`. Each writes, then commits only its paths
+(`record` and `import` are in cli/readings)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from cxokr.errors import UsageError
 if TYPE_CHECKING:
     from cxokr.compute.report_data import KrRow
     from cxokr.edit.checkin import Marks, NewCheckin
-    from cxokr.edit.readings import ImportResult
     from cxokr.load.workspace import Workspace
 
 NoCommitOption = Annotated[
@@ -268,100 +268,6 @@ def _show(row: KrRow) -> None:
         lines.append("  open items:")
         lines += [f"    {item.id}  {item.title} (due {item.due})" for item in open_items]
     err("\n".join(lines))
-
-
-@app.command()
-@guarded
-def record(
-    metric: Annotated[str, typer.Argument(help="Metric ID, as in metrics/<metric>.yaml.")],
-    value: Annotated[float, typer.Argument(help="The reading.", parser=decimal, metavar="VALUE")],
-    segment: Annotated[
-        str | None, typer.Option("--segment", "-s", help="One of the metric's segments.")
-    ] = None,
-    day: Annotated[
-        str | None, typer.Option("--date", "-d", help="Date of the reading (default today).")
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Where the reading came from.")
-    ] = None,
-    workspace: WorkspaceOption = None,
-    no_commit: NoCommitOption = False,
-) -> int:
-    """Append one metric reading and commit it.
-
-    Example: cxokr record aov 61.2 --segment online --source shopify-export
-    """
-    from cxokr.edit import readings
-    from cxokr.load import localstate
-
-    root = root_of(workspace)
-    by = _prepare(root, no_commit)
-    ws = load(root)
-    when = parse_date(day) if day else date.today()
-    reading = readings.build(
-        ws, metric, value, segment=segment, day=when, source=source, by=by, today=date.today()
-    )
-    where = f" {segment}" if segment else ""
-    message = f"record({metric}): {value:g}{where} on {when}"
-    with localstate.locked(root):
-        appended = readings.append(root, [reading])
-        return commit_written(root, list(appended), message, no_commit, appended)
-
-
-@app.command("import")
-@guarded
-def import_readings(
-    file: Annotated[
-        Path, typer.Argument(help="CSV with a header: metric,date,value[,segment,source].")
-    ],
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="The metric of a single-metric file.")
-    ] = None,
-    skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the good rows even if some are bad.")
-    ] = False,
-    workspace: WorkspaceOption = None,
-    no_commit: NoCommitOption = False,
-) -> int:
-    """Append metric readings from a CSV file; re-importing the same file adds nothing.
-
-    Example: cxokr import weekly-export.csv --metric nps
-    """
-    from cxokr.edit import readings
-    from cxokr.load import localstate
-
-    root = root_of(workspace)
-    by = _prepare(root, no_commit)
-    text = _read_text(str(file), "utf-8-sig")
-    # The lock covers reading the logs too: two imports of one file at once add it once.
-    with localstate.locked(root):
-        ws = load(root)
-        result = readings.plan_import(ws, text, metric=metric, by=by, today=date.today())
-        return _import(root, file, result, skip_invalid, no_commit)
-
-
-def _import(
-    root: Path, file: Path, result: ImportResult, skip_invalid: bool, no_commit: bool
-) -> int:
-    """Report what an import found, then append and commit the new readings."""
-    from cxokr.edit import readings
-
-    for message in result.rejected:
-        err(f"{file}: {message}")
-    summary = (
-        f"{len(result.added)} added, {result.present} already present, "
-        f"{len(result.rejected)} rejected"
-    )
-    if result.rejected and not skip_invalid:
-        err(f"nothing written ({summary}); fix the rows or pass --skip-invalid")
-        return EXIT_PROBLEMS
-    err(summary)
-    code = EXIT_OK
-    if result.added:
-        appended = readings.append(root, result.added)
-        message = f"import: {len(result.added)} readings from {file.name}"
-        code = commit_written(root, list(appended), message, no_commit, appended)
-    return code or (EXIT_PROBLEMS if result.rejected else EXIT_OK)
 
 
 def _read_text(name: str, encoding: str) -> str:

@@ -1,4 +1,4 @@
-"""The write path through the real CLI and real git: checkin, record, import."""
+"""The write path through the real CLI and real git: checkin (record and import: test_readings)."""
 
 from __future__ import annotations
 
@@ -120,54 +120,6 @@ def test_bulk_checkins_with_a_bad_row_write_nothing(git_ws: Path) -> None:
     assert code == 1
     assert "-: line 3: value 'lots' is not a number" in errors
     assert (git_ws / LOG).read_bytes() == before
-
-
-def test_record_appends_a_reading_and_commits(git_ws: Path) -> None:
-    code, errors = run(
-        git_ws, "record", "aov", "62.3", "--segment", "online", "--date", "2026-11-20"
-    )
-    assert code == 0, errors
-    assert '"value": 62.3, "segment": "online"' in lines(git_ws / "readings" / "aov.yaml")[-1]
-    assert git(git_ws, "log", "-1", "--format=%s") == "record(aov): 62.3 online on 2026-11-20\n"
-
-
-def test_record_refuses_an_undeclared_segment(git_ws: Path) -> None:
-    code, errors = run(git_ws, "record", "aov", "62.3", "--segment", "kiosk")
-    assert code == 2
-    assert "aov has no segment 'kiosk' (declared: online, in-store)" in errors
-
-
-def test_import_with_one_bad_row_writes_nothing_and_names_it(git_ws: Path, tmp_path: Path) -> None:
-    source = tmp_path / "export.csv"
-    source.write_text(
-        "metric,date,value,segment\naov,2026-11-18,60.1,online\naov,2026-11-19,n/a,online\n"
-    )
-    before = (git_ws / "readings" / "aov.yaml").read_bytes()
-    code, errors = run(git_ws, "import", str(source))
-    assert code == 1
-    assert "line 3: value 'n/a' is not a number" in errors
-    assert "nothing written (1 added, 0 already present, 1 rejected)" in errors
-    assert (git_ws / "readings" / "aov.yaml").read_bytes() == before
-
-
-def test_import_twice_adds_rows_once(git_ws: Path, tmp_path: Path) -> None:
-    source = tmp_path / "export.csv"
-    source.write_text("date,value,segment\n2026-11-18,60.1,online\n2026-11-19,60.4,in-store\n")
-    assert run(git_ws, "import", str(source), "--metric", "aov")[0] == 0
-    code, errors = run(git_ws, "import", str(source), "--metric", "aov")
-    assert code == 0
-    assert "0 added, 2 already present, 0 rejected" in errors
-    assert len(lines(git_ws / "readings" / "aov.yaml")) == 3
-    assert git(git_ws, "log", "--format=%s").splitlines()[0] == "import: 2 readings from export.csv"
-
-
-def test_import_skip_invalid_imports_the_good_rows(git_ws: Path, tmp_path: Path) -> None:
-    source = tmp_path / "export.csv"
-    source.write_text("metric,date,value\nnps,2026-11-18,41\naov,2026-11-19,61\n")
-    code, errors = run(git_ws, "import", str(source), "--skip-invalid")
-    assert code == 1
-    assert "line 2: no metric 'nps'" in errors
-    assert len(lines(git_ws / "readings" / "aov.yaml")) == 2
 
 
 @pytest.mark.parametrize(
