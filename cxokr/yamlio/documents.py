@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cxokr.yamlio.hints import quote_hint, refused_hint
 from cxokr.yamlio.marks import Marks, Path
 from cxokr.yamlio.unsafe import MAY_BE_UNSAFE, unsafe_in_text
 
@@ -125,6 +126,8 @@ def _syntax_issue(text: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Iss
             "CX107", line + line_offset, tab.end(), "tab used for indentation; YAML needs spaces"
         )
     detail = exc.problem or exc.context or "cannot be parsed"
+    hint = quote_hint(rows[line - 1], col, detail) if line <= len(rows) else None
+    detail += f"; {hint}" if hint else ""
     return Issue("CX102", line + line_offset, col, f"YAML syntax error: {detail}")
 
 
@@ -195,6 +198,7 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
         if builder.unsafe:  # each was reported where it stands; the text is not kept
             return Document(None, marks, issues)
     except _Stop:
+        _hint_refused(text, issues, line_offset)
         return Document(None, marks, issues)
     except yaml.MarkedYAMLError as exc:
         issues.append(_depth_issue(exc, line_offset) or _syntax_issue(text, exc, line_offset))
@@ -203,6 +207,17 @@ def load_document(raw: bytes, line_offset: int = 0) -> Document:
         issues.append(Issue("CX102", 1 + line_offset, 1, f"YAML syntax error: {exc}"))
         return Document(None, marks, issues)
     return Document(data, marks, issues)
+
+
+def _hint_refused(text: str, issues: list[Issue], line_offset: int) -> None:
+    """Adds how to write it as text to an alias, anchor or tag the builder refused."""
+    last = issues[-1]
+    if last.code not in ("CX104", "CX113"):
+        return
+    rows = text.split("\n", last.line - line_offset)
+    hint = refused_hint(rows[last.line - line_offset - 1], last.col)
+    if hint:
+        issues[-1] = Issue(last.code, last.line, last.col, f"{last.message}; {hint}")
 
 
 class _Builder:
