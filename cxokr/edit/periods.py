@@ -18,8 +18,6 @@ checklist with every item done; no `reason` is carried.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,34 +45,23 @@ from cxokr.model import (
     as_list,
     parse_ref,
 )
+from cxokr.rules import lookups
 from cxokr.yamlio import scalar
 
 OKR_MODELINE = "# yaml-language-server: $schema=../../schemas/okrs.schema.json"
 
 # --- Dates from an ID -----------------------------------------------------------------------
 
-_PERIOD_FORM = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?")
-
 
 def period_dates(period_id: str) -> tuple[date, date]:
     """First and last day of a year (`2027`), quarter (`2027-Q1`), half (`2027-H2`) or month."""
-    found = _PERIOD_FORM.fullmatch(period_id)
-    if found is None or int(found[1]) < 1:
+    found = lookups.period_dates(period_id)
+    if found is None:
         raise UsageError(
             f"cannot tell the dates of period {period_id!r} from its ID "
             "(known forms: 2027, 2027-Q1, 2027-H1, 2027-03); pass --start and --end"
         )
-    year, part = int(found[1]), found[2]
-    if part is None:
-        first, months = 1, 12
-    elif part[0] == "Q":
-        first, months = 3 * int(part[1]) - 2, 3
-    elif part[0] == "H":
-        first, months = 6 * int(part[1]) - 5, 6
-    else:
-        first, months = int(part), 1
-    last = first + months - 1
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+    return found
 
 
 # --- Adding a period ------------------------------------------------------------------------

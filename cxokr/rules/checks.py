@@ -28,12 +28,14 @@ from cxokr.rules.alignment import check_alignment
 from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
 from cxokr.rules.lookups import (
+    did_you_mean,
     no_metric,
     no_period,
     no_team,
     objectives,
     periods,
     resolve,
+    undeclared,
 )
 
 MAX_OBJECTIVES = 5
@@ -87,9 +89,8 @@ def check_teams(ws: Workspace) -> list[Problem]:
         if parent is None and not no_team(ws, team.parent):
             continue
         if parent is None:
-            found.append(
-                ws.problem_at("CX315", rel, ("parent",), f"parent team {team.parent!r} not found")
-            )
+            message = f"parent team {team.parent!r} not found{did_you_mean(team.parent, ws.teams)}"
+            found.append(ws.problem_at("CX315", rel, ("parent",), message))
         elif _team_cycle(ws, name):
             found.append(
                 ws.problem_at("CX315", rel, ("parent",), f"team {name!r} is its own ancestor")
@@ -128,9 +129,8 @@ def check_metrics(ws: Workspace) -> list[Problem]:
                 )
             )
         if metric.owner is not None and no_team(ws, metric.owner):
-            found.append(
-                ws.problem_at("CX301", rel, ("owner",), f"owner team {metric.owner!r} not found")
-            )
+            message = f"owner team {metric.owner!r} not found{did_you_mean(metric.owner, ws.teams)}"
+            found.append(ws.problem_at("CX301", rel, ("owner",), message))
         for segment, count in Counter(metric.segments).items():
             if count > 1:
                 found.append(
@@ -147,13 +147,10 @@ def check_okr_files(ws: Workspace) -> list[Problem]:
     for period, team in sorted(ws.okrs):
         rel = okr_path(period, team)
         if no_period(ws, period):
-            found.append(
-                ws.problem_at(
-                    "CX306", rel, (), f"period {period!r} is not declared in {CONFIG_FILE}"
-                )
-            )
+            found.append(ws.problem_at("CX306", rel, (), undeclared(ws, period)))
         if no_team(ws, team):
-            found.append(ws.problem_at("CX301", rel, (), f"team {team!r} has no {team_path(team)}"))
+            message = f"team {team!r} has no {team_path(team)}{did_you_mean(team, ws.teams)}"
+            found.append(ws.problem_at("CX301", rel, (), message))
         okr = ws.okrs[(period, team)]
         found += _duplicates(
             ws, rel, [(("objectives", i), o.id) for i, o in enumerate(okr.objectives)]
@@ -274,11 +271,9 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
     if metric is None and not no_metric(ws, kr.metric):
         return []
     if metric is None:
-        return [
-            ws.problem_at(
-                "CX302", rel, (*loc, "metric"), f"metric {kr.metric!r} is not in {METRIC.folder}/"
-            )
-        ]
+        message = f"metric {kr.metric!r} is not in {METRIC.folder}/"
+        message += did_you_mean(kr.metric, ws.metrics)
+        return [ws.problem_at("CX302", rel, (*loc, "metric"), message)]
     found = []
     if kr.unit is not None and kr.unit != metric.unit:
         found.append(
@@ -296,7 +291,8 @@ def _kr_metric(ws: Workspace, rel: str, loc: Loc, kr: KeyResult) -> list[Problem
                 "CX310",
                 rel,
                 (*loc, "segment"),
-                f"segment {kr.segment!r} is not declared by {kr.metric} (declared: {declared})",
+                f"segment {kr.segment!r} is not declared by {kr.metric} (declared: {declared})"
+                + did_you_mean(kr.segment, metric.segments),
             )
         )
     return found

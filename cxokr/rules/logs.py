@@ -3,12 +3,19 @@ belong to catalogued metrics and their segments."""
 
 from __future__ import annotations
 
-from cxokr.load.layout import CONFIG_FILE, checkin_path, metric_path, okr_path, reading_path
+from cxokr.load.layout import checkin_path, metric_path, okr_path, reading_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import KrType
 from cxokr.problems import Problem, problem
 from cxokr.rules.forms import check_checkin_forms
-from cxokr.rules.lookups import no_metric, no_period, periods
+from cxokr.rules.lookups import (
+    did_you_mean,
+    kr_hint,
+    no_metric,
+    no_period,
+    periods,
+    undeclared,
+)
 
 
 def check_checkins(ws: Workspace) -> list[Problem]:
@@ -18,11 +25,7 @@ def check_checkins(ws: Workspace) -> list[Problem]:
         rel = checkin_path(period_id, team)
         period = known.get(period_id)
         if no_period(ws, period_id):
-            found.append(
-                ws.problem_at(
-                    "CX306", rel, (), f"period {period_id!r} is not declared in {CONFIG_FILE}"
-                )
-            )
+            found.append(ws.problem_at("CX306", rel, (), undeclared(ws, period_id)))
         # While the OKR file has problems of its own, its key results are unknown.
         unknown_krs = okr_path(period_id, team) not in ws.failed
         okr = ws.okrs.get((period_id, team))
@@ -37,7 +40,8 @@ def check_checkins(ws: Workspace) -> list[Problem]:
                         "CX307",
                         rel,
                         line,
-                        f"{entry.kr} is not a key result of {team} in {period_id}",
+                        f"{entry.kr} is not a key result of {team} in {period_id}"
+                        + kr_hint(entry.kr, krs),
                     )
                 )
             elif kr is not None and kr.type is KrType.DONE and entry.value not in (None, 0, 1):
@@ -69,15 +73,18 @@ def check_readings(ws: Workspace) -> list[Problem]:
         if metric is None:
             if not no_metric(ws, name):
                 continue
-            found.append(
-                ws.problem_at("CX309", rel, (), f"no metric {name!r} in {metric_path(name)}")
-            )
+            message = f"no metric {name!r} in {metric_path(name)}{did_you_mean(name, ws.metrics)}"
+            found.append(ws.problem_at("CX309", rel, (), message))
             continue
         for entry, line in zip(log.entries, log.lines, strict=True):
             if entry.segment is not None and entry.segment not in metric.segments:
                 found.append(
                     _at_line(
-                        "CX310", rel, line, f"segment {entry.segment!r} is not declared by {name}"
+                        "CX310",
+                        rel,
+                        line,
+                        f"segment {entry.segment!r} is not declared by {name}"
+                        + did_you_mean(entry.segment, metric.segments),
                     )
                 )
     return found
