@@ -7,7 +7,7 @@ the one Typer app.
 May import anything. The only package that imports Typer.
 """
 
-from cxokr.cli import align, check, history, readings, report, setup, share, write
+from cxokr.cli import align, check, history, new, readings, report, setup, share, write
 from cxokr.cli.app import app, main
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "check",
     "history",
     "main",
+    "new",
     "readings",
     "report",
     "setup",
