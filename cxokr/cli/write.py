@@ -79,7 +79,8 @@ def _prepare(root: Path, no_commit: bool) -> str | None:
 KeyResultArgument = Annotated[
     str | None,
     typer.Argument(
-        help="The key result: team/objective/kr (or PERIOD:team/objective/kr).",
+        help="The key result: team/objective/kr (or PERIOD:team/objective/kr); on a "
+        "terminal, leave it out to pick one of yours from a list.",
         autocompletion=complete.key_results,
     ),
 ]
@@ -150,7 +151,9 @@ def checkin(
     A checklist is checked in with the items done (--done ITEM, repeated) or
     reopened (--undone ITEM), a score key result with --score 0.6. On a
     terminal, asks for what is missing after showing the current value, target
-    and status (and a checklist's open items).
+    and status (and a checklist's open items); with no key result named, lists
+    those you own (your git user.email, or its local part, as their owner)
+    first, then the rest, to pick one by number.
 
     Example: cxokr checkin ecommerce/grow-basket/aov-online --value 61.2 --confidence 0.7
     """
@@ -166,9 +169,13 @@ def checkin(
         if bad or not items:
             return _nothing_to_check_in(from_file, bad)
     else:
-        if ref is None:
+        if ref is None and not sys.stdin.isatty():
             raise UsageError("name a key result, or pass --from FILE")
         when = parse_date(day) if day else today
+        if ref is None:  # on a terminal: the user's key results, then the rest, to pick from
+            from cxokr.cli.pick import pick
+
+            ref = pick(ws, when, by)
         marks = core.Marks(score, tuple(done or ()), tuple(undone or ()))
         items = [_one(ws, ref, when, by, today, value, confidence, note, marks)]
     with localstate.locked(root):  # writers on this machine append and commit one at a time

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -602,3 +603,60 @@ def test_a_share_on_a_terminal_is_refused_before_anything_is_asked(forms_ws: Pat
     assert "check in on the shared key result" in text
     assert "(empty to skip)" not in text
     assert (forms_ws / MARKETING_LOG).read_bytes() == before
+
+
+def test_checkin_without_a_key_result_off_a_terminal_is_a_usage_error(git_ws: Path) -> None:
+    code, errors = run(git_ws, "checkin", "--value", "62")
+    assert (code, errors) == (2, "error: name a key result, or pass --from FILE\n")
+
+
+def test_checkin_without_a_key_result_on_a_terminal_offers_the_users_first(
+    make_ws: WriteFiles, git_env: None
+) -> None:
+    """Through a real terminal, committed as the repository's user.email, which owns one key
+    result; a number off the list asks again."""
+    import os
+    import pty
+
+    from tests.cli.test_pick import OWNED
+
+    root = make_ws(OWNED)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "sam@acme.example")
+    git(root, "config", "user.name", "Sam Ortiz")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    main, child = pty.openpty()
+    command = [sys.executable, "-m", "cxokr", "checkin", "--date", "2026-11-20", "-w", str(root)]
+    proc = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, env=env)
+    os.close(child)
+    seen = b""
+    for answer in (b"9\n", b"1\n", b"2\n", b"0.5\n", b"\n"):
+        while not seen.rstrip().endswith(b":"):
+            seen += os.read(main, 1024)
+        os.write(main, answer)
+        seen += b"|"
+    assert proc.wait(timeout=60) == 0
+    os.close(main)
+    text = seen.decode().replace("\r\n", "\n")
+    assert (
+        "yours (sam@acme.example):\n"
+        "   1  ecommerce/grow-basket/bundles  Bundles live on 3 pages  (no value yet, no data)\n"
+        "the others:\n"
+        "   2  company/raise-aov/aov  AOV from 60 to 64 USD  (now 61.2 USD, off track)\n"
+    ) in text
+    assert (
+        "'9' is not on the list: type a number from 1 to 3, or a reference\n"
+        "key result (number or reference):"
+    ) in text
+    entry = json.loads(lines(root / LOG)[-1].removeprefix("- "))
+    assert (entry["kr"], entry["value"], entry["confidence"], entry["by"]) == (
+        "grow-basket/bundles",
+        2,
+        0.5,
+        "sam@acme.example",
+    )
+    assert git(root, "log", "-1", "--format=%ae %s") == (
+        "sam@acme.example checkin(ecommerce): grow-basket/bundles = 2, confidence 0.5\n"
+    )
