@@ -656,6 +656,7 @@ def test_team_names_wrap_between_words_only(
     options = seen.page.eval_on_selector_all("#filter-team option", "os => os.map(o => o.text)")
     assert f"{LONG_NAME} (support)" in options
     assert seen.page.text_content("#matrix tr[data-team='support'] th") == LONG_NAME
+    assert seen.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert seen.errors == []
 
 

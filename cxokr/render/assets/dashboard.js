@@ -223,8 +223,10 @@
       const filters = this.filterBar();
       add(page, this.header(), filters);
       // What stays in view on scrolling keeps clear of the filter bar, however many lines it takes.
-      new ResizeObserver(() => page.style.setProperty('--below-filters', filters.offsetHeight + 16 + 'px'))
-        .observe(filters);
+      if (window.ResizeObserver) {
+        new ResizeObserver(() => page.style.setProperty('--below-filters', filters.offsetHeight + 16 + 'px'))
+          .observe(filters);
+      }
       // What needs attention comes first in the page's order, so a phone shows it before the
       // objectives; on a wide screen the grid sets it beside them (dashboard.css, "Layout").
       const layout = el('div', 'layout');
