@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cxokr.cli import complete
 from cxokr.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -41,7 +42,12 @@ def reading_value(text: str) -> float:
 @app.command()
 @guarded
 def record(
-    metric: Annotated[str, typer.Argument(help="Metric ID, as in metrics/<metric>.yaml.")],
+    metric: Annotated[
+        str,
+        typer.Argument(
+            help="Metric ID, as in metrics/<metric>.yaml.", autocompletion=complete.metrics
+        ),
+    ],
     value: Annotated[
         float, typer.Argument(help="The reading.", parser=reading_value, metavar="VALUE")
     ],
@@ -89,7 +95,12 @@ FileArgument = Annotated[
 ]
 MetricOption = Annotated[
     str | None,
-    typer.Option("--metric", "-m", help="The metric of a single-metric file. Example: -m nps"),
+    typer.Option(
+        "--metric",
+        "-m",
+        help="The metric of a single-metric file. Example: -m nps",
+        autocompletion=complete.metrics,
+    ),
 ]
 SkipInvalidOption = Annotated[
     bool, typer.Option("--skip-invalid", help="Import the good rows even if some are bad.")

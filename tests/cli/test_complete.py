@@ -178,6 +178,8 @@ def test_bash_completes_through_the_real_command(root: Path) -> None:
         "",
     )
     assert shell(root, "cxokr metrics ").stdout.split() == ["aov", "nps"]
+    assert shell(root, "cxokr record n").stdout.split() == ["nps"]
+    assert shell(root, "cxokr import x.csv --metric a").stdout.split() == ["aov"]
     assert shell(root, f"cxokr checkin -w {root} ecommerce/grow-basket/a").stdout.split() == [
         "ecommerce/grow-basket/aov-online"
     ]
