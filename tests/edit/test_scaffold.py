@@ -350,3 +350,72 @@ def test_the_report_step_writes_what_a_pull_request_changes_to_the_summary(
     summary = run_step(report, repo, tmp_path, BASE=base)
     assert summary.startswith(f"## Acme: what moved in {starter.parent.name} since {base}\n")
     assert "(company/delight-shoppers/reviews-answered) | new | no data |" in summary
+
+
+def fake_gh(folder: Path, listed: str, status: int = 0) -> Path:
+    """A stand-in for GitHub's `gh` (the runner's, which no test can reach): it logs each call
+    with the body it would send, lists `listed` as the ids of earlier comments, and exits
+    with `status`, as a token that may not write makes the real one do."""
+    folder.mkdir()
+    script = folder / "gh"
+    script.write_text(
+        "#!/bin/sh\n"
+        'echo "gh $*" >> "$RUNNER_TEMP/calls"\n'
+        'for a in "$@"; do case "$a" in body=@*) cat "${a#body=@}" >> "$RUNNER_TEMP/calls";;'
+        " esac; done\n"
+        f'case "$*" in *--jq*) printf "{listed}";; esac\n'
+        f"exit {status}\n"
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def comment(tmp_path: Path, listed: str, status: int = 0) -> str:
+    """Run the workflow's comment step with a report written; what `gh` was asked."""
+    workflow = made(tmp_path / "ws", "blank") / ".github/workflows/cxokr-check.yml"
+    (tmp_path / "report.md").write_text("## Acme: what moved\n\n| a | b |\n")
+    path = f"{fake_gh(tmp_path / 'bin', listed, status)}{os.pathsep}{os.environ['PATH']}"
+    step = steps(workflow, "report")[-1]
+    env = {**step["env"], "PATH": path, "GITHUB_REPOSITORY": "acme/goals", "PR": "7"}
+    env.pop("GH_TOKEN")
+    run_step(step, tmp_path, tmp_path, **env)
+    return (tmp_path / "calls").read_text()
+
+
+def test_the_comment_step_posts_one_comment_that_starts_with_its_marker(tmp_path: Path) -> None:
+    calls = comment(tmp_path, listed="")
+    assert calls.splitlines() == [
+        "gh api repos/acme/goals/issues/7/comments --paginate --jq .[] | select(.user.login =="
+        ' "github-actions[bot]" and (.body | startswith(env.MARKER))) | .id',
+        f"gh api repos/acme/goals/issues/7/comments -F body=@{tmp_path}/comment.md",
+        "<!-- cxokr-check.yml -->",
+        "## Acme: what moved",
+        "",
+        "| a | b |",
+    ]
+
+
+def test_the_comment_step_updates_the_comment_it_posted_before(tmp_path: Path) -> None:
+    calls = comment(tmp_path, listed="1\\n42\\n").splitlines()
+    assert calls[1] == (
+        f"gh api --method PATCH repos/acme/goals/issues/comments/42 -F body=@{tmp_path}/comment.md"
+    )
+
+
+def test_a_token_that_may_not_comment_leaves_a_notice_not_a_failed_job(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    comment(tmp_path, listed="", status=1)  # run_step raises if the step fails
+    assert "::notice::no comment posted (this token may not write one)" in capfd.readouterr().out
+
+
+def test_a_report_too_long_for_a_comment_is_cut_at_a_line_and_says_so(tmp_path: Path) -> None:
+    workflow = made(tmp_path / "ws", "blank") / ".github/workflows/cxokr-check.yml"
+    (tmp_path / "report.md").write_text("| a row of the report |\n" * 4000)  # 96,000 characters
+    step = steps(workflow, "report")[-1]
+    path = f"{fake_gh(tmp_path / 'bin', '')}{os.pathsep}{os.environ['PATH']}"
+    env = {**step["env"], "PATH": path, "GITHUB_REPOSITORY": "acme/goals", "PR": "7"}
+    run_step(step, tmp_path, tmp_path, **env)
+    body = (tmp_path / "comment.md").read_text()
+    assert len(body) < 60_100
+    assert body.endswith("| a row of the report |\n\n(cut short: the job summary has all of it)\n")
