@@ -77,6 +77,8 @@ class NumberReader:
     def __call__(self, text: str) -> float:
         if _PLAIN.fullmatch(text) and (self.decimal != "," or "." not in text):
             return float(text)
+        if self.decimal == "," and _DECIMAL_COMMA.fullmatch(text):
+            return float(text.replace(",", "."))
         return self._number(self._bare(text), text)
 
     def _bare(self, text: str) -> str:
@@ -179,8 +181,15 @@ class DateReader:
 
     def __init__(self, date_format: str | None) -> None:
         self.date_format = date_format
+        self.seen: dict[str, date] = {}  # an export repeats each day (segments, metrics)
 
     def __call__(self, text: str) -> date:
+        day = self.seen.get(text)
+        if day is None:
+            day = self.seen[text] = self._read(text)
+        return day
+
+    def _read(self, text: str) -> date:
         try:
             return self._day(text)
         except ValueError:

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -168,6 +168,7 @@ class _RowReader:
         self.column = pick
         self.day = DateReader(fmt.date_format)
         self.numbers: dict[str, NumberReader] = {}
+        self.at = datetime.now(UTC)  # one moment for the whole import, as it is one commit
         self.segments: dict[str, dict[str, str]] = {}
 
     def read(self, cells: dict[str, str], *, by: str | None, today: date) -> NewReading:
@@ -189,6 +190,7 @@ class _RowReader:
             source=self._cell(cells, "source") or None,
             by=by,
             today=today,
+            at=self.at,
         )
 
     def _cell(self, cells: dict[str, str], column: str) -> str:
