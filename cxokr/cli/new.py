@@ -315,7 +315,8 @@ def new_key_result(
     team, _, rest = (ref or "").partition("/")
     objective, _, ident = rest.partition("/")
     data["id"] = ident or None
-    if asking(team or None, objective or None, title):
+    given = bool(team and objective and title)
+    if sys.stdin.isatty() and (not given or new_ask.form_missing(data)):
         where = new_ask.ask_place(load(root), period, team or None)
         objective = new_ask.ask_key_result(where, objective or None, data)
         period, team = where.period, where.team

@@ -30,10 +30,28 @@ def asking(*missing: object) -> bool:
     return sys.stdin.isatty() and any(value is None for value in missing)
 
 
+def form_missing(data: dict[str, Any]) -> bool:
+    """True when a key result lacks what its type needs: a target (or a change), a metric or
+    a unit, a checklist's items."""
+    from cxokr.model import KrType
+
+    if data["shares"] is not None:
+        return False
+    kind = data["type"] or KrType.TARGET
+    if kind is KrType.CHECKLIST:
+        return not data["items"]
+    measured = kind in (KrType.TARGET, KrType.STAY_ABOVE, KrType.STAY_BELOW)
+    unmeasured = data["metric"] is None and data["unit"] is None
+    return measured and (unmeasured or (data["target"] is None and data["change"] is None))
+
+
 def ask(question: str, read: Callable[[str], T], default: str = "") -> T:
     """An answer to `question` as `read` takes it; asked again, with the reason, until it is."""
     while True:
-        answer = typer.prompt(question, default=default, show_default=bool(default))
+        try:
+            answer = typer.prompt(question, default=default, show_default=bool(default))
+        except typer.Abort:  # Ctrl-C or the end of input: nothing is written
+            raise KeyboardInterrupt from None
         try:
             return read(answer.strip())
         except CxokrError as exc:
@@ -141,13 +159,15 @@ def ask_metric(ws: Workspace, ident: str | None, fields: dict[str, Any], segment
 
 
 def ask_place(ws: Workspace, period: str | None, team: str | None) -> Place:
-    """The period and team, asked for with their choices where not given."""
+    """The period and team, asked for with their choices where not given (the period only
+    with the team: a team given on the command line takes the current period)."""
     from cxokr.edit import new_entry, new_okr
 
-    if period is None:
+    if period is None and team is None:
         show("periods:", [(p.id, f"{p.start} to {p.end}") for p in ws.periods.values()])
         here = current_period(ws)
         period = ask("period", lambda t: new_entry.known_period(ws, t), default=here)
+    period = period or current_period(ws)
     if team is None:
         show("teams:", teams(ws))
         team = ask("team", lambda t: new_entry.known_team(ws, t))

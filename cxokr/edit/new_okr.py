@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cxokr.compute.report import current_period
 from cxokr.edit import fileio
 from cxokr.edit.new_entry import (
     Added,
@@ -68,17 +69,10 @@ class Place:
         return self.ws.okrs.get((self.period, self.team))
 
     def ref(self, *parts: str) -> str:
-        period = self.ws.periods[self.period]
-        narrowest = min(
-            (p for p in self.ws.periods.values() if p.start <= self.today <= p.end),
-            key=lambda p: p.end - p.start,
-            default=None,
-        )
+        current = current_period(self.ws.periods.values(), self.today)
         plain = "/".join((self.team, *parts))
         return (
-            plain
-            if narrowest is not None and narrowest.id == period.id
-            else f"{self.period}:{plain}"
+            plain if current is not None and current.id == self.period else f"{self.period}:{plain}"
         )
 
 

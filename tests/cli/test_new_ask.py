@@ -16,11 +16,13 @@ from typer.testing import CliRunner
 from cxokr.cli import app
 from tests.conftest import git
 
+ANSWERED = b"\x1e"  # the record separator: no question or answer holds it
+
 
 def converse(root: Path, args: list[str], answers: list[str]) -> tuple[int, str]:
     """Run `cxokr ARGS` on a terminal, giving each answer when a question (a line ending
-    in ':') is waiting; the exit code and everything the terminal showed, `|` after each
-    answer."""
+    in ':') is waiting; the exit code and everything the terminal showed, ANSWERED after
+    each answer."""
     main, child = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cxokr", *args, "-w", str(root)],
@@ -35,7 +37,7 @@ def converse(root: Path, args: list[str], answers: list[str]) -> tuple[int, str]
             while not seen.rstrip().endswith(b":"):
                 seen += _more(main, seen)
             os.write(main, answer.encode() + b"\n")
-            seen += b"|"
+            seen += ANSWERED
         code = proc.wait(timeout=60)
         while select.select([main], [], [], 0)[0]:
             try:
@@ -122,3 +124,55 @@ def test_from_an_empty_folder_to_a_checked_in_key_result_on_a_terminal(
     assert (rows["basket-online"]["value"], rows["basket-online"]["owner"]) == (61.0, "dana")
     assert git(root, "status", "--porcelain") == ""
     assert len(git(root, "log", "--format=%s").splitlines()) == 8
+
+
+def flags_workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "okrs"
+    root.mkdir()
+    for args in (
+        ["init", str(root), "--org", "Acme"],
+        ["new", "team", "shop", "--name", "Shop", "--level", "1", "-w", str(root)],
+        ["new", "objective", "shop/grow", "--title", "Grow", "-w", str(root)],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+    return root
+
+
+def test_a_key_result_given_on_the_command_line_is_asked_only_what_its_type_lacks(
+    tmp_path: Path, git_env: None
+) -> None:
+    root = flags_workspace(tmp_path)
+    args = ["new", "kr", "shop/grow/handbook", "--title", "Handbook", "--type", "checklist"]
+    code, shown = converse(root, args, ["", "outline=Outline", "", "dana"])
+    assert code == 0, shown
+    asked = shown.split(ANSWERED.decode())[:-1]
+    questions = [
+        text.split("\n", 1)[-1].strip() if i else text.strip() for i, text in enumerate(asked)
+    ]
+    assert questions == [
+        "item as ID=Title, |due=DATE and |weight=N if wanted (empty: no more):",
+        "a checklist needs at least one item; try again\n"
+        "item as ID=Title, |due=DATE and |weight=N if wanted (empty: no more):",
+        "item as ID=Title, |due=DATE and |weight=N if wanted (empty: no more):",
+        "owner (empty: none):",
+    ]
+    kr = (root / "okrs").glob("*/shop.yaml").__next__().read_text(encoding="utf-8")
+    assert kr.endswith(
+        "      - id: handbook\n        title: Handbook\n        type: checklist\n"
+        "        items:\n          - id: outline\n            title: Outline\n"
+        "        owner: dana\n"
+    )
+
+
+def test_the_end_of_input_while_asking_writes_nothing_and_exits_130(
+    tmp_path: Path, git_env: None
+) -> None:
+    root = flags_workspace(tmp_path)
+    head = git(root, "rev-parse", "HEAD")
+    code, shown = converse(root, ["new", "team"], ["\x04"])
+    assert code == 130, shown
+    assert shown.rstrip().endswith("interrupted")
+    assert "internal error" not in shown
+    assert git(root, "rev-parse", "HEAD") == head
+    assert git(root, "status", "--porcelain") == ""

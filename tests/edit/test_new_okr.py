@@ -352,3 +352,12 @@ def test_align_choices_name_the_year_s_objectives_as_they_must_be_written(
         ("ecommerce/grow-basket", "Shoppers find more to love in every basket"),
         ("2026:company/raise-aov", "Raise AOV 10% this year"),
     ]
+
+
+def test_a_team_s_first_objective_of_a_period_makes_its_folder_too(make_ws: WriteFiles) -> None:
+    root = make_ws({"okrs/2026/company.yaml": None})
+    assert not (root / "okrs/2026").exists()
+    added = new_okr.new_objective(place(root, "company", "2026"), {"id": "grow", "title": "Grow"})
+    assert (root / "okrs/2026/company.yaml").is_file()
+    assert added.remaining == 1  # ecommerce's objective aligns to one no longer there
+    assert (added.ref, added.line) == ("2026:company/grow", 3)
