@@ -72,7 +72,8 @@ TeamOption = Annotated[
     typer.Option(
         "--team",
         "-t",
-        help="One team's objectives, with their parents.",
+        help="One team's objectives, with their parents: its ID or name, any case "
+        "(one the workspace does not have is an error).",
         autocompletion=complete.teams,
     ),
 ]
@@ -82,7 +83,15 @@ LevelOption = Annotated[
         "--level", "-l", min=1, max=4, help="Levels down to this one (1: executive view)."
     ),
 ]
-OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only what this person owns.")]
+OwnerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        help="Only what this person owns: an owner's address or name, the local part of an "
+        "address, or its first word when one owner has it (dana for dana.cho@acme.example); "
+        "any case.",
+    ),
+]
 
 
 def err(message: str) -> None:

@@ -87,18 +87,35 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
     """
-    from cxokr.compute.report import Filters
-
     root = root_of(workspace)
     when = parse_date(as_of)
     ws, cache = load_cached(root, when)
-    filters = Filters(period=period, team=team, level=level, owner=owner)
+    filters = chosen(ws, period, team, level, owner)
     if since is not None:
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
     result = marked_report(root, ws, when, filters)
     _write(ws, result, output_format, output)
+    say_empty(result.filters)
     return warn_left_out(ws)
+
+
+def chosen(
+    ws: Workspace, period: str | None, team: str | None, level: int | None, owner: str | None
+) -> Filters:
+    """The filters of the command line checked against the workspace: one that names nothing
+    there is a usage error with "did you mean" (`compute.filters.resolve`)."""
+    from cxokr.compute.filters import resolve
+    from cxokr.compute.report import Filters
+
+    return resolve(ws, Filters(period=period, team=team, level=level, owner=owner))
+
+
+def say_empty(filters: Filters) -> None:
+    """Say on stderr when the filters, though each names something, chose nothing."""
+    said = filters.said_empty()
+    if said:
+        err(f"note: {said}")
 
 
 LEFT_OUT_SHOWN = 5  # files named one per line; past that, a count
@@ -196,6 +213,7 @@ def _report_since(
     if fmt in (ReportFormat.CSV, ReportFormat.HTML):
         raise UsageError("report --since is written as text, md or json")
     result = changes_since(root, ws, as_of, since, filters, cache)
+    say_empty(result.filters)
     if result.then.incomplete:
         err(f"warning: {result.then.incomplete}")
     if fmt is ReportFormat.JSON:

@@ -22,6 +22,7 @@ from operator import itemgetter
 
 from cxokr.compute import align
 from cxokr.compute import progress as calc
+from cxokr.compute.filters import did_you_mean, known_owners, match_owner
 from cxokr.compute.progress import Status
 from cxokr.compute.report_data import (
     ATTENTION_ORDER,
@@ -76,7 +77,8 @@ def pick_period(ws: Workspace, period_id: str | None, as_of: date) -> Period:
     by_id = {p.id: p for p in ws.config.periods}
     if period_id is not None:
         if period_id not in by_id:
-            raise UsageError(f"no period {period_id!r}; declared: {', '.join(by_id)}")
+            hint = did_you_mean(period_id, list(by_id))
+            raise UsageError(f"no period {period_id!r}; declared: {', '.join(by_id)}{hint}")
         return by_id[period_id]
     found = current_period(ws.config.periods, as_of)
     if found is None:
@@ -142,7 +144,9 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     # As coverage and CX333 count it: an alignment made by a key result counts too.
     reachable = align.reaching_level_one(builder.graph) | set(roots)
     unaligned = tuple(ref for ref in rows if ref not in reachable)
-    shown = _select(rows, filters)
+    shown = _select(rows, filters, _owner_keys(ws, filters))
+    if filters.applied() and all(shown.values()):  # nothing chosen, only context (or none)
+        filters = replace(filters, empty=f"no objectives in {period.id}")
     objectives = tuple(
         _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
     )
@@ -179,14 +183,16 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     )
 
 
-def _select(rows: dict[str, ObjectiveRow], filters: Filters) -> dict[str, bool]:
+def _select(
+    rows: dict[str, ObjectiveRow], filters: Filters, owners: frozenset[str]
+) -> dict[str, bool]:
     """Which objectives to show (ref -> shown only as context), in file order."""
     chosen = {
         ref
         for ref, row in rows.items()
         if (filters.team is None or row.team == filters.team)
         and (filters.level is None or row.level <= filters.level)
-        and (filters.owner is None or _owned(row, filters.owner))
+        and (filters.owner is None or _owned(row, owners))
     }
     context: set[str] = set()
     if filters.team is not None or filters.owner is not None:
@@ -211,10 +217,21 @@ def _once(krs: Iterable[KrRow]) -> list[KrRow]:
     return found
 
 
-def _owned(row: ObjectiveRow, owner: str) -> bool:
-    """Whether `owner` is among the objective's owners or a key result's (`owner` may list
-    several people)."""
-    return owner in row.owners or any(owner in kr.owners for kr in row.key_results)
+def _owner_keys(ws: Workspace, filters: Filters) -> frozenset[str]:
+    """The owners `--owner` names, case-folded: as `filters.resolve` found them, else by the
+    same rule (`match_owner`), every person it could name."""
+    if filters.owner is None:
+        return frozenset()
+    found = filters.owners or match_owner(filters.owner, known_owners(ws))
+    return frozenset(owner.casefold() for owner in found)
+
+
+def _owned(row: ObjectiveRow, owners: frozenset[str]) -> bool:
+    """Whether one of `owners` (case-folded) owns the objective or one of its key results
+    (an `owner` may list several people)."""
+    return any(o.casefold() in owners for o in row.owners) or any(
+        o.casefold() in owners for kr in row.key_results for o in kr.owners
+    )
 
 
 def _as_context(row: ObjectiveRow) -> ObjectiveRow:

@@ -38,12 +38,21 @@ class Filters:
     period: str | None = None
     team: str | None = None
     level: int | None = None
-    owner: str | None = None
+    owner: str | None = None  # as typed: `compute.filters.match_owner` says whom it names
+    owners: tuple[str, ...] = ()  # the owners `owner` names, as written (`filters.resolve`)
+    empty: str | None = None  # set by `report.build` when they choose nothing in the period
 
     def applied(self) -> list[tuple[str, str]]:
-        """(name, value) of each filter that is set, for headers."""
-        named = (("team", self.team), ("level", self.level), ("owner", self.owner))
+        """(name, value) of each filter that is set, for headers; the owners as written."""
+        owner = ", ".join(self.owners) or self.owner
+        named = (("team", self.team), ("level", self.level), ("owner", owner))
         return [(name, str(value)) for name, value in named if value is not None]
+
+    def said_empty(self) -> str | None:
+        """`no objectives in 2026-Q3 match team ecommerce`, when the filters chose nothing."""
+        if not self.empty:
+            return None
+        return f"{self.empty} match {', '.join(f'{n} {v}' for n, v in self.applied())}"
 
 
 @dataclass(frozen=True)

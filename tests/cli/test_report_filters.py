@@ -1,0 +1,102 @@
+"""Filters on the command line: one that names nothing is a usage error in every command and
+format; one that names something with nothing in the period is said, not refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr.cli import app
+from tests.paths import REPO
+
+EXAMPLE = str(REPO / "examples" / "retail-cx")
+NO_TEAM = "error: no team 'ecomerce' in the workspace; did you mean 'ecommerce'?\n"
+NO_OWNER = "error: no owner 'dan' in the OKR files; did you mean 'dana.cho@northwind.example'?\n"
+NO_PERIOD = (
+    "error: no period '2026-q4'; declared: 2026, 2026-Q3, 2026-Q4; did you mean '2026-Q4'?\n"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [*args, "--workspace", EXAMPLE, "--as-of", "2026-11-20"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "csv", "html"])
+def test_an_unknown_team_is_a_usage_error_in_every_format(fmt: str) -> None:
+    assert run("report", "--team", "ecomerce", "--format", fmt) == (2, "", NO_TEAM)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "csv", "html"])
+def test_an_unknown_owner_is_a_usage_error_in_every_format(fmt: str) -> None:
+    assert run("report", "--owner", "dan", "--format", fmt) == (2, "", NO_OWNER)
+
+
+def test_report_since_refuses_an_unknown_team_before_reading_history() -> None:
+    assert run("report", "--since", "7d", "--team", "ecomerce") == (2, "", NO_TEAM)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--period", "2026-q4"],
+        ["align", "--period", "2026-q4"],
+        ["metrics", "--period", "2026-q4"],
+        ["explain", "organization", "--period", "2026-q4"],
+        ["notify", "--dry-run", "--period", "2026-q4"],
+    ],
+)
+def test_an_unknown_period_suggests_the_closest(args: list[str]) -> None:
+    assert run(*args) == (2, "", NO_PERIOD)
+
+
+def test_a_team_given_as_an_owner_points_to_team() -> None:
+    code, out, errors = run("report", "--owner", "ecommerce")
+    assert (code, out) == (2, "")
+    assert (
+        errors == "error: no owner 'ecommerce' in the OKR files; did you mean --team ecommerce?\n"
+    )
+
+
+@pytest.mark.parametrize("typed", ["dana", "Dana Cho", "dana.cho", "DANA.CHO@northwind.example"])
+def test_owner_matches_as_people_type_it(typed: str) -> None:
+    code, out, errors = run("report", "--owner", typed, "--format", "json")
+    assert (code, errors) == (0, "")
+    document = json.loads(out)
+    assert document["filters"]["owner"] == typed
+    assert document["filters"]["owners"] == ["dana.cho@northwind.example"]
+    chosen = [o["ref"] for o in document["objectives"] if not o["context"]]
+    assert chosen == ["2026-Q4:ecommerce/grow-basket"]
+
+
+def test_owner_header_names_the_owner_matched() -> None:
+    code, out, _ = run("report", "--owner", "dana")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "Northwind Outfitters · 2026-Q4 · as of 2026-11-20 · owner dana.cho@northwind.example"
+    )
+
+
+def test_a_team_by_its_name_in_any_case() -> None:
+    code, out, _ = run("report", "--team", "E-COMMERCE", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["filters"]["team"] == "ecommerce"
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "csv"])
+def test_a_real_team_with_nothing_in_the_period_is_said_on_stderr(fmt: str) -> None:
+    code, out, errors = run("report", "--team", "ecommerce", "--period", "2026-Q3", "-f", fmt)
+    assert code == 0
+    assert errors == "note: no objectives in 2026-Q3 match team ecommerce\n"
+    if fmt == "json":
+        assert json.loads(out)["filters"]["empty"] == "no objectives in 2026-Q3"
+    elif fmt != "csv":
+        assert "No objectives" in out  # the text and Markdown views say it in place of the tree
+
+
+def test_the_since_view_says_a_filter_chose_nothing() -> None:
+    code, _, errors = run("report", "--since", "7d", "--team", "ecommerce", "--period", "2026-Q3")
+    assert code == 0
+    assert "note: no objectives in 2026-Q3 match team ecommerce" in errors.splitlines()
