@@ -112,6 +112,7 @@ DelimiterOption = Annotated[
     str | None,
     typer.Option(
         "--delimiter",
+        metavar="CHAR",
         help="The column separator: , ; tab or | (default: sniffed from the first lines). "
         "Example: --delimiter ';'",
     ),
@@ -120,6 +121,7 @@ DecimalOption = Annotated[
     str | None,
     typer.Option(
         "--decimal",
+        metavar="MARK",
         help="The decimal mark, . or , (the other one, and with , also a space or ', may "
         "separate thousands). Without it, 61,2 and 1,500 are refused as unclear. "
         "Example: --decimal ,",
@@ -129,6 +131,7 @@ DateFormatOption = Annotated[
     str | None,
     typer.Option(
         "--date-format",
+        metavar="FORMAT",
         help="The dates' form as strptime writes it (default YYYY-MM-DD; a midnight time "
         "as Excel adds is fine). Example: --date-format %d/%m/%Y",
     ),
@@ -137,6 +140,7 @@ ColumnsOption = Annotated[
     str | None,
     typer.Option(
         "--columns",
+        metavar="COLUMN=HEADER,...",
         help="Which header holds each column (metric, date, value, segment, source); "
         "headers match ignoring case. Example: --columns "
         "'date=Day,value=\"Avg order value\",segment=Channel'",
@@ -146,6 +150,7 @@ EncodingOption = Annotated[
     str | None,
     typer.Option(
         "--encoding",
+        metavar="NAME",
         help="The file's encoding (default UTF-8; a byte order mark decides for itself). "
         "Example: --encoding cp1252",
     ),

@@ -456,3 +456,14 @@ def test_a_file_with_any_bad_row_writes_nothing(
     assert errors.splitlines()[-1].startswith("nothing written: 1 bad row; fix it")
     assert not (eur_ws / "readings" / "basket.yaml").exists()
     assert git(eur_ws, "rev-parse", "HEAD") == head
+
+
+def test_an_export_on_standard_input_is_decoded_as_a_file_is(git_ws: Path) -> None:
+    data = "Datum;Wert;Kanal;Quelle\n18.11.2026;60,5;Online;Café\n".encode("cp1252")
+    args = ("-m", "aov", "--decimal", ",", "--date-format", "%d.%m.%Y", "--encoding", "cp1252")
+    columns = ("--columns", "date=Datum,value=Wert,segment=Kanal,source=Quelle", "--no-commit")
+    code, errors = run(git_ws, "import", "-", *args, *columns, stdin=data)
+    assert code == 0, errors
+    assert lines(git_ws / READINGS)[-1].startswith(
+        '- {"date": "2026-11-18", "value": 60.5, "segment": "online", "source": "Café", '
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxokr.edit.import_cells import DateReader, NumberReader, check_date_format, plain_number
 from cxokr.errors import UsageError
@@ -178,3 +180,34 @@ def test_a_number_on_the_command_line_hints_at_the_decimal_point(text: str, mess
     with pytest.raises(ValueError) as caught:
         plain_number(text)
     assert str(caught.value) == message
+
+
+CELL = st.text(alphabet=st.sampled_from("0123456789,.-+ eE%€$£'\u00a0:/TZ"), max_size=16)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    CELL,
+    st.sampled_from([None, ".", ","]),
+    st.sampled_from([None, "%", "USD", "€", "points"]),
+)
+def test_any_value_cell_reads_as_a_number_or_says_why_not(
+    text: str, decimal: str | None, unit: str | None
+) -> None:
+    try:
+        value = NumberReader(decimal, "aov", unit)(text)
+    except ValueError as exc:
+        assert repr(text) in str(exc)
+    else:
+        assert isinstance(value, float)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CELL, st.sampled_from([None, "%d/%m/%Y", "%d.%m.%Y %H:%M", "%Y%m%d"]))
+def test_any_date_cell_reads_as_a_day_or_says_why_not(text: str, date_format: str | None) -> None:
+    try:
+        day = DateReader(date_format)(text)
+    except ValueError as exc:
+        assert repr(text) in str(exc) or "date" in str(exc)
+    else:
+        assert isinstance(day, date)
