@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -30,6 +31,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from cxokr.model_fields import Day, Moment, level_keys
 
@@ -92,6 +94,41 @@ class Thresholds(_Model):
 
 DEFAULT_LEVELS = {1: "Executive", 2: "CX leadership", 3: "CX management", 4: "Operations"}
 
+# How `cxokr notify --remind` may mention a person: `@name` (Mattermost, Rocket.Chat, ...) or
+# Slack's user mention `<@U123ABC>`; never a mention of everyone (`<!channel>`, `@here`).
+HANDLE_RE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9._-]{0,79}|<@[UW][A-Z0-9]{2,20}>")
+EVERYONE = frozenset({"@all", "@channel", "@everyone", "@here"})
+OwnerName = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+
+
+def _handle(value: str) -> str:
+    if not HANDLE_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "chat_handle",
+            "a chat handle is @name (letters, digits, '.', '_' or '-') or a Slack user "
+            "mention <@U123ABC>",
+        )
+    if value.casefold() in EVERYONE:
+        raise PydanticCustomError(
+            "chat_handle", "{handle} mentions everyone, not one person", {"handle": value}
+        )
+    return value
+
+
+Handle = Annotated[
+    str,
+    AfterValidator(_handle),
+    Field(json_schema_extra={"pattern": f"^({HANDLE_RE.pattern})$"}),
+]
+
+
+class Chat(_Model):
+    """cxokr.yaml `chat`: how `cxokr notify --remind` mentions the owners it reminds."""
+
+    handles: dict[OwnerName, Handle] = Field(default_factory=dict)
+
 
 class Config(_Model):
     """cxokr.yaml: the organization, its periods, level names and status thresholds."""
@@ -103,6 +140,7 @@ class Config(_Model):
     )
     status: Thresholds = Field(default_factory=Thresholds)
     stale_after_days: Annotated[int, Field(strict=True, ge=1)] = 14
+    chat: Chat = Field(default_factory=Chat)
 
     _levels = field_validator("levels", mode="before")(level_keys)
 

@@ -30,6 +30,14 @@ _CONFIG = {
     "at or above at_risk at risk, below it off track. Example: status: {on_track: 0.9, at_risk: 0.6}",
     "stale_after_days": "Days without a check-in or reading before a key result of an active "
     "period is stale; a whole number, at least 1 (default 14). Example: stale_after_days: 7",
+    "chat": "Chat settings for cxokr notify: handles maps owners to the chat handles "
+    "notify --remind mentions. Example: chat: {handles: {dana@acme.example: '@dana'}}",
+}
+
+_CHAT = {
+    "handles": "Owner (as the OKR files write it, any case) -> chat handle: @name (Mattermost, "
+    "Rocket.Chat) or a Slack user mention <@U123ABC>; nothing that mentions everyone. "
+    "Example: handles: {dana@acme.example: '@dana', raj@acme.example: '<@U024BE7LH>'}",
 }
 
 _PERIOD = {
@@ -207,6 +215,7 @@ HELP: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "Config": _CONFIG,
         "Period": _PERIOD,
         "Thresholds": _THRESHOLDS,
+        "Chat": _CHAT,
         "Team": _TEAM,
         "Metric": _METRIC,
         "StartReading": _START_READING,

@@ -24,6 +24,7 @@ MODELS = sorted(
 def test_the_models_are_all_found() -> None:
     assert [found.__name__ for found in MODELS] == sorted(
         [
+            "Chat",
             "Checkin",
             "Config",
             "Item",
