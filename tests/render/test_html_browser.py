@@ -657,6 +657,8 @@ def test_team_names_wrap_between_words_only(
     assert f"{LONG_NAME} (support)" in options
     assert seen.page.text_content("#matrix tr[data-team='support'] th") == LONG_NAME
     assert seen.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # No name widens the table past its card: every column shows without scrolling.
+    assert seen.page.eval_on_selector("#teams .table-wrap", "n => n.scrollWidth <= n.clientWidth")
     assert seen.errors == []
 
 
