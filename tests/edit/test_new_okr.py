@@ -361,3 +361,38 @@ def test_a_team_s_first_objective_of_a_period_makes_its_folder_too(make_ws: Writ
     assert (root / "okrs/2026/company.yaml").is_file()
     assert added.remaining == 1  # ecommerce's objective aligns to one no longer there
     assert (added.ref, added.line) == ("2026:company/grow", 3)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "objectives:\n  - id: o\n    title: O\n    key_results: []   # soon\n",
+            "objectives:\n  - id: o\n    title: O\n    key_results:   # soon\n"
+            "      - id: k\n        title: K\n        type: score\n",
+        ),
+        (
+            "objectives:\n  - id: o\n    title: O\n    key_results: [{id: a, title: A, type: score}]\n",
+            "objectives:\n  - id: o\n    title: O\n    key_results: [{id: a, title: A, type: score}, "
+            "{id: k, title: K, type: score}]\n",
+        ),
+        (
+            "objectives:\n- id: o\n  title: O\n  key_results:\n  - id: a\n    title: A\n"
+            "    type: score\n# the end\n",
+            "objectives:\n- id: o\n  title: O\n  key_results:\n  - id: a\n    title: A\n"
+            "    type: score\n  - id: k\n    title: K\n    type: score\n# the end\n",
+        ),
+        (
+            "objectives:\r\n  - id: o\r\n    title: O\r\n",
+            "objectives:\r\n  - id: o\r\n    title: O\r\n    key_results:\r\n"
+            "      - id: k\r\n        title: K\r\n        type: score\r\n",
+        ),
+    ],
+)
+def test_a_key_result_joins_its_list_in_the_list_s_style(
+    make_ws: WriteFiles, before: str, after: str
+) -> None:
+    root = make_ws({SHOP: before.encode(), "checkins/2026-Q4/ecommerce.yaml": None})
+    new_okr.new_key_result(place(root), "o", {"id": "k", "title": "K", "type": "score"})
+    assert (root / SHOP).read_bytes().decode() == after
+    assert clean(root)
