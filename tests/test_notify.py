@@ -411,3 +411,152 @@ def test_an_answer_cannot_drive_the_terminal(serve: Any) -> None:
         "trying again in 0.01 s",
         f"error: {hook.host} answered 404 Not Found: \\x1b[32mOK\\u202e",
     ]
+
+
+# --- Filters that choose nothing, and reminders -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--team", "ecomerce"],
+            "error: no team 'ecomerce' in the workspace; did you mean 'ecommerce'?",
+        ),
+        (
+            ["--owner", "dan"],
+            "error: no owner 'dan' in the OKR files; did you mean 'dana.cho@northwind.example'?",
+        ),
+        (
+            ["--team", "ecommerce", "--period", "2026-Q3"],
+            "error: nothing to post: no objectives in 2026-Q3 match team ecommerce; pass "
+            "--post-empty to post it anyway",
+        ),
+        (
+            ["--remind", "--owner", "dana", "--period", "2026-Q3"],
+            "error: nothing to post: no objectives in 2026-Q3 match owner "
+            "dana.cho@northwind.example; pass --post-empty to post it anyway",
+        ),
+    ],
+)
+def test_filters_that_choose_nothing_post_nothing(
+    serve: Any, args: list[str], message: str
+) -> None:
+    hook = serve(Answer())
+    code, out, errors = run("--webhook", hook.url, *args)
+    assert (code, out, errors) == (2, "", message + "\n")
+    assert hook.received == []
+    # a dry run refuses what the real run would
+    assert run("--dry-run", *args) == (2, "", message + "\n")
+
+
+def test_post_empty_posts_a_summary_that_chose_nothing(serve: Any) -> None:
+    hook = serve(Answer())
+    code, _, errors = run(
+        "--webhook", hook.url, "--team", "ecommerce", "--period", "2026-Q3", "--post-empty"
+    )
+    assert code == 0
+    assert errors.splitlines() == [f"posted the report to {hook.host}"]
+    assert "Filtered by team ecommerce." in hook.message()["text"]
+
+
+def test_owner_as_people_type_it_picks_their_work() -> None:
+    code, out, _ = run("--dry-run", "--owner", "Dana Cho")
+    assert code == 0
+    text = json.loads(out)["text"]
+    assert "Filtered by owner dana.cho@northwind.example." in text
+    assert "| Shoppers find more to love in every basket | ecommerce |" in text
+
+
+def with_handles(tmp_path: Path, handles: str) -> str:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxokr"))
+    with (root / "cxokr.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"chat:\n  handles:\n{handles}")
+    return str(root)
+
+
+HANDLES = """\
+    Amira.Haddad@northwind.example: "<@U024BE7LH>"
+    ben.walsh@northwind.example: "@ben"
+"""
+STORES = "stores/fast-pickup"
+
+
+def test_remind_dry_run_in_markdown_without_handles() -> None:
+    code, out, errors = run("--remind", "--dry-run")
+    assert (code, errors) == (0, "")
+    assert json.loads(out) == {
+        "text": "**Northwind Outfitters · check-ins due · 2026-Q4 · as of 2026-11-20**\n\n"
+        "3 key results are stale (no check-in or reading for over 14 days, or none at all), "
+        "owed by 3 owners; check in with `cxokr checkin REF`.\n\n"
+        "**amira.haddad@northwind.example**: 1 check-in due\n"
+        f"- `{STORES}/pickup-wait` Cut click & collect wait from 12 to 5 minutes: "
+        "no update for 17 days\n\n"
+        "**ben.walsh@northwind.example**: 1 check-in due\n"
+        f"- `{STORES}/pickup-lockers` Self-service pickup lockers in 25 stores: "
+        "no update for 17 days\n\n"
+        "**oliver.grant@northwind.example**: 1 check-in due\n"
+        "- `stores/endless-aisle/endless-aisle-stores` Endless-aisle ordering live in 40 "
+        "stores: no update for 17 days\n"
+    }
+
+
+def test_remind_dry_run_in_markdown_mentions_by_handle(tmp_path: Path) -> None:
+    code, out, _ = run("--remind", "--dry-run", "-w", with_handles(tmp_path, HANDLES))
+    assert code == 0
+    lines = json.loads(out)["text"].splitlines()
+    assert "**<@U024BE7LH> (amira.haddad@northwind.example)**: 1 check-in due" in lines
+    assert "**@ben (ben.walsh@northwind.example)**: 1 check-in due" in lines
+    assert "**oliver.grant@northwind.example**: 1 check-in due" in lines
+
+
+def test_remind_dry_run_for_slack_with_and_without_handles(tmp_path: Path) -> None:
+    code, out, _ = run("--remind", "--dry-run", "-f", "slack", "--owner", "ben")
+    assert code == 0
+    message = json.loads(out)
+    assert message["blocks"][2] == {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "*ben.walsh@northwind.example*: 1 check-in due\n"
+            f"• `{STORES}/pickup-lockers` Self-service pickup lockers in 25 stores: "
+            "no update for 17 days",
+        },
+    }
+    ws = with_handles(tmp_path, HANDLES)
+    code, out, _ = run("--remind", "--dry-run", "-f", "slack", "--team", "stores", "-w", ws)
+    text = json.loads(out)["blocks"][2]["text"]["text"]
+    assert text.splitlines()[0] == "*<@U024BE7LH> (amira.haddad@northwind.example)*: 1 check-in due"
+    assert text.splitlines()[1] == (
+        f"• `{STORES}/pickup-wait` Cut click &amp; collect wait from 12 to 5 minutes: "
+        "no update for 17 days"
+    )
+
+
+def test_remind_with_nothing_due_posts_nothing(serve: Any) -> None:
+    hook = serve(Answer())
+    code, out, errors = run("--webhook", hook.url, "--remind", "--team", "ecommerce")
+    assert (code, out) == (0, "")
+    assert errors == "nothing to remind: no check-in is due (pass --post-empty to post that)\n"
+    assert hook.received == []
+    code, _, _ = run("--webhook", hook.url, "--remind", "--team", "ecommerce", "--post-empty")
+    assert code == 0
+    assert hook.message()["text"].splitlines()[2] == (
+        "No check-in is due: every key result has an update in the last 14 days."
+    )
+
+
+def test_remind_posts_the_digest(serve: Any) -> None:
+    hook = serve(Answer())
+    code, _, errors = run("--webhook", hook.url, "--remind", "--owner", "oliver")
+    assert code == 0
+    assert errors == f"posted the report to {hook.host}\n"
+    assert "**oliver.grant@northwind.example**: 1 check-in due" in hook.message()["text"]
+
+
+def test_a_handle_for_everyone_stops_the_command(tmp_path: Path) -> None:
+    ws = with_handles(tmp_path, '    ben.walsh@northwind.example: "<!channel>"\n')
+    code, out, errors = run("--remind", "--dry-run", "-w", ws)
+    assert (code, out) == (2, "")
+    assert errors.splitlines()[-1] == "error: cxokr.yaml could not be read; run 'cxokr check'"

@@ -177,7 +177,6 @@ TESTED_ELSEWHERE = {
     "render/text.py": "render/test_formats.py, cli/test_report.py",
     "rules/alignment.py": "compute/test_align.py",
     "rules/logs.py": "rules/test_checks.py, test_invalid_corpus.py",
-    "rules/lookups.py": "rules/test_checks.py, test_invalid_corpus.py",
     "yamlio/logs.py": "yamlio/test_documents.py, load/test_fastlog.py",
     "yamlio/marks.py": "yamlio/test_documents.py",
     "yamlio/unsafe.py": "yamlio/test_documents.py, render/test_controls.py",

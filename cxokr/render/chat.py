@@ -10,21 +10,28 @@ escaped for the markup it lands in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from cxokr.compute.progress import Status
-from cxokr.compute.report import ObjectiveRow, Report
+from cxokr.compute.remind import Digest, Reminder
+from cxokr.compute.report import ObjectiveRow, Report, short_ref
+from cxokr.model import EVERYONE, HANDLE_RE
 from cxokr.render import notes
 from cxokr.render.controls import escape_controls
 from cxokr.render.markdown import counts, escape, percent
 
 MAX_OBJECTIVES = 12
+MAX_OWNERS = 40  # owners a reminder names, each with at most MAX_OWED key results
+MAX_OWED = 10
 MAX_ATTENTION = 8
 MAX_NOTE = 200  # characters of a key result's note beside its item
 BAR_WIDTH = 10
 # Slack's limits: 150 characters in a header, 3,000 in a section's text, 50 blocks.
-SLACK_HEADER, SLACK_SECTION = 150, 3000
+SLACK_HEADER, SLACK_SECTION, SLACK_BLOCKS = 150, 3000, 50
+# An `@` that starts a word mentions someone in Mattermost and Rocket.Chat (`@channel`: all).
+_MENTION = re.compile(r"(?<![0-9A-Za-z._%+-])@")
 EMOJI = {
     Status.DONE: ":white_check_mark:",
     Status.ON_TRACK: ":large_green_circle:",
@@ -100,10 +107,16 @@ def _notes(refs: set[str], report: Report) -> dict[str, str]:
     return found
 
 
+def md_escape(text: str) -> str:
+    """Text made inert in a chat's Markdown (`markdown.escape`), where an `@` starting a
+    word mentions no one: a word joiner follows it (`@channel` in a title pings nobody)."""
+    return _MENTION.sub("@\u2060", escape(text))
+
+
 def markdown(report: Report) -> str:
     """The summary as Markdown, for Mattermost, Rocket.Chat and other chats that render it."""
-    lines = [f"**{escape(_title(report))}**", "", f"{_figures(report)} · {counts(report)}"]
-    applied = [f"{name} {escape(value)}" for name, value in report.filters.applied()]
+    lines = [f"**{md_escape(_title(report))}**", "", f"{_figures(report)} · {counts(report)}"]
+    applied = [f"{name} {md_escape(value)}" for name, value in report.filters.applied()]
     if applied:
         lines += ["", f"Filtered by {', '.join(applied)}."]
     rows = headline_objectives(report)
@@ -111,13 +124,13 @@ def markdown(report: Report) -> str:
         lines += ["", "| objective | team | progress | status |", "|---|---|---|---|"]
         for row in rows[:MAX_OBJECTIVES]:
             lines.append(
-                f"| {escape(row.title)} | {escape(row.team)} | {percent(row.progress)} "
+                f"| {md_escape(row.title)} | {md_escape(row.team)} | {percent(row.progress)} "
                 f"| {_state(row)} |"
             )
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")
         lines += [f"| {more} | | | |"] if more else []
     lines += ["", "**Needs attention**", ""]
-    lines += _attention(report, escape, ("- **{kind}** {rest}", "  - {note}", "- {more}"))
+    lines += _attention(report, md_escape, ("- **{kind}** {rest}", "  - {note}", "- {more}"))
     return "\n".join(lines) + "\n"
 
 
@@ -203,3 +216,95 @@ def slack(report: Report) -> dict[str, Any]:
 def payload(report: Report, kind: str) -> dict[str, Any]:
     """The JSON body to post: `{"text": <Markdown>}` for "md", Block Kit for "slack"."""
     return slack(report) if kind == "slack" else {"text": markdown(report)}
+
+
+# --- Reminders (`notify --remind`) ----------------------------------------------------------
+
+
+def remind_payload(report: Report, found: Digest, kind: str) -> dict[str, Any]:
+    """The reminder of the check-ins owed, as the JSON body to post (see `payload`)."""
+    if kind == "slack":
+        return remind_slack(report, found)
+    return {"text": remind_markdown(report, found)}
+
+
+def remind_markdown(report: Report, found: Digest) -> str:
+    """The check-ins owed, one section per owner, each mentioned by their handle."""
+    lines = [f"**{md_escape(_remind_title(report))}**", "", _remind_summary(found, "`")]
+    for reminder in found.reminders[:MAX_OWNERS]:
+        lines += ["", f"**{_mention(reminder, md_escape)}**: {_owes(reminder)}"]
+        lines += [f"- {line}" for line in _owed_lines(report, reminder, md_escape)]
+    more = _more(MAX_OWNERS, len(found.reminders), "owners")
+    return "\n".join([*lines, *(["", f"_{more}_"] if more else [])]) + "\n"
+
+
+def remind_slack(report: Report, found: Digest) -> dict[str, Any]:
+    """The check-ins owed as a Slack Block Kit message: a section per owner, mentioned."""
+    title = _remind_title(report)
+    lines = []
+    for reminder in found.reminders[:MAX_OWNERS]:
+        lines += ["", f"*{_mention(reminder, slack_escape)}*: {_owes(reminder)}"]
+        lines += [f"• {line}" for line in _owed_lines(report, reminder, slack_escape)]
+    more = _more(MAX_OWNERS, len(found.reminders), "owners")
+    sections = _sections([*lines[1:], *([f"_{more}_"] if more else [])])
+    summary = {"type": "mrkdwn", "text": _remind_summary(found, "`")}
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": escape_controls(title)[: SLACK_HEADER - 1],
+                "emoji": False,
+            },
+        },
+        {"type": "context", "elements": [summary]},
+        *sections[: SLACK_BLOCKS - 2],
+    ]
+    return {"text": slack_escape(f"{title}: {_remind_summary(found, '')}"), "blocks": blocks}
+
+
+def _remind_title(report: Report) -> str:
+    return f"{report.organization} · check-ins due · {report.period.id} · as of {report.as_of}"
+
+
+def _remind_summary(found: Digest, tick: str) -> str:
+    """How many key results are owed and by how many owners, and the command that pays."""
+    days = found.stale_after_days
+    if not found.reminders:
+        return f"No check-in is due: every key result has an update in the last {days} days."
+    count, people = found.key_results, sum(1 for r in found.reminders if r.owner is not None)
+    return (
+        f"{count} key result{' is' if count == 1 else 's are'} stale (no check-in or reading "
+        f"for over {days} days, or none at all), owed by {people} "
+        f"owner{'' if people == 1 else 's'}; check in with {tick}cxokr checkin REF{tick}."
+    )
+
+
+def _mention(reminder: Reminder, escape_text: Callable[[str], str]) -> str:
+    """The owner as the message names them: their handle, then the owner as written. The
+    handle was checked when cxokr.yaml was read, and is checked again here: only `@name`
+    or `<@U123>` reaches a message unescaped, never a mention of everyone."""
+    if reminder.owner is None:
+        return "No owner"
+    owner = escape_text(reminder.owner)
+    handle = reminder.handle
+    if handle and HANDLE_RE.fullmatch(handle) and handle.casefold() not in EVERYONE:
+        return f"{handle} ({owner})"
+    return owner
+
+
+def _owes(reminder: Reminder) -> str:
+    count = len(reminder.owed)
+    return f"{count} check-in{'' if count == 1 else 's'} due"
+
+
+def _owed_lines(report: Report, reminder: Reminder, escape_text: Callable[[str], str]) -> list[str]:
+    """Each key result owed, as `cxokr checkin` names it, with its title and why."""
+    lines = []
+    for owed in reminder.owed[:MAX_OWED]:
+        period = owed.ref.partition(":")[0]
+        same = report.filters.period is None and period == report.period.id
+        ref = escape_controls(short_ref(owed.ref) if same else owed.ref)
+        lines.append(f"`{ref}` {escape_text(owed.title)}: {escape_text(owed.detail)}")
+    more = _more(MAX_OWED, len(reminder.owed), "key results")
+    return [*lines, more] if more else lines

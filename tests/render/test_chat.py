@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from cxokr.compute import report
+from cxokr.compute import remind, report
 from cxokr.load import workspace
 from cxokr.render import chat
 from tests.compute import test_kr_rows
@@ -152,3 +152,109 @@ def test_a_note_cannot_ping_a_slack_channel(tmp_path: Path) -> None:
     assert (
         "note 2026-11-01: &lt;!channel&gt; see &lt;https://evil.example|this&gt; &amp; more" in text
     )
+
+
+# --- Reminders (`notify --remind`) ----------------------------------------------------------
+
+
+def hostile_reminders(tmp_path: Path) -> tuple[report.Report, remind.Digest]:
+    """A report, and a digest whose owner, title and handle try to reach the markup."""
+    from tests.compute.test_remind import OWING
+
+    root = write_files(tmp_path / "ws", dict(OWING))
+    result = report.build(workspace.load(root), AS_OF, report.Filters())
+    owed = remind.Owed(
+        "2026-Q4:ecommerce/grow-basket/aov-online",
+        "@channel <!here> *now* | `x`\x1b[2J",
+        "never updated",
+        None,
+    )
+    found = remind.Digest(
+        (
+            remind.Reminder("<!channel>@everyone", "<!channel>", (owed,)),
+            remind.Reminder("dana@acme.example", "@dana", (owed,)),
+            remind.Reminder("raj@acme.example", "<@U024BE7LH>", (owed,)),
+            remind.Reminder(None, None, (owed,)),
+        ),
+        14,
+    )
+    return result, found
+
+
+def test_a_reminder_in_markdown_mentions_by_handle_and_escapes_the_rest(tmp_path: Path) -> None:
+    result, found = hostile_reminders(tmp_path)
+    text = chat.remind_markdown(result, found)
+    assert test_formats.raw_controls(text) == []
+    lines = text.splitlines()
+    assert lines[0] == "**Acme Retail · check-ins due · 2026-Q4 · as of 2026-11-20**"
+    assert lines[2] == (
+        "1 key result is stale (no check-in or reading for over 14 days, or none at all), "
+        "owed by 3 owners; check in with `cxokr checkin REF`."
+    )
+    # a handle not of one person's form is dropped; the owner is shown, escaped and inert
+    assert "**&lt;!channel&gt;@\u2060everyone**: 1 check-in due" in lines
+    assert "**@dana (dana@acme.example)**: 1 check-in due" in lines
+    assert "**<@U024BE7LH> (raj@acme.example)**: 1 check-in due" in lines
+    assert "**No owner**: 1 check-in due" in lines
+    item = (
+        "- `ecommerce/grow-basket/aov-online` @\u2060channel &lt;!here&gt; \\*now\\* \\| "
+        "\\`x\\`\\x1b\\[2J: never updated"
+    )
+    assert lines.count(item) == 4
+
+
+def test_a_reminder_for_slack_mentions_by_user_id_and_escapes_the_rest(tmp_path: Path) -> None:
+    result, found = hostile_reminders(tmp_path)
+    message = chat.remind_slack(result, found)
+    blocks = message["blocks"]
+    assert [b["type"] for b in blocks] == ["header", "context", "section"]
+    text = blocks[2]["text"]["text"]
+    assert test_formats.raw_controls(text) == []
+    assert "<!channel>" not in json.dumps(message) and "<!here>" not in json.dumps(message)
+    assert text.splitlines()[:2] == [
+        "*&lt;!channel&gt;@everyone*: 1 check-in due",
+        "• `ecommerce/grow-basket/aov-online` @channel &lt;!here&gt; *now* | `x`\\x1b[2J: "
+        "never updated",
+    ]
+    assert "*<@U024BE7LH> (raj@acme.example)*: 1 check-in due" in text.splitlines()
+    assert "*@dana (dana@acme.example)*: 1 check-in due" in text.splitlines()
+    assert message["text"].startswith("Acme Retail · check-ins due · 2026-Q4 · as of 2026-11-20: ")
+
+
+def test_a_long_reminder_is_cut_within_the_chats_limits(tmp_path: Path) -> None:
+    result, found = hostile_reminders(tmp_path)
+    many = tuple(
+        remind.Reminder(f"owner{i}@acme.example", None, found.reminders[1].owed * 12)
+        for i in range(60)
+    )
+    big = remind.Digest(many, 14)
+    text = chat.remind_markdown(result, big)
+    assert text.count("- and 2 more key results in the full report") == chat.MAX_OWNERS
+    assert text.endswith("_and 20 more owners in the full report_\n")
+    blocks = chat.remind_slack(result, big)["blocks"]
+    assert len(blocks) <= chat.SLACK_BLOCKS
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+
+
+def test_nothing_owed_says_so(tmp_path: Path) -> None:
+    result, _ = hostile_reminders(tmp_path)
+    text = chat.remind_markdown(result, remind.Digest((), 14))
+    assert text.splitlines()[2] == (
+        "No check-in is due: every key result has an update in the last 14 days."
+    )
+
+
+def test_a_word_starting_at_mentions_no_one_in_the_markdown_summary(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            "okrs/2026/company.yaml": """
+                objectives:
+                  - id: raise-aov
+                    title: "@channel look, mail dana@acme.example"
+                    key_results:
+                      - {id: kr, title: KR, unit: count, start: 0, target: 10}
+            """
+        }
+    )
+    text = chat.markdown(built(root))
+    assert "| @\u2060channel look, mail dana@acme.example | company |" in text
