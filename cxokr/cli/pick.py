@@ -81,7 +81,10 @@ def pick(ws: Workspace, day: date, email: str | None) -> str:
     refs = {c.ref: c.ref for c in found} | {c.row.ref: c.ref for c in found}
     shown = min(len(found), LISTED)
     while True:
-        answer = typer.prompt("key result (number or reference)").strip()
+        try:
+            answer = typer.prompt("key result (number or reference)").strip()
+        except typer.Abort:  # Ctrl-C or the end of input: nothing is written
+            raise KeyboardInterrupt from None
         if answer.isdigit() and 1 <= int(answer) <= shown:
             return found[int(answer) - 1].ref
         if answer in refs:

@@ -209,7 +209,10 @@ def _one(
     from cxokr.edit import checkin as core
 
     if sys.stdin.isatty() and (value is None or confidence is None or note is None):
-        value, confidence, note, marks = _ask(ws, ref, when, value, confidence, note, marks)
+        try:
+            value, confidence, note, marks = _ask(ws, ref, when, value, confidence, note, marks)
+        except typer.Abort:  # Ctrl-C or the end of input at a prompt: nothing is written
+            raise KeyboardInterrupt from None
     return core.build(
         ws,
         ref,

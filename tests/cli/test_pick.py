@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from cxokr.cli import pick
+from cxokr.errors import UsageError
 from cxokr.load import workspace
 from tests.conftest import WriteFiles
 
@@ -93,4 +96,14 @@ def test_the_listing_heads_the_users_and_the_others(make_ws: WriteFiles) -> None
     ]
     assert pick.listing(found[1:], "nobody@acme.example")[0] == (
         "none of the key results names nobody@acme.example as an owner; all of them:"
+    )
+
+
+def test_nothing_to_pick_is_a_usage_error_that_says_how_to_write_one(make_ws: WriteFiles) -> None:
+    root = make_ws({"okrs/2026/company.yaml": None, "okrs/2026-Q4/ecommerce.yaml": None})
+    with pytest.raises(UsageError) as caught:
+        pick.pick(workspace.load(root), DAY, None)
+    assert (
+        str(caught.value)
+        == "no key result to check in on 2026-11-20; write one with 'cxokr new kr'"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -660,3 +661,23 @@ def test_checkin_without_a_key_result_on_a_terminal_offers_the_users_first(
     assert git(root, "log", "-1", "--format=%ae %s") == (
         "sam@acme.example checkin(ecommerce): grow-basket/bundles = 2, confidence 0.5\n"
     )
+
+
+def test_the_end_of_input_at_the_pick_prompt_writes_nothing_and_exits_130(git_ws: Path) -> None:
+    import os
+    import pty
+
+    main, child = pty.openpty()
+    command = [sys.executable, "-m", "cxokr", "checkin", "--date", "2026-11-20", "-w", str(git_ws)]
+    proc = subprocess.Popen(command, stdin=child, stdout=child, stderr=child)
+    os.close(child)
+    seen = b""
+    while not seen.rstrip().endswith(b"key result (number or reference):"):
+        seen += os.read(main, 1024)
+    os.write(main, b"\x04")  # Ctrl-D
+    assert proc.wait(timeout=60) == 130
+    with contextlib.suppress(OSError):  # the terminal closes with the process
+        seen += os.read(main, 1024)
+    os.close(main)
+    assert seen.decode().replace("\r\n", "\n").endswith("interrupted\n")
+    assert len(lines(git_ws / LOG)) == 1
