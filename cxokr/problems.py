@@ -2,13 +2,16 @@
 
 Every rule that finds a mistake returns `Problem`s; nothing raises for bad
 input. Codes are stable and documented in docs/problems.md; `CODES` is the
-single list of them (a test keeps the two in step).
+single list of them (a test keeps the two in step). A message about a name
+that does not exist names the closest ones that do (`did_you_mean`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Severity(StrEnum):
@@ -131,3 +134,23 @@ CODES: dict[str, tuple[Severity, str]] = {
 def problem(code: str, path: str, line: int, col: int, message: str) -> Problem:
     """Build a Problem whose severity comes from the code table."""
     return Problem(path, line, col, code, CODES[code][0], message)
+
+
+def did_you_mean(word: str, known: Iterable[str], within: str = "") -> str:
+    """` (did you mean 'a', 'b' or 'c'?)`: up to three of `known` closest to `word`, or ''.
+    Each is shown after `within` (`grow-basket/` before the key results of grow-basket)."""
+    close = _close(word, tuple(known))
+    if not close:
+        return ""
+    names = [repr(within + name) for name in close]
+    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f" (did you mean {shown}?)"
+
+
+@lru_cache(maxsize=256)
+def _close(word: str, known: tuple[str, ...]) -> list[str]:
+    import difflib  # only once a problem is found
+
+    # The same typo is often made many times over: each is matched once.
+    same_case = [name for name in known if name.lower() == word.lower() and name != word]
+    return same_case[:1] or difflib.get_close_matches(word, known, n=3, cutoff=0.6)

@@ -10,10 +10,10 @@ the line of each, and whatever was wrong with the rest.
 
 from __future__ import annotations
 
-import difflib
 import operator
+import typing
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -32,6 +32,7 @@ from cxokr.model import (
     entry_sort_key,
     in_log_order,
 )
+from cxokr.problems import did_you_mean
 
 E = TypeVar("E", Checkin, Reading)
 R = TypeVar("R", CheckinEntry, ReadingEntry)
@@ -126,7 +127,7 @@ def document(raw: bytes, model: type[M]) -> DocumentOutcome[M]:
     try:
         return DocumentOutcome(model.model_validate(data), doc.marks, tuple(issues))
     except ValidationError as exc:
-        for code, loc, message in validation_problems(exc, data):
+        for code, loc, message in validation_problems(exc, data, model):
             line, col = doc.marks.find(loc)
             issues.append(yamlio.Issue(code, line, col, message))
         return DocumentOutcome(None, doc.marks, tuple(issues))
@@ -193,15 +194,20 @@ def _one_by_one(
 
 
 def validation_problems(
-    exc: ValidationError, data: Any
+    exc: ValidationError, data: Any, model: type[BaseModel] | None = None
 ) -> list[tuple[str, tuple[str | int, ...], str]]:
-    """(code, data path, message) for each error, one per location."""
+    """(code, data path, message) for each error, one per location. With the `model` the
+    data was validated as, an unknown key names the closest keys it takes there."""
     found: dict[tuple[str | int, ...], tuple[str, str]] = {}
     for error in exc.errors(include_url=False):
         path = _data_path(data, error["loc"])
         if path in found:
             continue
         found[path] = _describe(error, path)
+        if error["type"] == "extra_forbidden" and model is not None and path:
+            code, message = found[path]
+            known = _keys_at(model, path[:-1])
+            found[path] = code, message + did_you_mean(str(path[-1]), known)
     return [(code, path, message) for path, (code, message) in found.items()]
 
 
@@ -258,11 +264,30 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
         return "CX205", f"{where}: {value!r} is not a valid date ({error['msg']})"
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
-        hint = difflib.get_close_matches(str(value), [s.strip("'") for s in expected.split()], 1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else ""
-        return "CX203", f"{where}: {value!r} is not one of {expected}{extra}"
+        options = [word.strip("',") for word in expected.split() if word != "or"]
+        hint = did_you_mean(str(value), options)
+        return "CX203", f"{where}: {value!r} is not one of {expected}{hint}"
     shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
     return "CX203", f"{where}: {error['msg']}{shown}"
+
+
+def _keys_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
+    """The keys a mapping at `path` of a `model` document takes: the fields of each model
+    that may stand there. Looked up only for an unknown key, never on the way in."""
+    models = [model]
+    for part in path:
+        if isinstance(part, str):
+            fields = (m.model_fields.get(part) for m in models)
+            models = [found for f in fields if f is not None for found in _models_in(f.annotation)]
+    return sorted({name for m in models for name in m.model_fields})
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models an annotation names, in lists, unions and Annotated alike."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

@@ -23,12 +23,11 @@ from cxokr.model import (
     as_list,
     parse_ref,
 )
-from cxokr.problems import Problem, Severity
+from cxokr.problems import Problem, Severity, did_you_mean
 from cxokr.rules.alignment import check_alignment
 from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
 from cxokr.rules.lookups import (
-    did_you_mean,
     no_metric,
     no_period,
     no_team,

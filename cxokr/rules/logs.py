@@ -6,10 +6,9 @@ from __future__ import annotations
 from cxokr.load.layout import checkin_path, metric_path, okr_path, reading_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import KrType
-from cxokr.problems import Problem, problem
+from cxokr.problems import Problem, did_you_mean, problem
 from cxokr.rules.forms import check_checkin_forms
 from cxokr.rules.lookups import (
-    did_you_mean,
     kr_hint,
     no_metric,
     no_period,

@@ -5,7 +5,7 @@ declared is unknown, so the `no_*` questions answer "no" for it and nothing
 is reported missing because of it.
 
 A reference that does not resolve says what to write instead: the closest
-existing IDs (`did_you_mean`), the period that holds it (`resolve`), or the
+existing IDs (`problems.did_you_mean`), the period that holds it (`resolve`), or the
 command that declares a missing period (`declare_period`). These are worked
 out only for the problems found, never for every entry.
 """
@@ -13,16 +13,15 @@ out only for the problems found, never for every entry.
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from functools import lru_cache
 
 from cxokr.compute.align import Node, nodes
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
 from cxokr.load.workspace import Workspace
 from cxokr.model import PERIOD_PATTERN, Objective, Period, RefParts
+from cxokr.problems import did_you_mean
 
 _PERIOD_FORM = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?")
 _PERIOD_ID = re.compile(PERIOD_PATTERN)
@@ -50,24 +49,6 @@ def no_metric(ws: Workspace, metric: str) -> bool:
 
 
 # --- What to write instead -------------------------------------------------------------
-
-
-def did_you_mean(word: str, known: Iterable[str], within: str = "") -> str:
-    """` (did you mean 'a', 'b' or 'c'?)`: up to three of `known` closest to `word`, or ''.
-    Each is shown after `within` (`grow-basket/` before the key results of grow-basket)."""
-    close = _close(word, tuple(known))
-    if not close:
-        return ""
-    names = [repr(within + name) for name in close]
-    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f" (did you mean {shown}?)"
-
-
-@lru_cache(maxsize=256)
-def _close(word: str, known: tuple[str, ...]) -> list[str]:
-    # The same typo is often made many times over: each is matched once.
-    same_case = [name for name in known if name.lower() == word.lower() and name != word]
-    return same_case[:1] or difflib.get_close_matches(word, known, n=3, cutoff=0.6)
 
 
 def kr_hint(ref: str, krs: Iterable[str]) -> str:

@@ -170,3 +170,88 @@ def test_a_start_or_target_in_no_form_it_takes_is_told_once_with_the_forms(
             f"{where}[3].start: write a number, 'first', or {{reading: YYYY-MM-DD}} (got True)",
         ),
     ]
+
+
+# --- Unknown keys and values name the closest ones, through `cxokr check` -------------------
+
+
+def _check(root: Path) -> tuple[int, list[str]]:
+    from typer.testing import CliRunner
+
+    from cxokr.cli import app
+
+    result = CliRunner().invoke(app, ["check", "-w", str(root)])
+    return result.exit_code, result.stdout.splitlines()
+
+
+def test_an_unknown_key_names_the_closest_keys_it_takes_there(make_ws: WriteFiles) -> None:
+    company = """
+        objectives:
+          - id: raise-aov
+            titel: Raise AOV 10% this year
+            key_results:
+              - {id: aov, title: AOV up, metric: aov, segment: online, start: 60, target: 64,
+                 wieght: 2}
+    """
+    root = make_ws(
+        {
+            "okrs/2026/company.yaml": company,
+            "teams/company.yaml": "name: Executive team\nlevel: 1\nmembres: [dana]\n",
+            "cxokr.yaml": """
+                organization: Acme Retail
+                periods:
+                  - {id: 2026, start: 2026-01-01, end: 2026-12-31, closd: 2026-12-31}
+                  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+                status: {on_trak: 0.9}
+            """,
+        }
+    )
+    assert _check(root) == (
+        1,
+        [
+            "cxokr.yaml:3:52: CX202 error: unknown key 'closd' in periods[0] (did you mean "
+            "'closed'?)",
+            "cxokr.yaml:5:10: CX202 error: unknown key 'on_trak' in status (did you mean "
+            "'on_track'?)",
+            "okrs/2026/company.yaml:2:5: CX201 error: objectives[0].title: required key missing",
+            "okrs/2026/company.yaml:3:5: CX202 error: unknown key 'titel' in objectives[0] "
+            "(did you mean 'title'?)",
+            "okrs/2026/company.yaml:6:10: CX202 error: unknown key 'wieght' in "
+            "objectives[0].key_results[0] (did you mean 'weight'?)",
+            "teams/company.yaml:3:1: CX202 error: unknown key 'membres' in the file "
+            "(did you mean 'members'?)",
+        ],
+    )
+
+
+def test_an_unknown_key_with_nothing_close_gives_no_guess(make_ws: WriteFiles) -> None:
+    root = make_ws({"teams/company.yaml": "name: Executive team\nlevel: 1\ncolour: red\n"})
+    assert _check(root) == (
+        1,
+        ["teams/company.yaml:3:1: CX202 error: unknown key 'colour' in the file"],
+    )
+
+
+def test_a_value_not_among_the_choices_names_the_closest(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            "metrics/aov.yaml": "name: AOV\nunit: USD\ndirection: hihger\n",
+            "okrs/2026/company.yaml": """
+                objectives:
+                  - id: raise-aov
+                    title: Raise AOV 10% this year
+                    key_results:
+                      - {id: aov, title: AOV up, type: stay_abov, metric: aov, target: 64}
+            """,
+        }
+    )
+    assert _check(root) == (
+        1,
+        [
+            "metrics/aov.yaml:3:1: CX203 error: direction: 'hihger' is not one of 'higher' or "
+            "'lower' (did you mean 'higher'?)",
+            "okrs/2026/company.yaml:5:34: CX203 error: objectives[0].key_results[0].type: "
+            "'stay_abov' is not one of 'target', 'stay_above', 'stay_below', 'done', 'checklist' "
+            "or 'score' (did you mean 'stay_above' or 'stay_below'?)",
+        ],
+    )

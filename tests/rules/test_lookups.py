@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from cxokr.load import workspace
-from cxokr.rules.lookups import declare_period, did_you_mean, kr_hint, period_dates
+from cxokr.problems import did_you_mean
+from cxokr.rules.lookups import declare_period, kr_hint, period_dates
 from tests.conftest import WriteFiles
 
 
