@@ -23,7 +23,6 @@ the rule, for every place that picks work by owner.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -136,6 +135,8 @@ def _level(ws: Workspace, level: int) -> None:
 def did_you_mean(typed: str, known: Iterable[str] | dict[str, str]) -> str:
     """`; did you mean 'x'?` with the closest of `known` (case-insensitively), or ``; from a
     mapping, the value of the closest key."""
+    import difflib  # only when a filter names nothing: off the report's path
+
     pairs = known.items() if isinstance(known, dict) else ((k, k) for k in known)
     by_case = {key.casefold(): value for key, value in pairs}
     close = difflib.get_close_matches(typed.strip().casefold(), list(by_case), n=1, cutoff=0.6)
