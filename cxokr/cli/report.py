@@ -54,6 +54,16 @@ class ReportFormat(StrEnum):
     HTML = "html"
 
 
+FullOption = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Every objective and key result in text and md, where a large organization's "
+        "report is summarised (md: past what a pull-request comment holds).",
+    ),
+]
+
+
 @app.command()
 @guarded
 def report(
@@ -80,12 +90,15 @@ def report(
             "(7d, 2w) or a revision, from git history (text, md or json).",
         ),
     ] = None,
+    full: FullOption = False,
 ) -> int:
     """The weekly view: progress, pace and status of every objective and key result.
 
     Example: cxokr report --team ecommerce --as-of 2026-11-20
 
     Example: cxokr report --format html -o okrs.html
+
+    Example: cxokr report --format md --full -o everything.md
     """
     root = root_of(workspace)
     when = parse_date(as_of)
@@ -95,7 +108,7 @@ def report(
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
     result = marked_report(root, ws, when, filters)
-    _write(ws, result, output_format, output)
+    _write(ws, result, output_format, output, full)
     say_empty(result.filters)
     return warn_left_out(ws)
 
@@ -183,16 +196,18 @@ def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Re
     return result
 
 
-def _write(ws: Workspace, result: Report, fmt: ReportFormat, output: Path | None) -> None:
-    """The report in `fmt`, to the terminal or to `output`."""
+def _write(
+    ws: Workspace, result: Report, fmt: ReportFormat, output: Path | None, full: bool
+) -> None:
+    """The report in `fmt`, to the terminal or to `output`; all of it when `full`."""
     if fmt is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
-        text.render(result)
+        text.render(result, full=full)
     elif fmt is ReportFormat.HTML:
         _emit(_render_html(ws, result), output)
     else:
-        _emit(_render_report(result, fmt), output)
+        _emit(_render_report(result, fmt, full), output)
 
 
 def _report_since(
@@ -220,14 +235,18 @@ def _report_since(
         content = render.as_json(result)
     elif fmt is ReportFormat.MD:
         content = render.markdown(result)
-    elif output is None and not can_encode("→·"):
-        content = render.text(result, "->", "|")
+    elif output is None:
+        from cxokr.render.console import console
+
+        width = console().width  # as the text report: the terminal's, or COLUMNS, or 80
+        glyphs = ("→", "·") if can_encode("→·") else ("->", "|")
+        content = render.text(result, *glyphs, width=width)
     else:
         content = render.text(result)
     _emit(content, output)
 
 
-def _render_report(result: Report, fmt: ReportFormat) -> str:
+def _render_report(result: Report, fmt: ReportFormat, full: bool) -> str:
     if fmt is ReportFormat.JSON:
         from cxokr.render import report_json
 
@@ -235,7 +254,7 @@ def _render_report(result: Report, fmt: ReportFormat) -> str:
     if fmt is ReportFormat.MD:
         from cxokr.render import markdown
 
-        return markdown.render(result)
+        return markdown.render(result, full)
     if fmt is ReportFormat.CSV:
         from cxokr.render import csv_report
 
@@ -245,7 +264,7 @@ def _render_report(result: Report, fmt: ReportFormat) -> str:
     from cxokr.render import text
 
     buffer = io.StringIO()
-    text.render(result, buffer, width=100)
+    text.render(result, buffer, width=100, full=full)
     return buffer.getvalue()
 
 

@@ -4,16 +4,19 @@ All three read the same `Changes`. Text and Markdown show its `moved()`, the
 one selection of what changed, with the pieces they share written once (a
 row's state then and now, its change in points, what moved in a key result, a
 new check-in, the point compared with) and count the rest; JSON holds every
-key result, objective and team listed, with `changed` saying which moved. Lines
-are never wrapped: each line of text goes through `escape_controls` (a line
-break or escape sequence in a title or note is shown escaped), user text in
-Markdown through `markdown.escape`.
+key result, objective and team listed, with `changed` saying which moved. Each
+line of text goes through `escape_controls` (a line break or escape sequence in a
+title or note is shown escaped), user text in Markdown through `markdown.escape`.
+Text for a terminal is broken between words at its width, a number never parted
+from its unit (`wrap.fields`); written to a file, a line stays whole.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from rich.cells import cell_len
 
 from cxokr.compute.report_data import KrRow, ObjectiveRow
 from cxokr.git.changes_data import (
@@ -27,6 +30,7 @@ from cxokr.git.changes_data import (
 from cxokr.model import Checkin, CheckinEntry
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape, number, percent
+from cxokr.render.wrap import fields
 
 # --- Shared by the three formats --------------------------------------------------------------
 
@@ -112,7 +116,9 @@ def _checkin(checkin: CheckinEntry) -> str:
 # --- Text ------------------------------------------------------------------------------------
 
 
-def text(changes: Changes, arrow: str = "→", dot: str = "·") -> str:
+def text(changes: Changes, arrow: str = "→", dot: str = "·", width: int | None = None) -> str:
+    """What moved as plain text; on lines of `width` columns when given, broken between
+    words (`wrap.fields`), else a line each, never broken."""
     moved = changes.moved()
     lines = [
         *_text_head(changes, arrow, dot),
@@ -127,7 +133,15 @@ def text(changes: Changes, arrow: str = "→", dot: str = "·") -> str:
         "",
         _unmoved(moved.still),
     ]
-    return "\n".join(escape_controls(line) for line in lines) + "\n"
+    shown = [escape_controls(line) for line in lines]
+    if width is not None:
+        shown = [part for line in shown for part in _fitted(line, width)]
+    return "\n".join(shown) + "\n"
+
+
+def _fitted(line: str, width: int) -> list[str]:
+    """The line as it is where it fits (its columns stay aligned), else broken (`fields`)."""
+    return [line] if cell_len(line) <= width else fields(line, width)
 
 
 def _text_head(changes: Changes, arrow: str, dot: str) -> list[str]:

@@ -51,10 +51,32 @@ def number(value: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-def render(report: Report) -> str:
-    lines = [*_title(report), ""]
-    if not report.objectives:
-        lines += ["No objectives match the filters.", ""]
+# GitHub's limit on a comment; the default report stays under it by this margin, left for
+# the text a workflow puts around it.
+COMMENT_LIMIT = 65_536
+BUDGET = COMMENT_LIMIT - 5_536
+
+
+def render(report: Report, full: bool = False) -> str:
+    """The report in Markdown: every objective and key result when `full`, or when that
+    fits in a pull-request comment (`BUDGET`) and the organization is small enough for the
+    text report's detail; else its summary (`markdown_summary`)."""
+    if full:
+        return _full(report)
+    if len(report.key_results()) <= notes.DETAIL_LIMIT:
+        whole = _full(report)
+        if len(whole) <= BUDGET:
+            return whole
+    from cxokr.render import markdown_summary
+
+    return markdown_summary.render(report, BUDGET)
+
+
+def _full(report: Report) -> str:
+    lines = [*title(report), ""]
+    nothing = notes.empty(report, escape, lambda command: f"`{command}`")
+    if nothing is not None:
+        return "\n".join([*lines, nothing]) + "\n"
     shown: set[str] = set()
     refs = {o.ref for o in report.objectives}
     for root in report.roots:
@@ -72,7 +94,7 @@ def render(report: Report) -> str:
                 if ref not in shown:
                     lines += _tree(report, ref, 3, shown, refs)
     lines += _teams(report.teams)
-    lines += _attention(report.attention)
+    lines += _attention(report.attention, report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -81,7 +103,8 @@ def counts(report: Report) -> str:
     return ", ".join(f"{count} {status}" for status, count in report.counts.items())
 
 
-def _title(report: Report) -> list[str]:
+def title(report: Report) -> list[str]:
+    """The heading, the figures line and the filters applied."""
     lines = [
         f"# {escape(report.organization)}: OKR report {escape(report.period.id)}, "
         f"as of {report.as_of.isoformat()}",
@@ -99,7 +122,7 @@ def _tree(report: Report, ref: str, depth: int, shown: set[str], refs: set[str])
     """The objective's section, then each aligned child's (depth-first, each objective once)."""
     row = report.objective(ref)
     shown.add(ref)
-    lines = _objective(row, depth, report.as_of)
+    lines = _objective(row, depth, report)
     children = [c for c in row.children if c in refs]
     elsewhere = [report.objective(c) for c in children if c in shown]
     if elsewhere:
@@ -114,7 +137,7 @@ def _tree(report: Report, ref: str, depth: int, shown: set[str], refs: set[str])
     return lines
 
 
-def _objective(row: ObjectiveRow, depth: int, as_of: date) -> list[str]:
+def _objective(row: ObjectiveRow, depth: int, report: Report) -> list[str]:
     marks = "#" * min(depth, MAX_HEADING)
     state = "" if row.state == ObjectiveStatus.ACTIVE.value else f" ({row.state})"
     heading = f"{marks} {escape(row.title)}{state}"
@@ -132,16 +155,16 @@ def _objective(row: ObjectiveRow, depth: int, as_of: date) -> list[str]:
     for note in notes.objective_notes(row):
         lines += [f"*{escape(note.label)}*: {escape(note.text)}", ""]
     if row.key_results:
-        lines += _kr_table(row.key_results)
+        lines += _kr_table(row.key_results, report)
         # The notes' list first: each checklist's paragraph keeps it from joining its list.
         lines += _kr_notes(row)
-        lines += _steps_and_items(row.key_results, as_of)
+        lines += _steps_and_items(row.key_results, report.as_of)
     elif row.children:
         lines += ["No key results of its own: progress rolls up from aligned objectives.", ""]
     return lines
 
 
-KR_HEADER = ("KR", "value → target", "progress", "status", "confidence", "updated", "owner")
+KR_HEADER = ("KR", "value → target", "progress", "status", "confidence", "updated", "owner", "ref")
 
 
 def _kr_status(kr: KrRow) -> str:
@@ -151,7 +174,8 @@ def _kr_status(kr: KrRow) -> str:
     return f"{kr.status.value} (breached)" if kr.breached else kr.status.value
 
 
-def _kr_table(krs: Iterable[KrRow]) -> list[str]:
+def _kr_table(krs: Iterable[KrRow], report: Report) -> list[str]:
+    """One row a key result, the last cell the reference `cxokr checkin` takes."""
     rows = [
         (
             escape(kr.title),
@@ -161,6 +185,7 @@ def _kr_table(krs: Iterable[KrRow]) -> list[str]:
             number(kr.confidence),
             _age(kr),
             escape(kr.owner) if kr.owner else MISSING,
+            f"`{_code(notes.checkin_ref(kr.ref, report))}`",
         )
         for kr in krs
     ]
@@ -234,15 +259,19 @@ def _teams(teams: tuple[TeamRow, ...]) -> list[str]:
     return ["## Teams", "", *_table(header, rows), ""]
 
 
-def _attention(items: tuple[Attention, ...]) -> list[str]:
+def _attention(items: tuple[Attention, ...], report: Report) -> list[str]:
     lines = ["## Needs attention", ""]
     if not items:
-        return [*lines, "Nothing needs attention."]
-    for a in items:
-        owner = f" ({escape(a.owner)})" if a.owner else ""
-        detail = f": {escape(a.detail)}" if a.detail else ""
-        lines.append(f"- **{a.kind}** `{_code(a.ref)}` {escape(a.title)}{owner}{detail}")
-    return lines
+        watched = report.key_results()
+        return [*lines, "Nothing needs attention." if watched else "No key results to watch yet."]
+    return [*lines, *map(attention_item, items)]
+
+
+def attention_item(a: Attention) -> str:
+    """`- **at risk** `ref` Title (owner): detail`."""
+    owner = f" ({escape(a.owner)})" if a.owner else ""
+    detail = f": {escape(a.detail)}" if a.detail else ""
+    return f"- **{a.kind}** `{_code(a.ref)}` {escape(a.title)}{owner}{detail}"
 
 
 def _code(text: str) -> str:

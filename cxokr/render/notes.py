@@ -17,10 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from cxokr.compute.report_data import ItemRow, KrRow, ObjectiveRow, short_ref
+from cxokr.compute.report_data import ItemRow, KrRow, ObjectiveRow, Report, short_ref
 from cxokr.model import KrType, ObjectiveStatus
 
 Number = Callable[[float | None], str]
+
+# How much of a large organization the text and Markdown reports show by default: past
+# `DETAIL_LIMIT` key results, the objectives of the tree's top `SUMMARY_DEPTH` levels and
+# the first `ATTENTION_LIMIT` items that need attention (`--full` shows everything).
+DETAIL_LIMIT = 200
+SUMMARY_DEPTH = 2
+ATTENTION_LIMIT = 30
 NoteKind = Literal["reason", "note", "retro"]
 
 
@@ -68,6 +75,39 @@ def objective_notes(row: ObjectiveRow) -> list[Note]:
         graded = f" (grade {row.team_grade:.2f})" if row.team_grade is not None else ""
         notes.append(Note("retro", f"retro{graded}", one_line(row.retro)))
     return notes
+
+
+def checkin_ref(ref: str, report: Report) -> str:
+    """The reference `cxokr checkin` takes for the key result `ref`: `team/objective/kr` in
+    the period a report without `--period` covers (the one `checkin` picks for the same
+    day), `period:team/objective/kr` otherwise."""
+    period, _, path = ref.rpartition(":")
+    default = report.filters.period is None and period == report.period.id
+    return path if default or not period else ref
+
+
+def empty(report: Report, escape: Callable[[str], str], code: Callable[[str], str]) -> str | None:
+    """What a report with no objective says in place of its tree (None when it has one):
+    that nothing matches its filters, or that the period has no objective yet and how to
+    add one. `escape` makes workspace text inert in the format, `code` marks a command."""
+    if report.objectives:
+        return None
+    period = escape(report.period.id)
+    applied = ", ".join(f"{name} {escape(value)}" for name, value in report.filters.applied())
+    if applied:
+        return f"No objectives in {period} match {applied}."
+    return (
+        f"No objectives in {period} yet. Add one with {code('cxokr new objective')} "
+        "(see the README's quick start)."
+    )
+
+
+def nothing_to_watch(report: Report) -> str:
+    """What 'needs attention' says when nothing does: every key result is fine, or there is
+    no key result to be fine."""
+    if report.key_results():
+        return "nothing: every key result is on track and fresh"
+    return "nothing to watch: no key results yet"
 
 
 def score(value: float | None) -> str:

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.text import Text
 from rich.tree import Tree
 
 from cxokr.compute.progress import Status
-from cxokr.compute.report import KrRow, ObjectiveRow, Report, short_ref
+from cxokr.compute.report import KrRow, ObjectiveRow, Report
 from cxokr.model import ObjectiveStatus
-from cxokr.render import notes
+from cxokr.render import notes, wrap
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls
+from cxokr.render.wrap import Piece
 
 STATUS_STYLE = {
     Status.DONE: "bold green",
@@ -33,6 +35,10 @@ STATUS_STYLE = {
     Status.NO_DATA: "dim",
 }
 BAR_WIDTH = 10
+# A note's, an item's or a line of figures' continuation lines, under its first word.
+NOTE_HANG = 2
+# What the tree's guides take from the width at each level (`├── `, `│   `).
+GUIDE = 4
 
 
 class Glyphs:
@@ -93,50 +99,82 @@ def _bar_style(status: Status, state: ObjectiveStatus) -> str:
     return STATUS_STYLE[status] if state is ObjectiveStatus.ACTIVE else "dim"
 
 
-def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
+def _laid_out(label: Text, pieces: list[Piece], width: int, hang: int = 0, indent: int = 0) -> None:
+    """Append `pieces` to `label` as lines of at most `width` cells, broken between pieces
+    (`wrap.fill`), continuation lines indented by `hang`, all of them by `indent` more."""
+    pad = " " * (indent + wrap.hang_for(width, hang))
+    label.append(" " * indent)
+    for n, line in enumerate(wrap.fill(pieces, width, hang)):
+        if n:
+            label.append("\n" + pad)
+        for i, piece in enumerate(line):
+            if i:
+                label.append(piece.gap)
+            label.append(piece.text, style=piece.style)
+
+
+def _headed(head: list[Piece], title: list[Piece], tail: list[Piece], width: int) -> Text:
+    """A label's first paragraph: its figures, then its title wrapping under itself."""
+    hang = sum(cell_len(p.gap) + cell_len(p.text) for p in head) - cell_len(head[0].gap)
     label = Text()
-    label.append(bar(row.progress, glyphs) + " ", style=_bar_style(row.status, row.state))
-    label.append(f"{percent(row.progress):>4} ")
-    if row.state is not ObjectiveStatus.ACTIVE:
-        label.append(f"{row.state} ", style="dim italic")
-    else:
-        label.append(f"{row.status.value} ", style=STATUS_STYLE[row.status])
-    label.append(escape_controls(row.title), style="bold" if not row.context else "dim")
-    label.append(escape_controls(f"  {row.team}"), style="cyan")
-    if row.period != period:
-        label.append(escape_controls(f" ({row.period})"), style="dim")
-    for note in () if row.context else notes.objective_notes(row):
-        label.append("\n" + escape_controls(str(note)), style="italic")
+    _laid_out(label, [*head, *title, *tail], width, hang + cell_len(title[0].gap) if title else 0)
     return label
 
 
-def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View) -> Text:
-    label = Text()
-    label.append(bar(kr.progress, view.glyphs) + " ", style=_bar_style(kr.status, kr.state))
-    label.append(f"{percent(kr.progress):>4} ")
-    if kr.state is not ObjectiveStatus.ACTIVE:
-        label.append(f"{kr.state}", style="dim italic")
-    else:
-        label.append(f"{kr.status.value}", style=STATUS_STYLE[kr.status])
+def _paragraph(label: Text, text: str, style: str, width: int, tail: str = "") -> None:
+    """A note or an item on lines of its own below the label's first, wrapped at words;
+    `tail` (an item's days) kept whole after two spaces."""
+    pieces = wrap.phrases(escape_controls(text), style, gap="")
+    if tail:
+        pieces.append(Piece(escape_controls(tail), style, "  "))
+    label.append("\n")
+    _laid_out(label, pieces, width, NOTE_HANG)
+
+
+def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str, width: int) -> Text:
+    active = row.state is ObjectiveStatus.ACTIVE
+    head = [
+        Piece(bar(row.progress, glyphs), _bar_style(row.status, row.state), ""),
+        Piece(f"{percent(row.progress):>4}"),
+        Piece(str(row.state), "dim italic")
+        if not active
+        else Piece(row.status.value, STATUS_STYLE[row.status]),
+    ]
+    title = wrap.phrases(escape_controls(row.title), "bold" if not row.context else "dim")
+    team = escape_controls(row.team + (f" ({row.period})" if row.period != period else ""))
+    label = _headed(head, title, [Piece(team, "cyan", "  ")], width)
+    for note in () if row.context else notes.objective_notes(row):
+        _paragraph(label, str(note), "italic", width)
+    return label
+
+
+def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View, width: int) -> Text:
+    head = [
+        Piece(bar(kr.progress, view.glyphs), _bar_style(kr.status, kr.state), ""),
+        Piece(f"{percent(kr.progress):>4}"),
+        Piece(str(kr.state), "dim italic")
+        if kr.state is not ObjectiveStatus.ACTIVE
+        else Piece(kr.status.value, STATUS_STYLE[kr.status]),
+    ]
     flags = _flags(kr)
     if flags:
-        label.append(
-            f" ({', '.join(flags)})", style="red" if kr.breached or kr.regression else "yellow"
+        head.append(
+            Piece(f"({', '.join(flags)})", "red" if kr.breached or kr.regression else "yellow")
         )
-    label.append(escape_controls(f"  {kr.title}"))
+    label = _headed(head, wrap.phrases(escape_controls(kr.title), gap="  "), [], width)
     label.append("\n")
-    label.append(escape_controls(_kr_detail(kr, view.glyphs)), style="dim")
+    detail = [Piece(escape_controls(part), "dim", "  ") for part in _kr_detail(kr, view)]
+    _laid_out(label, detail, width, NOTE_HANG)
     for note in notes.kr_notes(kr, row):
         if note.kind != "note" or view.notes:
-            label.append("\n" + escape_controls(str(note)), style="italic")
+            _paragraph(label, str(note), "italic", width)
     if view.items:
         staged = notes.steps(kr, number)
         if staged:
-            label.append("\n" + escape_controls(staged), style="dim")
+            _paragraph(label, staged, "dim", width)
         for item in kr.items:
             facts = notes.item_facts(item, view.as_of)
-            line = f"{notes.item_mark(item)} {item.title}  {facts}"
-            label.append("\n" + escape_controls(line), style="dim")
+            _paragraph(label, f"{notes.item_mark(item)} {item.title}", "dim", width, facts)
     return label
 
 
@@ -151,24 +189,27 @@ def _flags(kr: KrRow) -> list[str]:
     return [name for name, on in named if on]
 
 
-def _kr_detail(kr: KrRow, glyphs: Glyphs) -> str:
-    """The key result's line of figures: `aov-online: 61.2 → 64 USD  conf 0.7  0d ago  …`."""
-    detail = f"{kr.id}: {_figures(kr, glyphs)}"
-    detail += _breached_days(kr)
+def _kr_detail(kr: KrRow, view: _View) -> list[str]:
+    """The key result's figures, each kept on one line: the reference `cxokr checkin`
+    takes, `64.1 → 66 USD`, breaches, due day, confidence, age, sparkline, share, owner."""
+    glyphs = view.glyphs
+    detail = [view.ref(kr.ref), _figures(kr, glyphs)]
+    if kr.breached_days:
+        detail.append(_breached_days(kr))
     if kr.due is not None:
-        detail += f"  due {kr.due.isoformat()}"
+        detail.append(f"due {kr.due.isoformat()}")
     if kr.confidence is not None:
-        detail += f"  conf {kr.confidence:.1f}"
+        detail.append(f"conf {kr.confidence:.1f}")
     if kr.age_days is not None:
-        detail += f"  {kr.age_days}d ago"
+        detail.append(f"{kr.age_days}d ago")
     spark = sparkline([v for _, v in kr.series], glyphs)
     if spark:
-        detail += f"  {spark}"
+        detail.append(spark)
     shared = notes.shares(kr)
     if shared:
-        detail += f"  {shared}"
+        detail.append(shared)
     if kr.owner:
-        detail += f"  {kr.owner}"
+        detail.append(kr.owner)
     return detail
 
 
@@ -185,29 +226,29 @@ def _figures(kr: KrRow, glyphs: Glyphs) -> str:
 def _breached_days(kr: KrRow) -> str:
     """A guardrail's breaches this period, which it remembers after it recovers (DESIGN §2.3):
     how many days, and the last one."""
-    days = kr.breached_days
-    if not days:
-        return ""
-    return f"  breached {len(days)} day{'s' if len(days) != 1 else ''}, last {days[-1].isoformat()}"
+    days = kr.breached_days or ()
+    return f"breached {len(days)} day{'s' if len(days) != 1 else ''}, last {days[-1].isoformat()}"
 
 
-# Rich costs about a millisecond a row: past this many key results the
-# terminal view summarises and points to the filters and to CSV or JSON.
-DETAIL_LIMIT = 200
-SUMMARY_DEPTH = 2
-ATTENTION_LIMIT = 30
+# Rich costs about a millisecond a row: past this many key results the terminal view
+# summarises and points to `--full`, the filters and CSV or JSON.
+DETAIL_LIMIT = notes.DETAIL_LIMIT
+SUMMARY_DEPTH = notes.SUMMARY_DEPTH
+ATTENTION_LIMIT = notes.ATTENTION_LIMIT
+ATTENTION_HANG = 11  # the width of the kind (`breached   `) the reference follows
 # From this many columns the organization's report shows each key result's check-in note.
 WIDE = 120
 
 
 def _tree(report: Report, ref: str, view: _View, parent: Tree | None, depth: int = 1) -> Tree:
     row = report.objective(ref)
-    label = _objective_label(row, view.glyphs, report.period.id)
+    width = view.width - GUIDE * (depth - 1)
+    label = _objective_label(row, view.glyphs, report.period.id, width)
     node = parent.add(label) if parent is not None else Tree(label, guide_style="dim")
     view.shown.add(ref)
     if not row.context and view.detail:
         for kr in row.key_results:
-            node.add(_kr_label(kr, row, view))
+            node.add(_kr_label(kr, row, view, width - GUIDE))
     children = [c for c in row.children if report.has(c) and c not in view.shown]
     if view.detail or depth < SUMMARY_DEPTH:
         for child in children:
@@ -232,9 +273,11 @@ def _count_below(report: Report, refs: list[str], shown: set[str]) -> int:
 
 
 class _View:
-    def __init__(self, report: Report, glyphs: Glyphs, width: int) -> None:
+    def __init__(self, report: Report, glyphs: Glyphs, width: int, full: bool) -> None:
         self.glyphs = glyphs
-        self.detail = len(report.key_results()) <= DETAIL_LIMIT
+        self.width = width
+        self.report = report
+        self.detail = full or len(report.key_results()) <= DETAIL_LIMIT
         self.shown: set[str] = set()
         self.as_of = report.as_of
         # A team's view has room for every note and checklist item; the whole organization's
@@ -242,21 +285,27 @@ class _View:
         self.items = report.filters.team is not None
         self.notes = self.items or width >= WIDE
 
+    def ref(self, ref: str) -> str:
+        """The reference `cxokr checkin` takes for the key result `ref`."""
+        return notes.checkin_ref(ref, self.report)
 
-def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
+
+def _attention(report: Report, view: _View, limit: int | None) -> Group:
     lines = [Text("Needs attention", style="bold")]
     if not report.attention:
-        lines.append(Text("nothing: every key result is on track and fresh", style="green"))
+        lines.append(Text(notes.nothing_to_watch(report), style="green"))
     items = report.attention if limit is None else report.attention[:limit]
     for item in items:
         severe = item.kind in ("breached", "off track", "regression")
         line = Text(f"{item.kind:<11}", style="red" if severe else "yellow")
-        line.append(escape_controls(short_ref(item.ref)))
+        line.append(escape_controls(view.ref(item.ref)))
         lines.append(line)
         detail = [part for part in (item.detail, item.owner) if part]
         if detail:
-            shown = escape_controls(f" {glyphs.dot} ".join(detail))
-            lines.append(Text(" " * 11 + shown, style="dim"))
+            shown = Text()
+            pieces = [Piece(escape_controls(p), "dim", f" {view.glyphs.dot} ") for p in detail]
+            _laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
+            lines.append(shown)
     hidden = len(report.attention) - len(items)
     if hidden:
         lines.append(
@@ -268,21 +317,30 @@ def _attention(report: Report, glyphs: Glyphs, limit: int | None) -> Group:
     return Group(*lines)
 
 
-def render(report: Report, out: TextIO | None = None, width: int | None = None) -> None:
-    """Print the report to `out` (stdout by default)."""
+def render(
+    report: Report, out: TextIO | None = None, width: int | None = None, full: bool = False
+) -> None:
+    """Print the report to `out` (stdout by default): every key result when `full` or the
+    organization has at most `DETAIL_LIMIT`, else a summary."""
     target: Console = console(out)
     if width is not None:
         target.width = width
-    view = _View(report, Glyphs(can_encode("█░▁→·", out)), target.width)
+    view = _View(report, Glyphs(can_encode("█░▁→·", out)), target.width, full)
     target.print(_header(report, view.glyphs))
     if not view.detail:
         target.print(
             Text(
                 f"Summary of {len(report.objectives)} objectives and {len(report.key_results())} "
-                "key results: --team, --level or --owner show detail; --format csv or json everything",
+                "key results: --full shows every one; --team, --level or --owner narrow the "
+                "report; --format csv or json holds every figure",
                 style="dim",
             )
         )
+    nothing = notes.empty(report, escape_controls, lambda command: f"'{command}'")
+    if nothing is not None:
+        target.print()
+        target.print(Text(nothing, style="yellow"))
+        return
     for ref in report.roots:
         target.print()
         target.print(_tree(report, ref, view, None))
@@ -294,4 +352,4 @@ def render(report: Report, out: TextIO | None = None, width: int | None = None) 
             if ref not in view.shown:
                 target.print(_tree(report, ref, view, None))
     target.print()
-    target.print(_attention(report, view.glyphs, None if view.detail else ATTENTION_LIMIT))
+    target.print(_attention(report, view, None if view.detail else ATTENTION_LIMIT))

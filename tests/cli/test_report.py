@@ -188,7 +188,7 @@ def test_a_large_organization_gets_a_summary(monkeypatch: pytest.MonkeyPatch) ->
     _, out, _ = run("report")
     lines = out.splitlines()
     assert lines[3].startswith("Summary of 17 objectives and 30 key results")
-    assert "aov-online: 64.1 → 66 USD" not in out  # no key result rows
+    assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" not in out  # no key result rows
     assert any(line.endswith("+ 1 aligned objective below") for line in lines)
     assert lines[-1].startswith("… and 12 more: cxokr report --format csv")
 
@@ -593,3 +593,98 @@ def test_explain_shows_an_objective_counted_less_what_another_path_counts(
     ]
     bridge = CliRunner().invoke(app, ["explain", "cx/bridge", "-w", root, "--as-of", AS_OF])
     assert "  progress  0.375" in bridge.stdout.splitlines()  # its own row counts faster
+
+
+# --- an empty report says so; --full; --since at the terminal's width -------------------------
+
+
+def test_a_fresh_workspace_reports_that_it_has_no_objectives_yet(
+    tmp_path: Path, git_env: None
+) -> None:
+    root = tmp_path / "okrs"
+    assert CliRunner().invoke(app, ["init", str(root), "--org", "Acme"]).exit_code == 0
+    runner = CliRunner()
+    document = json.loads(runner.invoke(app, ["report", "-w", str(root), "-f", "json"]).stdout)
+    period = document["period"]["id"]
+    said = f"No objectives in {period} yet. Add one with 'cxokr new objective' (see the README's"
+    result = runner.invoke(app, ["report", "-w", str(root)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[4:] == [said + " quick start)."]  # after the header and a blank line
+    assert "on track and fresh" not in result.stdout
+    assert "Needs attention" not in result.stdout
+    md = runner.invoke(app, ["report", "-w", str(root), "-f", "md"]).stdout
+    assert md.endswith(
+        f"\n\nNo objectives in {period} yet. Add one with `cxokr new objective` "
+        "(see the README's quick start).\n"
+    )
+    assert "Nothing needs attention" not in md
+    assert (document["objectives"], document["roots"], document["attention"]) == ([], [], [])
+    rows = runner.invoke(app, ["report", "-w", str(root), "-f", "csv"]).stdout.splitlines()
+    assert len(rows) == 1 and rows[0].startswith("period,")  # the header alone
+
+
+def test_objectives_without_key_results_have_nothing_to_watch(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            "okrs/2026/company.yaml": None,
+            "okrs/2026-Q4/ecommerce.yaml": """
+                objectives:
+                  - {id: grow-basket, title: Shoppers find more to love in every basket}
+            """,
+        }
+    )
+    result = CliRunner().invoke(app, ["report", "-w", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "Needs attention",
+        "nothing to watch: no key results yet",
+    ]
+    md = CliRunner().invoke(app, ["report", "-w", str(root), "--as-of", AS_OF, "-f", "md"])
+    assert md.stdout.endswith("## Needs attention\n\nNo key results to watch yet.\n")
+
+
+def test_full_shows_every_key_result_of_a_summarised_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cxokr.render import notes, text
+
+    monkeypatch.setattr(text, "DETAIL_LIMIT", 10)
+    monkeypatch.setattr(notes, "DETAIL_LIMIT", 10)
+    document = json.loads(run("report", "--format", "json")[1])
+    refs = [kr["ref"].split(":")[1] for o in document["objectives"] for kr in o["key_results"]]
+    code, out, _ = run("report", "--full")
+    assert code == 0
+    assert "Summary of" not in out
+    assert all(f" {ref}  " in out or f":{ref}  " in out for ref in refs)
+    summary = run("report")[1]
+    assert "--full shows every one" in summary.splitlines()[3] + summary.splitlines()[4]
+    assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" in out
+    assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" not in summary
+    md_full = run("report", "--format", "md", "--full")[1]
+    md = run("report", "--format", "md")[1]
+    assert "Summary of 17 objectives and 30 key results: `cxokr report --format md --full`" in md
+    assert all(f"`{ref}` |" in md_full or f":{ref}` |" in md_full for ref in refs)
+    assert "| KR |" not in md
+
+
+def test_since_breaks_lines_between_words_at_the_terminals_width(
+    tmp_path: Path, git_env: None
+) -> None:
+    from tests import scripted
+
+    root = scripted.build(tmp_path / "repo")
+    args = ["report", "-w", str(root), "--as-of", AS_OF, "--since", "2026-11-01"]
+    whole = CliRunner(env={"COLUMNS": "200"}).invoke(app, args).stdout
+    for width in (60, 80, 120):
+        out = CliRunner(env={"COLUMNS": str(width)}).invoke(app, args).stdout
+        assert max(len(line) for line in out.splitlines()) <= width
+        assert out.split() == whole.split()  # the same words, none cut in two
+    narrow = CliRunner(env={"COLUMNS": "60"}).invoke(app, args).stdout.splitlines()
+    at = narrow.index("  ecommerce/grow-basket/bundles-live  target 3 → 2")
+    assert narrow[at + 1] == '    (rebaseline: "Kids category moved to 2027 (2026-11-09)")'
+    assert "  ecommerce/grow-basket/aov-online  35% on track → 50%" in narrow
+    assert "    on track  +15 pts" in narrow  # a status stays whole
+    written = tmp_path / "moved.txt"
+    CliRunner(env={"COLUMNS": "60"}).invoke(app, [*args, "-o", str(written)])
+    assert max(len(line) for line in written.read_text(encoding="utf-8").splitlines()) > 60

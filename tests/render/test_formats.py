@@ -125,7 +125,7 @@ def test_markdown_shows_context_objectives_without_key_results(
 
 def test_markdown_says_when_no_objective_matches(example: report.Report) -> None:
     filtered = report.build(workspace.load(EXAMPLE), AS_OF, report.Filters(owner="nobody"))
-    assert "\nNo objectives match the filters.\n" in markdown.render(filtered)
+    assert "\nNo objectives in 2026-Q4 match owner nobody.\n" in markdown.render(filtered)
 
 
 def test_markdown_kr_row_shows_value_to_target(md: str) -> None:
@@ -138,6 +138,7 @@ def test_markdown_kr_row_shows_value_to_target(md: str) -> None:
         "0.6",
         "0 d",
         "tom.reyes@northwind.example",
+        "`2026:company/raise-aov/aov-online`",  # a year's key result, in a quarter's report
     ]
 
 
@@ -343,9 +344,10 @@ def test_text_shows_the_days_a_recovered_guardrail_was_breached(make_ws: WriteFi
     )
     out = io.StringIO()
     text.render(built, out, width=200)
-    lines = [line for line in out.getvalue().splitlines() if "checkout-lcp:" in line]
+    lines = [line for line in out.getvalue().splitlines() if "checkout-lcp  " in line]
     assert len(lines) == 1
-    assert "checkout-lcp: 2.4 -> 2.5 s  breached 3 days, last 2026-11-06  " in lines[0]
+    shown = "ecommerce/grow-basket/checkout-lcp  2.4 -> 2.5 s  breached 3 days, last 2026-11-06  "
+    assert shown in lines[0]
     # A key result that is not a guardrail, or one never breached, says nothing of it.
     assert out.getvalue().count("breached ") == 1
     before = io.StringIO()
@@ -467,17 +469,17 @@ def test_text_team_view_shows_notes_items_and_forms(
     out = forms_report(tmp_path, "--team", "marketing")
     lines = [line.lstrip("│├└─ ") for line in out.splitlines()]
     for expected in (
-        "handbook: 2 of 4 items  8d ago",
+        "marketing/launch-season/handbook  2 of 4 items  8d ago",
         "note 2026-11-10: Migration reopened",
         "[x] Outline agreed  done 2026-10-14",
         "[ ] Move 40 pages  due 2026-11-30, weight 2",
         "[x] Publish it  done 2026-11-12",
-        "heard: score 0.60  conf 0.5  2d ago",
-        "go-live: – → 1  due 2026-11-15  mia, noor",
+        "marketing/launch-season/heard  score 0.60  conf 0.5  2d ago",
+        "marketing/launch-season/go-live  – → 1  due 2026-11-15  mia, noor",
         "dropped: Holiday campaign first",
         "dropped: Replatforming first",
-        "aov-plus: 61.5 → +10% → 61.6 USD  5d ago",
-        "bundles-share: 4 → 3 count  conf 0.9  2d ago",
+        "marketing/launch-season/aov-plus  61.5 → +10% → 61.6 USD  5d ago",
+        "marketing/launch-season/bundles-share  4 → 3 count  conf 0.9  2d ago",
         "steps 1,500 by 2026-10-31, 2,500 by 2026-11-30",
     ):
         assert any(line.startswith(expected) for line in lines), expected
@@ -487,7 +489,7 @@ def test_text_team_view_shows_notes_items_and_forms(
     assert lines[at - 1].endswith("50% dropped Retire the old site  marketing")
     assert lines[at + 1 : at + 5] == [
         "█████░░░░░  50% dropped  Retire it",
-        "retire: 1 of 2 items  17d ago  mia",
+        "marketing/old-site/retire  1 of 2 items  17d ago  mia",
         "[x] A  done 2026-11-03",
         "[ ] B  due 2026-12-31",
     ]
