@@ -110,12 +110,16 @@ def plan_import(
 ) -> ImportResult:
     """Validate every row of a CSV and sort it into added, already present or rejected."""
     fmt = fmt or ImportFormat()
+    if metric is not None and metric not in ws.metrics:  # every row would say so
+        raise UsageError(_no_metric(ws, metric))
     delimiter = fmt.delimiter or import_format.sniff_delimiter(text)
     fields, rows = inputs.csv_rows(text, lambda name: name.strip().lower(), delimiter)
     rows_reader = _RowReader(ws, fmt, _pick(fields, fmt.columns, metric), metric)
     result = ImportResult()
     seen: dict[str, set[tuple[object, ...]]] = {}
     for line, cells in rows:
+        if not any(cells.values()):  # ;;; : a row Excel kept for its formatting alone
+            continue
         try:
             reading = rows_reader.read(cells, by=by, today=today)
         except UsageError as exc:

@@ -467,3 +467,11 @@ def test_an_export_on_standard_input_is_decoded_as_a_file_is(git_ws: Path) -> No
     assert lines(git_ws / READINGS)[-1].startswith(
         '- {"date": "2026-11-18", "value": 60.5, "segment": "online", "source": "Café", '
     )
+
+
+def test_an_unknown_metric_option_is_a_usage_error(git_ws: Path, tmp_path: Path) -> None:
+    source = export(tmp_path, "date,value\n2026-11-18,60.1\n")
+    assert run(git_ws, "import", str(source), "--metric", "nps") == (
+        2,
+        "error: no metric 'nps' in metrics/ (known: aov)\n",
+    )

@@ -17,6 +17,7 @@ from cxokr.errors import UsageError
         ('date = Day , value="Avg order value"', {"date": "day", "value": "avg order value"}),
         ('VALUE="Sales, EUR",segment=Channel', {"value": "sales, eur", "segment": "channel"}),
         ("source=Système", {"source": "système"}),
+        ("date=Day,value=Avg order value", {"date": "day", "value": "avg order value"}),
     ],
 )
 def test_columns_map_each_column_to_a_header(spec: str, columns: dict[str, str]) -> None:

@@ -114,3 +114,15 @@ def test_every_bad_row_is_named_by_its_line_in_the_file(make_ws: WriteFiles) -> 
         "line 2: value 'x' is not a number (digits, '-' and '.' only, as in -1250.5)",
         "line 5: value 'y' is not a number (digits, '-' and '.' only, as in -1250.5)",
     ]
+
+
+def test_rows_of_empty_cells_are_skipped(make_ws: WriteFiles) -> None:
+    found = plan(make_ws(), "date;value;segment;;\n2026-11-21;62;online;;\n;;;;\n ; ;;;\n")
+    assert (len(found.added), found.rejected) == (1, [])
+
+
+def test_an_unknown_metric_option_is_refused_before_any_row(make_ws: WriteFiles) -> None:
+    ws = workspace.load(make_ws())
+    with pytest.raises(UsageError) as caught:
+        readings.plan_import(ws, "date,value\n2026-11-21,1\n", metric="nps", by=None, today=TODAY)
+    assert str(caught.value) == "no metric 'nps' in metrics/ (known: aov)"
