@@ -93,6 +93,12 @@ class Workspace:
         return problem(code, relpath, line, col, message)
 
 
+def _rename(stem: str) -> str:
+    """`; rename it to support-team.yaml` when lower case and dashes make the name an ID."""
+    slug = "-".join(stem.lower().replace("_", " ").split())
+    return f"; rename it to {slug}{SUFFIX}" if is_slug(slug) else ""
+
+
 def load(root: Path, cache: Cache | None = None) -> Workspace:
     """Load every file of the workspace at `root`, through `cache` when given.
 
@@ -171,7 +177,7 @@ class _Loader:
         if not is_slug(stem):
             message = (
                 f"file name {stem!r} is not a valid ID "
-                "(lowercase letters, digits and '-', at most 64)"
+                f"(lowercase letters, digits and '-', at most 64){_rename(stem)}"
             )
             self.problems.append(problem("CX305", rel, 0, 0, message))
             return False

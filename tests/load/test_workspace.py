@@ -255,3 +255,24 @@ def test_a_value_not_among_the_choices_names_the_closest(make_ws: WriteFiles) ->
             "or 'score' (did you mean 'stay_above' or 'stay_below'?)",
         ],
     )
+
+
+def test_a_file_name_that_is_not_an_id_says_what_to_rename_it_to(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            "teams/Support_Team.yaml": "name: Support\nlevel: 3\nparent: company\n",
+            "okrs/2026-Q4/Web Shop.yaml": "objectives: []\n",
+            "metrics/ü.yaml": "name: U\nunit: count\ndirection: higher\n",
+        }
+    )
+    assert _check(root) == (
+        1,
+        [
+            "metrics/ü.yaml: CX305 error: file name 'ü' is not a valid ID (lowercase letters, "
+            "digits and '-', at most 64)",
+            "okrs/2026-Q4/Web Shop.yaml: CX305 error: file name 'Web Shop' is not a valid ID "
+            "(lowercase letters, digits and '-', at most 64); rename it to web-shop.yaml",
+            "teams/Support_Team.yaml: CX305 error: file name 'Support_Team' is not a valid ID "
+            "(lowercase letters, digits and '-', at most 64); rename it to support-team.yaml",
+        ],
+    )
