@@ -78,7 +78,11 @@ def csv_rows(
             if len(cells) > len(fields):
                 raise UsageError(
                     f"line {reader.line_num}: {len(cells)} cells for {len(fields)} columns; "
-                    "quote a cell that holds a comma (5,000 is two cells: write 5000)"
+                    + (
+                        "quote a cell that holds a comma (5,000 is two cells: write 5000)"
+                        if delimiter == ","
+                        else f"quote a cell that holds {delimiter!r}"
+                    )
                 )
             values = dict(zip(fields, (cell.strip() for cell in cells), strict=False))
             rows.append((reader.line_num, {name: values.get(name, "") for name in fields if name}))

@@ -475,3 +475,11 @@ def test_an_unknown_metric_option_is_a_usage_error(git_ws: Path, tmp_path: Path)
         2,
         "error: no metric 'nps' in metrics/ (known: aov)\n",
     )
+
+
+def test_a_row_longer_than_the_header_names_its_delimiter(git_ws: Path, tmp_path: Path) -> None:
+    source = export(tmp_path, "date;value\n2026-11-18;61;2\n")
+    assert run(git_ws, "import", str(source), "--metric", "aov") == (
+        2,
+        "error: line 2: 3 cells for 2 columns; quote a cell that holds ';'\n",
+    )
