@@ -2,8 +2,12 @@
 
 Every row is validated before anything is written. An import is idempotent:
 a row equal to a reading already in the log (same date, segment, value and
-source) is counted as already present and not appended again, so re-running
+source) is counted as already held and not appended again, so re-running
 an import after a partial failure or twice by mistake adds nothing.
+
+A spreadsheet or BI export is read as it is: `import_format` holds its layout
+(encoding, delimiter, decimal mark, date form, column names), `import_cells`
+reads its values and dates. `summary` says in one line what an import did.
 """
 
 from __future__ import annotations
