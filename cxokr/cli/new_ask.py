@@ -222,26 +222,22 @@ def ask_key_result(where: Place, objective: str | None, data: dict[str, Any]) ->
     if data["type"] is None and data["shares"] is None:
         show("types:", list(new_kr.KR_TYPES.items()))
         data["type"] = ask("type", new_kr.kr_type, default="target")
-    ask_form(where.ws, data)
+    ask_form(where, data)
     if data["owner"] is None:
         data["owner"] = ask("owner (empty: none)", optional(str))
     return objective
 
 
-def ask_form(ws: Workspace, data: dict[str, Any]) -> None:
+def ask_form(where: Place, data: dict[str, Any]) -> None:
     """What the key result's type needs: a metric (or unit) and numbers, a due date, items."""
     from cxokr.edit import new_kr
     from cxokr.model import KrType
 
     kind = data["type"]
     if kind in (KrType.TARGET, KrType.STAY_ABOVE, KrType.STAY_BELOW):
-        ask_measure(ws, data)
+        ask_measure(where.ws, data)
     if kind is KrType.TARGET and data["start"] is None:
-        data["start"] = ask(
-            "start (a number, 'first', or a date for the reading on it; "
-            "empty: the reading before the period)",
-            optional(new_kr.start),
-        )
+        data["start"] = ask_start(where, data)
     if kind is KrType.TARGET and data["target"] is None and data["change"] is None:
         data["target"] = ask("target (a number, or +10% / -15% of the start)", new_kr.target)
     if kind in (KrType.STAY_ABOVE, KrType.STAY_BELOW) and data["target"] is None:
@@ -252,6 +248,26 @@ def ask_form(ws: Workspace, data: dict[str, Any]) -> None:
         )
     if kind is KrType.CHECKLIST and not data["items"]:
         data["items"] = ask_items()
+
+
+def ask_start(where: Place, data: dict[str, Any]) -> Any:
+    """A target's start; empty, with a metric, takes its reading before the period, when
+    it has one."""
+    from cxokr.edit import new_kr, new_okr
+
+    def read(text: str) -> Any:
+        if text:
+            return new_kr.start(text)
+        if data["metric"] is None:
+            raise UsageError("a key result without a metric needs a start")
+        new_okr.reading_before(where, data["metric"], data["segment"])
+        return None
+
+    return ask(
+        "start (a number, 'first', or a date for the reading on it; "
+        "empty: the reading before the period)",
+        read,
+    )
 
 
 def ask_measure(ws: Workspace, data: dict[str, Any]) -> None:

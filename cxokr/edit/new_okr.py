@@ -117,6 +117,20 @@ def free_key_result(where: Place, objective: str, ident: str, title: str | None 
     return ident
 
 
+def reading_before(where: Place, metric: str, segment: str | None) -> str:
+    """`metric`, when it has a reading (of `segment`) before the period starts, from which a
+    key result without a start runs; else a UsageError that says to give a start."""
+    start = where.ws.periods[where.period].start
+    log = where.ws.readings.get(metric)
+    if log and any(r.segment == segment and r.date < start for r in log.entries):
+        return metric
+    whose = f"{metric} ({segment})" if segment else metric
+    raise UsageError(
+        f"{whose} has no reading before {start} to start from; give a start "
+        "(a number, 'first', or a date with a reading)"
+    )
+
+
 def align_target(ws: Workspace, period: str, text: str) -> str:
     """`text` when it names an objective (or key result) a new entry of `period` may align
     to, written as the file must hold it; else a UsageError that says how to write it."""

@@ -104,7 +104,7 @@ def test_from_an_empty_folder_to_a_checked_in_key_result_on_a_terminal(
     ) in shown
 
     answers = ["", "shopp", "shop", "bigger-baskets", "Basket from 58 to 64", "basket-online"]
-    answers += ["", "basket", "58", "64", "dana"]
+    answers += ["", "basket", "", "58", "64", "dana"]
     code, shown = converse(root, ["new", "kr"], answers)
     assert code == 0, shown
     assert (
@@ -112,6 +112,11 @@ def test_from_an_empty_folder_to_a_checked_in_key_result_on_a_terminal(
         in shown
     )
     assert "  basket  Basket value (USD, higher is better)\n" in shown
+    assert "  basket has no reading before " in shown
+    assert (
+        " to start from; give a start (a number, 'first', or a date with a reading); try again\n"
+        in shown
+    )
     assert "  checklist   a checklist: the weighted share of its items done\n" in shown
     ref = "shop/bigger-baskets/basket-online"
     assert f"\n{ref}\n" in shown

@@ -396,3 +396,15 @@ def test_a_key_result_joins_its_list_in_the_list_s_style(
     new_okr.new_key_result(place(root), "o", {"id": "k", "title": "K", "type": "score"})
     assert (root / SHOP).read_bytes().decode() == after
     assert clean(root)
+
+
+def test_a_start_left_out_needs_a_reading_before_the_period(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {"readings/aov.yaml": '- {"date": "2026-09-30", "value": 57, "segment": "online"}\n'}
+    )
+    where = place(root)
+    assert new_okr.reading_before(where, "aov", "online") == "aov"
+    assert refused(root, lambda: new_okr.reading_before(where, "aov", "in-store")) == (
+        "aov (in-store) has no reading before 2026-10-01 to start from; give a start "
+        "(a number, 'first', or a date with a reading)"
+    )
