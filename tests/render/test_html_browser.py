@@ -635,7 +635,9 @@ WORD_LINES = """labels => labels.map(label => {
 })"""
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [DESKTOP, {"width": 1000, "height": 800}, PHONE], ids=["desktop", "narrow", "phone"]
+)
 def test_team_names_wrap_between_words_only(
     browser: Browser, teams_page: Path, viewport: dict[str, int]
 ) -> None:

@@ -897,7 +897,7 @@
       }
       const table = el('table', 'teams');
       const head = el('tr');
-      for (const label of ['Team', 'Progress', 'Objectives']) head.appendChild(el('th', null, label));
+      for (const label of ['Team', 'Progress']) head.appendChild(el('th', null, label));
       add(table, add(el('thead'), head));
       const body = el('tbody');
       for (const team of this.data.teams) {
@@ -905,13 +905,14 @@
         tr.dataset.team = team.id;
         const name = el('td', 'team-name');
         name.title = team.id;
-        add(name, unbroken('team-label', team.name), el('div', 'muted', 'level ' + team.level));
+        const objectives = tally(team.objectives) + (team.objectives === 1 ? '\u00a0objective' : '\u00a0objectives');
+        add(name, unbroken('team-label', team.name), el('div', 'muted', 'level ' + team.level + DOT + objectives));
         const score = el('div', 'team-score');
         add(score, bar(team.progress, team.expected, 'team', team.name + ' progress ' + pct(team.progress)),
           el('span', 'pct team-pct', pct(team.progress)));
         const cell = el('td', 'progress');
         cell.appendChild(score);
-        add(tr, name, cell, el('td', 'count', tally(team.objectives)));
+        add(tr, name, cell);
         body.appendChild(tr);
         this.teamRows.push(tr);
       }
