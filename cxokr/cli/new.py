@@ -309,7 +309,7 @@ def new_key_result(
 
     Example: cxokr new kr ecommerce/grow-basket/aov-online --title "Online AOV to 64 USD" --metric aov --segment online --start 58 --target 64
     """
-    data = _kr_fields(locals())
+    data = _kr_fields(locals())  # every flag, by its parameter's name, read into its value
     root = root_of(workspace)
     _prepare(root, no_commit)
     team, _, rest = (ref or "").partition("/")
