@@ -129,10 +129,13 @@ def test_a_ref_to_a_key_result_of_the_enclosing_period_says_the_ref_to_write(
     make_ws: WriteFiles,
 ) -> None:
     root = make_ws(_aligned_to("company/raise-aov/aov"))
-    assert check_lines(root)[1] == [
-        f"{OKRS}:4:5: CX303 error: aligns_to company/raise-aov/aov: company has no objective "
-        "'raise-aov' in 2026-Q4; it is in 2026: write 2026:company/raise-aov/aov"
-    ]
+    assert check_lines(root) == (
+        1,
+        [
+            f"{OKRS}:4:5: CX303 error: aligns_to company/raise-aov/aov: company has no objective "
+            "'raise-aov' in 2026-Q4; it is in 2026: write 2026:company/raise-aov/aov"
+        ],
+    )
 
 
 def test_a_share_of_a_key_result_of_the_enclosing_period_says_the_ref_to_write(
@@ -162,26 +165,35 @@ def test_a_misspelt_team_in_a_ref_names_the_closest_team(make_ws: WriteFiles) ->
 
 def test_a_misspelt_objective_in_a_ref_names_the_closest_objective(make_ws: WriteFiles) -> None:
     root = make_ws(_aligned_to("2026:company/raise-aob"))
-    assert check_lines(root)[1] == [
-        f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/raise-aob: company has no objective "
-        "'raise-aob' in 2026 (did you mean 'raise-aov'?)"
-    ]
+    assert check_lines(root) == (
+        1,
+        [
+            f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/raise-aob: company has no objective "
+            "'raise-aob' in 2026 (did you mean 'raise-aov'?)"
+        ],
+    )
 
 
 def test_a_misspelt_key_result_in_a_ref_names_the_closest_key_result(make_ws: WriteFiles) -> None:
     root = make_ws(_aligned_to("2026:company/raise-aov/aob"))
-    assert check_lines(root)[1] == [
-        f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/raise-aov/aob: company/raise-aov "
-        "has no key result 'aob' (did you mean 'aov'?)"
-    ]
+    assert check_lines(root) == (
+        1,
+        [
+            f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/raise-aov/aob: company/raise-aov "
+            "has no key result 'aob' (did you mean 'aov'?)"
+        ],
+    )
 
 
 def test_a_ref_with_nothing_close_gives_no_guess(make_ws: WriteFiles) -> None:
     root = make_ws(_aligned_to("2026:company/happy"))
-    assert check_lines(root)[1] == [
-        f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/happy: company has no objective "
-        "'happy' in 2026"
-    ]
+    assert check_lines(root) == (
+        1,
+        [
+            f"{OKRS}:4:5: CX303 error: aligns_to 2026:company/happy: company has no objective "
+            "'happy' in 2026"
+        ],
+    )
 
 
 def test_a_ref_to_an_undeclared_period_gives_the_command_that_declares_it(
@@ -200,10 +212,13 @@ def test_a_ref_to_an_undeclared_period_gives_the_command_that_declares_it(
 
 def test_a_ref_to_a_period_in_the_wrong_case_names_the_declared_one(make_ws: WriteFiles) -> None:
     root = make_ws(_aligned_to("2026-q4:company/raise-aov"))
-    assert check_lines(root)[1] == [
-        f"{OKRS}:4:5: CX306 error: aligns_to 2026-q4:company/raise-aov: period '2026-q4' is "
-        "not declared in cxokr.yaml (did you mean '2026-Q4'?)"
-    ]
+    assert check_lines(root) == (
+        1,
+        [
+            f"{OKRS}:4:5: CX306 error: aligns_to 2026-q4:company/raise-aov: period '2026-q4' is "
+            "not declared in cxokr.yaml (did you mean '2026-Q4'?)"
+        ],
+    )
 
 
 def test_an_undeclared_period_folder_gives_the_command_with_its_dates(make_ws: WriteFiles) -> None:
@@ -411,5 +426,34 @@ def test_a_refused_alias_or_tag_says_how_to_write_it_as_text(make_ws: WriteFiles
             "with '*' must be quoted: write name: \"*exec\"",
             "teams/ecommerce.yaml:1:7: CX113 error: tag !web is not allowed; text starting "
             "with '!' must be quoted: write name: \"!web shop\"",
+        ],
+    )
+
+
+def test_an_anchor_or_block_sign_starting_text_and_a_log_note_say_to_quote_it(
+    make_ws: WriteFiles,
+) -> None:
+    root = make_ws(
+        {
+            "teams/company.yaml": "name: & Co\nlevel: 1\n",
+            "teams/ecommerce.yaml": "name: > web\nlevel: 3\nparent: company\n",
+            "checkins/2026-Q4/ecommerce.yaml": (
+                '- {"kr": "grow-basket/aov-online", "date": "2026-11-20", "value": 61.2}\n'
+                "- {kr: grow-basket/aov-online, date: 2026-11-21, note: @dana says hi}\n"
+            ),
+        }
+    )
+    assert check_lines(root) == (
+        1,
+        [
+            "checkins/2026-Q4/ecommerce.yaml:2:56: CX102 error: YAML syntax error: found "
+            "character that cannot start any token; a value starting with '@' must be quoted: "
+            'write "@dana says hi"',
+            "teams/company.yaml:1:8: CX102 error: YAML syntax error: did not find expected "
+            "alphabetic or numeric character; a value starting with '&' must be quoted: "
+            'write name: "& Co"',
+            "teams/ecommerce.yaml:1:9: CX102 error: YAML syntax error: did not find expected "
+            "comment or line break; a value starting with '>' must be quoted: "
+            'write name: "> web"',
         ],
     )
