@@ -21,7 +21,8 @@ from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.markdown import escape
 from cxokr.render.report_json import plain
-from cxokr.render.text import STATUS_STYLE, Glyphs, bar, percent
+from cxokr.render.text import GUIDE, STATUS_STYLE, Glyphs, bar, headed, percent
+from cxokr.render.wrap import Piece, phrases
 
 VERSION = 1
 
@@ -35,32 +36,33 @@ def _objective_id(ref: str) -> str:
     return parse_ref(ref, "").objective
 
 
-def _node(row: ObjectiveRow, glyphs: Glyphs, period: str) -> Text:
-    label = Text()
-    active = row.state is ObjectiveStatus.ACTIVE
-    label.append(
-        bar(row.progress, glyphs) + " ", style=STATUS_STYLE[row.status] if active else "dim"
-    )
-    label.append(f"{percent(row.progress):>4} ")
-    label.append(f"{_state(row):<9} ", style=STATUS_STYLE[row.status] if active else "dim")
-    label.append(escape_controls(row.title))
-    team = f"  {row.team}" + (f" ({row.period})" if row.period != period else "")
-    label.append(escape_controls(team), style="cyan")
-    return label
+def _node(row: ObjectiveRow, glyphs: Glyphs, period: str, width: int) -> Text:
+    """The objective's figures, its title wrapping under itself, its team (`text.headed`)."""
+    style = STATUS_STYLE[row.status] if row.state is ObjectiveStatus.ACTIVE else "dim"
+    head = [
+        Piece(bar(row.progress, glyphs), style, ""),
+        Piece(f"{percent(row.progress):>4}"),
+        Piece(f"{_state(row):<9}", style),
+    ]
+    team = escape_controls(row.team + (f" ({row.period})" if row.period != period else ""))
+    title = phrases(escape_controls(row.title))
+    return headed(head, title, [Piece(team, "cyan", "  ")], width)
 
 
-def _tree(view: AlignView, glyphs: Glyphs) -> list[Tree]:
+def _tree(view: AlignView, glyphs: Glyphs, width: int) -> list[Tree]:
+    """A tree from each root, `width` columns wide; an objective `GUIDE` narrower a level."""
     report = view.report
     rows = {o.ref: o for o in report.objectives}
     trees = []
     for root in report.roots:
-        top = Tree(_node(rows[root], glyphs, report.period.id), guide_style="dim")
+        top = Tree(_node(rows[root], glyphs, report.period.id, width), guide_style="dim")
         stack = [(top, root, frozenset({root}))]
         while stack:
             node, ref, seen = stack.pop(0)
+            room = width - GUIDE * len(seen)
             for child in rows[ref].children:
                 if child in rows and child not in seen:
-                    branch = node.add(_node(rows[child], glyphs, report.period.id))
+                    branch = node.add(_node(rows[child], glyphs, report.period.id, room))
                     stack.append((branch, child, seen | {child}))
         trees.append(top)
     return trees
@@ -90,7 +92,7 @@ def text(view: AlignView, out: TextIO | None = None) -> None:
     dot = f" {glyphs.dot} "
     heading = f"{report.organization}{dot}{report.period.id}{dot}as of {report.as_of}{dot}alignment"
     target.print(Text(escape_controls(heading), style="bold"))
-    for tree in _tree(view, glyphs):
+    for tree in _tree(view, glyphs, target.width):
         target.print()
         target.print(tree)
     target.print()

@@ -113,7 +113,7 @@ def _laid_out(label: Text, pieces: list[Piece], width: int, hang: int = 0, inden
             label.append(piece.text, style=piece.style)
 
 
-def _headed(head: list[Piece], title: list[Piece], tail: list[Piece], width: int) -> Text:
+def headed(head: list[Piece], title: list[Piece], tail: list[Piece], width: int) -> Text:
     """A label's first paragraph: its figures, then its title wrapping under itself."""
     hang = sum(cell_len(p.gap) + cell_len(p.text) for p in head) - cell_len(head[0].gap)
     label = Text()
@@ -142,7 +142,7 @@ def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str, width: int)
     ]
     title = wrap.phrases(escape_controls(row.title), "bold" if not row.context else "dim")
     team = escape_controls(row.team + (f" ({row.period})" if row.period != period else ""))
-    label = _headed(head, title, [Piece(team, "cyan", "  ")], width)
+    label = headed(head, title, [Piece(team, "cyan", "  ")], width)
     for note in () if row.context else notes.objective_notes(row):
         _paragraph(label, str(note), "italic", width)
     return label
@@ -161,7 +161,7 @@ def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View, width: int) -> Text:
         head.append(
             Piece(f"({', '.join(flags)})", "red" if kr.breached or kr.regression else "yellow")
         )
-    label = _headed(head, wrap.phrases(escape_controls(kr.title), gap="  "), [], width)
+    label = headed(head, wrap.phrases(escape_controls(kr.title), gap="  "), [], width)
     label.append("\n")
     detail = [Piece(escape_controls(part), "dim", "  ") for part in _kr_detail(kr, view)]
     _laid_out(label, detail, width, NOTE_HANG)

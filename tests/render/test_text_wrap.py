@@ -153,3 +153,18 @@ def test_needs_attention_names_the_reference_checkin_takes() -> None:
     lines = report_at(80, EXAMPLE).splitlines()
     assert "at risk    2026:company/raise-aov/aov-online" in lines
     assert "at risk    ecommerce/grow-basket/aov-online" in lines
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_alignment_tree_breaks_between_words_too(width: int) -> None:
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(
+        app, ["align", "--workspace", str(EXAMPLE), "--as-of", AS_OF]
+    )
+    assert result.exit_code == 0, result.stderr
+    tree = result.stdout.split("\nCoverage:")[0]
+    assert max(cell_len(line) for line in tree.splitlines()) <= width
+    found = words(tree)
+    for row in built(EXAMPLE).objectives:
+        assert holds(found, row.title.split()), row.title
+    assert not any(line.rstrip().endswith(" company") for line in tree.splitlines())
+    assert "company (2026)" in tree
