@@ -214,8 +214,9 @@ def _hint_refused(text: str, issues: list[Issue], line_offset: int) -> None:
     last = issues[-1]
     if last.code not in ("CX104", "CX113"):
         return
-    rows = text.split("\n", last.line - line_offset)
-    hint = refused_hint(rows[last.line - line_offset - 1], last.col)
+    row = last.line - line_offset
+    rows = text.split("\n", row)  # YAML breaks lines at \r too: then the line is unknown
+    hint = refused_hint(rows[row - 1], last.col) if row <= len(rows) else None
     if hint:
         issues[-1] = Issue(last.code, last.line, last.col, f"{last.message}; {hint}")
 

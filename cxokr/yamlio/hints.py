@@ -18,6 +18,7 @@ _NO_START = "%@`"
 # Characters that start something else than text: an alias, anchor or tag, a block
 # scalar, a flow collection, a quoted value that ends before the line does.
 _OTHER_START = "*&!|>[{\"'"
+_OTHER_BREAKS = re.compile("[\r\u2028\u2029]")
 _CLOSERS = {"[": "]", "{": "}", '"': '"', "'": "'"}
 # `- ` items, then a `key: `, then the value; a key is plain or quoted, never empty.
 _ENTRY = re.compile(
@@ -33,7 +34,7 @@ def quote_hint(line: str, col: int, reason: str) -> str | None:
     `a value starting with '%' must be quoted: write unit: "%"`; None when the
     error is not inside a value of the line, or not one that quoting fixes.
     """
-    entry = _ENTRY.fullmatch(line.rstrip("\r"))
+    entry = _entry(line)
     if entry is None:
         return None
     at, start = col - 1, entry.start("value")
@@ -54,13 +55,19 @@ def quote_hint(line: str, col: int, reason: str) -> str | None:
 def refused_hint(line: str, col: int) -> str | None:
     """For an alias, anchor or tag refused at `col` of `line`: how to write it as text, when
     text follows it on the line (`title: *bold`, `title: &co`, `title: !important`)."""
-    entry = _ENTRY.fullmatch(line.rstrip("\r"))
+    entry = _entry(line)
     if entry is None or col - 1 != entry.start("value"):
         return None
     value = _without_comment(entry["value"])
     if not value or value[0] not in "*&!" or (value[0] == "&" and " " not in value):
         return None  # a bare `&name` anchors the block below it: not text
     return f"text starting with {value[0]!r} must be quoted: write {_line(entry, value)}"
+
+
+def _entry(line: str) -> re.Match[str] | None:
+    """The parts of one line; None for a line YAML reads as several (a lone CR, U+2028)."""
+    line = line.removesuffix("\r")
+    return None if _OTHER_BREAKS.search(line) else _ENTRY.fullmatch(line)
 
 
 def _text_follows(value: str) -> bool:

@@ -109,3 +109,14 @@ def test_a_refused_alias_in_a_log_entry_gets_the_hint() -> None:
     assert issue.message == (
         "alias *x is not allowed; text starting with '*' must be quoted: write - note: \"*x\""
     )
+
+
+def test_a_crlf_line_gets_the_hint_and_a_lone_cr_line_none() -> None:
+    [issue] = load_document(b"name: Conversion\r\nunit: %\r\n").issues
+    assert issue.message.endswith('write unit: "%"')
+    [issue] = load_document(b"a: 1\r\rb: c: d\n").issues
+    assert issue.message == "YAML syntax error: mapping values are not allowed in this context"
+    [issue] = load_document(b"a: 1\rb: 2\rname: *x\n").issues
+    assert issue.message == "alias *x is not allowed"
+    [issue] = load_document("a: 1\u2028title: *x\n".encode()).issues
+    assert issue.message == "alias *x is not allowed"
