@@ -1,6 +1,8 @@
 """The report for a terminal: header, the tree from each level-1 objective, needs attention.
 
-Readable at 80 columns; colourless when piped or under NO_COLOR; user text is
+Readable at 80 columns: each label lays out its own lines (`wrap`), a title wrapping
+under itself and a key result's figures, its `cxokr checkin` reference and a status
+never split. Colourless when piped or under NO_COLOR; user text is
 always a plain `Text`, never parsed as markup, with its control characters
 escaped (`controls.escape_controls`) before it becomes one; symbols fall back
 to ASCII when the output cannot encode them.

@@ -83,3 +83,13 @@ def test_the_summary_stays_within_any_budget(example: Report) -> None:
     assert left is not None
     assert tree_items(md) + int(left.group(1)) == tree_items(whole)
     assert "more objectives" not in whole
+
+
+def test_a_small_organization_whose_report_is_too_long_gets_the_summary(
+    example: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(markdown, "BUDGET", 5_000)
+    assert len(markdown.render(example, full=True)) > 5_000
+    md = markdown.render(example)
+    assert len(md) <= 5_000
+    assert "\nSummary of 17 objectives and 30 key results: " in md
