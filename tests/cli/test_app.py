@@ -162,7 +162,7 @@ def retargeted(make_ws: WriteFiles, git_env: None) -> Path:
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
-        (["report", "--team", "ecommerce"], "aov-online: 62.5 → 64 USD"),
+        (["report", "--team", "ecommerce"], "grow-basket/aov-online  62.5 → 64 USD"),
         (["explain", "ecommerce/grow-basket/aov-online"], "(62.5 - 58) / (64 - 58) = 0.75"),
         (["align"], "75% on track  Shoppers find more to love in every basket"),
         (["metrics", "aov"], "ecommerce/grow-basket/aov-online [online]  58 → 64  75% on track"),
@@ -240,7 +240,7 @@ def test_as_of_before_a_shallow_clone_begins_warns_and_keeps_the_exit_code(
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{retargeted}", str(clone))
     code, out, errors = run("report", "-w", str(clone), "--as-of", "2026-11-27", "-t", "ecommerce")
     assert code == 0
-    assert "aov-online: 62.5 → 66 USD" in out  # the files as they stand
+    assert "grow-basket/aov-online  62.5 → 66 USD" in out  # the files as they stand
     assert errors.startswith("warning: history is incomplete: this is a shallow clone")
     assert "git fetch --unshallow" in errors
 
@@ -257,7 +257,7 @@ def test_as_of_a_workspace_git_ignores_reads_it_as_it_stands_without_a_warning(
     scripted.commit(tmp_path, scripted.DANA, "2026-11-01T12:00:00+00:00", "Start")
     code, out, errors = run("report", "-w", str(make_ws()), "--as-of", "2026-11-20")
     assert (code, errors) == (0, "")
-    assert "aov-online: 61.2 → 64 USD" in out
+    assert "grow-basket/aov-online  61.2 → 64 USD" in out
 
 
 def test_as_of_a_past_day_marks_only_the_goalposts_moved_by_then(retargeted: Path) -> None:
