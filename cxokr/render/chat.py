@@ -80,7 +80,7 @@ def _attention(
     the note on the line below it, of how many are left), and how many are left."""
     item_form, note_form, more_form = forms
     if not report.attention:
-        return ["Nothing needs attention."]
+        return [_calm(report, escape_text)]
     lines = []
     items = report.attention[:MAX_ATTENTION]
     said = _notes({item.ref for item in items}, report)
@@ -94,6 +94,17 @@ def _attention(
             lines.append(note_form.format(note=escape_text(note)))
     more = _more(MAX_ATTENTION, len(report.attention), "items")
     return [*lines, more_form.format(more=more)] if more else lines
+
+
+def _calm(report: Report, escape_text: Callable[[str], str]) -> str:
+    """What 'needs attention' says when nothing does: never that all is fine about nothing
+    (a period with no objective yet, or objectives with no key result)."""
+    empty = notes.empty(report, escape_text, lambda command: f"`{command}`")
+    if empty is not None:
+        return empty
+    if not report.key_results():
+        return "Nothing to watch: no key results yet."
+    return "Nothing needs attention."
 
 
 def _notes(refs: set[str], report: Report) -> dict[str, str]:

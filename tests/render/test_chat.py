@@ -258,3 +258,20 @@ def test_a_word_starting_at_mentions_no_one_in_the_markdown_summary(make_ws: Wri
     )
     text = chat.markdown(built(root))
     assert "| @\u2060channel look, mail dana@acme.example | company |" in text
+
+
+def test_a_summary_of_nothing_says_so_not_that_all_is_fine(make_ws: WriteFiles) -> None:
+    """A period with no objective yet, and objectives with no key result, are never 'nothing
+    needs attention': the chat says what is missing, in both forms."""
+    bare = {
+        "okrs/2026/company.yaml": "objectives:\n  - {id: raise-aov, title: Raise AOV}\n",
+        "okrs/2026-Q4/ecommerce.yaml": None,
+        "checkins/2026-Q4/ecommerce.yaml": None,
+    }
+    unwatched = built(make_ws(bare))
+    assert "Nothing to watch: no key results yet." in chat.markdown(unwatched)
+    none = built(make_ws({**bare, "okrs/2026/company.yaml": None}))
+    said = "No objectives in 2026-Q4 yet. Add one with `cxokr new objective`"
+    assert said in chat.markdown(none)
+    assert said in json.dumps(chat.slack(none))
+    assert "Nothing needs attention." not in chat.markdown(none) + chat.markdown(unwatched)
