@@ -282,8 +282,8 @@ _STARTER = string.Template("""\
 # The company's objectives and key results for $period; another team's go in
 # okrs/$period/<team>.yaml. Write them with `cxokr new objective` and `cxokr new kr`,
 # or start from the example below: take one "# " off the start of each of its lines.
-# Until another team's objective supports it (`aligns_to: company/delight-shoppers`),
-# `cxokr check` warns that none does (CX334).
+# Once other teams exist, `cxokr check` warns (CX334) until one of their objectives
+# supports it (`aligns_to: company/delight-shoppers`).
 #
 # objectives:
 #   - id: delight-shoppers
