@@ -312,7 +312,7 @@ def _attention(report: Report, view: _View, limit: int | None) -> Group:
     if hidden:
         lines.append(
             Text(
-                f"… and {hidden} more: cxokr report --format csv lists every key result",
+                f"… and {hidden} more: cxokr report --full lists every one",
                 style="dim",
             )
         )

@@ -190,7 +190,7 @@ def test_a_large_organization_gets_a_summary(monkeypatch: pytest.MonkeyPatch) ->
     assert lines[3].startswith("Summary of 17 objectives and 30 key results")
     assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" not in out  # no key result rows
     assert any(line.endswith("+ 1 aligned objective below") for line in lines)
-    assert lines[-1].startswith("… and 12 more: cxokr report --format csv")
+    assert lines[-1] == "… and 12 more: cxokr report --full lists every one"
 
 
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7])(?:;[0-9;]*)?m")
