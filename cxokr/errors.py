@@ -124,6 +124,13 @@ class HistoryError(GitError):
     """Git could not answer a question about history (an unknown revision, say)."""
 
 
+class SourceError(CxokrError):
+    """A metric source failed: a missing variable or driver, a connection refused, a query
+    that failed, ran too long or returned too much. The message never holds a password."""
+
+    exit_code = 1
+
+
 def is_environmental(exc: BaseException) -> TypeGuard[OSError]:
     """True for an OSError the machine raised (disk full, read-only, permission)."""
     return isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS
