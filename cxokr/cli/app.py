@@ -193,10 +193,16 @@ def parse_date(text: str | None) -> date:
 
 
 def decimal(text: str) -> float:
-    """A number option or argument: a plain decimal (click's FLOAT also takes `5_000`)."""
+    """A number option or argument: a plain decimal (click's FLOAT also takes `5_000`); a
+    decimal comma or thousands separator gets a hint of what to write (`61,2`: 61.2)."""
     from cxokr.inputs import parse_decimal
 
-    return parse_decimal(text)
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        from cxokr.edit.import_cells import plain_number
+
+        return plain_number(text)  # raises, saying what to write instead
 
 
 def caching() -> bool:

@@ -19,6 +19,7 @@ from cxokr.cli.app import (
     EXIT_PROBLEMS,
     WorkspaceOption,
     app,
+    decimal,
     err,
     guarded,
     load,
@@ -32,13 +33,6 @@ if TYPE_CHECKING:
     from cxokr.edit.readings import ImportResult
 
 
-def reading_value(text: str) -> float:
-    """`record`'s value: a plain decimal, with a hint for a decimal comma or thousands."""
-    from cxokr.edit.import_cells import plain_number
-
-    return plain_number(text)
-
-
 @app.command()
 @guarded
 def record(
@@ -48,9 +42,7 @@ def record(
             help="Metric ID, as in metrics/<metric>.yaml.", autocompletion=complete.metrics
         ),
     ],
-    value: Annotated[
-        float, typer.Argument(help="The reading.", parser=reading_value, metavar="VALUE")
-    ],
+    value: Annotated[float, typer.Argument(help="The reading.", parser=decimal, metavar="VALUE")],
     segment: Annotated[
         str | None, typer.Option("--segment", "-s", help="One of the metric's segments.")
     ] = None,

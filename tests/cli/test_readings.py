@@ -377,6 +377,19 @@ def test_record_hints_at_the_decimal_point(git_ws: Path, value: str, hint: str) 
     assert (git_ws / READINGS).read_bytes() == before
 
 
+def test_every_number_option_hints_at_the_decimal_point(git_ws: Path) -> None:
+    """checkin's --value and --confidence read numbers as record does, hint and all."""
+    head = git(git_ws, "rev-parse", "HEAD")
+    for option in ("--value", "--confidence"):
+        args = ["checkin", "ecommerce/grow-basket/aov-online", option, "0,7"]
+        code, errors = run(git_ws, *args)
+        assert code == 2
+        assert "'0,7' is not a number: write 0.7 (a decimal point, not a comma)" in " ".join(
+            errors.split()
+        )
+    assert git(git_ws, "rev-parse", "HEAD") == head
+
+
 def test_summary_of_readings_added_to_two_metrics(git_ws: Path, tmp_path: Path) -> None:
     (git_ws / "metrics" / "nps.yaml").write_text(
         "name: NPS\nunit: points\ndirection: higher\n", encoding="utf-8"
