@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cxokr.cli import new_ask
+from cxokr.cli import complete, new_ask
 from cxokr.cli.app import WorkspaceOption, app, err, guarded, load, root_of
 from cxokr.cli.new_ask import asking, need
 from cxokr.cli.write import NoCommitOption, _prepare, commit_written
@@ -38,7 +38,12 @@ app.add_typer(
 
 PeriodOption = Annotated[
     str | None,
-    typer.Option("--period", "-p", help="Period ID (default: the narrowest one containing today)."),
+    typer.Option(
+        "--period",
+        "-p",
+        help="Period ID (default: the narrowest one containing today).",
+        autocompletion=complete.periods,
+    ),
 ]
 TitleOption = Annotated[str | None, typer.Option("--title", help="What it says, in words.")]
 OwnerOption = Annotated[
@@ -49,6 +54,7 @@ AlignsOption = Annotated[
     typer.Option(
         "--aligns-to",
         metavar="REF",
+        autocompletion=complete.refs,
         help="What it supports: team/objective in the same period, PERIOD:team/objective in "
         "an enclosing one such as the year (repeat for several).",
     ),
@@ -98,7 +104,10 @@ def new_team(
     level: Annotated[
         int | None, typer.Option("--level", min=1, max=4, help="1 (executive) to 4.")
     ] = None,
-    parent: Annotated[str | None, typer.Option("--parent", help="The team above it.")] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option("--parent", help="The team above it.", autocompletion=complete.teams),
+    ] = None,
     lead: Annotated[str | None, typer.Option("--lead", help="Who leads it.")] = None,
     member: Annotated[
         list[str] | None, typer.Option("--member", help="A member (repeat for several).")
@@ -181,7 +190,11 @@ def new_metric(
 def new_objective(
     ref: Annotated[
         str | None,
-        typer.Argument(metavar="TEAM/ID", help="The team, and the objective's ID (or TEAM alone)."),
+        typer.Argument(
+            metavar="TEAM/ID",
+            help="The team, and the objective's ID (or TEAM alone).",
+            autocompletion=complete.teams,
+        ),
     ] = None,
     title: TitleOption = None,
     period: PeriodOption = None,
@@ -238,9 +251,13 @@ KrRefArgument = Annotated[
     typer.Argument(
         metavar="TEAM/OBJECTIVE/ID",
         help="The team, the objective and the key result's ID (or TEAM/OBJECTIVE).",
+        autocompletion=complete.refs,
     ),
 ]
-MetricOption = Annotated[str | None, typer.Option("--metric", help="The metric it reads.")]
+MetricOption = Annotated[
+    str | None,
+    typer.Option("--metric", help="The metric it reads.", autocompletion=complete.metrics),
+]
 SegmentOption = Annotated[str | None, typer.Option("--segment", help="The metric's segment.")]
 UnitOption = Annotated[
     str | None, typer.Option("--unit", help="Its own unit, without a metric (count, USD).")
@@ -274,7 +291,12 @@ ItemOption = Annotated[
 ]
 SharesOption = Annotated[
     str | None,
-    typer.Option("--shares", metavar="REF", help="Another team's key result it shares."),
+    typer.Option(
+        "--shares",
+        metavar="REF",
+        help="Another team's key result it shares.",
+        autocompletion=complete.key_results,
+    ),
 ]
 
 

@@ -185,6 +185,16 @@ def test_bash_completes_through_the_real_command(root: Path) -> None:
     ]
 
 
+def test_new_completes_what_an_entry_refers_to(root: Path) -> None:
+    assert shell(root, "cxokr new kr --metric n").stdout.split() == ["nps"]
+    assert shell(root, "cxokr new team x --parent eco").stdout.split() == ["eco-team", "ecommerce"]
+    assert shell(root, "cxokr new objective eco").stdout.split() == ["eco-team", "ecommerce"]
+    assert (
+        "ecommerce/grow-basket/aov-online"
+        in shell(root, "cxokr new kr x --shares ecommerce/grow-basket/a").stdout.split()
+    )
+
+
 def test_completion_scripts_are_offered() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "cxokr", "--show-completion", "bash"],
