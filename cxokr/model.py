@@ -1,4 +1,4 @@
-"""Pydantic models of every file kind in a workspace.
+"""Pydantic models of every file kind in a workspace (cxokr.yaml's in `model_config`).
 
 The models describe one file each and know nothing of other files; rules that
 span files live in `rules`, and where each kind of file lives and how it is
@@ -11,7 +11,6 @@ a moment (`at`) ISO 8601 text, and a level number is written one way only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,136 +18,38 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    TypeAdapter,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Discriminator, Field, StringConstraints, Tag, TypeAdapter
 
-from cxokr.model_fields import Day, Moment, level_keys
+from cxokr.model_config import DEFAULT_LEVELS as DEFAULT_LEVELS
+from cxokr.model_config import EVERYONE as EVERYONE
+from cxokr.model_config import HANDLE_RE as HANDLE_RE
+from cxokr.model_config import PERIOD_PATTERN as PERIOD_PATTERN
+from cxokr.model_config import SLUG_PATTERN as SLUG_PATTERN
+from cxokr.model_config import SLUG_RE as SLUG_RE
+from cxokr.model_config import Chat as Chat
+from cxokr.model_config import Config as Config
+from cxokr.model_config import Connection as Connection
+from cxokr.model_config import FileModel as FileModel
+from cxokr.model_config import Period as Period
+from cxokr.model_config import PeriodId as PeriodId
+from cxokr.model_config import Slug as Slug
+from cxokr.model_config import Text as Text
+from cxokr.model_config import Thresholds as Thresholds
+from cxokr.model_config import is_slug as is_slug
+from cxokr.model_fields import Day, Moment
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-PERIOD_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 _REF_PART = r"[a-z0-9][a-z0-9-]{0,63}"
 REF_PATTERN = rf"^([A-Za-z0-9][A-Za-z0-9-]{{0,63}}:)?{_REF_PART}/{_REF_PART}(/{_REF_PART})?$"
 CHECKIN_KR_PATTERN = rf"^{_REF_PART}/{_REF_PART}$"
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-PeriodId = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-SLUG_RE = re.compile(SLUG_PATTERN)
-
-
-def is_slug(value: str) -> bool:
-    return SLUG_RE.match(value) is not None
-
-
-class _Model(BaseModel):
-    # defer_build: a model's validator is built when it first validates. A warm run
-    # takes every file from the cache and validates nothing, so it never pays for them.
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        coerce_numbers_to_str=True,
-        str_strip_whitespace=False,
-        defer_build=True,
-    )
-
-
-# --- cxokr.yaml ----------------------------------------------------------------
-
-
-class Period(_Model):
-    """A named span of time that OKRs, check-ins and reports belong to."""
-
-    id: PeriodId
-    start: Day
-    end: Day
-    closed: Day | None = None  # the day `cxokr period close` recorded its grades
-
-
-class Thresholds(_Model):
-    """Pace thresholds: pace at or above `on_track` is on track, at or above `at_risk` at risk."""
-
-    on_track: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = 0.9
-    at_risk: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)] = 0.6
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
-        if self.at_risk > self.on_track:
-            raise ValueError("at_risk must not be above on_track")
-        return self
-
-
-DEFAULT_LEVELS = {1: "Executive", 2: "CX leadership", 3: "CX management", 4: "Operations"}
-
-# How `cxokr notify --remind` may mention a person: `@name` (Mattermost, Rocket.Chat, ...) or
-# Slack's user mention `<@U123ABC>`; never a mention of everyone (`<!channel>`, `@here`).
-HANDLE_RE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9._-]{0,79}|<@[UW][A-Z0-9]{2,20}>")
-EVERYONE = frozenset({"@all", "@channel", "@everyone", "@here"})
-OwnerName = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
-]
-
-
-def _handle(value: str) -> str:
-    if not HANDLE_RE.fullmatch(value):
-        raise PydanticCustomError(
-            "chat_handle",
-            "a chat handle is @name (letters, digits, '.', '_' or '-') or a Slack user "
-            "mention <@U123ABC>",
-        )
-    if value.casefold() in EVERYONE:
-        raise PydanticCustomError(
-            "chat_handle", "{handle} mentions everyone, not one person", {"handle": value}
-        )
-    return value
-
-
-Handle = Annotated[
-    str,
-    AfterValidator(_handle),
-    Field(json_schema_extra={"pattern": f"^({HANDLE_RE.pattern})$"}),
-]
-
-
-class Chat(_Model):
-    """cxokr.yaml `chat`: how `cxokr notify --remind` mentions the owners it reminds."""
-
-    handles: dict[OwnerName, Handle] = Field(default_factory=dict)
-
-
-class Config(_Model):
-    """cxokr.yaml: the organization, its periods, level names and status thresholds."""
-
-    organization: Text
-    periods: list[Period] = Field(min_length=1)
-    levels: dict[Annotated[int, Field(strict=True, ge=1, le=4)], Text] = Field(
-        default_factory=lambda: dict(DEFAULT_LEVELS)
-    )
-    status: Thresholds = Field(default_factory=Thresholds)
-    stale_after_days: Annotated[int, Field(strict=True, ge=1)] = 14
-    chat: Chat = Field(default_factory=Chat)
-
-    _levels = field_validator("levels", mode="before")(level_keys)
-
 
 # --- teams/<team>.yaml -------------------------------------------------------------
 
 
-class Team(_Model):
+class Team(FileModel):
     """A team: its place in the four-level hierarchy and who is in it. The ID is the file name."""
 
     id: Slug | None = None
@@ -168,7 +69,23 @@ class Direction(StrEnum):
     LOWER = "lower"
 
 
-class Metric(_Model):
+Seconds = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
+
+
+class Sync(FileModel):
+    """A metric's `sync`: the query `cxokr sync` runs on a connection named in cxokr.yaml.
+
+    The query returns the columns `date` and `value`, and optionally `segment`,
+    `source` and `note`; it may use the bound parameter `:since`, the day after
+    the newest reading already held (readings on later days are wanted).
+    """
+
+    connection: Slug
+    query: str
+    timeout: Seconds | None = None  # seconds; None: sync's default (60)
+
+
+class Metric(FileModel):
     """A metric of the shared catalog; one definition serves every key result that uses it."""
 
     id: Slug | None = None
@@ -179,6 +96,7 @@ class Metric(_Model):
     owner: Slug | None = None
     source: str | None = None
     segments: list[Slug] = Field(default_factory=list)
+    sync: Sync | None = None
 
 
 # --- okrs/<period>/<team>.yaml ---------------------------------------------------------
@@ -234,7 +152,7 @@ def owners_text(owner: str | list[str] | None) -> str | None:
     return ", ".join(owner) or None
 
 
-class StartReading(_Model):
+class StartReading(FileModel):
     """`start: {reading: DATE}`: the metric's reading on that date, or the newest before it."""
 
     reading: Day
@@ -270,7 +188,7 @@ Target = Annotated[
 ]
 
 
-class Item(_Model):
+class Item(FileModel):
     """One item of a checklist key result, completed by check-ins (`done: [id]`)."""
 
     id: Slug
@@ -279,7 +197,7 @@ class Item(_Model):
     weight: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = 1.0
 
 
-class KeyResult(_Model):
+class KeyResult(FileModel):
     """A measurable result: a metric (or its own unit) moved from `start` to `target`; or a
     milestone, checklist or owner's score; or a share of another team's key result."""
 
@@ -305,7 +223,7 @@ class KeyResult(_Model):
     reason: str | None = None
 
 
-class Objective(_Model):
+class Objective(FileModel):
     """A qualitative goal, measured by its key results or by the objectives aligned to it."""
 
     id: Slug
@@ -322,7 +240,7 @@ class Objective(_Model):
     key_results: list[KeyResult] = Field(default_factory=list)
 
 
-class OkrFile(_Model):
+class OkrFile(FileModel):
     """okrs/<period>/<team>.yaml: one team's objectives and key results for one period."""
 
     objectives: list[Objective] = Field(default_factory=list)
@@ -331,7 +249,7 @@ class OkrFile(_Model):
 # --- The logs ------------------------------------------------------------------------
 
 
-class Checkin(_Model):
+class Checkin(FileModel):
     """One check-in: a key result's value, the owner's confidence and a note, on a date."""
 
     kr: Annotated[str, StringConstraints(pattern=CHECKIN_KR_PATTERN)]
@@ -346,7 +264,7 @@ class Checkin(_Model):
     undone: list[Slug] | None = None  # checklist items reopened
 
 
-class Reading(_Model):
+class Reading(FileModel):
     """One reading of a metric (for one segment, when the metric has segments) on a date."""
 
     date: Day

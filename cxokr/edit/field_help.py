@@ -1,6 +1,6 @@
 """What each field of each file kind means, in the words an editor shows on hover.
 
-One entry a field of every model in `cxokr.model`, by the model's and the field's
+One entry a field of every model in `cxokr.model` (and `cxokr.model_config`), by the model's and the field's
 name: what the field means, the forms it takes, and an example. `schema` writes
 them into the JSON Schemas as each property's `description`, so the models keep
 their types and this table keeps the help text (docs/format.md says the same at
@@ -32,6 +32,26 @@ _CONFIG = {
     "period is stale; a whole number, at least 1 (default 14). Example: stale_after_days: 7",
     "chat": "Chat settings for cxokr notify: handles maps owners to the chat handles "
     "notify --remind mentions. Example: chat: {handles: {dana@acme.example: '@dana'}}",
+    "connections": "Where metrics' sync queries run, by name (a slug), each {url}; a metric's "
+    "sync names one. Secrets only through environment variables. "
+    "Example: connections: {warehouse: {url: env:CXOKR_WAREHOUSE_URL}, exports: {url: 'duckdb:'}}",
+}
+
+_CONNECTION = {
+    "url": "env:VARNAME (the whole URL read from that variable when sync runs, for anything "
+    "with a password), duckdb: (DuckDB in memory, paths in queries relative to the workspace), "
+    "duckdb:PATH.duckdb (a DuckDB file in the workspace), or a SQLAlchemy URL with no password. "
+    "Example: url: env:CXOKR_WAREHOUSE_URL",
+}
+
+_SYNC = {
+    "connection": "The connection the query runs on, named in cxokr.yaml connections. "
+    "Example: connection: warehouse",
+    "query": "The SQL query cxokr sync runs: it returns date and value, and optionally segment, "
+    "source and note; :since is the day after the newest reading held. "
+    "Example: query: select day as date, avg(total) as value from orders where day > :since group by 1",
+    "timeout": "Seconds the query may run before sync stops it, above 0 (default 60). "
+    "Example: timeout: 300",
 }
 
 _CHAT = {
@@ -81,6 +101,9 @@ _METRIC = {
     "source": "Where its readings come from, in words. Example: source: Shopify export, nightly",
     "segments": "The segments readings may be split by (slugs); a key result or reading may "
     "then name one. Example: segments: [online, in-store, mobile]",
+    "sync": "The query cxokr sync runs to fetch its readings: {connection, query, timeout}. "
+    'Example: sync: {connection: exports, query: "select day as date, total as value from '
+    "read_csv('exports/aov.csv') where day > :since\"}",
 }
 
 _START_READING = {
@@ -216,8 +239,10 @@ HELP: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "Period": _PERIOD,
         "Thresholds": _THRESHOLDS,
         "Chat": _CHAT,
+        "Connection": _CONNECTION,
         "Team": _TEAM,
         "Metric": _METRIC,
+        "Sync": _SYNC,
         "StartReading": _START_READING,
         "Item": _ITEM,
         "KeyResult": _KEY_RESULT,

@@ -11,7 +11,7 @@ a new model the way unpickling did, without validating again (Pydantic would
 rebuild every validator on a warm run, 0.07 s, and take longer per model).
 The schema of each model is derived from the Pydantic model itself, so a
 field added there is cached with no change here; a field of a type this
-cannot keep faithfully (a moment, a mapping of models) leaves that kind of
+cannot keep faithfully (a moment, a mapping keyed by models) leaves that kind of
 file uncached rather than wrong.
 
 A log's entries are kept in columns, one a field of its entry tuple: day
@@ -210,9 +210,13 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
         return list[kind], lambda items: [rebuild(item) for item in items]  # type: ignore[valid-type]
     if origin is dict:
         (key, key_rebuild), (value, value_rebuild) = map(_schema, get_args(annotation))
-        if key_rebuild is not None or value_rebuild is not None:
-            raise Unsupported(f"a mapping of models: {annotation}")
-        return dict[key, value], None  # type: ignore[valid-type]
+        if key_rebuild is not None:
+            raise Unsupported(f"a mapping keyed by models: {annotation}")
+        if value_rebuild is None:
+            return dict[key, value], None  # type: ignore[valid-type]
+        return dict[key, value], lambda items: {  # type: ignore[valid-type]
+            name: value_rebuild(item) for name, item in items.items()
+        }
     if origin in (Union, types.UnionType):
         parts = [_schema(part) for part in _members(annotation)]
         rebuilds = [rebuild for _, rebuild in parts if rebuild is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from cxokr import model
+from cxokr import model, model_config
 from cxokr.edit import field_help
 
 MODELS = sorted(
@@ -14,7 +14,7 @@ MODELS = sorted(
         for value in vars(model).values()
         if isinstance(value, type)
         and issubclass(value, BaseModel)
-        and value.__module__ == model.__name__
+        and value.__module__ in (model.__name__, model_config.__name__)
         and value.model_fields
     ),
     key=lambda found: found.__name__,
@@ -27,6 +27,7 @@ def test_the_models_are_all_found() -> None:
             "Chat",
             "Checkin",
             "Config",
+            "Connection",
             "Item",
             "KeyResult",
             "Metric",
@@ -35,6 +36,7 @@ def test_the_models_are_all_found() -> None:
             "Period",
             "Reading",
             "StartReading",
+            "Sync",
             "Team",
             "Thresholds",
         ]

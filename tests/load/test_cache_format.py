@@ -155,3 +155,33 @@ def test_every_key_result_form_and_check_in_comes_back_as_it_was_parsed(tmp_path
     assert entries == fresh.checkins[("2026-Q4", "marketing")].entries
     assert [e.done for e in entries if e.done] == [["outline"], ["migrate"], ["a"], ["publish"]]
     assert [e.score for e in entries if e.score is not None] == [0.4, 0.6]
+
+
+def test_connections_and_a_metric_sync_come_back_from_the_cache_as_models(tmp_path: Path) -> None:
+    from tests.conftest import write_files
+
+    root = write_files(
+        tmp_path / "ws",
+        {
+            "cxokr.yaml": "organization: Acme\n"
+            "periods: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
+            "connections:\n  exports: {url: 'duckdb:'}\n"
+            "  warehouse: {url: 'env:CXOKR_WAREHOUSE_URL'}\n",
+            "metrics/aov.yaml": "name: AOV\nunit: USD\ndirection: higher\n"
+            "sync: {connection: exports, query: select 1, timeout: 30}\n",
+        },
+    )
+    first = Cache.for_workspace(root)
+    fresh = workspace.load(root, first)
+    first.save()
+    again = Cache.for_workspace(root)
+    cached = workspace.load(root, again)
+    assert again.added == 0
+    assert cached == fresh
+    assert cached.config is not None
+    assert {name: (type(c).__name__, c.url) for name, c in cached.config.connections.items()} == {
+        "exports": ("Connection", "duckdb:"),
+        "warehouse": ("Connection", "env:CXOKR_WAREHOUSE_URL"),
+    }
+    sync = cached.metrics["aov"].sync
+    assert sync is not None and (type(sync).__name__, sync.timeout) == ("Sync", 30.0)
