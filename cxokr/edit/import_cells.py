@@ -179,6 +179,9 @@ def plain_number(text: str) -> float:
 class DateReader:
     """Reads the date cells of an import: `reader(text)` -> date, or ValueError."""
 
+    # What to do about a date in another form; `sync`, which has no --date-format, says its own.
+    other_form = "pass --date-format for another form, as in --date-format %d/%m/%Y"
+
     def __init__(self, date_format: str | None) -> None:
         self.date_format = date_format
         self.seen: dict[str, date] = {}  # an export repeats each day (segments, metrics)
@@ -204,10 +207,7 @@ class DateReader:
         if self.date_format is None:
             if len(text) == 10 and text[4] == "-":  # a date meant as ISO, or not a date
                 return inputs.parse_day(text)
-            raise ValueError(
-                f"{text!r} is not YYYY-MM-DD; pass --date-format for another form, "
-                "as in --date-format %d/%m/%Y"
-            )
+            raise ValueError(f"{text!r} is not YYYY-MM-DD; {self.other_form}")
         try:
             moment = datetime.strptime(text, self.date_format)
         except ValueError:

@@ -96,7 +96,8 @@ def _no_metric(ws: Workspace, metric: str) -> str:
     return f"no metric {metric!r} in metrics/ (known: {known})"
 
 
-def _existing(ws: Workspace, metric: str) -> set[tuple[object, ...]]:
+def held_keys(ws: Workspace, metric: str) -> set[tuple[object, ...]]:
+    """The identity (`NewReading.key`) of every reading `metric`'s log already holds."""
     log = ws.readings.get(metric)
     if log is None:
         return set()
@@ -131,7 +132,7 @@ def plan_import(
             continue
         known = seen.get(reading.metric)
         if known is None:  # once per metric: the log may hold many readings
-            known = seen[reading.metric] = _existing(ws, reading.metric)
+            known = seen[reading.metric] = held_keys(ws, reading.metric)
         if reading.key() in known:
             result.present += 1
             continue
