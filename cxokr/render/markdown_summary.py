@@ -81,7 +81,7 @@ def _branch(report: Report, ref: str, depth: int, shown: set[str]) -> list[str]:
             if child not in shown:
                 lines += _branch(report, child, depth + 1, shown)
         return lines
-    below = _count_below(report, children, shown)
+    below = notes.count_below(report, children, shown)
     return [_item(row, depth, f"; {below} aligned below" if below else "")]
 
 
@@ -92,19 +92,6 @@ def _item(row: ObjectiveRow, depth: int, below: str) -> str:
         f"{'  ' * depth}- **{escape(row.title)}** ({escape(row.team)}, {escape(row.period)}): "
         f"{percent(row.progress)}{expected}, {state}{below}"
     )
-
-
-def _count_below(report: Report, refs: list[str], shown: set[str]) -> int:
-    """Mark every objective under `refs` as accounted for, and count them."""
-    stack, counted = list(refs), 0
-    while stack:
-        ref = stack.pop()
-        if ref in shown or not report.has(ref):
-            continue
-        shown.add(ref)
-        counted += 1
-        stack += report.objective(ref).children
-    return counted
 
 
 def _attention(report: Report) -> list[str]:

@@ -163,3 +163,17 @@ def item_facts(item: ItemRow, as_of: date) -> str:
 def item_mark(item: ItemRow) -> str:
     """`[x]` for an item done, `[ ]` for one still open (a Markdown task list's marks)."""
     return "[x]" if item.done is not None else "[ ]"
+
+
+def count_below(report: Report, refs: list[str], shown: set[str]) -> int:
+    """Mark every objective under `refs` as accounted for in `shown`, and count them: what
+    a summary says lies below the objectives it shows."""
+    stack, counted = list(refs), 0
+    while stack:
+        ref = stack.pop()
+        if ref in shown or not report.has(ref):
+            continue
+        shown.add(ref)
+        counted += 1
+        stack += report.objective(ref).children
+    return counted

@@ -256,22 +256,9 @@ def _tree(report: Report, ref: str, view: _View, parent: Tree | None, depth: int
         for child in children:
             _tree(report, child, view, node, depth + 1)
     elif children:
-        below = _count_below(report, children, view.shown)
+        below = notes.count_below(report, children, view.shown)
         node.add(Text(f"+ {below} aligned objective{'s' if below != 1 else ''} below", style="dim"))
     return node
-
-
-def _count_below(report: Report, refs: list[str], shown: set[str]) -> int:
-    """Mark every objective under `refs` as accounted for, and count them."""
-    stack, counted = list(refs), 0
-    while stack:
-        ref = stack.pop()
-        if ref in shown or not report.has(ref):
-            continue
-        shown.add(ref)
-        counted += 1
-        stack += report.objective(ref).children
-    return counted
 
 
 class _View:
