@@ -175,18 +175,17 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+def _header(title: str) -> dict[str, Any]:
+    """A Slack header block: plain text (no markup to escape), within Slack's length."""
+    text = escape_controls(title)[: SLACK_HEADER - 1]
+    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": False}}
+
+
 def slack(report: Report) -> dict[str, Any]:
     """The summary as a Slack Block Kit message (with `text`, shown in notifications)."""
     title = _title(report)
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": escape_controls(title)[: SLACK_HEADER - 1],
-                "emoji": False,
-            },
-        },
+        _header(title),
         {
             "type": "section",
             "fields": [
@@ -260,14 +259,7 @@ def remind_slack(report: Report, found: Digest) -> dict[str, Any]:
     sections = _sections([*lines[1:], *([f"_{more}_"] if more else [])])
     summary = {"type": "mrkdwn", "text": _remind_summary(found, "`")}
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": escape_controls(title)[: SLACK_HEADER - 1],
-                "emoji": False,
-            },
-        },
+        _header(title),
         {"type": "context", "elements": [summary]},
         *sections[: SLACK_BLOCKS - 2],
     ]
