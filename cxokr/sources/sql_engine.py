@@ -50,8 +50,8 @@ def _engine(sqlalchemy: Any, query: Query) -> Any:
     try:
         url = sqlalchemy.engine.make_url(sqlalchemy_url(query.url))
     except sqlalchemy.exc.ArgumentError:
-        raise SourceError(
-            f"{query.where} is not a connection URL: write dialect+driver://user@host/database "
+        raise SourceError(  # not echoed: text that is no URL may hold anything
+            "the connection URL is not a URL cxokr can read: write dialect+driver://user@host/database "
             "(a SQLAlchemy URL), duckdb: or duckdb:PATH"
         ) from None
     dialect = url.get_backend_name()

@@ -25,7 +25,7 @@ def _orders() -> list[tuple[date, str, Decimal]]:
     return [
         (
             FIRST_DAY + timedelta(days=n % DAYS),
-            CHANNELS[n % 2],
+            CHANNELS[(n // DAYS) % 2],
             Decimal(pick.randint(1000, 20000)) / 100,
         )
         for n in range(ORDERS)
