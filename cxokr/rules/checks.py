@@ -27,6 +27,7 @@ from cxokr.problems import Problem, Severity, did_you_mean
 from cxokr.rules.alignment import check_alignment
 from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
+from cxokr.rules.sources import check_sources
 from cxokr.rules.lookups import (
     no_metric,
     no_period,
@@ -371,6 +372,7 @@ RULES: tuple[Rule, ...] = (
     check_checkins,
     check_readings,
     check_alignment,
+    check_sources,
 )
 
 
