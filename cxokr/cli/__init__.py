@@ -7,7 +7,7 @@ the one Typer app.
 May import anything. The only package that imports Typer.
 """
 
-from cxokr.cli import align, check, history, new, readings, report, setup, share, write
+from cxokr.cli import align, check, history, new, readings, report, setup, share, sync, write
 from cxokr.cli.app import app, main
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "report",
     "setup",
     "share",
+    "sync",
     "write",
 ]

@@ -1,0 +1,278 @@
+"""`cxokr sync` through the real CLI, real git and real databases: DuckDB over CSV and
+Parquet files the tests write, a PostgreSQL server the tests start, and the example's
+exports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxokr.cli import app
+from tests.conftest import WriteFiles, git, refuse_commits, write_files
+
+EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "retail-cx"
+CONFIG = """
+    organization: Acme Retail
+    periods:
+      - {id: 2026, start: 2026-01-01, end: 2026-12-31}
+      - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+    connections:
+      exports: {url: "duckdb:"}
+      warehouse: {url: "env:CXOKR_TEST_WAREHOUSE_URL"}
+"""
+AOV = """
+    name: Average order value
+    unit: USD
+    direction: higher
+    segments: [online, in-store]
+    sync:
+      connection: exports
+      query: |
+        select day as date, channel as segment, round(avg(amount), 2) as value
+        from read_csv('exports/orders.csv') where day >= :since group by all order by all
+"""
+NPS = """
+    name: Net Promoter Score
+    unit: points
+    direction: higher
+    sync:
+      connection: exports
+      query: select day as date, score as value from read_csv('exports/nps.csv')
+        where day >= :since
+"""
+ORDERS = """\
+day,channel,amount
+2026-11-20,online,61.20
+2026-11-21,online,60.00
+2026-11-21,online,62.00
+2026-11-21,in-store,75.50
+2026-11-22,online,63.00
+"""
+SCORES = "day,score\n2026-11-21,41\n2026-11-22,42.5\n"
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["sync", *args, "--workspace", str(root)])
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.exit_code, result.stderr
+
+
+def log(root: Path, metric: str) -> list[str]:
+    path = root / "readings" / f"{metric}.yaml"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+@pytest.fixture
+def synced_ws(make_ws: WriteFiles, git_env: None) -> Path:
+    """The base workspace with aov and nps synced from CSV exports, committed in git."""
+    root = make_ws(
+        {
+            "cxokr.yaml": CONFIG,
+            "metrics/aov.yaml": AOV,
+            "metrics/nps.yaml": NPS,
+            "exports/orders.csv": ORDERS,
+            "exports/nps.csv": SCORES,
+            ".gitignore": ".cxokr/\n",
+        }
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start")
+    return root
+
+
+def test_sync_appends_what_is_new_and_commits_once(synced_ws: Path) -> None:
+    code, errors = run(synced_ws)
+    assert code == 0, errors
+    assert errors.splitlines() == [
+        "aov: 3 readings added, 2026-11-21 to 2026-11-22",
+        "nps: 2 readings added, 2026-11-21 to 2026-11-22",
+        "5 readings added from 2 metrics",
+        f"committed {git(synced_ws, 'rev-parse', '--short', 'HEAD').strip()}: sync: aov +3, nps +2",
+    ]
+    assert [line.split(', "at": ')[0] for line in log(synced_ws, "aov")[1:]] == [
+        '- {"date": "2026-11-21", "value": 75.5, "segment": "in-store", "by": "dana@acme.example"',
+        '- {"date": "2026-11-21", "value": 61.0, "segment": "online", "by": "dana@acme.example"',
+        '- {"date": "2026-11-22", "value": 63.0, "segment": "online", "by": "dana@acme.example"',
+    ]
+    assert git(synced_ws, "log", "--format=%s") == "sync: aov +3, nps +2\nStart\n"
+    assert git(synced_ws, "status", "--porcelain") == ""
+
+
+def test_sync_twice_adds_and_commits_nothing_the_second_time(synced_ws: Path) -> None:
+    assert run(synced_ws)[0] == 0
+    head = git(synced_ws, "rev-parse", "HEAD")
+    code, errors = run(synced_ws)
+    assert code == 0
+    assert errors.splitlines() == [
+        "aov: nothing new since 2026-11-23",
+        "nps: nothing new since 2026-11-23",
+        "nothing new from 2 metrics",
+    ]
+    assert git(synced_ws, "rev-parse", "HEAD") == head
+
+
+def test_since_fetches_from_that_day_and_skips_what_is_held(synced_ws: Path) -> None:
+    assert run(synced_ws, "aov")[0] == 0
+    code, errors = run(synced_ws, "aov", "--since", "2026-11-01")
+    assert code == 0
+    assert errors.splitlines() == [
+        "aov: nothing new since 2026-11-01 (4 already held)",
+        "nothing new from 1 metric",
+    ]
+
+
+def test_a_bad_row_writes_nothing_for_its_metric_and_the_other_still_syncs(
+    synced_ws: Path,
+) -> None:
+    (synced_ws / "exports" / "orders.csv").write_text(ORDERS + "2026-11-22,kiosk,12\n")
+    code, errors = run(synced_ws)
+    assert code == 1
+    assert errors.splitlines() == [
+        "error: aov: row 3: aov has no segment 'kiosk' (declared: online, in-store)",
+        "error: aov: nothing written: 1 bad row; fix the query or its data",
+        "nps: 2 readings added, 2026-11-21 to 2026-11-22",
+        "2 readings added from 2 metrics; 1 failed (aov)",
+        f"committed {git(synced_ws, 'rev-parse', '--short', 'HEAD').strip()}: sync: nps +2",
+    ]
+    assert len(log(synced_ws, "aov")) == 1
+    assert git(synced_ws, "show", "--name-only", "--format=", "HEAD") == "readings/nps.yaml\n"
+
+
+def test_a_query_error_is_named_and_the_others_go_on(synced_ws: Path) -> None:
+    (synced_ws / "exports" / "nps.csv").unlink()
+    code, errors = run(synced_ws)
+    assert code == 1
+    lines = errors.splitlines()
+    assert lines[0] == "aov: 3 readings added, 2026-11-21 to 2026-11-22"
+    assert lines[1] == (
+        "error: nps: the query failed: IO Error: No files found that match the pattern "
+        '"exports/nps.csv"'
+    )
+    assert lines[2] == "3 readings added from 2 metrics; 1 failed (nps)"
+    assert log(synced_ws, "nps") == []
+
+
+def test_dry_run_says_what_would_be_added_and_writes_nothing(synced_ws: Path) -> None:
+    code, errors = run(synced_ws, "--dry-run")
+    assert code == 0
+    assert errors.splitlines() == [
+        "aov: 3 readings would be added, 2026-11-21 to 2026-11-22",
+        "nps: 2 readings would be added, 2026-11-21 to 2026-11-22",
+        "5 readings would be added from 2 metrics; nothing written (--dry-run)",
+    ]
+    assert git(synced_ws, "status", "--porcelain") == ""
+    assert git(synced_ws, "log", "--format=%s") == "Start\n"
+
+
+def test_no_commit_writes_the_logs_and_leaves_them_uncommitted(synced_ws: Path) -> None:
+    code, errors = run(synced_ws, "nps", "--no-commit")
+    assert code == 0
+    assert errors.splitlines()[-1] == "wrote readings/nps.yaml (not committed: --no-commit)"
+    assert git(synced_ws, "status", "--porcelain") == "?? readings/nps.yaml\n"
+
+
+def test_a_refused_commit_leaves_the_logs_written_and_nothing_staged(synced_ws: Path) -> None:
+    refuse_commits(synced_ws, "no commits today")
+    code, errors = run(synced_ws, "aov")
+    assert code == 2
+    assert "error: readings/aov.yaml is written but not committed" in errors
+    assert git(synced_ws, "diff", "--cached", "--name-only") == ""
+    assert len(log(synced_ws, "aov")) == 4
+
+
+def test_an_unknown_metric_is_a_usage_error_with_the_closest_name(synced_ws: Path) -> None:
+    code, errors = run(synced_ws, "aovv")
+    assert code == 2
+    assert errors == "error: no metric 'aovv' in metrics/ (did you mean 'aov'?)\n"
+
+
+def test_a_named_metric_without_sync_is_a_usage_error(synced_ws: Path) -> None:
+    write_files(synced_ws, {"metrics/csat.yaml": "name: CSAT\nunit: '%'\ndirection: higher\n"})
+    code, errors = run(synced_ws, "csat")
+    assert code == 2
+    assert errors == (
+        "error: csat has no sync: block in metrics/csat.yaml (metrics with one: aov, nps)\n"
+    )
+
+
+def test_check_runs_each_query_for_no_rows_and_names_a_missing_column(synced_ws: Path) -> None:
+    write_files(synced_ws, {"metrics/nps.yaml": NPS.replace("score as value", "score")})
+    code, errors = run(synced_ws, "--check")
+    assert code == 1
+    assert errors.splitlines() == [
+        "aov: ok (columns: date, segment, value)",
+        "error: nps: the query returns no value column (its columns: date, score); name "
+        "them with AS, as in select day as date, avg(amount) as value",
+    ]
+    assert git(synced_ws, "status", "--porcelain") == " M metrics/nps.yaml\n"
+
+
+def test_a_missing_environment_variable_fails_its_metric_alone(
+    synced_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CXOKR_TEST_WAREHOUSE_URL", raising=False)
+    write_files(
+        synced_ws, {"metrics/nps.yaml": NPS.replace("connection: exports", "connection: warehouse")}
+    )
+    code, errors = run(synced_ws)
+    assert code == 1
+    assert errors.splitlines()[1] == (
+        "error: nps: the environment variable CXOKR_TEST_WAREHOUSE_URL is not set: it holds "
+        "the connection URL; set it (export CXOKR_TEST_WAREHOUSE_URL='dialect+driver://user:"
+        "password@host/database', or a repository secret in CI) and run the command again"
+    )
+    assert len(log(synced_ws, "aov")) == 4
+
+
+def test_parquet_exports_sync_through_duckdb(synced_ws: Path) -> None:
+    import duckdb
+
+    target = synced_ws / "exports" / "nps.parquet"
+    duckdb.sql(
+        f"copy (select * from read_csv('{synced_ws / 'exports' / 'nps.csv'}')) "
+        f"to '{target}' (format parquet)"
+    )
+    write_files(
+        synced_ws,
+        {"metrics/nps.yaml": NPS.replace("read_csv('exports/nps.csv')", "'exports/nps.parquet'")},
+    )
+    code, errors = run(synced_ws, "nps")
+    assert code == 0, errors
+    assert [line.split(', "by"')[0] for line in log(synced_ws, "nps")] == [
+        '- {"date": "2026-11-21", "value": 41.0',
+        '- {"date": "2026-11-22", "value": 42.5',
+    ]
+
+
+def test_the_example_syncs_its_exports_once(tmp_path: Path, git_env: None) -> None:
+    root = tmp_path / "retail-cx"
+    shutil.copytree(EXAMPLE, root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start")
+    code, errors = run(root)
+    assert code == 0, errors
+    assert errors.splitlines()[:4] == [
+        "aht: 1 reading added, 2026-11-27",
+        "aov: 2 readings added, 2026-11-27",
+        "queue-time: 1 reading added, 2026-11-27",
+        "4 readings added from 3 metrics",
+    ]
+    assert [line.split(', "by"')[0] for line in log(root, "aov")[-2:]] == [
+        '- {"date": "2026-11-27", "value": 79.1, "segment": "in-store", "source": "shopify-export"',
+        '- {"date": "2026-11-27", "value": 65.3, "segment": "online", "source": "shopify-export"',
+    ]
+    assert log(root, "aht")[-1].startswith('- {"date": "2026-11-27", "value": 402.0')
+    assert git(root, "log", "-1", "--format=%s") == "sync: aht +1, aov +2, queue-time +1\n"
+    assert run(root)[1].splitlines()[-1] == "nothing new from 3 metrics"
+
+
+def test_help_shows_examples() -> None:
+    result = CliRunner().invoke(app, ["sync", "--help"])
+    assert result.exit_code == 0
+    assert "Example: cxokr sync aov nps --dry-run" in result.stdout
+    assert "--since DATE" in result.stdout
