@@ -77,13 +77,18 @@ def sparkline(values: list[float], glyphs: Glyphs, width: int = 12) -> str:
     return "".join(glyphs.spark[round((v - low) / (high - low) * steps)] for v in values)
 
 
-def _header(report: Report, glyphs: Glyphs) -> Group:
+def _header(report: Report, glyphs: Glyphs, width: int) -> Group:
+    """The organization, period, day and filters, broken only between them; the figures."""
     dot = f" {glyphs.dot} "
-    title = Text(escape_controls(report.organization), style="bold")
-    title.append(f"{dot}{escape_controls(report.period.id)}{dot}as of {report.as_of.isoformat()}")
-    shown = [f"{name} {value}" for name, value in report.filters.applied()]
-    if shown:
-        title.append(escape_controls(f"{dot}{', '.join(shown)}"), style="dim")
+    pieces = [
+        *wrap.words(escape_controls(report.organization), "bold", ""),
+        Piece(escape_controls(report.period.id), "", dot),
+        Piece(f"as of {report.as_of.isoformat()}", "", dot),
+    ]
+    for n, (name, value) in enumerate(report.filters.applied()):
+        pieces.append(Piece(escape_controls(f"{name} {value}"), "dim", ", " if n else dot))
+    title = Text()
+    _laid_out(title, pieces, width)
     figures = Text(
         f"Day {report.day} of {report.days}{dot}organization {percent(report.progress)}"
         f"{dot}expected {percent(report.organization_expected)}"
@@ -315,7 +320,7 @@ def render(
     if width is not None:
         target.width = width
     view = _View(report, Glyphs(can_encode("█░▁→·", out)), target.width, full)
-    target.print(_header(report, view.glyphs))
+    target.print(_header(report, view.glyphs, view.width))
     if not view.detail:
         target.print(
             Text(

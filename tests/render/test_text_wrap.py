@@ -168,3 +168,12 @@ def test_the_alignment_tree_breaks_between_words_too(width: int) -> None:
         assert holds(found, row.title.split()), row.title
     assert not any(line.rstrip().endswith(" company") for line in tree.splitlines())
     assert "company (2026)" in tree
+
+
+def test_the_header_breaks_between_its_parts_never_inside_a_filter() -> None:
+    out = report_at(50, EXAMPLE, "--owner", "dana", "--team", "ecommerce")
+    assert out.splitlines()[:3] == [
+        "Northwind Outfitters · 2026-Q4 · as of 2026-11-20",
+        "team ecommerce, owner dana.cho@northwind.example",
+        "Day 51 of 92 · organization 82% · expected 89%",
+    ]
