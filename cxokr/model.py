@@ -75,9 +75,10 @@ Seconds = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
 class Sync(FileModel):
     """A metric's `sync`: the query `cxokr sync` runs on a connection named in cxokr.yaml.
 
-    The query returns the columns `date` and `value`, and optionally `segment`,
-    `source` and `note`; it may use the bound parameter `:since`, the day after
-    the newest reading already held (readings on later days are wanted).
+    The query returns the columns `date` and `value`, and optionally `segment`
+    and `source` (sync ignores any other, a `note` among them); it may use the
+    bound parameter `:since`, the first day wanted: the day after the newest
+    reading already held (`where day >= :since`).
     """
 
     connection: Slug

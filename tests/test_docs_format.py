@@ -17,7 +17,7 @@ from cxokr import yamlio
 from cxokr.compute import report
 from cxokr.compute.report import Filters
 from cxokr.load.workspace import load as load_workspace
-from cxokr.model import Checkin, Config, KeyResult, OkrFile, Reading
+from cxokr.model import Checkin, Config, KeyResult, Metric, OkrFile, Reading
 from cxokr.render import report_json
 from cxokr.rules import checks
 from tests.conftest import write_files
@@ -40,6 +40,8 @@ def blocks() -> list[str]:
 def model_of(data: Any) -> type[BaseModel]:
     """Which model a block of the docs shows: a whole file, or entries of one."""
     if isinstance(data, dict):
+        if "direction" in data:
+            return Metric
         return Config if "organization" in data else OkrFile
     first = data[0]
     if "kr" in first:

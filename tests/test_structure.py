@@ -186,7 +186,7 @@ TESTED_ELSEWHERE = {
     "load/source.py": "load/test_workspace.py",
     "model.py": "yamlio/test_documents.py, rules/test_checks.py, test_invalid_corpus.py",
     "model_fields.py": "test_inputs.py, test_invalid_corpus.py",
-    "model_config.py": "edit/test_field_help.py, test_invalid_corpus.py",
+    "model_config.py": "edit/test_field_help.py, rules/test_sources.py, test_invalid_corpus.py",
     "problems.py": "test_docs.py (every code documented), render/test_problems.py",
     "render/align.py": "cli/test_report.py, render/test_html.py",
     "render/audit.py": "git/test_audit.py",

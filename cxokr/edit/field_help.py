@@ -47,9 +47,9 @@ _CONNECTION = {
 _SYNC = {
     "connection": "The connection the query runs on, named in cxokr.yaml connections. "
     "Example: connection: warehouse",
-    "query": "The SQL query cxokr sync runs: it returns date and value, and optionally segment, "
-    "source and note; :since is the day after the newest reading held. "
-    "Example: query: select day as date, avg(total) as value from orders where day > :since group by 1",
+    "query": "The SQL query cxokr sync runs: it returns date and value, and optionally segment "
+    "and source; :since is the first day wanted, the day after the newest reading held. "
+    "Example: query: select day as date, avg(total) as value from orders where day >= :since group by 1",
     "timeout": "Seconds the query may run before sync stops it, above 0 (default 60). "
     "Example: timeout: 300",
 }
@@ -103,7 +103,7 @@ _METRIC = {
     "then name one. Example: segments: [online, in-store, mobile]",
     "sync": "The query cxokr sync runs to fetch its readings: {connection, query, timeout}. "
     'Example: sync: {connection: exports, query: "select day as date, total as value from '
-    "read_csv('exports/aov.csv') where day > :since\"}",
+    "read_csv('exports/aov.csv') where day >= :since\"}",
 }
 
 _START_READING = {

@@ -64,10 +64,10 @@ def env_name(connection: str) -> str:
 
 
 def _connection(ws: Workspace, name: str, connection: Connection) -> list[Problem]:
-    url = connection.url
+    url = connection.url.strip()  # as sync reads it
     at = ("connections", name, "url")
     if url.startswith(ENV):
-        variable = url[len(ENV) :]
+        variable = url[len(ENV) :].strip()
         if not _ENV_NAME.fullmatch(variable):
             message = (
                 f"connection {name!r}: url {url!r} names no environment variable: write "
@@ -82,7 +82,7 @@ def _connection(ws: Workspace, name: str, connection: Connection) -> list[Proble
             return [ws.problem_at("CX352", CONFIG_FILE, at, message)]
         return []
     if url.startswith(DUCKDB):
-        return _duckdb_file(ws, name, url[len(DUCKDB) :])
+        return _duckdb_file(ws, name, url[len(DUCKDB) :].strip())
     matched = _SQLALCHEMY.fullmatch(url)
     scheme = matched["scheme"].split("+")[0].lower() if matched else ""
     if matched is None or scheme in _NOT_DATABASES:
@@ -176,7 +176,7 @@ def _sync(ws: Workspace, name: str, metric: Metric, sync: Sync) -> list[Problem]
     if not tokens:
         message = (
             "sync.query is empty: write the SQL that returns a reading a row, as columns "
-            "date and value (and segment, source or note)"
+            "date and value (and segment or source)"
         )
         return [*found, ws.problem_at("CX347", rel, ("sync", "query"), message)]
     return found + _columns(ws, rel, metric, tokens)
@@ -205,7 +205,7 @@ def _columns(ws: Workspace, rel: str, metric: Metric, tokens: list[Token]) -> li
     if not any(token.kind == "param" and token.text.lower() == ":since" for token in tokens):
         message = (
             "sync.query does not use :since, so every sync reads all its rows again: "
-            "filter on it, e.g. where day > :since (the day after the newest reading held)"
+            "filter on it, e.g. where day >= :since (the day after the newest reading held)"
         )
         found.append(ws.problem_at("CX350", rel, at, message))
     return found

@@ -26,7 +26,7 @@ SYNCED = """
       connection: exports
       query: |
         select day as date, channel as segment, avg(total) as value
-        from read_csv('exports/orders.csv') where day > :since group by 1, 2
+        from read_csv('exports/orders.csv') where day >= :since group by 1, 2
 """
 
 
@@ -66,7 +66,7 @@ def test_sources_written_right_check_clean(
         plain="postgresql+psycopg://dana@db.example:5432/cx?sslmode=require",
         snow="snowflake://dana@acme/cx/public?warehouse=wh",
     )
-    star = metric("select * from read_parquet('exports/nps.parquet') where day > :since")
+    star = metric("select * from read_parquet('exports/nps.parquet') where day >= :since")
     root = make_ws({"cxokr.yaml": config, "metrics/aov.yaml": SYNCED, "metrics/nps.yaml": star})
     assert check(root)[:2] == (0, [])
 
@@ -104,7 +104,7 @@ def test_an_empty_query_is_an_error(make_ws: WriteFiles, query: str) -> None:
         1,
         [
             "metrics/nps.yaml:6:3 CX347 error: sync.query is empty: write the SQL that returns a "
-            "reading a row, as columns date and value (and segment, source or note)"
+            "reading a row, as columns date and value (and segment or source)"
         ],
     )
 
@@ -113,17 +113,17 @@ def test_an_empty_query_is_an_error(make_ws: WriteFiles, query: str) -> None:
     ("query", "message"),
     [
         (
-            "select day as date, avg(total) from t where day > :since group by 1",
+            "select day as date, avg(total) from t where day >= :since group by 1",
             "returns no value column (its select gives date, avg): name it in the select, "
             "e.g. avg(total) as value",
         ),
         (
-            "with d as (select 1 as date) select day, total as amount from t where day > :since",
+            "with d as (select 1 as date) select day, total as amount from t where day >= :since",
             "returns no date and value column (its select gives day, amount): name them in the "
             "select, e.g. day as date",
         ),
         (
-            'select t.day "Day", sum(total) value from t where day > :since union select 1, 2',
+            'select t.day "Day", sum(total) value from t where day >= :since union select 1, 2',
             "returns no date column (its select gives day, value): name it in the select, "
             "e.g. day as date",
         ),
@@ -141,13 +141,13 @@ def test_a_query_whose_select_names_no_date_or_value_is_an_error(
 @pytest.mark.parametrize(
     "query",
     [
-        "select * from t where day > :since",
-        "select t.* from t where day > :since",
-        "select day::date, total::float from t where day > :since",
-        "select cast(day as date), value from t where day > :since",
-        "from t select day as date where day > :since",
-        "select d as date, avg(v) over (partition by c) from t where day > :since",
-        "(select d as date, v as value from t where day > :since)",
+        "select * from t where day >= :since",
+        "select t.* from t where day >= :since",
+        "select day::date, total::float from t where day >= :since",
+        "select cast(day as date), value from t where day >= :since",
+        "from t select day as date where day >= :since",
+        "select d as date, avg(v) over (partition by c) from t where day >= :since",
+        "(select d as date, v as value from t where day >= :since)",
     ],
 )
 def test_columns_that_cannot_be_read_from_the_text_are_not_judged(
@@ -160,7 +160,7 @@ def test_columns_that_cannot_be_read_from_the_text_are_not_judged(
 
 
 def test_a_segment_column_for_a_metric_without_segments_is_a_warning(make_ws: WriteFiles) -> None:
-    query = "select day as date, channel as segment, 1 as value from t where day > :since"
+    query = "select day as date, channel as segment, 1 as value from t where day >= :since"
     root = make_ws(
         {"cxokr.yaml": connections(exports="duckdb:"), "metrics/nps.yaml": metric(query)}
     )
@@ -194,7 +194,7 @@ def test_a_query_without_since_is_a_warning(make_ws: WriteFiles, query: str) -> 
         0,
         [
             "metrics/nps.yaml:6:3 CX350 warning: sync.query does not use :since, so every sync "
-            "reads all its rows again: filter on it, e.g. where day > :since (the day after the "
+            "reads all its rows again: filter on it, e.g. where day >= :since (the day after the "
             "newest reading held)"
         ],
     )
