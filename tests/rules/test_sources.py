@@ -63,6 +63,7 @@ def test_sources_written_right_check_clean(
         exports="duckdb:",
         local="duckdb:data/cx.duckdb",
         warehouse="env:CXOKR_WAREHOUSE_URL",
+        spaced=" env: CXOKR_WAREHOUSE_URL ",  # read trimmed, as sync reads it
         plain="postgresql+psycopg://dana@db.example:5432/cx?sslmode=require",
         snow="snowflake://dana@acme/cx/public?warehouse=wh",
     )
