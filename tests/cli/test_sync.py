@@ -4,7 +4,17 @@ exports."""
 
 from __future__ import annotations
 
+import itertools
+import json
+import random
 import shutil
+import textwrap
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +22,7 @@ from typer.testing import CliRunner
 
 from cxokr.cli import app
 from tests.conftest import WriteFiles, git, refuse_commits, write_files
+from tests.postgres import Postgres, postgres  # noqa: F401 (the server's fixture)
 
 EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "retail-cx"
 CONFIG = """
@@ -276,3 +287,196 @@ def test_help_shows_examples() -> None:
     assert result.exit_code == 0
     assert "Example: cxokr sync aov nps --dry-run" in result.stdout
     assert "--since DATE" in result.stdout
+
+
+# --- PostgreSQL, for real -----------------------------------------------------------------
+
+CHANNELS = ("web", "app", "store")
+FIRST_DAY = date(2026, 10, 1)
+DAYS = 58  # to 2026-11-27
+PER_DAY_AND_CHANNEL = """
+    select day as date, channel as segment, count(*) as value, 'warehouse' as source
+    from {table} where day >= :since group by 1, 2 order by 1, 2
+"""
+PER_DAY = """
+    select day as date, avg(amount)::numeric(10, 2) as value
+    from {table} where day >= :since group by 1 order by 1
+"""
+
+
+def _orders(count: int = 3000) -> list[tuple[date, str, Decimal]]:
+    pick = random.Random(17)
+    return [
+        (
+            FIRST_DAY + timedelta(days=n % DAYS),
+            CHANNELS[(n // DAYS) % 3],
+            Decimal(pick.randint(1000, 20000)) / 100,
+        )
+        for n in range(count)
+    ]
+
+
+def _metric(query: str, segments: str = "") -> str:
+    body = textwrap.indent(textwrap.dedent(query).strip(), "        ")
+    return (
+        f"name: A metric\nunit: count\ndirection: higher\n{segments}"
+        f"sync:\n  connection: warehouse\n  query: |\n{body}\n"
+    )
+
+
+_TABLES = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def server(postgres: Postgres) -> Postgres:  # noqa: F811
+    """The module's one PostgreSQL server (tests.postgres), started once for these tests."""
+    return postgres
+
+
+@pytest.fixture
+def table(server: Postgres) -> str:
+    """A fresh table of 3,000 orders (day, channel, amount) on the server; its name."""
+    name = f"orders_{next(_TABLES)}"
+    server.execute(f"CREATE TABLE {name} (day date, channel text, amount numeric(10, 2))")
+    server.copy_rows(name, ("day", "channel", "amount"), _orders())
+    return name
+
+
+@pytest.fixture
+def pg_ws(
+    make_ws: WriteFiles,
+    git_env: None,
+    server: Postgres,
+    table: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[dict[str, str]], Path]:
+    """Makes a git workspace whose `warehouse` is the test server, holding the metrics given
+    (`{table}` in their queries: the test's table)."""
+    monkeypatch.setenv("CXOKR_TEST_WAREHOUSE_URL", server.url)
+
+    def make(metrics: dict[str, str]) -> Path:
+        files = {
+            f"metrics/{name}.yaml": text.replace("{table}", table) for name, text in metrics.items()
+        }
+        root = make_ws({"cxokr.yaml": CONFIG, ".gitignore": ".cxokr/\n", **files})
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "Start")
+        return root
+
+    return make
+
+
+ORDERS_METRIC = _metric(PER_DAY_AND_CHANNEL, "segments: [web, app, store]\n")
+BASKET_METRIC = _metric(PER_DAY)
+
+
+def test_postgres_orders_per_day_and_channel_sync_once(
+    pg_ws: Callable[[dict[str, str]], Path],
+) -> None:
+    root = pg_ws({"orders": ORDERS_METRIC, "basket": BASKET_METRIC})
+    code, errors = run(root)
+    assert code == 0, errors
+    assert errors.splitlines()[:3] == [
+        "basket: 58 readings added, 2026-10-01 to 2026-11-27",
+        "orders: 174 readings added, 2026-10-01 to 2026-11-27",
+        "232 readings added from 2 metrics",
+    ]
+    counts = Counter((day.isoformat(), channel) for day, channel, _ in _orders())
+    held = [json.loads(line[2:]) for line in log(root, "orders")]
+    assert {(r["date"], r["segment"]): r["value"] for r in held} == counts
+    head = git(root, "rev-parse", "HEAD")
+    assert run(root)[1].splitlines() == [
+        "basket: nothing new since 2026-11-28",
+        "orders: nothing new since 2026-11-28",
+        "nothing new from 2 metrics",
+    ]
+    code, errors = run(root, "--since", "2026-10-01")
+    assert errors.splitlines()[:2] == [
+        "basket: nothing new since 2026-10-01 (58 already held)",
+        "orders: nothing new since 2026-10-01 (174 already held)",
+    ]
+    assert git(root, "rev-parse", "HEAD") == head
+
+
+def test_postgres_bad_row_writes_nothing_for_its_metric(
+    pg_ws: Callable[[dict[str, str]], Path], server: Postgres, table: str
+) -> None:
+    root = pg_ws({"orders": ORDERS_METRIC, "basket": BASKET_METRIC})
+    server.execute(f"INSERT INTO {table} VALUES ('2026-11-02', 'kiosk', 12)")
+    code, errors = run(root)
+    assert code == 1
+    assert errors.splitlines() == [
+        "basket: 58 readings added, 2026-10-01 to 2026-11-27",
+        "error: orders: row 98: orders has no segment 'kiosk' (declared: web, app, store)",
+        "error: orders: nothing written: 1 bad row; fix the query or its data",
+        "58 readings added from 2 metrics; 1 failed (orders)",
+        f"committed {git(root, 'rev-parse', '--short', 'HEAD').strip()}: sync: basket +58",
+    ]
+    assert log(root, "orders") == []
+
+
+def test_postgres_query_error_is_the_servers_first_line(
+    pg_ws: Callable[[dict[str, str]], Path],
+) -> None:
+    broken = _metric("select day as date, price as value from {table} where day >= :since")
+    root = pg_ws({"broken": broken, "basket": BASKET_METRIC})
+    code, errors = run(root)
+    assert code == 1
+    assert errors.splitlines()[:3] == [
+        "basket: 58 readings added, 2026-10-01 to 2026-11-27",
+        'error: broken: the query failed: column "price" does not exist',
+        "58 readings added from 2 metrics; 1 failed (broken)",
+    ]
+
+
+def test_postgres_query_past_the_timeout_is_stopped(
+    pg_ws: Callable[[dict[str, str]], Path],
+) -> None:
+    slow = _metric("select day as date, 1 as value, pg_sleep(30) from {table} limit 1")
+    root = pg_ws({"slow": slow})
+    code, errors = run(root, "--timeout", "0.5")
+    assert code == 1
+    assert errors.splitlines()[0] == (
+        "error: slow: the query took longer than 0.5 s and was stopped; make it faster, "
+        "or raise `timeout:` under the metric's `sync:`"
+    )
+
+
+def test_postgres_stopped_mid_run_fails_what_was_left_and_keeps_what_was_read(
+    pg_ws: Callable[[dict[str, str]], Path], server: Postgres
+) -> None:
+    slow = _metric(
+        "select day as date, count(*) as value from {table}, pg_sleep(30) "
+        "where day >= :since group by 1"
+    )
+    root = pg_ws({"a-basket": BASKET_METRIC, "b-slow": slow, "c-orders": ORDERS_METRIC})
+    stopper = threading.Thread(target=_stop_when_sleeping, args=(server,))
+    stopper.start()
+    try:
+        code, errors = run(root)
+    finally:
+        stopper.join()
+        server.start()
+    assert code == 1
+    lines = errors.splitlines()
+    assert lines[0] == "a-basket: 58 readings added, 2026-10-01 to 2026-11-27"
+    assert lines[1].startswith(f"error: b-slow: the query lost its connection to {server.url}: ")
+    assert lines[1].endswith("; nothing was read, run it again once the server is back")
+    assert lines[2].startswith(f"error: c-orders: cannot connect to {server.url}: ")
+    assert lines[3] == "58 readings added from 3 metrics; 2 failed (b-slow, c-orders)"
+    assert log(root, "b-slow") == [] and log(root, "c-orders") == []
+    assert git(root, "log", "-1", "--format=%s") == "sync: a-basket +58\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def _stop_when_sleeping(server: Postgres) -> None:
+    """Stop the server once a query sleeps in it (at most 20 s of looking)."""
+    for _ in range(200):
+        if server.execute(
+            "select count(*) from pg_stat_activity where query like '%pg_sleep(30)%' "
+            "and pid <> pg_backend_pid()"
+        )[0][0]:
+            break
+        time.sleep(0.1)
+    server.stop()
