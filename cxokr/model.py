@@ -86,6 +86,45 @@ class Sync(FileModel):
     timeout: Seconds | None = None  # seconds; None: sync's default (60)
 
 
+Tolerance = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+WHOLE_TOLERANCE = 0.01  # a recorded whole reading may stray 1% from the derived one
+
+
+class WholeSum(FileModel):
+    """`whole: {sum: true}`: the whole-business value is the sum of the segments' values."""
+
+    sum: Literal[True]
+    tolerance: Tolerance | None = None  # relative; None: WHOLE_TOLERANCE
+
+
+class WholeWeighted(FileModel):
+    """`whole: {weighted_by: METRIC}`: the whole-business value is the mean of the segments'
+    values weighted by another metric's readings of the same segments on the same day."""
+
+    weighted_by: Slug
+    tolerance: Tolerance | None = None  # relative; None: WHOLE_TOLERANCE
+
+
+def _whole_form(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "weighted_by" if "weighted_by" in value else "sum"
+    return _form(value, {str: "text", WholeSum: "sum", WholeWeighted: "weighted_by"})
+
+
+# `whole`: `sum`, `{sum: true}` or `{weighted_by: METRIC}`, each mapping with a `tolerance`.
+# The tags are the keys of the mappings, so a problem's path names the key at fault.
+Whole = Annotated[
+    Annotated[Literal["sum"], Tag("text")]
+    | Annotated[WholeSum, Tag("sum")]
+    | Annotated[WholeWeighted, Tag("weighted_by")],
+    Discriminator(
+        _whole_form,
+        custom_error_type="whole_form",
+        custom_error_message="write sum, {sum: true, tolerance: 0.01} or {weighted_by: METRIC}",
+    ),
+]
+
+
 class Metric(FileModel):
     """A metric of the shared catalog; one definition serves every key result that uses it."""
 
@@ -98,6 +137,9 @@ class Metric(FileModel):
     source: str | None = None
     segments: list[Slug] = Field(default_factory=list)
     sync: Sync | None = None
+    drives: list[Slug] = Field(default_factory=list)
+    trades_off: list[Slug] = Field(default_factory=list)
+    whole: Whole | None = None  # how the whole follows from the segments
 
 
 # --- okrs/<period>/<team>.yaml ---------------------------------------------------------
@@ -198,6 +240,15 @@ class Item(FileModel):
     weight: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = 1.0
 
 
+class Decision(FileModel):
+    """`decision:` on a key result: the answer people agreed to a trade-off it is part of
+    (what was decided, who decided, on which day); the trade-off is then shown as settled."""
+
+    text: Text
+    by: str
+    on: Day
+
+
 class KeyResult(FileModel):
     """A measurable result: a metric (or its own unit) moved from `start` to `target`; or a
     milestone, checklist or owner's score; or a share of another team's key result."""
@@ -222,6 +273,7 @@ class KeyResult(FileModel):
     shares: Ref | None = None
     state: ObjectiveStatus = ObjectiveStatus.ACTIVE
     reason: str | None = None
+    decision: Decision | None = None
 
 
 class Objective(FileModel):

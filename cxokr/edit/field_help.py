@@ -104,6 +104,30 @@ _METRIC = {
     "sync": "The query cxokr sync runs to fetch its readings: {connection, query, timeout}. "
     'Example: sync: {connection: exports, query: "select day as date, total as value from '
     "read_csv('exports/aov.csv') where day >= :since\"}",
+    "drives": "The outcome metrics this metric moves (IDs); cxokr metrics --tree draws "
+    "each outcome with its drivers below it. Example: drives: [nps]",
+    "trades_off": "Metrics that move against this one when it is pushed (IDs); declaring it "
+    "on either side is enough. Example: trades_off: [checkout-lcp]",
+    "whole": "How the whole-business value follows from the segments' values: sum, or "
+    "{weighted_by: METRIC} (a mean weighted by that metric's readings of the same segments); "
+    "a whole reading is then derived on every day each segment has one, and cxokr check warns "
+    "when a recorded whole reading strays from it by more than tolerance (relative, default "
+    "0.01). Example: whole: {weighted_by: orders}",
+}
+
+_WHOLE_TOLERANCE = (
+    "How far a recorded whole reading may stray from the one derived from the segments, "
+    "relative to the derived value, at least 0 (default 0.01, 1%). Example: tolerance: 0.005"
+)
+_WHOLE_SUM = {
+    "sum": "true: the whole is the sum of the segments' values (the short form is whole: "
+    "sum). Example: whole: {sum: true, tolerance: 0.02}",
+    "tolerance": _WHOLE_TOLERANCE,
+}
+_WHOLE_WEIGHTED = {
+    "weighted_by": "The metric whose readings of each segment on the same day weigh that "
+    "segment's value (orders for order value). Example: whole: {weighted_by: orders}",
+    "tolerance": _WHOLE_TOLERANCE,
 }
 
 _START_READING = {
@@ -243,6 +267,8 @@ HELP: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "Team": _TEAM,
         "Metric": _METRIC,
         "Sync": _SYNC,
+        "WholeSum": _WHOLE_SUM,
+        "WholeWeighted": _WHOLE_WEIGHTED,
         "StartReading": _START_READING,
         "Item": _ITEM,
         "KeyResult": _KEY_RESULT,
