@@ -249,7 +249,7 @@ def _describe(error: Any, path: tuple[str | int, ...]) -> tuple[str, str]:
             "CX203",
             f"{where}: {value!r}: write a number, or a change from the start such as '+10%'",
         )
-    if kind in ("start_form", "target_form"):
+    if kind in ("start_form", "target_form", "whole_form"):
         return "CX203", f"{where}: {error['msg']} (got {value!r})"
     if kind == "string_pattern_mismatch":
         return "CX204", (

@@ -39,6 +39,8 @@ def test_the_models_are_all_found() -> None:
             "Sync",
             "Team",
             "Thresholds",
+            "WholeSum",
+            "WholeWeighted",
         ]
     )
 
