@@ -22,9 +22,19 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
+# Then a sync of the example's exports (DuckDB, no server), on a copy in a throwaway git
+# repository, so the example itself stays as the report above shows it.
 demo: $(STAMP)
 	$(BIN)/cxokr check --workspace examples/retail-cx
 	$(BIN)/cxokr report --workspace examples/retail-cx --as-of 2026-11-20
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  cp -R examples/retail-cx "$$tmp/retail-cx" && cd "$$tmp/retail-cx" && \
+	  export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	    GIT_AUTHOR_NAME=Demo GIT_AUTHOR_EMAIL=etl@northwind.example \
+	    GIT_COMMITTER_NAME=Demo GIT_COMMITTER_EMAIL=etl@northwind.example && \
+	  git init -q && git add -A && git commit -q -m "The example workspace" && \
+	  echo "cxokr sync  (in a copy of examples/retail-cx)" && \
+	  $(abspath $(BIN))/cxokr sync
 
 lint: $(STAMP)
 	$(BIN)/ruff check cxokr tests benchmarks
