@@ -191,6 +191,15 @@ _KEY_RESULT = {
     "shows its figures but leaves roll-ups, counts and attention. Example: state: dropped",
     "reason": "Why the key result was dropped or postponed; shown in reports beside it. "
     "Example: reason: Holiday campaign first",
+    "decision": "The answer agreed to a conflict or trade-off this key result is part of: "
+    "{text, by, on}; the report then shows it as settled, not as needing a decision. "
+    "Example: decision: {text: Rich content only below the fold, by: ana, on: 2026-10-20}",
+}
+
+_DECISION = {
+    "text": "What was decided, in words. Example: text: Rich content only below the fold",
+    "by": "Who decided. Example: by: ana@acme.example",
+    "on": "The day it was decided, YYYY-MM-DD. Example: on: 2026-10-20",
 }
 
 _OBJECTIVE = {
@@ -271,6 +280,7 @@ HELP: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "WholeWeighted": _WHOLE_WEIGHTED,
         "StartReading": _START_READING,
         "Item": _ITEM,
+        "Decision": _DECISION,
         "KeyResult": _KEY_RESULT,
         "Objective": _OBJECTIVE,
         "OkrFile": _OKR_FILE,

@@ -28,6 +28,7 @@ def test_the_models_are_all_found() -> None:
             "Checkin",
             "Config",
             "Connection",
+            "Decision",
             "Item",
             "KeyResult",
             "Metric",
