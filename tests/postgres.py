@@ -250,5 +250,8 @@ def postgres() -> Iterator[Postgres]:
         server.create_database()
         yield server
     finally:
+        from cxokr import sources
+
+        sources.close()  # the connections kept between queries, before the server goes
         server.stop()
         shutil.rmtree(server.base, ignore_errors=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from cxokr.sources.query import ROW_LIMIT, Fetched, Query
 from cxokr.sources.urls import ENV_PREFIX, is_duckdb, mask, resolve_url
 
-__all__ = ["ROW_LIMIT", "Fetched", "fetch", "mask", "probe", "resolve_url"]
+__all__ = ["ROW_LIMIT", "Fetched", "close", "fetch", "mask", "probe", "resolve_url"]
 
 
 def fetch(
@@ -50,6 +50,14 @@ def probe(root: Path, url: str, query: str, *, timeout: float, metric: str = "")
     """The column names `query` returns, found by running it with a zero-row limit."""
     request = Query(root, _resolved(url), query, date.today(), timeout, ROW_LIMIT, metric)
     return _run(request, rows=False).columns
+
+
+def close() -> None:
+    """Close the connections kept between queries (also done when the process exits)."""
+    from cxokr.sources import duckdb_engine, sql_engine
+
+    duckdb_engine.close()
+    sql_engine.close()
 
 
 def _resolved(url: str) -> str:

@@ -12,6 +12,8 @@ outlives its timeout.
 
 from __future__ import annotations
 
+import atexit
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,12 @@ from cxokr.errors import SourceError
 from cxokr.sources import sqltext
 from cxokr.sources.query import Deadline, Fetched, Query
 from cxokr.sources.urls import duckdb_database, missing_driver
+
+# Opening a DuckDB database takes tens of milliseconds, running a small query a few: one
+# in-memory database is kept per workspace for the process, and each query runs on a
+# cursor of its own. A query cannot change it: it runs inside a select, settings locked.
+_DATABASES: dict[str, Any] = {}
+_LOCK = threading.Lock()
 
 
 def run(query: Query, *, rows: bool = True) -> Fetched:
@@ -32,7 +40,7 @@ def run(query: Query, *, rows: bool = True) -> Fetched:
     limit = query.limit + 1 if rows else 0
     sql = sqltext.wrapped(sqltext.for_duckdb(pieces), limit)
     params = {sqltext.PARAMETER: query.since} if sqltext.uses_since(pieces) else None
-    conn = _connect(duckdb, query, database)
+    conn = _cursor(duckdb, query, database)
     try:
         with Deadline(query.timeout, conn.interrupt) as deadline:
             try:
@@ -52,6 +60,31 @@ def _hint(duckdb: Any, exc: BaseException) -> str:
     if isinstance(exc, duckdb.PermissionException):
         return " (a query reads files inside the workspace only, by paths relative to it)"
     return ""
+
+
+def close() -> None:
+    """Close the databases kept for the next query (sync calls it at its end)."""
+    with _LOCK:
+        kept = list(_DATABASES.values())
+        _DATABASES.clear()
+    for conn in kept:
+        conn.close()
+
+
+def _cursor(duckdb: Any, query: Query, database: Path | None) -> Any:
+    """A connection for one query: for `duckdb:`, a cursor of its own on the in-memory
+    database kept for the workspace; a DuckDB file is opened for the query alone, so
+    its lock never outlasts the query (another process may be writing it next)."""
+    if database is not None:
+        return _connect(duckdb, query, database)
+    root = str(query.root.resolve())
+    with _LOCK:
+        kept = _DATABASES.get(root)
+        if kept is None:
+            kept = _DATABASES[root] = _connect(duckdb, query, None)
+            if len(_DATABASES) == 1:
+                atexit.register(close)
+        return kept.cursor()
 
 
 def _connect(duckdb: Any, query: Query, database: Path | None) -> Any:

@@ -93,21 +93,26 @@ def first_line(exc: BaseException) -> str:
 
 class Deadline:
     """Calls `cancel` from a timer thread if the block still runs after `seconds`;
-    `expired` then tells the block's error handling that the cancel was ours."""
+    `expired` then tells the block's error handling that the cancel was ours. With no
+    `cancel` (the database keeps the time itself), no timer runs."""
 
-    def __init__(self, seconds: float, cancel: Callable[[], object]) -> None:
+    def __init__(self, seconds: float, cancel: Callable[[], object] | None) -> None:
         self.expired = False
         self._cancel = cancel
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        self._timer: threading.Timer | None = None
+        if cancel is not None:
+            self._timer = threading.Timer(seconds, self._fire)
+            self._timer.daemon = True
 
     def _fire(self) -> None:
         self.expired = True
         with contextlib.suppress(Exception):  # the query ended meanwhile: nothing to cancel
-            self._cancel()
+            if self._cancel is not None:
+                self._cancel()
 
     def __enter__(self) -> Deadline:
-        self._timer.start()
+        if self._timer is not None:
+            self._timer.start()
         return self
 
     def __exit__(
@@ -116,4 +121,5 @@ class Deadline:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()

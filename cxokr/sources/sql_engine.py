@@ -3,16 +3,23 @@
 The query runs as `text(query)` with `since` bound, in a transaction that is read-only
 where the dialect allows it (PostgreSQL: `SET TRANSACTION READ ONLY`; SQLite:
 `PRAGMA query_only`) and always rolled back at the end. A SQLite file named by a
-relative path (`sqlite:///exports/shop.db`) is read from the workspace root. Rows stream from the server
-(`stream_results`), so no more than the row limit is ever held. Timeouts: PostgreSQL
-gets `statement_timeout` and `connect_timeout`; every dialect also gets a timer that
+relative path (`sqlite:///exports/shop.db`) is read from the workspace root.
+
+No more than the row limit is ever held: where SQL has `LIMIT` the query is wrapped
+in one (`select * from (QUERY) as q limit N`, also how `probe` asks for no rows),
+elsewhere rows stream from a server-side cursor. Timeouts: PostgreSQL gets
+`statement_timeout` and `connect_timeout`; every dialect also gets a timer that
 cancels the running statement through the driver (`cancel()` or `interrupt()`).
+Engines are kept per URL for the process, each with one idle connection checked
+before reuse; `close()` (or the process's exit) closes them.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +30,28 @@ from cxokr.sources.urls import missing_driver, sqlalchemy_url
 
 # SQLSTATE 57014: PostgreSQL cancelled the statement (statement_timeout or a cancel).
 QUERY_CANCELED = "57014"
+# Dialects whose SQL has `LIMIT`: the query is wrapped in one, so the database itself
+# stops at the row limit; on the others rows stream from a server-side cursor instead.
+LIMIT_DIALECTS = frozenset(
+    {
+        "postgresql",
+        "sqlite",
+        "mysql",
+        "mariadb",
+        "duckdb",
+        "snowflake",
+        "bigquery",
+        "databricks",
+        "redshift",
+        "trino",
+        "clickhouse",
+    }
+)
+
+# One engine per URL, kept for the process: a sync of 200 metrics from one database
+# pays for the connection and the dialect's first questions once, not 200 times.
+_ENGINES: dict[tuple[str, tuple[tuple[str, int], ...]], Any] = {}
+_LOCK = threading.Lock()
 
 
 def run(query: Query, *, rows: bool = True) -> Fetched:
@@ -33,36 +62,62 @@ def run(query: Query, *, rows: bool = True) -> Fetched:
         raise missing_driver(exc) from None
     engine = _engine(sqlalchemy, query)
     try:
-        try:
-            conn = engine.connect()
-        except sqlalchemy.exc.DBAPIError as exc:
-            raise query.cannot_connect(exc.orig or exc) from None
-        try:
-            return _execute(sqlalchemy, conn, query, rows)
-        finally:
-            conn.close()
+        conn = engine.connect()
+    except sqlalchemy.exc.DBAPIError as exc:
+        raise query.cannot_connect(exc.orig or exc) from None
+    try:
+        return _execute(sqlalchemy, conn, query, rows)
     finally:
+        conn.close()
+
+
+def close() -> None:
+    """Close the connections kept for the next query (sync calls it at its end)."""
+    with _LOCK:
+        engines = list(_ENGINES.values())
+        _ENGINES.clear()
+    for engine in engines:
         engine.dispose()
 
 
 def _engine(sqlalchemy: Any, query: Query) -> Any:
-    """The engine for the query's URL (no pool: one connection, closed at the end)."""
+    """The kept engine for the query's URL, made on first use."""
+    url = _url(sqlalchemy, query)
+    connect_args = {}
+    if url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = max(2, math.ceil(query.timeout))
+    key = (url.render_as_string(hide_password=False), tuple(sorted(connect_args.items())))
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = _create(sqlalchemy, query, url, connect_args)
+            if len(_ENGINES) == 1:
+                atexit.register(close)
+    return engine
+
+
+def _url(sqlalchemy: Any, query: Query) -> Any:
     try:
         url = sqlalchemy.engine.make_url(sqlalchemy_url(query.url))
     except sqlalchemy.exc.ArgumentError:
         raise SourceError(  # not echoed: text that is no URL may hold anything
-            "the connection URL is not a URL cxokr can read: write dialect+driver://user@host/database "
-            "(a SQLAlchemy URL), duckdb: or duckdb:PATH"
+            "the connection URL is not a URL cxokr can read: write "
+            "dialect+driver://user@host/database (a SQLAlchemy URL), duckdb: or duckdb:PATH"
         ) from None
+    return _sqlite_in_workspace(url, query.root) if url.get_backend_name() == "sqlite" else url
+
+
+def _create(sqlalchemy: Any, query: Query, url: Any, connect_args: dict[str, int]) -> Any:
+    """An engine keeping one idle connection, checked (pre-ping) before each reuse."""
     dialect = url.get_backend_name()
-    if dialect == "sqlite":
-        url = _sqlite_in_workspace(url, query.root)
-    connect_args = {}
-    if dialect == "postgresql":
-        connect_args["connect_timeout"] = max(2, math.ceil(query.timeout))
     try:
         return sqlalchemy.create_engine(
-            url, poolclass=sqlalchemy.pool.NullPool, connect_args=connect_args
+            url,
+            poolclass=sqlalchemy.pool.QueuePool,
+            pool_size=1,
+            max_overflow=8,
+            pool_pre_ping=True,
+            connect_args=connect_args,
         )
     except ModuleNotFoundError as exc:
         raise missing_driver(exc, dialect) from None
@@ -87,22 +142,20 @@ def _sqlite_in_workspace(url: Any, root: Path) -> Any:
 
 
 def _execute(sqlalchemy: Any, conn: Any, query: Query, rows: bool) -> Fetched:
-    pieces = sqltext.split(query.text)
-    text = sqltext.for_sqlalchemy(pieces)
-    if not rows:
-        text = sqltext.wrapped(text, 0)
-    params = {sqltext.PARAMETER: query.since} if sqltext.uses_since(pieces) else {}
+    """Run the statement in a read-only transaction, rolled back at the end."""
+    dialect = conn.dialect.name
+    text, params = _statement(query, rows, limited=dialect in LIMIT_DIALECTS)
+    # PostgreSQL's own statement_timeout bounds the query there; elsewhere a timer does.
+    cancel = None if dialect == "postgresql" else lambda: _cancel(conn)
     transaction = conn.begin()
     try:
-        with Deadline(query.timeout, lambda: _cancel(conn)) as deadline:
+        with Deadline(query.timeout, cancel) as deadline:
             try:
-                _read_only(sqlalchemy, conn, query)
-                result = conn.execution_options(stream_results=True).execute(
-                    sqlalchemy.text(text), params
-                )
-                columns = tuple(str(key) for key in result.keys())  # noqa: SIM118
-                fetched = [tuple(row) for row in result.fetchmany(query.limit + 1)]
-                result.close()
+                _read_only(conn, query)
+                result = conn.execution_options(
+                    stream_results=dialect not in LIMIT_DIALECTS
+                ).execute(sqlalchemy.text(text), params)
+                columns, fetched = _read(query, result)
             except sqlalchemy.exc.DBAPIError as exc:
                 raise _query_error(query, exc, deadline.expired) from None
             except sqlalchemy.exc.StatementError as exc:
@@ -112,21 +165,41 @@ def _execute(sqlalchemy: Any, conn: Any, query: Query, rows: bool) -> Fetched:
     return query.checked(columns, fetched)
 
 
-def _read_only(sqlalchemy: Any, conn: Any, query: Query) -> None:
+def _statement(query: Query, rows: bool, *, limited: bool) -> tuple[str, dict[str, Any]]:
+    """The text for `text()` (wrapped in a LIMIT where it can be) and its parameters."""
+    pieces = sqltext.split(query.text)
+    text = sqltext.for_sqlalchemy(pieces)
+    if limited or not rows:
+        text = sqltext.wrapped(text, query.limit + 1 if rows else 0)
+    return text, ({sqltext.PARAMETER: query.since} if sqltext.uses_since(pieces) else {})
+
+
+def _read(query: Query, result: Any) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """The columns and up to limit + 1 rows, as the driver returned them."""
+    if not result.returns_rows:
+        raise query.error(f"{query.what} returned no rows at all: it must be a select")
+    columns = tuple(str(key) for key in result.keys())  # noqa: SIM118
+    raw = result.cursor.fetchmany(query.limit + 1)
+    result.close()
+    return columns, [row if type(row) is tuple else tuple(row) for row in raw]
+
+
+def _read_only(conn: Any, query: Query) -> None:
     """Make the transaction read-only and bound in time, where the dialect can."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        conn.execute(sqlalchemy.text("SET TRANSACTION READ ONLY"))
         milliseconds = max(1, math.ceil(query.timeout * 1000))
-        conn.execute(sqlalchemy.text(f"SET LOCAL statement_timeout = {milliseconds}"))
+        conn.exec_driver_sql(
+            f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}"
+        )
     elif dialect == "sqlite":
-        conn.execute(sqlalchemy.text("PRAGMA query_only = ON"))
+        conn.exec_driver_sql("PRAGMA query_only = ON")
 
 
 def _cancel(conn: Any) -> None:
     """Cancel the running statement through the driver, from the timer's thread."""
     driver = conn.connection.driver_connection
-    for method in ("cancel", "interrupt"):
+    for method in ("cancel_safe", "cancel", "interrupt"):
         stop = getattr(driver, method, None)
         if callable(stop):
             stop()

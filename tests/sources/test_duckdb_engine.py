@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cxokr import sources
 from cxokr.errors import SourceError
 from cxokr.sources import ROW_LIMIT, fetch, probe
 
@@ -179,3 +180,23 @@ def test_without_duckdb_the_extra_to_install_is_named(
     assert str(caught.value) == (
         "the DuckDB driver is not installed (no module 'duckdb'): pip install 'cxokr[duckdb]'"
     )
+
+
+def test_a_changed_export_is_read_again(workspace: Path) -> None:
+    query = "select count(*) as value from read_csv('exports/orders-*.csv')"
+    assert fetch(workspace, "duckdb:", query, SINCE, timeout=30).rows == [(6,)]
+    with (workspace / "exports" / "orders-2026-11.csv").open("a") as export:
+        export.write("2026-11-04,online,90.00\n")
+    assert fetch(workspace, "duckdb:", query, SINCE, timeout=30).rows == [(7,)]
+    sources.close()
+    assert fetch(workspace, "duckdb:", query, SINCE, timeout=30).rows == [(7,)]
+
+
+def test_a_duckdb_file_is_not_held_open_between_queries(workspace: Path) -> None:
+    with duckdb.connect(str(workspace / "shop.duckdb")) as conn:
+        conn.execute("create table kpi as select 1 as value")
+    url, query = "duckdb:shop.duckdb", "select count(*) as n from kpi"
+    assert fetch(workspace, url, query, SINCE, timeout=30).rows == [(1,)]
+    with duckdb.connect(str(workspace / "shop.duckdb")) as conn:
+        conn.execute("insert into kpi select range from range(100)")
+    assert fetch(workspace, url, query, SINCE, timeout=30).rows == [(101,)]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cxokr import sources
 from cxokr.errors import SourceError
 from cxokr.sources import fetch, probe
 from tests.postgres import Postgres
@@ -42,6 +43,22 @@ def test_postgresql_aggregates_orders_per_day_and_channel(
     assert fetched.columns == ("date", "segment", "value", "orders")
     assert fetched.rows == expected_per_day_and_channel(orders, SINCE)
     assert len(fetched.rows) == 2 * 10  # days 21 to 30 of November, two channels
+
+
+def test_one_connection_is_kept_between_queries_until_close(
+    tmp_path: Path, postgres: Postgres, orders: Orders
+) -> None:
+    others = (
+        "select count(*) from pg_stat_activity "
+        "where usename = 'cxokr' and backend_type = 'client backend' and pid <> pg_backend_pid()"
+    )
+    sources.close()
+    for _ in range(3):
+        fetch(tmp_path, postgres.url, "select 1 as value", SINCE, timeout=30)
+    assert postgres.execute(others) == [(1,)]
+    sources.close()
+    assert postgres.execute(others) == [(0,)]
+    assert fetch(tmp_path, postgres.url, "select 2 as value", SINCE, timeout=30).rows == [(2,)]
 
 
 def test_postgresql_binds_since_and_leaves_a_literal_alone(
@@ -167,14 +184,14 @@ def test_sqlite_reads_a_file_relative_to_the_workspace(
     assert fetched.rows == [("2026-11-21", 2.5, ":since")]
 
 
-def test_sqlite_runs_the_query_read_only(tmp_path: Path) -> None:
+def test_sqlite_refuses_a_statement_that_writes(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "shop.db") as conn:
         conn.execute("create table kpi (value real)")
     query = "insert into kpi values (1) returning value"
-    with pytest.raises(
-        SourceError, match=r"^the query failed: attempt to write a readonly database"
-    ):
+    with pytest.raises(SourceError, match=r'^the query failed: near "insert": syntax error$'):
         fetch(tmp_path, "sqlite:///shop.db", query, SINCE, timeout=30)
+    with sqlite3.connect(tmp_path / "shop.db") as conn:
+        assert conn.execute("select count(*) from kpi").fetchall() == [(0,)]
 
 
 def test_sqlite_stops_a_query_at_its_timeout_through_the_driver(tmp_path: Path) -> None:
