@@ -7,7 +7,9 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import shutil
+import subprocess
 import textwrap
 import threading
 import time
@@ -480,3 +482,31 @@ def _stop_when_sleeping(server: Postgres) -> None:
             break
         time.sleep(0.1)
     server.stop()
+
+
+# --- The nightly workflow -----------------------------------------------------------------
+
+
+def test_the_nightly_workflow_syncs_with_the_secret_and_opens_a_pull_request() -> None:
+    import yaml
+
+    path = EXAMPLE.parent / "ci" / "cxokr-sync.yml"
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"] == [{"cron": "17 3 * * *"}]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    steps = workflow["jobs"]["sync"]["steps"]
+    sync = next(step for step in steps if step.get("id") == "sync")
+    assert "cxokr sync" in sync["run"]
+    assert sync["env"]["CXOKR_WAREHOUSE_URL"] == "${{ secrets.CXOKR_WAREHOUSE_URL }}"
+    action, _, version = next(
+        s["uses"] for s in steps if "create-pull-request" in s.get("uses", "")
+    ).partition("@")
+    assert action == "peter-evans/create-pull-request"
+    assert re.fullmatch(r"[0-9a-f]{40}", version)  # pinned to a commit, its tag in a comment
+    assert "create-pull-request@" + version + " # v7.0.11" in path.read_text(encoding="utf-8")
+    for step in steps:
+        if "run" in step:  # every script parses as bash
+            done = subprocess.run(["bash", "-n"], input=step["run"], text=True, capture_output=True)
+            assert done.returncode == 0, done.stderr
