@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import pty
 import random
 import re
 import shutil
@@ -23,6 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
+from cxokr.cli.sync import _Progress
 from tests.conftest import WriteFiles, git, refuse_commits, write_files
 from tests.postgres import Postgres, postgres  # noqa: F401 (the server's fixture)
 
@@ -510,3 +513,35 @@ def test_the_nightly_workflow_syncs_with_the_secret_and_opens_a_pull_request() -
         if "run" in step:  # every script parses as bash
             done = subprocess.run(["bash", "-n"], input=step["run"], text=True, capture_output=True)
             assert done.returncode == 0, done.stderr
+
+
+# --- Options and the progress line ------------------------------------------------------
+
+
+def test_a_timeout_of_zero_is_a_usage_error(synced_ws: Path) -> None:
+    code, errors = run(synced_ws, "--timeout", "0")
+    assert code == 2
+    assert errors == "error: --timeout must be a number of seconds above 0\n"
+
+
+def test_progress_names_each_query_on_a_terminal_and_clears_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        monkeypatch.setattr("sys.stderr", terminal)
+        progress = _Progress(2)
+        progress.step(0, "aov")
+        progress.step(1, "nps")
+        progress.done()
+        _Progress(1).step(0, "aov")  # one metric: no progress line
+    shown = os.read(leader, 1000).decode()
+    os.close(leader)
+    assert shown == "\r\x1b[Kfetching 1/2: aov\r\x1b[Kfetching 2/2: nps\r\x1b[K"
+
+
+def test_progress_is_silent_off_a_terminal(synced_ws: Path) -> None:
+    code, errors = run(synced_ws, "--dry-run")  # CliRunner's stderr is no terminal
+    assert code == 0
+    assert "fetching" not in errors
