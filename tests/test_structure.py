@@ -170,6 +170,7 @@ TESTED_ELSEWHERE = {
     "compute/lens.py": "cli/test_report.py (metrics)",
     "compute/report_data.py": "compute/test_report.py, compute/test_rows.py",
     "compute/steps.py": "compute/test_rows.py",
+    "compute/conflicts.py": "rules/test_tradeoffs.py, compute/test_align.py",
     "edit/checkin.py": "cli/test_write.py (checkin)",
     "edit/ci_workflow.py": "edit/test_scaffold.py",
     "edit/logs.py": "cli/test_write.py, edit/test_fileio.py",

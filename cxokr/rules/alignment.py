@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cxokr.compute import align
-from cxokr.compute.values import start_from_readings
+from cxokr.compute import align, conflicts
+from cxokr.compute.conflicts import Conflict
 from cxokr.load.workspace import Workspace
-from cxokr.model import Direction, KeyResult, KrType
 from cxokr.problems import Problem
+from cxokr.rules.tradeoffs import check_decisions, check_tradeoffs
 
 
 def _short(ref: str) -> str:
@@ -105,107 +105,22 @@ def check_unsupported(ws: Workspace, graph: align.Graph) -> list[Problem]:
     ]
 
 
-def _movement(
-    ws: Workspace,
-    period: str,
-    kr: KeyResult,
-    starts: dict[tuple[str, str, str | None], float | None],
-) -> float | None:
-    """+1 when the KR moves its metric up, -1 down, None when unknown or not a target KR."""
-    if kr.type is not KrType.TARGET or kr.target is None or kr.metric is None:
-        return None
-    if isinstance(kr.target, str):  # relative: `+10%` moves it up (from a positive start)
-        return 1.0 if kr.target.startswith("+") else -1.0
-    if kr.change is not None:
-        return None if kr.change == 0 else (1.0 if kr.change > 0 else -1.0)
-    start = kr.start if isinstance(kr.start, float | int) else None
-    if kr.start is not None and start is None:
-        return None  # `first` or a dated reading: known only when it is read
-    if start is None:
-        key = (period, kr.metric, kr.segment)
-        if key not in starts:
-            log = ws.readings.get(kr.metric)
-            found = ws.periods.get(period)
-            starts[key] = start_from_readings(kr, found, log.entries) if log and found else None
-        start = starts[key]
-    if start is None or start == kr.target:
-        return None
-    return 1.0 if kr.target > start else -1.0
+def _unsettled(ws: Workspace, conflicts: list[Conflict], key: str) -> list[Problem]:
+    """A problem at `key` of the last key result of each conflict no decision settles."""
+    return [
+        ws.problem_at(c.code, c.sides[-1].node.path, c.sides[-1].loc(key), c.message)
+        for c in conflicts
+        if not c.settled
+    ]
 
 
 def check_opposite_pulls(ws: Workspace, graph: align.Graph) -> list[Problem]:
     """Each KR pulling against the first KR on its metric, segment and period, named once."""
-    starts: dict[tuple[str, str, str | None], float | None] = {}
-    first: dict[tuple[str, str, str | None], tuple[align.Node, KeyResult, float]] = {}
-    found = []
-    for node in graph.nodes.values():
-        if not node.active:
-            continue
-        for k, kr in enumerate(node.objective.key_results):
-            sign = _movement(ws, node.period, kr, starts)
-            if sign is None or kr.metric is None:
-                continue
-            key = (node.period, kr.metric, kr.segment)
-            if key not in first:
-                first[key] = (node, kr, sign)
-                continue
-            other, other_kr, other_sign = first[key]
-            if sign != other_sign:
-                where = kr.metric + (f" ({kr.segment})" if kr.segment else "")
-                found.append(
-                    ws.problem_at(
-                        "CX335",
-                        node.path,
-                        ("objectives", node.index, "key_results", k, "target"),
-                        f"{_short(other.ref)}/{other_kr.id} and {_short(node.ref)}/{kr.id} pull "
-                        f"{where} in opposite directions in {node.period}",
-                    )
-                )
-    return found
+    return _unsettled(ws, conflicts.opposite_pulls(ws, graph), "target")
 
 
 def check_target_shortfall(ws: Workspace, graph: align.Graph) -> list[Problem]:
-    periods = ws.periods
-    found = []
-    for edge in graph.edges:
-        child, parent = graph.nodes[edge.child], graph.nodes[edge.parent]
-        mine, theirs = periods.get(child.period), periods.get(parent.period)
-        if not (mine and theirs and mine.end >= theirs.end):
-            continue  # an earlier sub-period may hold an intermediate target
-        child_krs = [
-            (k, kr)
-            for k, kr in enumerate(child.objective.key_results)
-            if edge.kr is None or kr.id == edge.kr
-        ]
-        parent_krs = [
-            kr
-            for kr in parent.objective.key_results
-            if (edge.parent_kr is None or kr.id == edge.parent_kr) and kr.type is KrType.TARGET
-        ]
-        for k, kr in child_krs:
-            metric = ws.metrics.get(kr.metric or "")
-            if metric is None or not isinstance(kr.target, float) or kr.type is not KrType.TARGET:
-                continue  # a relative target is known only from its start
-            for other in parent_krs:
-                if (other.metric, other.segment) != (kr.metric, kr.segment) or not isinstance(
-                    other.target, float
-                ):
-                    continue
-                higher = metric.direction is Direction.HIGHER
-                short = kr.target < other.target if higher else kr.target > other.target
-                if short:
-                    found.append(
-                        ws.problem_at(
-                            "CX336",
-                            child.path,
-                            ("objectives", child.index, "key_results", k, "target"),
-                            f"target {kr.target:g} falls short of {_short(parent.ref)}/{other.id}'s "
-                            f"{other.target:g} on {kr.metric}"
-                            + (f" ({kr.segment})" if kr.segment else "")
-                            + " by the same date",
-                        )
-                    )
-    return found
+    return _unsettled(ws, conflicts.shortfalls(ws, graph), "target")
 
 
 GraphRule = Callable[[Workspace, align.Graph], list[Problem]]
@@ -218,6 +133,8 @@ GRAPH_RULES: tuple[GraphRule, ...] = (
     check_unsupported,
     check_opposite_pulls,
     check_target_shortfall,
+    check_tradeoffs,
+    check_decisions,
 )
 
 
