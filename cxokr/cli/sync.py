@@ -30,6 +30,7 @@ from cxokr.cli.app import (
     root_of,
 )
 from cxokr.cli.write import NoCommitOption, _prepare, commit_written
+from cxokr.errors import UsageError
 
 if TYPE_CHECKING:
     from cxokr.edit.sync import Fetch, MetricSync
@@ -106,19 +107,16 @@ def sync(
     root = root_of(workspace)
     first = parse_date(since) if since is not None else None
     if timeout is not None and timeout <= 0:
-        from cxokr.errors import UsageError
-
         raise UsageError("--timeout must be a number of seconds above 0")
     by = None if dry_run or check else _prepare(root, no_commit)
     ws = load(root)
     names = core.targets(ws, metrics or [])
     if check:
         return _check(root, ws, names, timeout)
-    progress = _Progress(len(names))
-    fetched = core.fetch_all(
-        root, ws, names, since=first, timeout=timeout, env=os.environ, started=progress.step
-    )
-    progress.done()
+    with _Progress(len(names)) as progress:
+        fetched = core.fetch_all(
+            root, ws, names, since=first, timeout=timeout, env=os.environ, started=progress.step
+        )
     if dry_run:
         return _report(core.plan_all(ws, fetched, by=None, today=date.today()), dry_run=True)
     return _write(root, fetched, by, no_commit)
@@ -158,12 +156,11 @@ def _check(root: Path, ws: Workspace, names: Sequence[str], timeout: float | Non
     """`--check`: each query run for zero rows; exit 1 if one fails."""
     from cxokr.edit import sync as core
 
-    progress = _Progress(len(names))
     results = []
-    for index, name in enumerate(names):
-        progress.step(index, name)
-        results.append(core.probe(root, ws, name, timeout=timeout, env=os.environ))
-    progress.done()
+    with _Progress(len(names)) as progress:
+        for index, name in enumerate(names):
+            progress.step(index, name)
+            results.append(core.probe(root, ws, name, timeout=timeout, env=os.environ))
     for result in results:
         err(core.checked(result))
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
@@ -171,11 +168,18 @@ def _check(root: Path, ws: Workspace, names: Sequence[str], timeout: float | Non
 
 class _Progress:
     """On a terminal, with more than one metric, `fetching 3/40: aov` on one line of
-    stderr, rewritten as each query starts and cleared at the end; elsewhere nothing."""
+    stderr, rewritten as each query starts and cleared when the block ends (Ctrl-C
+    too); elsewhere nothing."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.shown = total > 1 and sys.stderr.isatty()
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done()
 
     def step(self, index: int, metric: str) -> None:
         if self.shown:

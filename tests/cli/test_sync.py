@@ -531,14 +531,14 @@ def test_progress_names_each_query_on_a_terminal_and_clears_its_line(
     leader, follower = pty.openpty()
     with os.fdopen(follower, "w") as terminal:
         monkeypatch.setattr("sys.stderr", terminal)
-        progress = _Progress(2)
-        progress.step(0, "aov")
-        progress.step(1, "nps")
-        progress.done()
+        with pytest.raises(KeyboardInterrupt), _Progress(3) as progress:
+            progress.step(0, "aov")
+            progress.step(1, "nps")
+            raise KeyboardInterrupt  # Ctrl-C during the second query: the line is cleared
         _Progress(1).step(0, "aov")  # one metric: no progress line
     shown = os.read(leader, 1000).decode()
     os.close(leader)
-    assert shown == "\r\x1b[Kfetching 1/2: aov\r\x1b[Kfetching 2/2: nps\r\x1b[K"
+    assert shown == "\r\x1b[Kfetching 1/3: aov\r\x1b[Kfetching 2/3: nps\r\x1b[K"
 
 
 def test_progress_is_silent_off_a_terminal(synced_ws: Path) -> None:
