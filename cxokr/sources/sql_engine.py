@@ -30,6 +30,7 @@ from cxokr.sources.urls import missing_driver, sqlalchemy_url
 
 # SQLSTATE 57014: PostgreSQL cancelled the statement (statement_timeout or a cancel).
 QUERY_CANCELED = "57014"
+LONGEST_MS = 2_147_483_647  # the largest statement_timeout PostgreSQL takes (about 24 days)
 # Dialects whose SQL has `LIMIT`: the query is wrapped in one, so the database itself
 # stops at the row limit; on the others rows stream from a server-side cursor instead.
 LIMIT_DIALECTS = frozenset(
@@ -47,6 +48,9 @@ LIMIT_DIALECTS = frozenset(
         "clickhouse",
     }
 )
+
+# Dialects whose '...' literals take backslash escapes (a `:since` after \' is quoted).
+BACKSLASH_DIALECTS = frozenset({"mysql", "mariadb", "bigquery", "databricks"})
 
 # One engine per URL, kept for the process: a sync of 200 metrics from one database
 # pays for the connection and the dialect's first questions once, not 200 times.
@@ -85,7 +89,7 @@ def _engine(sqlalchemy: Any, query: Query) -> Any:
     url = _url(sqlalchemy, query)
     connect_args = {}
     if url.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = max(2, math.ceil(query.timeout))
+        connect_args["connect_timeout"] = min(max(2, math.ceil(query.timeout)), LONGEST_MS // 1000)
     key = (url.render_as_string(hide_password=False), tuple(sorted(connect_args.items())))
     with _LOCK:
         engine = _ENGINES.get(key)
@@ -144,7 +148,7 @@ def _sqlite_in_workspace(url: Any, root: Path) -> Any:
 def _execute(sqlalchemy: Any, conn: Any, query: Query, rows: bool) -> Fetched:
     """Run the statement in a read-only transaction, rolled back at the end."""
     dialect = conn.dialect.name
-    text, params = _statement(query, rows, limited=dialect in LIMIT_DIALECTS)
+    text, params = _statement(query, dialect, rows)
     # PostgreSQL's own statement_timeout bounds the query there; elsewhere a timer does.
     cancel = None if dialect == "postgresql" else lambda: _cancel(conn)
     transaction = conn.begin()
@@ -165,11 +169,11 @@ def _execute(sqlalchemy: Any, conn: Any, query: Query, rows: bool) -> Fetched:
     return query.checked(columns, fetched)
 
 
-def _statement(query: Query, rows: bool, *, limited: bool) -> tuple[str, dict[str, Any]]:
+def _statement(query: Query, dialect: str, rows: bool) -> tuple[str, dict[str, Any]]:
     """The text for `text()` (wrapped in a LIMIT where it can be) and its parameters."""
-    pieces = sqltext.split(query.text)
+    pieces = sqltext.split(query.text, backslashes=dialect in BACKSLASH_DIALECTS)
     text = sqltext.for_sqlalchemy(pieces)
-    if limited or not rows:
+    if dialect in LIMIT_DIALECTS or not rows:
         text = sqltext.wrapped(text, query.limit + 1 if rows else 0)
     return text, ({sqltext.PARAMETER: query.since} if sqltext.uses_since(pieces) else {})
 
@@ -188,7 +192,7 @@ def _read_only(conn: Any, query: Query) -> None:
     """Make the transaction read-only and bound in time, where the dialect can."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        milliseconds = max(1, math.ceil(query.timeout * 1000))
+        milliseconds = min(max(1, math.ceil(query.timeout * 1000)), LONGEST_MS)
         conn.exec_driver_sql(
             f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}"
         )

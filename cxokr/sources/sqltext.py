@@ -1,7 +1,7 @@
 """Reading a query's text just enough to bind `:since` safely and to wrap the query.
 
 A query is split into code, string literals ('it''s', E'\\n', $$...$$), quoted
-identifiers ("a"":b") and comments (-- and nested /* */), so a `:since` inside a
+identifiers ("a"":b", `a:b`) and comments (-- and nested /* */), so a `:since` inside a
 literal, an identifier or a comment is left alone, and a `::date` cast is not read
 as a parameter. The parameter is then written in the engine's own syntax; its value
 is always bound by the driver, never pasted into the text.
@@ -67,13 +67,13 @@ def _escape_string(sql: str, i: int) -> bool:
     return i > 0 and sql[i - 1] in "eE" and (i == 1 or not _WORD.match(sql[i - 2]))
 
 
-def _quoted_end(sql: str, i: int) -> tuple[Kind, int] | None:
+def _quoted_end(sql: str, i: int, backslashes: bool) -> tuple[Kind, int] | None:
     """The kind and end of a literal, identifier or comment starting at `i`, if one does."""
     char, pair = sql[i], sql[i : i + 2]
     if char == "'":
-        return "quoted", _string_end(sql, i, "'", _escape_string(sql, i))
-    if char == '"':
-        return "quoted", _string_end(sql, i, '"', False)
+        return "quoted", _string_end(sql, i, "'", backslashes or _escape_string(sql, i))
+    if char in '"`':
+        return "quoted", _string_end(sql, i, char, False)
     if pair == "--":
         newline = sql.find("\n", i)
         return "comment", len(sql) if newline < 0 else newline
@@ -97,8 +97,10 @@ def _is_parameter(sql: str, i: int) -> bool:
     return before_ok and after_ok
 
 
-def split(sql: str) -> list[Piece]:
-    """The query as code, quoted text, comments and `:since` parameters, in order."""
+def split(sql: str, *, backslashes: bool = False) -> list[Piece]:
+    """The query as code, quoted text, comments and `:since` parameters, in order.
+    `backslashes`: a backslash escapes the next character in every '...' literal, as
+    in MySQL and BigQuery (elsewhere only in PostgreSQL's E'...')."""
     pieces: list[Piece] = []
     code_start = i = 0
 
@@ -107,7 +109,7 @@ def split(sql: str) -> list[Piece]:
             pieces.append(Piece("code", sql[code_start:upto]))
 
     while i < len(sql):
-        found = _quoted_end(sql, i)
+        found = _quoted_end(sql, i, backslashes)
         if found:
             flush(i)
             kind, end = found

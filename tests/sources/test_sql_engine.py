@@ -118,6 +118,13 @@ def test_postgresql_stops_a_query_at_its_timeout(tmp_path: Path, postgres: Postg
     )
 
 
+def test_postgresql_takes_a_timeout_longer_than_its_own_largest(
+    tmp_path: Path, postgres: Postgres
+) -> None:
+    fetched = fetch(tmp_path, postgres.url, "select 1 as value", SINCE, timeout=1e10)
+    assert fetched.rows == [(1,)]
+
+
 def test_postgresql_rows_past_the_limit_are_refused(
     tmp_path: Path, postgres: Postgres, orders: Orders
 ) -> None:

@@ -66,3 +66,13 @@ def test_an_unclosed_literal_runs_to_the_end() -> None:
 
 def test_wrapping_puts_the_query_on_its_own_lines() -> None:
     assert wrapped("select 1 -- note", 0) == "select * from (\nselect 1 -- note\n) as q limit 0"
+
+
+def test_backtick_identifiers_are_quoted() -> None:
+    assert not uses_since(split("select 1 as `a:since`"))
+
+
+def test_backslash_escapes_count_where_the_dialect_has_them() -> None:
+    sql = "select 'it\\' :since' as a"
+    assert uses_since(split(sql))
+    assert not uses_since(split(sql, backslashes=True))
