@@ -50,7 +50,7 @@ SHOWN_BAD_ROWS = 10  # a query gone wrong can return thousands: the first few sa
 
 @dataclass(frozen=True)
 class Fetch:
-    """What one metric's query returned (columns in lower case), or why it could not run."""
+    """What one metric's query returned (columns as it names them), or why it could not run."""
 
     metric: str
     since: date
