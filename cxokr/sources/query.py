@@ -101,7 +101,7 @@ class Deadline:
         self._cancel = cancel
         self._timer: threading.Timer | None = None
         if cancel is not None:
-            self._timer = threading.Timer(seconds, self._fire)
+            self._timer = threading.Timer(min(seconds, threading.TIMEOUT_MAX), self._fire)
             self._timer.daemon = True
 
     def _fire(self) -> None:

@@ -103,6 +103,10 @@ def test_a_slow_query_is_interrupted_at_its_timeout(workspace: Path) -> None:
     )
 
 
+def test_a_timeout_longer_than_a_timer_takes_is_no_error(workspace: Path) -> None:
+    assert fetch(workspace, "duckdb:", "select 1 as v", SINCE, timeout=1e12).rows == [(1,)]
+
+
 def test_more_rows_than_the_limit_are_refused(workspace: Path) -> None:
     query = "select range as value from range(11)"
     assert len(fetch(workspace, "duckdb:", query, SINCE, timeout=30, limit=11).rows) == 11
