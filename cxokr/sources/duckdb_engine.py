@@ -3,11 +3,13 @@
 Relative paths in a query (`read_csv('exports/orders-*.csv')`) are read from the
 workspace root through DuckDB's `file_search_path` setting, so the process's working
 folder never changes. A query reads files inside the workspace only (CSV, Parquet,
-JSON: what DuckDB has built in); it reaches no network and installs no extension (a
-SQLite file is read through SQLAlchemy instead: `sqlite:///exports/shop.db`). The query
-runs wrapped in a `select`, so it cannot be a `COPY` or an `ATTACH`. `:since` becomes
-the named parameter `$since`, its value bound. A timer thread interrupts a query that
-outlives its timeout.
+JSON: what DuckDB has built in): an absolute path outside it and any `..` are refused;
+it reaches no network and installs no extension (a SQLite file is read through
+SQLAlchemy instead: `sqlite:///exports/shop.db`). One gap is DuckDB's: a relative path
+the workspace lacks is looked for in the working folder too, so sync is best run from
+inside the workspace (as CI does). The query runs wrapped in a `select`, so it cannot
+be a `COPY` or an `ATTACH`. `:since` becomes the named parameter `$since`, its value
+bound. A timer thread interrupts a query that outlives its timeout.
 """
 
 from __future__ import annotations
@@ -91,6 +93,11 @@ def _connect(duckdb: Any, query: Query, database: Path | None) -> Any:
     """A connection whose relative paths start at the workspace root, and that reads
     files in the workspace only."""
     root = str(query.root.resolve())
+    if "," in root:  # file_search_path is a comma-separated list
+        raise SourceError(
+            f"DuckDB cannot read relative paths in a workspace whose path holds a comma "
+            f"({root}): move or rename it"
+        )
     try:
         if database is None:
             conn = duckdb.connect(":memory:", config={"file_search_path": root})

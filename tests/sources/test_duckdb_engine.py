@@ -204,3 +204,10 @@ def test_a_duckdb_file_is_not_held_open_between_queries(workspace: Path) -> None
     with duckdb.connect(str(workspace / "shop.duckdb")) as conn:
         conn.execute("insert into kpi select range from range(100)")
     assert fetch(workspace, url, query, SINCE, timeout=30).rows == [(101,)]
+
+
+def test_a_workspace_path_with_a_comma_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "a,b"
+    root.mkdir()
+    with pytest.raises(SourceError, match=r"^DuckDB cannot read relative paths in a workspace"):
+        fetch(root, "duckdb:", "select 1 as v", SINCE, timeout=30)
