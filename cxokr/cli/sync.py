@@ -118,7 +118,7 @@ def sync(
             root, ws, names, since=first, timeout=timeout, env=os.environ, started=progress.step
         )
     if dry_run:
-        return _report(core.plan_all(ws, fetched, by=None, today=date.today()), dry_run=True)
+        return _report(ws, core.plan_all(ws, fetched, by=None, today=date.today()), dry_run=True)
     return _write(root, fetched, by, no_commit)
 
 
@@ -131,20 +131,20 @@ def _write(root: Path, fetched: Sequence[Fetch], by: str | None, no_commit: bool
         ws = load(root)
         plans = core.plan_all(ws, fetched, by=by, today=date.today())
         appended = core.write(root, plans)
-        for warning in core.warnings(ws, plans):
-            err(warning)
-        code = _report(plans, dry_run=False)
+        code = _report(ws, plans, dry_run=False)
         if not appended:
             return code
         committed = commit_written(root, list(appended), core.message(plans), no_commit, appended)
         return committed or code
 
 
-def _report(plans: Sequence[MetricSync], *, dry_run: bool) -> int:
-    """One line a metric (a line a bad row), the totals; exit 1 if one failed (2 if the
-    machine refused a write)."""
+def _report(ws: Workspace, plans: Sequence[MetricSync], *, dry_run: bool) -> int:
+    """Warnings, one line a metric (a line a bad row), the totals; exit 1 if one failed
+    (2 if the machine refused a write)."""
     from cxokr.edit import sync as core
 
+    for warning in core.warnings(ws, plans):
+        err(warning)
     for result in plans:
         for line in core.lines(result, dry_run=dry_run):
             err(line)

@@ -184,6 +184,20 @@ def test_dry_run_says_what_would_be_added_and_writes_nothing(synced_ws: Path) ->
     assert git(synced_ws, "log", "--format=%s") == "Start\n"
 
 
+def test_rows_without_a_segment_for_a_metric_with_segments_are_warned_of(
+    synced_ws: Path,
+) -> None:
+    unsegmented = AOV.replace("channel as segment, ", "").replace("order by all", "order by 1")
+    write_files(synced_ws, {"metrics/aov.yaml": unsegmented})
+    code, errors = run(synced_ws, "aov", "--dry-run")
+    assert code == 0
+    assert errors.splitlines()[:2] == [
+        "warning: 2 rows have no segment, but aov declares segments (online, in-store): "
+        "no key result on one segment reads them",
+        "aov: 2 readings would be added, 2026-11-21 to 2026-11-22",
+    ]
+
+
 def test_no_commit_writes_the_logs_and_leaves_them_uncommitted(synced_ws: Path) -> None:
     code, errors = run(synced_ws, "nps", "--no-commit")
     assert code == 0
