@@ -25,6 +25,7 @@ from cxokr.model import (
 )
 from cxokr.problems import Problem, Severity, did_you_mean
 from cxokr.rules.alignment import check_alignment
+from cxokr.rules.drivers import check_drivers
 from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
 from cxokr.rules.sources import check_sources
@@ -373,6 +374,7 @@ RULES: tuple[Rule, ...] = (
     check_readings,
     check_alignment,
     check_sources,
+    check_drivers,
 )
 
 
