@@ -55,7 +55,10 @@ def _unavailable(reason: str) -> NoReturn:
 def find_bin_dir() -> Path | None:
     """The folder holding initdb and pg_ctl: CXOKR_PG_BIN, PATH, then the newest Debian one."""
     named = os.environ.get("CXOKR_PG_BIN")
-    candidates = [Path(named)] if named else []
+    if named:
+        folder = Path(named)
+        return folder if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file() else None
+    candidates = []
     on_path = shutil.which("initdb")
     if on_path:
         candidates.append(Path(on_path).resolve().parent)
@@ -233,6 +236,8 @@ def _base_dir(run_as: dict[str, Any]) -> Path:
 def postgres() -> Iterator[Postgres]:
     """A running PostgreSQL cluster with an empty database, stopped at the module's end."""
     bin_dir = find_bin_dir()
+    if bin_dir is None and os.environ.get("CXOKR_PG_BIN"):
+        _unavailable(f"CXOKR_PG_BIN={os.environ['CXOKR_PG_BIN']} holds no initdb and pg_ctl")
     if bin_dir is None:
         _unavailable(
             "no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under "
