@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from cxokr.compute import progress as calc
-from cxokr.compute import values
+from cxokr.compute import values, wholes
 from cxokr.compute.explain_figures import deciding
 from cxokr.compute.explain_figures import fmt as _f
 from cxokr.compute.report_data import KrRow
@@ -144,8 +144,7 @@ def _segment(kr: KrRow) -> str:
 def _reading_before(ws: Workspace, kr: KrRow, day: date) -> date | None:
     """The day of the metric's newest reading (of its segment) before `day`, as `steps`
     reads it."""
-    log = ws.readings.get(kr.metric) if kr.metric else None
-    mine = [r for r in log.entries if r.segment == kr.segment] if log else []
+    mine = wholes.readings_of(ws, kr.metric, kr.segment) if kr.metric else []
     found = values.DailyReadings(mine).last_before(day)
     return found.date if found else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from cxokr.compute import values
+from cxokr.compute import values, wholes
 from cxokr.compute.explain_figures import band_rule, fmt
 from cxokr.compute.report_data import KrRow
 from cxokr.load.workspace import Workspace
@@ -46,10 +46,10 @@ def _observed_on(
     ws: Workspace, kr: KrRow, day: date
 ) -> Iterator[tuple[values.Observation, datetime | None]]:
     """The key result's readings (of its segment) and valued check-ins of `day`, with `at`."""
-    log = ws.readings.get(kr.metric) if kr.metric else None
-    for r in log.entries if log else ():
-        if r.date == day and r.segment == kr.segment:
-            yield values.Observation(r.date, r.value, "reading", at_key(r.at), r.by), r.at
+    for r in wholes.readings_of(ws, kr.metric, kr.segment) if kr.metric else ():
+        if r.date == day:
+            source = "derived reading" if isinstance(r, wholes.DerivedReading) else "reading"
+            yield values.Observation(r.date, r.value, source, at_key(r.at), r.by), r.at
     checkins = ws.checkins.get((kr.period, kr.team))
     name = f"{kr.objective}/{kr.id}"
     for c in checkins.entries if checkins else ():

@@ -16,7 +16,7 @@ from datetime import date
 from typing import NamedTuple
 
 from cxokr.compute import progress as calc
-from cxokr.compute import steps, values
+from cxokr.compute import steps, values, wholes
 from cxokr.compute.progress import Status
 from cxokr.compute.report_data import ItemRow, KrRow, Step
 from cxokr.load.workspace import Workspace
@@ -83,8 +83,7 @@ class KeyResults:
     def readings(self, metric: str, segment: str | None) -> values.DailyReadings:
         key = (metric, segment)
         if key not in self._readings:
-            log = self.ws.readings.get(metric)
-            mine = [r for r in log.entries if r.segment == segment] if log else []
+            mine = wholes.readings_of(self.ws, metric, segment)
             self._readings[key] = values.DailyReadings(mine)
         return self._readings[key]
 

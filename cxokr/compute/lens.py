@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from cxokr.compute import wholes
 from cxokr.compute.report import Filters, KrRow, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
@@ -23,6 +24,8 @@ class SegmentTrend:
     latest: float | None
     latest_date: date | None
     series: tuple[tuple[date, float], ...]  # the period's readings up to the date
+    # The days of the whole derived from the segments (a metric with `whole`), not recorded.
+    derived: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,24 @@ def lenses(
         definition = ws.metrics[name]
         log = ws.readings.get(name)
         entries = [r for r in (log.entries if log else ()) if r.date <= as_of]
+        if definition.whole is not None:
+            entries = _with_wholes(ws, name, entries, as_of)
         using, shared_by = _once(_using(name, krs, levels))
         shown = {kr.team: levels[kr.team] for kr in using if kr.team in levels}
         trends = _trends(definition, entries, window)
         found.append(MetricLens(name, definition, trends, using, shown, shared_by))
     return report.period, tuple(found)
+
+
+def _with_wholes(
+    ws: Workspace, name: str, entries: list[ReadingEntry], as_of: date
+) -> list[ReadingEntry]:
+    """`entries` with the whole readings derived on the days that have no recorded one."""
+    whole = wholes.with_derived(
+        [r for r in entries if r.segment is None],
+        [r for r in wholes.derived(ws, name) if r.date <= as_of],
+    )
+    return [*whole, *(r for r in entries if r.segment is not None)]
 
 
 def _trends(
@@ -79,6 +95,7 @@ def _trends(
                 latest.value if latest else None,
                 latest.date if latest else None,
                 tuple((r.date, r.value) for r in mine if start <= r.date <= end),
+                frozenset(r.date for r in mine if isinstance(r, wholes.DerivedReading)),
             )
         )
     return tuple(trends)

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from rich.text import Text
 
-from cxokr.compute.lens import MetricLens
+from cxokr.compute.lens import MetricLens, SegmentTrend
 from cxokr.compute.report import KrRow, short_ref
 from cxokr.model import Period
 from cxokr.render.console import can_encode, console
@@ -43,12 +43,7 @@ def text(lenses: tuple[MetricLens, ...], period: str, out: TextIO | None = None)
         for part in details:
             target.print(Text(escape_controls(f"  {part}"), style="dim"))
         for trend in lens.trends:
-            name = trend.segment or "all"
-            when = f" on {trend.latest_date}" if trend.latest_date else ""
-            spark = sparkline([v for _, v in trend.series], glyphs)
-            line = Text(escape_controls(f"  {name:<12} {number(trend.latest):>10}{when}  "))
-            line.append(spark, style="cyan")
-            target.print(line)
+            target.print(_trend_line(trend, glyphs))
         if not lens.key_results:
             target.print(Text(escape_controls(f"  no key result in {period} uses it"), style="dim"))
         for kr in lens.key_results:
@@ -71,6 +66,18 @@ def text(lenses: tuple[MetricLens, ...], period: str, out: TextIO | None = None)
                 target.print(Text(escape_controls(f"     {shared}"), style="dim"))
 
 
+def _trend_line(trend: SegmentTrend, glyphs: Glyphs) -> Text:
+    """A segment's latest reading and its sparkline; `(derived)` where the whole's latest
+    was derived from the segments, not recorded."""
+    name = trend.segment or "all"
+    when = f" on {trend.latest_date}" if trend.latest_date else ""
+    if trend.latest_date in trend.derived:
+        when += " (derived)"
+    line = Text(escape_controls(f"  {name:<12} {number(trend.latest):>10}{when}  "))
+    line.append(sparkline([v for _, v in trend.series], glyphs), style="cyan")
+    return line
+
+
 def _shared(kr: KrRow, shared_by: tuple[str, ...]) -> str:
     """The shares that name a key result, or the key result a share names."""
     if kr.shares:
@@ -78,6 +85,19 @@ def _shared(kr: KrRow, shared_by: tuple[str, ...]) -> str:
     if shared_by:
         return f"shared by {', '.join(short_ref(ref) for ref in shared_by)}"
     return ""
+
+
+def _trend(trend: SegmentTrend, whole: bool) -> dict[str, object]:
+    """A segment's readings; for the whole of a metric with `whole`, the days derived."""
+    found: dict[str, object] = {
+        "segment": trend.segment,
+        "latest": trend.latest,
+        "latest_date": plain(trend.latest_date),
+        "series": [{"date": d.isoformat(), "value": v} for d, v in trend.series],
+    }
+    if whole and trend.segment is None:
+        found["derived"] = [d.isoformat() for d in sorted(trend.derived)]
+    return found
 
 
 def as_json(lenses: tuple[MetricLens, ...], period: Period) -> str:
@@ -88,15 +108,7 @@ def as_json(lenses: tuple[MetricLens, ...], period: Period) -> str:
             {
                 "id": lens.id,
                 "definition": plain(lens.metric),
-                "segments": [
-                    {
-                        "segment": t.segment,
-                        "latest": t.latest,
-                        "latest_date": plain(t.latest_date),
-                        "series": [{"date": d.isoformat(), "value": v} for d, v in t.series],
-                    }
-                    for t in lens.trends
-                ],
+                "segments": [_trend(t, lens.metric.whole is not None) for t in lens.trends],
                 "key_results": [
                     {
                         "ref": kr.ref,

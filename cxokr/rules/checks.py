@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cxokr.compute import steps, values
+from cxokr.compute import steps, values, wholes
 from cxokr.compute.align import Loc, Node
 from cxokr.load.kinds import METRIC
 from cxokr.load.layout import CONFIG_FILE, metric_path, okr_path, team_path
@@ -28,7 +28,6 @@ from cxokr.rules.alignment import check_alignment
 from cxokr.rules.drivers import check_drivers
 from cxokr.rules.forms import check_forms
 from cxokr.rules.logs import check_checkins, check_readings
-from cxokr.rules.sources import check_sources
 from cxokr.rules.lookups import (
     no_metric,
     no_period,
@@ -38,6 +37,8 @@ from cxokr.rules.lookups import (
     resolve,
     undeclared,
 )
+from cxokr.rules.sources import check_sources
+from cxokr.rules.wholes import check_wholes
 
 MAX_OBJECTIVES = 5
 MAX_KEY_RESULTS = 5
@@ -345,8 +346,7 @@ def _start_from_readings(
 ) -> list[Problem]:
     """A target without a start runs from its metric's newest reading before its period
     (as the report reads it): there must be one, and it must differ from the target."""
-    log = ws.readings.get(kr.metric or "")
-    mine = [r for r in log.entries if r.segment == kr.segment] if log else []
+    mine = wholes.readings_of(ws, kr.metric or "", kr.segment)
     before = values.DailyReadings(mine).last_before(day)
     if before is None:
         message = f"{kr.id} has no start and {kr.metric} has no reading before {day}"
@@ -375,6 +375,7 @@ RULES: tuple[Rule, ...] = (
     check_alignment,
     check_sources,
     check_drivers,
+    check_wholes,
 )
 
 

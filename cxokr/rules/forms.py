@@ -16,7 +16,7 @@ from datetime import date
 from itertools import pairwise
 from typing import NamedTuple
 
-from cxokr.compute import steps
+from cxokr.compute import steps, wholes
 from cxokr.compute.align import Loc, Node
 from cxokr.compute.progress import GUARDRAILS
 from cxokr.load.workspace import Workspace
@@ -264,8 +264,7 @@ def _start_reading(at: _At, day: date) -> list[Problem]:
         return [at.problem("CX338", ("start",), message)]
     if kr.metric not in at.ws.metrics:
         return []  # an unknown metric is reported as one
-    log = at.ws.readings.get(kr.metric)
-    if log and any(r.date <= day and r.segment == kr.segment for r in log.entries):
+    if any(r.date <= day for r in wholes.readings_of(at.ws, kr.metric, kr.segment)):
         return []
     shown = f"{kr.metric} ({kr.segment})" if kr.segment else kr.metric
     message = f"{kr.id} starts from {shown}'s reading on {day}, and it has none on or before it"
