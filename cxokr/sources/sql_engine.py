@@ -7,8 +7,8 @@ relative path (`sqlite:///exports/shop.db`) is read from the workspace root.
 
 No more than the row limit is ever held: where SQL has `LIMIT` the query is wrapped
 in one (`select * from (QUERY) as q limit N`, also how `probe` asks for no rows),
-elsewhere rows stream from a server-side cursor. Timeouts: PostgreSQL gets
-`statement_timeout` and `connect_timeout`; every dialect also gets a timer that
+elsewhere rows stream from a server-side cursor. Timeouts: PostgreSQL keeps the time
+itself (`statement_timeout`, and `connect_timeout`); on every other dialect a timer
 cancels the running statement through the driver (`cancel()` or `interrupt()`).
 Engines are kept per URL for the process, each with one idle connection checked
 before reuse; `close()` (or the process's exit) closes them.
@@ -216,8 +216,8 @@ def _query_error(query: Query, exc: Any, expired: bool) -> SourceError:
     if expired or sqlstate == QUERY_CANCELED:
         return query.timed_out()
     if exc.connection_invalidated:
-        return query.connection_lost(exc.orig)
-    return query.failed(exc.orig)
+        return query.connection_lost(exc.orig or exc)
+    return query.failed(exc.orig or exc)
 
 
 def _roll_back(sqlalchemy: Any, transaction: Any) -> None:
