@@ -270,10 +270,12 @@ def _render_report(result: Report, fmt: ReportFormat, full: bool) -> str:
 
 def _render_html(ws: Workspace, result: Report) -> str:
     from cxokr.compute.align_view import contributions
+    from cxokr.compute.metric_map import from_report
     from cxokr.render import html
 
     assert ws.config is not None  # the report was built from it
-    return html.render(result, ws.config.periods, contributions(ws, result.periods))
+    matrix = contributions(ws, result.periods)
+    return html.render(result, ws.config.periods, matrix, from_report(ws, result))
 
 
 def _emit(content: str, output: Path | None) -> None:

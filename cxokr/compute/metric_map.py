@@ -89,8 +89,14 @@ def metric_map(
     if metric is not None and metric not in ws.metrics:
         known = did_you_mean(metric, ws.metrics) or f" (known: {', '.join(sorted(ws.metrics))})"
         raise UsageError(f"no metric {metric!r} in metrics/{known}")
-    report = build(ws, as_of, Filters(period=period))
-    drivers = drivers_of(ws)
+    return from_report(ws, build(ws, as_of, Filters(period=period)), metric)
+
+
+def from_report(ws: Workspace, report: Report, metric: str | None = None) -> MetricMap:
+    """The driver tree with the key results of a report already built (the HTML page's)."""
+    as_of, drivers = report.as_of, drivers_of(ws)
+    if metric is None and not drivers:  # no map: nothing to walk, no key result to sort
+        return MetricMap(report.period, as_of, (), tuple(sorted(ws.metrics)))
     levels = {name: team.level for name, team in ws.teams.items()}
     walk = _Walk(ws, as_of, drivers, _krs_by_metric(report), trade_partners(ws), levels)
     if metric is not None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from cxokr import __version__
 from cxokr.compute.align_view import Contributions
+from cxokr.compute.metric_map import MetricMap
 from cxokr.compute.report import Report
 from cxokr.model import Period
 from cxokr.render.controls import escape_controls, json_text
@@ -94,8 +95,22 @@ def embed(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render(report: Report, periods: Iterable[Period], matrix: Contributions) -> str:
-    """The page for `report`; `periods` gives the dates of the periods it covers."""
+def _drivers(drivers: MetricMap | None) -> list[dict[str, Any]]:
+    if drivers is None or not drivers.outcomes:
+        return []
+    from cxokr.render.metric_tree import node_json  # it loads Rich, for its text form
+
+    return [node_json(node) for node in drivers.outcomes]
+
+
+def render(
+    report: Report,
+    periods: Iterable[Period],
+    matrix: Contributions,
+    drivers: MetricMap | None = None,
+) -> str:
+    """The page for `report`; `periods` gives the dates of the periods it covers, `drivers`
+    the metric map's driver tree."""
     css, js = asset("dashboard.css"), asset("dashboard.js")
     by_id = {p.id: p for p in periods}
     context = {
@@ -105,6 +120,7 @@ def render(report: Report, periods: Iterable[Period], matrix: Contributions) -> 
             "teams": list(matrix.teams),
             "cells": [plain(c) for c in matrix.cells],
         },
+        "drivers": _drivers(drivers),
     }
     title = f"{report.organization} · OKR report {report.period.id} · {report.as_of.isoformat()}"
     return TEMPLATE.format(

@@ -781,3 +781,59 @@ def test_chart_labels_keep_off_the_lines(
         page = visit(browser, path).page
         assert page.locator(".kr svg.trend text.target-label").count() > 0
         assert page.eval_on_selector_all(".kr svg.trend", OVERLAPS) == []
+
+
+# --- The metric map ----------------------------------------------------------------------------
+
+DRIVER_NODES = """items => items.map(li => [
+  li.dataset.metric,
+  li.parentElement.closest('li.driver') ? li.parentElement.closest('li.driver').dataset.metric : null,
+  li.querySelector('.driver-readings').textContent,
+  Array.from(li.querySelectorAll(':scope > .driver-krs > li'), k => k.textContent),
+])"""
+
+
+@pytest.fixture(scope="module")
+def drivers_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import BASE
+    from tests.render.test_metric_tree import MAP
+
+    root = write_files(tmp_path_factory.mktemp("drivers") / "ws", {**BASE, **MAP})
+    return html_report(str(root), root.parent / "drivers.html")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_driver_tree_shows_each_outcome_over_its_drivers(
+    browser: Browser, drivers_page: Path, viewport: dict[str, int]
+) -> None:
+    seen = visit(browser, drivers_page, viewport=viewport)
+    page = seen.page
+    assert seen.errors == []
+    assert page.text_content("#drivers h2") == "What drives the outcomes"
+    # Each metric under the one it drives, with its latest readings and the key results on
+    # it by level, as `cxokr metrics --tree` lists them.
+    assert page.eval_on_selector_all("#drivers li.driver", DRIVER_NODES) == [
+        [
+            "aov",
+            None,
+            "online 61.2 USD on Nov 20",
+            [
+                "L1company/raise-aov/aov30%off track",
+                "L3ecommerce/grow-basket/aov-online53%on track",
+            ],
+        ],
+        ["conversion", "aov", "all 2.5% on Nov 18", ["L3ecommerce/grow-basket/convert50%on track"]],
+        ["guide", "conversion", "no reading yet", []],
+    ]
+    head = page.text_content("li.driver[data-metric='conversion'] > .driver-head") or ""
+    assert head.endswith("trades off against lcp")
+    # The tree sits inside the page's width, and below the objectives on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert rect(page, "#drivers")["top"] > rect(page, "#objectives")["top"]
+
+
+def test_a_page_without_a_metric_map_has_no_driver_section(
+    browser: Browser, forms_page: Path
+) -> None:
+    page = visit(browser, forms_page).page
+    assert page.locator("#drivers").count() == 0

@@ -230,7 +230,8 @@
       // What needs attention comes first in the page's order, so a phone shows it before the
       // objectives; on a wide screen the grid sets it beside them (dashboard.css, "Layout").
       const layout = el('div', 'layout');
-      add(layout, this.attentionSection(), this.treeSection(), this.teamsSection(), this.matrixSection());
+      add(layout, this.attentionSection(), this.treeSection(), this.teamsSection(), this.matrixSection(),
+        this.driverSection());
       add(page, layout, this.footer());
       root.replaceChildren(page);
       this.readHash();
@@ -967,6 +968,55 @@
       add(section, add(el('div', 'table-wrap'), table),
         el('p', 'caption', '\u25cf aligned directly   \u25cb through a chain of alignments'));
       return section;
+    }
+
+    // --- The metric map: each outcome metric over the metrics that drive it ---
+
+    driverSection() {
+      const outcomes = this.context.drivers || [];
+      if (!outcomes.length) return null;
+      const section = el('section', 'card wide');
+      section.id = 'drivers';
+      add(section, el('h2', null, 'What drives the outcomes'),
+        el('p', 'caption', 'Each outcome metric over the metrics that move it, with their latest ' +
+          'readings and the key results on them, by level.'));
+      const tree = el('ul', 'driver-tree');
+      for (const node of outcomes) tree.appendChild(this.driverNode(node));
+      section.appendChild(tree);
+      return section;
+    }
+
+    driverNode(node) {
+      const item = el('li', 'driver');
+      item.dataset.metric = node.id;
+      const head = el('div', 'driver-head');
+      add(head, el('span', 'driver-name', node.name),
+        el('span', 'muted', node.id + DOT + (node.unit || '') + DOT + node.direction + ' is better'));
+      if (node.trades_off.length) {
+        head.appendChild(el('span', 'trade-off', 'trades off against ' + node.trades_off.join(', ')));
+      }
+      const readings = node.latest.map((r) =>
+        (r.segment || 'all') + ' ' + withUnit(num(r.value), node.unit) + ' on ' + shortDate(r.date));
+      add(item, head, el('div', 'driver-readings', readings.join(DOT) || 'no reading yet'));
+      if (node.key_results.length) {
+        const krs = el('ul', 'driver-krs');
+        for (const kr of node.key_results) {
+          const li = el('li');
+          li.dataset.ref = kr.ref;
+          li.dataset.team = kr.team;
+          add(li, el('span', 'level', 'L' + (kr.level || '?')), el('span', 'driver-kr', shortRef(kr.ref)),
+            el('span', 'pct', pct(kr.progress)), pill(kr.status, statusClass(kr.status)));
+          krs.appendChild(li);
+        }
+        item.appendChild(krs);
+      }
+      if (node.repeated) item.appendChild(el('div', 'muted driver-again', 'its drivers are shown above'));
+      if (node.drivers.length) {
+        const below = el('ul', 'driver-tree');
+        for (const driver of node.drivers) below.appendChild(this.driverNode(driver));
+        item.appendChild(below);
+      }
+      return item;
     }
 
     footer() {
