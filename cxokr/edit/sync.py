@@ -329,10 +329,17 @@ def write(root: Path, plans: Sequence[MetricSync]) -> dict[Path, bytes]:
     return appended
 
 
+MESSAGE_METRICS = 5  # more, and the subject says how many; the body lists each
+
+
 def message(plans: Sequence[MetricSync]) -> str:
-    """The commit message: `sync: aov +12, nps +3`, the metrics that gained readings."""
+    """The commit message: `sync: aov +12, nps +3`, the metrics that gained readings; past
+    MESSAGE_METRICS of them, `sync: 2,190 readings to 200 metrics` and one line each."""
     counts = [f"{result.metric} +{len(result.added)}" for result in plans if result.added]
-    return f"sync: {', '.join(counts)}"
+    if len(counts) <= MESSAGE_METRICS:
+        return f"sync: {', '.join(counts)}"
+    total = sum(len(result.added) for result in plans)
+    return f"sync: {total:,} readings to {len(counts)} metrics\n\n" + "\n".join(counts)
 
 
 def warnings(ws: Workspace, plans: Sequence[MetricSync]) -> list[str]:

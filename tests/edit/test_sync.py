@@ -172,6 +172,14 @@ def test_lines_say_what_each_metric_gained(ws: Workspace) -> None:
     assert sync.message([result, MetricSync("nps")]) == "sync: aov +2"
 
 
+def test_a_commit_of_many_metrics_says_how_many_and_lists_each_below(ws: Workspace) -> None:
+    one = planned(ws, ("date", "value", "segment"), (date(2026, 11, 22), 60.0, "online"))
+    plans = [MetricSync(f"m{n}", added=one.added * 300) for n in range(6)]
+    assert sync.message(plans) == (
+        "sync: 1,800 readings to 6 metrics\n\nm0 +300\nm1 +300\nm2 +300\nm3 +300\nm4 +300\nm5 +300"
+    )
+
+
 def test_lines_list_the_first_bad_rows_and_how_many_more(ws: Workspace) -> None:
     rows = [(date(2026, 11, 21), None)] * 12
     result = planned(ws, ("date", "value"), *rows)
