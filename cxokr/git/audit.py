@@ -70,6 +70,7 @@ KR_FIELDS = (
     "shares",
     "state",
     "reason",
+    "decision",
 )
 OBJECTIVE_FIELDS = (
     "title",

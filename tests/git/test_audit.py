@@ -406,3 +406,24 @@ def test_changes_to_every_form_are_field_changes(forms: Path) -> None:
         "old": {"reading": "2026-09-20"},
         "new": 57.0,
     }
+
+
+def test_the_log_shows_when_a_decision_was_recorded_and_changed(ws: Path) -> None:
+    okrs = ws / scripted.OKRS
+    text = okrs.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines(keepends=True) if "target: 66" in line)
+    decided = line.replace("target: 66", "decision: {text: Bundles first, by: ana, on: 2026-11-18}")
+    okrs.write_text(text.replace(line, line + decided, 1), encoding="utf-8")
+    scripted.commit(ws.parent, scripted.DANA, "2026-11-18T12:00:00+00:00", "Record the decision")
+    okrs.write_text(okrs.read_text(encoding="utf-8").replace("on: 2026-11-18", "on: 2026-11-19"))
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-19T12:00:00+00:00", "Correct its day")
+    code, out, errors = run(ws, "log", scripted.KR)
+    assert code == 0, errors
+    recorded, corrected = shas(ws)[-2:]
+    assert out.splitlines()[-2:] == [
+        f"2026-11-18  {recorded}  Dana Cho   changed decision "
+        '{text: "Bundles first", by: ana, on: 2026-11-18}',
+        f"2026-11-19  {corrected}  Raj Patel  changed decision "
+        '{text: "Bundles first", by: ana, on: 2026-11-18} → '
+        '{text: "Bundles first", by: ana, on: 2026-11-19}',
+    ]
