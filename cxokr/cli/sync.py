@@ -117,8 +117,8 @@ def sync(
         fetched = core.fetch_all(
             root, ws, names, since=first, timeout=timeout, env=os.environ, started=progress.step
         )
-    if dry_run:
-        return _report(ws, core.plan_all(ws, fetched, by=None, today=date.today()), dry_run=True)
+    if dry_run or not any(found.rows for found in fetched):  # nothing to write
+        return _report(ws, core.plan_all(ws, fetched, by=by, today=date.today()), dry_run=dry_run)
     return _write(root, fetched, by, no_commit)
 
 
