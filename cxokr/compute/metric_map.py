@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from cxokr.compute import wholes
 from cxokr.compute.report import Filters, KrRow, Report, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
@@ -155,11 +156,13 @@ class _Walk:
 
 
 def latest(ws: Workspace, name: str, as_of: date) -> tuple[Latest, ...]:
-    """Each segment's latest reading on or before `as_of`: the whole first, then the
-    segments in the order the metric declares them."""
+    """Each segment's latest reading on or before `as_of`: the whole first (recorded, or
+    derived from the segments where the metric declares `whole`), then the segments in the
+    order the metric declares them."""
     log = ws.readings.get(name)
     newest: dict[str | None, Latest] = {}
-    for entry in log.entries if log else ():
+    # The derived whole readings first: a day's recorded reading wins over its derived one.
+    for entry in (*wholes.derived(ws, name), *(log.entries if log else ())):
         known = newest.get(entry.segment)
         if entry.date <= as_of and (known is None or known.date <= entry.date):
             newest[entry.segment] = Latest(entry.segment, entry.value, entry.date)

@@ -128,3 +128,27 @@ def test_trade_offs_count_from_either_side(make_ws: WriteFiles) -> None:
         }
     )
     assert trade_partners(workspace.load(root)) == {"engagement": ("lcp",), "lcp": ("engagement",)}
+
+
+def test_a_derived_whole_reading_stands_beside_the_segments(make_ws: WriteFiles) -> None:
+    root = make_ws(
+        {
+            "metrics/conversion.yaml": metric("Conversion", "drives: [aov]\n"),
+            "metrics/aov.yaml": (
+                "name: AOV\nunit: USD\ndirection: higher\nsegments: [online, in-store]\n"
+                "whole: sum\n"
+            ),
+            "readings/aov.yaml": (
+                '- {"date": "2026-11-13", "value": 60.0, "segment": "in-store"}\n'
+                '- {"date": "2026-11-13", "value": 50.0, "segment": "online"}\n'
+                '- {"date": "2026-11-20", "value": 61.2, "segment": "online"}\n'
+            ),
+        }
+    )
+    (aov,) = tree_of(root).outcomes
+    # 2026-11-13 is the last day both segments have a reading: 60 + 50.
+    assert [(r.segment, r.value, r.date.isoformat()) for r in aov.latest] == [
+        (None, 110.0, "2026-11-13"),
+        ("online", 61.2, "2026-11-20"),
+        ("in-store", 60.0, "2026-11-13"),
+    ]
