@@ -40,6 +40,7 @@ MetricsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Metric IDs to sync (default: every metric with a sync: block).",
+        metavar="METRIC",
         autocompletion=complete.metrics,
         show_default=False,
     ),
