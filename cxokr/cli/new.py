@@ -185,17 +185,20 @@ def new_metric(
 # --- objective and key result -----------------------------------------------------------------
 
 
+ObjectiveRefArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="TEAM/ID",
+        help="The team, and the objective's ID (or TEAM alone).",
+        autocompletion=complete.teams,
+    ),
+]
+
+
 @new_app.command("objective")
 @guarded
 def new_objective(
-    ref: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="TEAM/ID",
-            help="The team, and the objective's ID (or TEAM alone).",
-            autocompletion=complete.teams,
-        ),
-    ] = None,
+    ref: ObjectiveRefArgument = None,
     title: TitleOption = None,
     period: PeriodOption = None,
     owner: OwnerOption = None,
