@@ -44,7 +44,7 @@ def test_text_report_header_tree_and_attention() -> None:
     # The company goals are year goals: measured against the year (89%), not the quarter.
     assert lines[1] == "Day 51 of 92 · organization 82% · expected 89%"
     # The dropped TikTok Shop objective's key result is outside every count.
-    assert lines[2] == "1 done, 17 on track, 11 at risk, 1 off track, 0 no data"
+    assert lines[2] == "1 done, 18 on track, 11 at risk, 1 off track, 0 no data"
     assert any("68% at risk Raise average order value 10% this year" in line for line in lines)
     assert "Needs attention" in lines
     assert "breached   ecommerce/grow-basket/checkout-lcp" in lines
@@ -86,7 +86,7 @@ def test_json_report_is_versioned_and_complete() -> None:
     assert document["period"]["id"] == "2026-Q4"
     assert document["day"] == 51
     krs = [kr for o in document["objectives"] for kr in o["key_results"]]
-    assert len(krs) == 31
+    assert len(krs) == 32
 
 
 def test_markdown_report_has_title_and_attention() -> None:
@@ -190,7 +190,7 @@ def test_a_large_organization_gets_a_summary(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(text, "ATTENTION_LIMIT", 3)
     _, out, _ = run("report")
     lines = out.splitlines()
-    assert lines[3].startswith("Summary of 17 objectives and 31 key results")
+    assert lines[3].startswith("Summary of 17 objectives and 32 key results")
     assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" not in out  # no key result rows
     assert any(line.endswith("+ 1 aligned objective below") for line in lines)
     assert lines[-1] == "… and 12 more: cxokr report --full lists every one"
@@ -666,7 +666,7 @@ def test_full_shows_every_key_result_of_a_summarised_report(
     assert "ecommerce/grow-basket/aov-online  64.1 → 66 USD" not in summary
     md_full = run("report", "--format", "md", "--full")[1]
     md = run("report", "--format", "md")[1]
-    assert "Summary of 17 objectives and 31 key results: `cxokr report --format md --full`" in md
+    assert "Summary of 17 objectives and 32 key results: `cxokr report --format md --full`" in md
     assert all(f"`{ref}` |" in md_full or f":{ref}` |" in md_full for ref in refs)
     assert "| KR |" not in md
 

@@ -92,4 +92,4 @@ def test_a_small_organization_whose_report_is_too_long_gets_the_summary(
     assert len(markdown.render(example, full=True)) > 5_000
     md = markdown.render(example)
     assert len(md) <= 5_000
-    assert "\nSummary of 17 objectives and 31 key results: " in md
+    assert "\nSummary of 17 objectives and 32 key results: " in md
