@@ -114,23 +114,26 @@ def opposite_pulls(ws: Workspace, graph: align.Graph) -> list[Conflict]:
     starts: Starts = {}
     first: dict[tuple[str, str, str | None], tuple[Side, float]] = {}
     found = []
-    for side in active_krs(graph):
-        kr = side.kr
-        sign = movement(ws, side.node.period, kr, starts)
-        if sign is None or kr.metric is None:
+    for node in graph.nodes.values():
+        if not node.active:
             continue
-        key = (side.node.period, kr.metric, kr.segment)
-        if key not in first:
-            first[key] = (side, sign)
-            continue
-        other, other_sign = first[key]
-        if sign != other_sign:
-            where = kr.metric + (f" ({kr.segment})" if kr.segment else "")
-            message = (
-                f"{other.short} and {side.short} pull {where} in opposite directions "
-                f"in {side.node.period}"
-            )
-            found.append(Conflict("CX335", message, (other, side)))
+        for k, kr in enumerate(node.objective.key_results):
+            sign = movement(ws, node.period, kr, starts)
+            if sign is None or kr.metric is None:
+                continue
+            key = (node.period, kr.metric, kr.segment)
+            if key not in first:
+                first[key] = (Side(node, k, kr), sign)
+                continue
+            other, other_sign = first[key]
+            if sign != other_sign:
+                side = Side(node, k, kr)
+                where = kr.metric + (f" ({kr.segment})" if kr.segment else "")
+                message = (
+                    f"{other.short} and {side.short} pull {where} in opposite directions "
+                    f"in {node.period}"
+                )
+                found.append(Conflict("CX335", message, (other, side)))
     return found
 
 
@@ -143,23 +146,33 @@ def shortfalls(ws: Workspace, graph: align.Graph) -> list[Conflict]:
         mine, theirs = ws.periods.get(child.period), ws.periods.get(parent.period)
         if not (mine and theirs and mine.end >= theirs.end):
             continue  # an earlier sub-period may hold an intermediate target
+        targets = _targets(parent, edge.parent_kr)
+        if not targets:
+            continue
         for k, kr in enumerate(child.objective.key_results):
-            metric = ws.metrics.get(kr.metric or "")
-            if edge.kr not in (None, kr.id) or metric is None or kr.type is not KrType.TARGET:
-                continue
-            if not isinstance(kr.target, float):
+            if edge.kr not in (None, kr.id) or not isinstance(kr.target, float):
                 continue  # a relative target is known only from its start
-            for p, other in enumerate(parent.objective.key_results):
-                if edge.parent_kr not in (None, other.id) or other.type is not KrType.TARGET:
-                    continue
-                if (other.metric, other.segment) != (kr.metric, kr.segment):
-                    continue
-                if not isinstance(other.target, float):
-                    continue
-                higher = metric.direction is Direction.HIGHER
+            metric = ws.metrics.get(kr.metric or "")
+            if metric is None or kr.type is not KrType.TARGET:
+                continue
+            higher = metric.direction is Direction.HIGHER
+            for p, other in targets.get((kr.metric, kr.segment), ()):
+                assert isinstance(other.target, float)
                 if kr.target < other.target if higher else kr.target > other.target:
                     sides = (Side(parent, p, other), Side(child, k, kr))
                     found.append(Conflict("CX336", _short_of(sides), sides))
+    return found
+
+
+def _targets(
+    node: align.Node, only: str | None
+) -> dict[tuple[str | None, str | None], list[tuple[int, KeyResult]]]:
+    """The objective's target KRs with a number for a target (or only the one named `only`),
+    by metric and segment."""
+    found: dict[tuple[str | None, str | None], list[tuple[int, KeyResult]]] = {}
+    for p, kr in enumerate(node.objective.key_results):
+        if only in (None, kr.id) and kr.type is KrType.TARGET and isinstance(kr.target, float):
+            found.setdefault((kr.metric, kr.segment), []).append((p, kr))
     return found
 
 
@@ -207,8 +220,8 @@ def tradeoffs(ws: Workspace, graph: align.Graph) -> list[Conflict]:
             for side in sides:
                 pulls = [p for p in pushes.get(other, ()) if _overlap(ws, side, p)]
                 if not pulls:
-                    unheld = _unheld(ws, side, other)
-                    found.append(Conflict("CX365", unheld, (side,), guard(other, side)))
+                    held = guard(other, side)
+                    found.append(Conflict("CX365", _unheld(ws, side, other, held), (side,), held))
                 found += [  # a guardrail on either metric holds a collision
                     Conflict(
                         "CX366",
@@ -251,13 +264,14 @@ def _way(ws: Workspace, metric: str) -> str:
     return "up" if ws.metrics[metric].direction is Direction.HIGHER else "down"
 
 
-def _unheld(ws: Workspace, side: Side, other: str) -> str:
+def _unheld(ws: Workspace, side: Side, other: str, held: Side | None) -> str:
     metric = side.kr.metric or ""
     owner = ws.metrics[other].owner
     owned = f" (owned by {owner})" if owner else ""
+    holds = f"{held.short} holds it" if held else "no guardrail or key result holds it"
     return (
         f"{side.named()} pushes {metric} {_way(ws, metric)} in {side.node.period}; "
-        f"{metric} trades off against {other}{owned}, which no guardrail or key result holds"
+        f"{metric} trades off against {other}{owned}, and {holds}"
     )
 
 

@@ -67,7 +67,7 @@ def test_a_push_with_nobody_holding_the_other_metric_warns(make_ws: WriteFiles) 
     assert problems(make_ws(BASE, base=False)) == [
         "okrs/2026-Q4/marketing.yaml:7:44: CX365 marketing/gift-guide/rich (marketing, owner "
         "maya) pushes engagement up in 2026-Q4; engagement trades off against checkout-lcp "
-        "(owned by it), which no guardrail or key result holds"
+        "(owned by it), and no guardrail or key result holds it"
     ]
 
 
