@@ -550,9 +550,23 @@ def test_progress_names_each_query_on_a_terminal_and_clears_its_line(
             progress.step(1, "nps")
             raise KeyboardInterrupt  # Ctrl-C during the second query: the line is cleared
         _Progress(1).step(0, "aov")  # one metric: no progress line
-    shown = os.read(leader, 1000).decode()
-    os.close(leader)
+    shown = _read_all(leader).decode()
     assert shown == "\r\x1b[Kfetching 1/3: aov\r\x1b[Kfetching 2/3: nps\r\x1b[K"
+
+
+def _read_all(leader: int) -> bytes:
+    """All a closed terminal's other end wrote: the kernel hands it over in pieces."""
+    data = b""
+    while True:
+        try:
+            chunk = os.read(leader, 1000)
+        except OSError:  # EIO: the other end is closed and everything has been read
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(leader)
+    return data
 
 
 def test_progress_is_silent_off_a_terminal(synced_ws: Path) -> None:
