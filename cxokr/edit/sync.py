@@ -187,7 +187,9 @@ def plan(ws: Workspace, fetched: Fetch, *, by: str | None, today: date, at: date
     """Check every row of one metric's fetch and sort it into added or already held;
     any bad row means nothing is added (each is listed in `rejected`)."""
     result = MetricSync(fetched.metric, fetched.since, error=fetched.error)
-    if fetched.error is not None:
+    if fetched.metric not in ws.metrics:  # its file changed while the query ran
+        result.error = f"{metric_path(fetched.metric)} no longer holds a valid metric"
+    if result.error is not None:
         return result
     row = _RowReader(ws, fetched.metric, fetched.columns, by=by, today=today, at=at)
     known = readings.held_keys(ws, fetched.metric)

@@ -136,6 +136,13 @@ def test_a_bad_row_is_named_and_nothing_is_added(
     assert result.added == [] and result.failed
 
 
+def test_a_metric_gone_while_its_query_ran_fails_alone(ws: Workspace) -> None:
+    fetched = Fetch("csat", EARLIEST, ("date", "value"), [(date(2026, 11, 22), 1.0)])
+    result = sync.plan(ws, fetched, by=None, today=TODAY, at=AT)
+    assert result.error == "metrics/csat.yaml no longer holds a valid metric"
+    assert result.added == [] and result.failed
+
+
 def test_a_row_of_nulls_is_skipped_as_import_skips_empty_rows(ws: Workspace) -> None:
     result = planned(ws, ("date", "value"), (None, None), (date(2026, 11, 22), 1.0))
     assert result.rejected == [] and len(result.added) == 1
