@@ -22,6 +22,8 @@ from cxokr.load.workspace import Workspace
 from cxokr.model import Direction, KeyResult, KrType, ObjectiveStatus, owners_text
 
 Starts = dict[tuple[str, str, str | None], float | None]
+# Key results (and their places) by metric and segment.
+Targets = dict[tuple[str | None, str | None], list[tuple[int, KeyResult]]]
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,10 @@ def opposite_pulls(ws: Workspace, graph: align.Graph) -> list[Conflict]:
         if not node.active:
             continue
         for k, kr in enumerate(node.objective.key_results):
+            if kr.type is not KrType.TARGET or kr.metric is None:
+                continue
             sign = movement(ws, node.period, kr, starts)
-            if sign is None or kr.metric is None:
+            if sign is None:
                 continue
             key = (node.period, kr.metric, kr.segment)
             if key not in first:
@@ -141,22 +145,27 @@ def shortfalls(ws: Workspace, graph: align.Graph) -> list[Conflict]:
     """Each target of a child that falls short of its parent's on the same metric and segment,
     by the same date or later."""
     found = []
+    by_parent: dict[tuple[str, str | None], Targets] = {}  # many children share a parent
     for edge in graph.edges:
         child, parent = graph.nodes[edge.child], graph.nodes[edge.parent]
         mine, theirs = ws.periods.get(child.period), ws.periods.get(parent.period)
         if not (mine and theirs and mine.end >= theirs.end):
             continue  # an earlier sub-period may hold an intermediate target
-        targets = _targets(parent, edge.parent_kr)
+        key = (parent.ref, edge.parent_kr)
+        if key not in by_parent:
+            by_parent[key] = _targets(parent, edge.parent_kr)
+        targets = by_parent[key]
         if not targets:
             continue
         for k, kr in enumerate(child.objective.key_results):
-            if edge.kr not in (None, kr.id) or not isinstance(kr.target, float):
+            same = targets.get((kr.metric, kr.segment))
+            if not same or edge.kr not in (None, kr.id) or not isinstance(kr.target, float):
                 continue  # a relative target is known only from its start
             metric = ws.metrics.get(kr.metric or "")
             if metric is None or kr.type is not KrType.TARGET:
                 continue
             higher = metric.direction is Direction.HIGHER
-            for p, other in targets.get((kr.metric, kr.segment), ()):
+            for p, other in same:
                 assert isinstance(other.target, float)
                 if kr.target < other.target if higher else kr.target > other.target:
                     sides = (Side(parent, p, other), Side(child, k, kr))
@@ -164,12 +173,10 @@ def shortfalls(ws: Workspace, graph: align.Graph) -> list[Conflict]:
     return found
 
 
-def _targets(
-    node: align.Node, only: str | None
-) -> dict[tuple[str | None, str | None], list[tuple[int, KeyResult]]]:
+def _targets(node: align.Node, only: str | None) -> Targets:
     """The objective's target KRs with a number for a target (or only the one named `only`),
     by metric and segment."""
-    found: dict[tuple[str | None, str | None], list[tuple[int, KeyResult]]] = {}
+    found: Targets = {}
     for p, kr in enumerate(node.objective.key_results):
         if only in (None, kr.id) and kr.type is KrType.TARGET and isinstance(kr.target, float):
             found.setdefault((kr.metric, kr.segment), []).append((p, kr))
