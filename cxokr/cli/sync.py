@@ -106,6 +106,9 @@ def sync(
     from cxokr.edit import sync as core
 
     root = root_of(workspace)
+    # DuckDB looks for a relative path the workspace lacks in the working folder too: the
+    # workspace is made the working folder, so a query reads nothing from outside it.
+    os.chdir(root)
     first = parse_date(since) if since is not None else None
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be a number of seconds above 0")

@@ -5,9 +5,9 @@ workspace root through DuckDB's `file_search_path` setting, so the process's wor
 folder never changes. A query reads files inside the workspace only (CSV, Parquet,
 JSON: what DuckDB has built in): an absolute path outside it and any `..` are refused;
 it reaches no network and installs no extension (a SQLite file is read through
-SQLAlchemy instead: `sqlite:///exports/shop.db`). One gap is DuckDB's: a relative path
-the workspace lacks is looked for in the working folder too, so sync is best run from
-inside the workspace (as CI does). The query runs wrapped in a `select`, so it cannot
+SQLAlchemy instead: `sqlite:///exports/shop.db`). DuckDB also looks for a relative path
+the workspace lacks in the working folder: `cxokr sync` makes the workspace its working
+folder before any query runs. The query runs wrapped in a `select`, so it cannot
 be a `COPY` or an `ATTACH`. `:since` becomes the named parameter `$since`, its value
 bound. A timer thread interrupts a query that outlives its timeout.
 """

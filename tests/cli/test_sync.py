@@ -573,3 +573,23 @@ def test_progress_is_silent_off_a_terminal(synced_ws: Path) -> None:
     code, errors = run(synced_ws, "--dry-run")  # CliRunner's stderr is no terminal
     assert code == 0
     assert "fetching" not in errors
+
+
+def test_a_query_reads_nothing_from_the_working_folder_outside_the_workspace(
+    synced_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB looks for a relative path the workspace lacks in the working folder too: sync
+    runs in the workspace, so a file of the same name where it was started is never read."""
+    git(synced_ws, "rm", "-q", "exports/nps.csv")
+    git(synced_ws, "commit", "-q", "-m", "No NPS export")
+    outside = tmp_path / "elsewhere"
+    (outside / "exports").mkdir(parents=True)
+    (outside / "exports" / "nps.csv").write_text("day,score\n2026-11-21,99\n", encoding="utf-8")
+    monkeypatch.chdir(outside)
+    code, errors = run(synced_ws, "nps")
+    assert code == 1
+    assert errors.splitlines()[0] == (
+        "error: nps: the query failed: IO Error: No files found that match the pattern "
+        '"exports/nps.csv"'
+    )
+    assert log(synced_ws, "nps") == []
