@@ -22,6 +22,7 @@ from operator import itemgetter
 
 from cxokr.compute import align
 from cxokr.compute import progress as calc
+from cxokr.compute.decisions import needing_decision
 from cxokr.compute.filters import did_you_mean, known_owners, match_owner
 from cxokr.compute.progress import Status
 from cxokr.compute.report_data import (
@@ -159,9 +160,6 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
         for kr in o.key_results
         if kr.state is ObjectiveStatus.ACTIVE
     )
-    counts = {s.value: 0 for s in Status}
-    for kr in krs:
-        counts[kr.status.value] += 1
     return Report(
         organization=ws.config.organization if ws.config else "",
         period=period,
@@ -173,14 +171,23 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
         progress=org,
         organization_expected=_expected(level_one),
         thresholds=builder.config.status,
-        counts=counts,
+        counts=_counts(krs),
         objectives=objectives,
         roots=tuple(r for r in roots if r in shown),
         unaligned=tuple(r for r in unaligned if r in shown),
         teams=_teams(ws, rows, period.id),
         attention=_attention(objectives),
         filters=filters,
+        decisions=needing_decision(ws, builder.graph, {o.ref for o in objectives if not o.context}),
     )
+
+
+def _counts(krs: list[KrRow]) -> dict[str, int]:
+    """How many key results have each status."""
+    counts = {s.value: 0 for s in Status}
+    for kr in krs:
+        counts[kr.status.value] += 1
+    return counts
 
 
 def _select(

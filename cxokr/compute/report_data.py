@@ -15,7 +15,15 @@ from typing import ClassVar, Literal
 from cxokr.compute import progress as calc
 from cxokr.compute.progress import Status
 from cxokr.compute.values import Series, watch
-from cxokr.model import KrType, ObjectiveStatus, Period, ProgressFrom, Thresholds, parse_ref
+from cxokr.model import (
+    Decision,
+    KrType,
+    ObjectiveStatus,
+    Period,
+    ProgressFrom,
+    Thresholds,
+    parse_ref,
+)
 
 REPORT_VERSION = 1
 ATTENTION_ORDER = ("breached", "off track", "regression", "at risk", "stale", "no data")
@@ -248,6 +256,49 @@ class Attention:
 
 
 @dataclass(frozen=True)
+class DecisionKr:
+    """One key result of an item that needs a decision: where it is, whose it is."""
+
+    ref: str  # PERIOD:team/objective/kr
+    team: str
+    owner: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class DecisionItem:
+    """A conflict (CX335, CX336) or trade-off (CX365, CX366) in the report's periods: open,
+    or settled by a `decision` on one of its key results or by a guardrail (`held_by`)."""
+
+    code: str
+    message: str
+    key_results: tuple[DecisionKr, ...]
+    decision: Decision | None = None
+    decided_on: str | None = None  # the key result that records the decision
+    held_by: str | None = None  # the guardrail that holds the metric that would give way
+
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = (
+        "code",
+        "message",
+        "settled",
+        "key_results",
+        "owners",
+        "decision",
+        "decided_on",
+        "held_by",
+    )
+
+    @property
+    def settled(self) -> bool:
+        return self.decision is not None or self.held_by is not None
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """The owners of its key results, each once, in order."""
+        return tuple(dict.fromkeys(kr.owner for kr in self.key_results if kr.owner))
+
+
+@dataclass(frozen=True)
 class Report:
     organization: str
     period: Period
@@ -267,6 +318,8 @@ class Report:
     teams: tuple[TeamRow, ...]
     attention: tuple[Attention, ...]
     filters: Filters = field(default_factory=Filters)
+    # Conflicts and trade-offs to settle, open ones first (`compute.decisions`)
+    decisions: tuple[DecisionItem, ...] = ()
 
     def objective(self, ref: str) -> ObjectiveRow:
         return self._by_ref[ref]

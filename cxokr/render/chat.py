@@ -18,7 +18,7 @@ from cxokr.compute.progress import Status
 from cxokr.compute.remind import Digest, Reminder
 from cxokr.compute.report import ObjectiveRow, Report, short_ref
 from cxokr.model import EVERYONE, HANDLE_RE
-from cxokr.render import notes
+from cxokr.render import decisions, notes
 from cxokr.render.controls import escape_controls
 from cxokr.render.markdown import counts, escape, percent
 
@@ -140,6 +140,8 @@ def markdown(report: Report) -> str:
             )
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")
         lines += [f"| {more} | | | |"] if more else []
+    waiting = decisions.markdown(report, md_escape, MAX_ATTENTION)
+    lines += ["", f"**{decisions.TITLE}**", "", *waiting] if waiting else []
     lines += ["", "**Needs attention**", ""]
     lines += _attention(report, md_escape, ("- **{kind}** {rest}", "  - {note}", "- {more}"))
     return "\n".join(lines) + "\n"
@@ -210,6 +212,8 @@ def slack(report: Report) -> dict[str, Any]:
         more = _more(MAX_OBJECTIVES, len(rows), "objectives")
         lines += [f"_{more}_"] if more else []
         blocks += [{"type": "divider"}, *_sections(lines)]
+    if report.decisions:
+        blocks += [{"type": "divider"}, *_sections(_slack_decisions(report))]
     lines = ["*Needs attention*"]
     lines += _attention(report, slack_escape, ("• *{kind}* {rest}", "      ↳ {note}", "_{more}_"))
     blocks += [{"type": "divider"}, *_sections(lines)]
@@ -221,6 +225,17 @@ def slack(report: Report) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
     fallback = f"{title}: {_figures(report)}; {counts(report)}"
     return {"text": slack_escape(fallback), "blocks": blocks}
+
+
+def _slack_decisions(report: Report) -> list[str]:
+    """The first conflicts and trade-offs to settle, in mrkdwn, and how many are left."""
+    items = decisions.said(report)
+    lines = [f"*{decisions.TITLE}*"]
+    for item in items[:MAX_ATTENTION]:
+        label = f"_{item.label}_" if item.settled else f"*{item.label}*"
+        lines.append(f"• {label} {slack_escape(item.message)} ({slack_escape(item.outcome)})")
+    more = _more(MAX_ATTENTION, len(items), "items")
+    return [*lines, f"_{more}_"] if more else lines
 
 
 def payload(report: Report, kind: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 Columns are only ever added at the end, so a sheet that reads them by position keeps
 working. Beside the figures each row carries the key result's latest check-in note, why
 it is deprioritised (`reason`), its objective's `retro` and its form (`relative`, a
-milestone's `due`, the key result a share `shares`).
+milestone's `due`, the key result a share `shares`), and what needs a decision: the
+codes of the open conflicts and trade-offs it is part of (`needs_decision`), and the
+decision it records that settles one.
 
 Numbers are written unrounded (the float's repr), so every cell equals the
 same figure in the JSON document; an empty cell is a missing value. Text keeps
@@ -21,6 +23,7 @@ import io
 from datetime import date
 
 from cxokr.compute.report import KrRow, ObjectiveRow, Report
+from cxokr.model import Decision
 from cxokr.render.controls import BIDI_CONTROLS, escape_controls
 
 COLUMNS = (
@@ -57,6 +60,11 @@ COLUMNS = (
     "relative",
     "due",
     "shares",
+    # Added since: what needs a decision (`decisions` in the JSON document).
+    "needs_decision",
+    "decision",
+    "decision_by",
+    "decision_on",
 )
 
 Cell = str | float | int | bool | date | None
@@ -69,11 +77,30 @@ def render(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    waiting, decided = _decisions(report)
     for objective in report.objectives:
         if not objective.context:
             for kr in objective.key_results:
-                writer.writerow([cell(value) for value in _values(objective, kr)])
+                choice = decided.get(kr.ref)
+                said = (choice.text, choice.by, choice.on) if choice else (None, None, None)
+                values = (*_values(objective, kr), " ".join(waiting.get(kr.ref, ())), *said)
+                writer.writerow([cell(value) for value in values])
     return out.getvalue()
+
+
+def _decisions(report: Report) -> tuple[dict[str, list[str]], dict[str, Decision]]:
+    """By key result: the codes of the open items it is part of (`needs_decision`, CX366 …),
+    and the decision it records that settles one."""
+    waiting: dict[str, list[str]] = {}
+    decided: dict[str, Decision] = {}
+    for item in report.decisions:
+        if item.decision is not None and item.decided_on is not None:
+            decided[item.decided_on] = item.decision
+        elif not item.settled:
+            for kr in item.key_results:
+                codes = waiting.setdefault(kr.ref, [])
+                codes += [] if item.code in codes else [item.code]
+    return waiting, decided
 
 
 def _values(objective: ObjectiveRow, kr: KrRow) -> tuple[Cell, ...]:

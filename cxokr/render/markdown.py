@@ -15,7 +15,7 @@ from datetime import date
 
 from cxokr.compute.report import Attention, KrRow, ObjectiveRow, Report, TeamRow
 from cxokr.model import KrType, ObjectiveStatus
-from cxokr.render import notes
+from cxokr.render import decisions, notes
 from cxokr.render.controls import escape_controls
 
 MISSING = "–"
@@ -94,6 +94,7 @@ def _full(report: Report) -> str:
                 if ref not in shown:
                     lines += _tree(report, ref, 3, shown, refs)
     lines += _teams(report.teams)
+    lines += needs_decision(report)
     lines += _attention(report.attention, report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -265,6 +266,13 @@ def _attention(items: tuple[Attention, ...], report: Report) -> list[str]:
         watched = report.key_results()
         return [*lines, "Nothing needs attention." if watched else "No key results to watch yet."]
     return [*lines, *map(attention_item, items)]
+
+
+def needs_decision(report: Report, limit: int = 0) -> list[str]:
+    """`## Needs a decision` and its items, then a blank line, when the report has any
+    (`render.decisions`); it comes before what needs attention."""
+    items = decisions.markdown(report, escape, limit)
+    return [f"## {decisions.TITLE}", "", *items, ""] if items else []
 
 
 def attention_item(a: Attention) -> str:

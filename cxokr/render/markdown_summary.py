@@ -12,7 +12,7 @@ from __future__ import annotations
 from cxokr.compute.report_data import ObjectiveRow, Report
 from cxokr.model import ObjectiveStatus
 from cxokr.render import notes
-from cxokr.render.markdown import attention_item, escape, percent, title
+from cxokr.render.markdown import attention_item, escape, needs_decision, percent, title
 
 
 def render(report: Report, budget: int) -> str:
@@ -28,7 +28,13 @@ def render(report: Report, budget: int) -> str:
         "## Objectives",
         "",
     ]
-    attention = _fit(_attention(report), budget // 2, "items")
+    # What waits for a decision (`markdown.needs_decision`) before what needs attention.
+    decided = _fit(needs_decision(report)[:-1], budget // 4, "items")
+    attention = [
+        *decided,
+        *([""] if decided else []),
+        *_fit(_attention(report), budget // 2, "items"),
+    ]
     tree = _fit(_tree(report), budget - _size(head) - _size(attention) - SLACK, "objectives")
     return "\n".join([*head, *tree, "", *attention]) + "\n"
 

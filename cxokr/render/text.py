@@ -1,4 +1,5 @@
-"""The report for a terminal: header, the tree from each level-1 objective, needs attention.
+"""The report for a terminal: header, the tree from each level-1 objective, what needs a
+decision (when anything does), needs attention.
 
 Readable at 80 columns: each label lays out its own lines (`wrap`), a title wrapping
 under itself and a key result's figures, its `cxokr checkin` reference and a status
@@ -24,7 +25,7 @@ from rich.tree import Tree
 from cxokr.compute.progress import Status
 from cxokr.compute.report import KrRow, ObjectiveRow, Report
 from cxokr.model import ObjectiveStatus
-from cxokr.render import notes, wrap
+from cxokr.render import decisions, notes, wrap
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls
 from cxokr.render.wrap import Piece
@@ -311,6 +312,21 @@ def _attention(report: Report, view: _View, limit: int | None) -> Group:
     return Group(*lines)
 
 
+def _decisions(report: Report, view: _View) -> Group:
+    """The conflicts and trade-offs to settle (`render.decisions`): the code or how it was
+    settled, the key results, then what pulls against what and the owners or the decision."""
+    lines = [Text(decisions.TITLE, style="bold")]
+    for item in decisions.said(report):
+        line = Text(f"{item.label:<11}", style="dim" if item.settled else "yellow")
+        line.append(escape_controls(" · ".join(item.refs)))
+        shown = Text()
+        pieces = wrap.phrases(escape_controls(item.message), "dim")
+        pieces += wrap.phrases(escape_controls(item.outcome), "", gap=f" {view.glyphs.dot} ")
+        _laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
+        lines += [line, shown]
+    return Group(*lines)
+
+
 def render(
     report: Report, out: TextIO | None = None, width: int | None = None, full: bool = False
 ) -> None:
@@ -346,4 +362,7 @@ def render(
             if ref not in view.shown:
                 target.print(_tree(report, ref, view, None))
     target.print()
+    if report.decisions:
+        target.print(_decisions(report, view))
+        target.print()
     target.print(_attention(report, view, None if view.detail else ATTENTION_LIMIT))

@@ -261,6 +261,10 @@ def test_csv_row_of_a_breached_guardrail(csv_rows: list[dict[str, str]]) -> None
         "relative": "",
         "due": "",
         "shares": "",
+        "needs_decision": "",
+        "decision": "",
+        "decision_by": "",
+        "decision_on": "",
     }
     assert float(row["expected"]) == 51 / 92
 
@@ -435,6 +439,10 @@ def test_csv_appends_the_notes_and_forms_after_the_columns_it_had(tmp_path: Path
         "relative",
         "due",
         "shares",
+        "needs_decision",
+        "decision",
+        "decision_by",
+        "decision_on",
     ]
     rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(out))}
     season = "2026-Q4:marketing/launch-season/"

@@ -837,3 +837,32 @@ def test_a_page_without_a_metric_map_has_no_driver_section(
 ) -> None:
     page = visit(browser, forms_page).page
     assert page.locator("#drivers").count() == 0
+
+
+def test_the_page_shows_what_needs_a_decision_open_first_then_settled(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from tests.compute.test_decisions import DECIDING
+
+    root = write_files(tmp_path / "ws", DECIDING)
+    seen = visit(browser, html_report(str(root), tmp_path / "okrs.html"))
+    page = seen.page
+    assert seen.errors == []
+    assert page.text_content("#decisions h2") == "Needs a decision"
+    shown = page.eval_on_selector_all(
+        "#decisions li",
+        "items => items.map(li => [li.querySelector('.pill').textContent,"
+        " li.querySelector('.decision-outcome').textContent])",
+    )
+    assert shown == [
+        ["CX366", "Owners: ravi, maya"],
+        ["held", "Held by the guardrail shop/basket/margin"],
+        ["decided", "Decided by ana on 2026-11-02: Returns may rise to 9%"],
+    ]
+    first = page.text_content("#decisions li .att-title") or ""
+    assert first.startswith("it/speed/lcp (it, owner ravi) pushes checkout-lcp down")
+    # A page without conflicts has no such card.
+    plain = visit(
+        browser, html_report(str(write_files(tmp_path / "plain", FORMS)), tmp_path / "p.html")
+    )
+    assert plain.page.locator("#decisions").count() == 0

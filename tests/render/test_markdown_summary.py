@@ -71,8 +71,8 @@ def test_a_small_organization_gets_every_key_result(example: Report) -> None:
 
 
 def tree_items(md: str) -> int:
-    """The objectives the summary lists, before its needs attention."""
-    return md.split("## Needs attention")[0].count("- **")
+    """The objectives the summary lists, before what needs a decision and needs attention."""
+    return md.split("## Needs a")[0].count("- **")
 
 
 def test_the_summary_stays_within_any_budget(example: Report) -> None:

@@ -230,7 +230,7 @@
       // What needs attention comes first in the page's order, so a phone shows it before the
       // objectives; on a wide screen the grid sets it beside them (dashboard.css, "Layout").
       const layout = el('div', 'layout');
-      add(layout, this.attentionSection(), this.treeSection(), this.teamsSection(), this.matrixSection(),
+      add(layout, this.attentionSection(), this.decisionSection(), this.treeSection(), this.teamsSection(), this.matrixSection(),
         this.driverSection());
       add(page, layout, this.footer());
       root.replaceChildren(page);
@@ -880,6 +880,41 @@
     expandAttention() {
       this.attentionExpanded = true;
       this.apply();
+    }
+
+    // --- Needs a decision ---
+
+    // Conflicts and trade-offs between key results, open ones first with who decides; settled
+    // ones after them, with the decision, who made it and when, or the guardrail that holds.
+    // No card when there are none.
+    decisionSection() {
+      const items = this.data.decisions || [];
+      if (!items.length) return null;
+      const section = el('section', 'card');
+      section.id = 'decisions';
+      section.appendChild(el('h2', null, 'Needs a decision'));
+      const list = el('ol', 'decisions');
+      for (const item of items) {
+        const li = el('li');
+        li.dataset.code = item.code;
+        if (item.settled) li.classList.add('settled');
+        const body = el('div');
+        const refs = item.key_results.map((kr) => shortRef(kr.ref)).join(DOT);
+        add(body, el('div', 'att-title', item.message), el('div', 'att-meta', refs),
+          el('div', 'att-meta decision-outcome', this.decisionOutcome(item)));
+        const label = item.decision ? 'decided' : item.held_by ? 'held' : item.code;
+        add(li, pill(label, item.settled ? 'k-state' : 'k-at-risk'), body);
+        list.appendChild(li);
+      }
+      section.appendChild(list);
+      return section;
+    }
+
+    decisionOutcome(item) {
+      const d = item.decision;
+      if (d) return 'Decided by ' + d.by + ' on ' + d.on + ': ' + d.text;
+      if (item.held_by) return 'Held by the guardrail ' + shortRef(item.held_by);
+      return item.owners.length ? 'Owners: ' + item.owners.join(', ') : 'No owner';
     }
 
     // --- Teams ---
