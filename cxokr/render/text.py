@@ -312,18 +312,29 @@ def _attention(report: Report, view: _View, limit: int | None) -> Group:
     return Group(*lines)
 
 
-def _decisions(report: Report, view: _View) -> Group:
+def _decisions(report: Report, view: _View, limit: int | None) -> Group:
     """The conflicts and trade-offs to settle (`render.decisions`): the code or how it was
-    settled, the key results, then what pulls against what and the owners or the decision."""
+    settled, the key results, then what pulls against what and the owners or the decision;
+    the first `limit` of them in a summary."""
     lines = [Text(decisions.TITLE, style="bold")]
-    for item in decisions.said(report):
+    items = decisions.said(report)
+    for item in items if limit is None else items[:limit]:
+        refs = Text()  # broken between references, under the first
+        gap = f" {view.glyphs.dot} "
+        pieces = [
+            Piece(escape_controls(ref), "", gap if n else "") for n, ref in enumerate(item.refs)
+        ]
+        _laid_out(refs, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
         line = Text(f"{item.label:<11}", style="dim" if item.settled else "yellow")
-        line.append(escape_controls(" · ".join(item.refs)))
+        line.append_text(refs[ATTENTION_HANG:])
         shown = Text()
         pieces = wrap.phrases(escape_controls(item.message), "dim")
         pieces += wrap.phrases(escape_controls(item.outcome), "", gap=f" {view.glyphs.dot} ")
         _laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
         lines += [line, shown]
+    if limit is not None and len(items) > limit:
+        more = f"… and {len(items) - limit} more: cxokr report --full lists every one"
+        lines.append(Text(more, style="dim"))
     return Group(*lines)
 
 
@@ -362,7 +373,8 @@ def render(
             if ref not in view.shown:
                 target.print(_tree(report, ref, view, None))
     target.print()
+    limit = None if view.detail else ATTENTION_LIMIT
     if report.decisions:
-        target.print(_decisions(report, view))
+        target.print(_decisions(report, view, limit))
         target.print()
-    target.print(_attention(report, view, None if view.detail else ATTENTION_LIMIT))
+    target.print(_attention(report, view, limit))

@@ -152,3 +152,22 @@ def test_a_report_with_nothing_to_decide_has_no_section(make_ws: WriteFiles) -> 
     for fmt, head in (("text", "Needs a decision"), ("md", "## Needs a decision")):
         assert head not in run(root, "report", "-f", fmt).splitlines()
     assert json.loads(run(root, "report", "-f", "json"))["decisions"] == []
+
+
+def test_a_summarised_text_report_shows_the_first_items_and_counts_the_rest(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxokr.render import text
+
+    monkeypatch.setattr(text, "DETAIL_LIMIT", 2)
+    monkeypatch.setattr(text, "ATTENTION_LIMIT", 1)
+    assert section(run(root, "report"), "Needs a decision", "Needs attention") == [
+        "Needs a decision",
+        "CX366      it/speed/lcp · marketing/gift-guide/rich",
+        "           it/speed/lcp (it, owner ravi) pushes checkout-lcp down while "
+        "marketing/gift-guide/rich",
+        "           (marketing, owner maya) pushes engagement up; checkout-lcp trades off "
+        "against engagement",
+        "           owners: ravi, maya",
+        "… and 2 more: cxokr report --full lists every one",
+    ]
