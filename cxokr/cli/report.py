@@ -54,6 +54,14 @@ class ReportFormat(StrEnum):
     HTML = "html"
 
 
+SegmentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--segment",
+        help="One channel's view: the key results on this segment (online, in-store: one a "
+        "metric declares), and their objectives.",
+    ),
+]
 FullOption = Annotated[
     bool,
     typer.Option(
@@ -72,6 +80,7 @@ def report(
     team: TeamOption = None,
     level: LevelOption = None,
     owner: OwnerOption = None,
+    segment: SegmentOption = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
         ReportFormat,
@@ -98,12 +107,14 @@ def report(
 
     Example: cxokr report --format html -o okrs.html
 
+    Example: cxokr report --segment in-store
+
     Example: cxokr report --format md --full -o everything.md
     """
     root = root_of(workspace)
     when = parse_date(as_of)
     ws, cache = load_cached(root, when)
-    filters = chosen(ws, period, team, level, owner)
+    filters = chosen(ws, period, team, level, owner, segment)
     if since is not None:
         _report_since(root, ws, cache, when, since, filters, output_format, output)
         return warn_left_out(ws)
@@ -114,14 +125,20 @@ def report(
 
 
 def chosen(
-    ws: Workspace, period: str | None, team: str | None, level: int | None, owner: str | None
+    ws: Workspace,
+    period: str | None,
+    team: str | None,
+    level: int | None,
+    owner: str | None,
+    segment: str | None = None,
 ) -> Filters:
     """The filters of the command line checked against the workspace: one that names nothing
     there is a usage error with "did you mean" (`compute.filters.resolve`)."""
     from cxokr.compute.filters import resolve
     from cxokr.compute.report import Filters
 
-    return resolve(ws, Filters(period=period, team=team, level=level, owner=owner))
+    filters = Filters(period=period, team=team, level=level, owner=owner, segment=segment)
+    return resolve(ws, filters)
 
 
 def say_empty(filters: Filters) -> None:

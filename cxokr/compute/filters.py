@@ -1,4 +1,5 @@
-"""The report's filters (`--team`, `--owner`, `--level`) checked against the workspace.
+"""The report's filters (`--team`, `--owner`, `--level`, `--segment`) checked against the
+workspace.
 
 A filter that matches nothing in the whole workspace is a mistake on the command
 line, never an empty report that reads as "all fine": `resolve` raises a
@@ -82,6 +83,8 @@ def resolve(ws: Workspace, filters: Filters) -> Filters:
         filters = replace(filters, owners=_owners(ws, filters.owner))
     if filters.level is not None:
         _level(ws, filters.level)
+    if filters.segment is not None:
+        filters = replace(filters, segment=_segment(ws, filters.segment))
     return filters
 
 
@@ -121,6 +124,24 @@ def _owners(ws: Workspace, typed: str) -> tuple[str, ...]:
             f"its first word{example}"
         )
     raise UsageError(f"no owner {typed!r} in the OKR files{hint}")
+
+
+def _segment(ws: Workspace, typed: str) -> str:
+    """The segment `typed` names (in any case): one a metric declares, or a key result names."""
+    declared = {s for metric in ws.metrics.values() for s in metric.segments}
+    named = {
+        kr.segment
+        for okr in ws.okrs.values()
+        for objective in okr.objectives
+        for kr in objective.key_results
+        if kr.segment is not None
+    }
+    segments = sorted(declared | named)
+    found = {s.casefold(): s for s in segments}.get(typed.strip().casefold())
+    if found is not None:
+        return found
+    hint = did_you_mean(typed, segments) or _listed("segments", segments)
+    raise UsageError(f"no segment {typed!r} in the metrics or key results{hint}")
 
 
 def _level(ws: Workspace, level: int) -> None:

@@ -148,9 +148,7 @@ def build(ws: Workspace, as_of: date, filters: Filters = Filters()) -> Report:
     shown = _select(rows, filters, _owner_keys(ws, filters))
     if filters.applied() and all(shown.values()):  # nothing chosen, only context (or none)
         filters = replace(filters, empty=f"no objectives in {period.id}")
-    objectives = tuple(
-        _as_context(rows[ref]) if context else rows[ref] for ref, context in shown.items()
-    )
+    objectives = _shown(rows, shown, filters.segment)
     # Deprioritised work (a dropped or postponed objective or key result) counts in nothing;
     # a key result and its shares count once.
     krs = _once(
@@ -200,6 +198,7 @@ def _select(
         if (filters.team is None or row.team == filters.team)
         and (filters.level is None or row.level <= filters.level)
         and (filters.owner is None or _owned(row, owners))
+        and (filters.segment is None or _on_segment(row, filters.segment))
     }
     context: set[str] = set()
     if filters.team is not None or filters.owner is not None:
@@ -210,6 +209,28 @@ def _select(
                 context.add(ref)
                 stack += rows[ref].parents
     return {ref: ref in context for ref in rows if ref in chosen or ref in context}
+
+
+def _on_segment(row: ObjectiveRow, segment: str) -> bool:
+    """Whether one of the objective's key results is on `segment` (`--segment`)."""
+    return any(kr.segment == segment for kr in row.key_results)
+
+
+def _shown(
+    rows: dict[str, ObjectiveRow], shown: dict[str, bool], segment: str | None
+) -> tuple[ObjectiveRow, ...]:
+    """The objectives shown, in file order, context marked; with `--segment`, each chosen one
+    with only its key results on that segment (its own figures stay its whole's)."""
+    found = []
+    for ref, context in shown.items():
+        row = rows[ref]
+        if context:
+            row = _as_context(row)
+        elif segment is not None:
+            mine = tuple(kr for kr in row.key_results if kr.segment == segment)
+            row = replace(row, key_results=mine)
+        found.append(row)
+    return tuple(found)
 
 
 def _once(krs: Iterable[KrRow]) -> list[KrRow]:

@@ -48,12 +48,18 @@ class Filters:
     level: int | None = None
     owner: str | None = None  # as typed: `compute.filters.match_owner` says whom it names
     owners: tuple[str, ...] = ()  # the owners `owner` names, as written (`filters.resolve`)
+    segment: str | None = None  # the key results on this segment, and their objectives
     empty: str | None = None  # set by `report.build` when they choose nothing in the period
 
     def applied(self) -> list[tuple[str, str]]:
         """(name, value) of each filter that is set, for headers; the owners as written."""
         owner = ", ".join(self.owners) or self.owner
-        named = (("team", self.team), ("level", self.level), ("owner", owner))
+        named = (
+            ("team", self.team),
+            ("level", self.level),
+            ("owner", owner),
+            ("segment", self.segment),
+        )
         return [(name, str(value)) for name, value in named if value is not None]
 
     def said_empty(self) -> str | None:

@@ -4,11 +4,14 @@ format; one that names something with nothing in the period is said, not refused
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
+from tests.compute.test_wholes import CHANNELS
+from tests.conftest import WriteFiles
 from tests.paths import REPO
 
 EXAMPLE = str(REPO / "examples" / "retail-cx")
@@ -100,3 +103,82 @@ def test_the_since_view_says_a_filter_chose_nothing() -> None:
     code, _, errors = run("report", "--since", "7d", "--team", "ecommerce", "--period", "2026-Q3")
     assert code == 0
     assert "note: no objectives in 2026-Q3 match team ecommerce" in errors.splitlines()
+
+
+# --- --segment: one channel's view ----------------------------------------------------------
+
+STORES: dict[str, str | bytes | None] = {
+    "teams/stores.yaml": "name: Stores\nlevel: 3\nparent: company\n",
+    "okrs/2026-Q4/stores.yaml": """
+        objectives:
+          - id: store-basket
+            title: Store shoppers leave with more
+            aligns_to: 2026:company/raise-aov
+            key_results:
+              - {id: aov-stores, title: In-store AOV 45 to 50, metric: aov, segment: in-store,
+                 start: 45, target: 50}
+              - {id: fitting-rooms, title: Fitting rooms in 20 stores, unit: count, start: 0,
+                 target: 20}
+    """,
+}
+
+
+def report_on(root: Path, *args: str) -> tuple[int, str, str]:
+    """`cxokr report` on `root` as of 2026-11-20: the exit code, stdout, and the last line of
+    stderr (before it, a workspace outside git is told its files are read as they stand)."""
+    result = CliRunner().invoke(
+        app, ["report", "--workspace", str(root), "--as-of", "2026-11-20", *args]
+    )
+    said = result.stderr.splitlines()
+    return result.exit_code, result.stdout, said[-1] if said else ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "csv", "html"])
+def test_an_unknown_segment_is_a_usage_error_in_every_format(make_ws: WriteFiles, fmt: str) -> None:
+    root = make_ws({**CHANNELS, **STORES})
+    assert report_on(root, "--segment", "instore", "--format", fmt) == (
+        2,
+        "",
+        "error: no segment 'instore' in the metrics or key results; did you mean 'in-store'?",
+    )
+
+
+def test_a_segment_nothing_resembles_lists_those_there_are(make_ws: WriteFiles) -> None:
+    assert report_on(make_ws({**CHANNELS, **STORES}), "--segment", "kiosk") == (
+        2,
+        "",
+        "error: no segment 'kiosk' in the metrics or key results (segments: in-store, online)",
+    )
+
+
+def test_a_segment_shows_its_key_results_and_their_objectives(make_ws: WriteFiles) -> None:
+    root = make_ws({**CHANNELS, **STORES})
+    code, out, errors = report_on(root, "--segment", "IN-STORE", "--format", "json")
+    assert (code, errors.startswith("warning: the workspace is not in a git")) == (0, True)
+    document = json.loads(out)
+    assert document["filters"]["segment"] == "in-store"
+    shown = {o["ref"]: [kr["id"] for kr in o["key_results"]] for o in document["objectives"]}
+    assert shown == {"2026-Q4:stores/store-basket": ["aov-stores"]}
+    # The objective keeps its own figure, the mean of both its key results: in-store AOV at
+    # 48 on 2026-11-20 is (48 - 45) / (50 - 45) = 0.6; the fitting rooms have no data yet.
+    objective = document["objectives"][0]
+    assert objective["progress"] == pytest.approx((0.6 + 0.0) / 2)
+    assert sum(document["counts"].values()) == 1
+
+
+def test_a_segment_header_in_text_and_markdown(make_ws: WriteFiles) -> None:
+    root = make_ws({**CHANNELS, **STORES})
+    code, out, _ = report_on(root, "--segment", "online")
+    assert code == 0
+    assert out.splitlines()[0] == "Acme Retail · 2026-Q4 · as of 2026-11-20 · segment online"
+    code, out, _ = report_on(root, "--segment", "online", "--format", "md")
+    assert "Filtered by segment online; figures are for the whole organization." in out
+    code, out, _ = report_on(root, "--segment", "online", "--format", "csv")
+    rows = out.splitlines()[1:]
+    assert [row.split(",")[4] for row in rows] == ["2026-Q4:ecommerce/grow-basket/aov-online"]
+
+
+def test_a_segment_named_but_on_no_key_result_in_the_period_is_said(make_ws: WriteFiles) -> None:
+    files = {**CHANNELS, **STORES, "okrs/2026-Q4/stores.yaml": None}
+    code, _, errors = report_on(make_ws(files), "--segment", "in-store")
+    assert (code, errors) == (0, "note: no objectives in 2026-Q4 match segment in-store")

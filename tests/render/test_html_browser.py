@@ -181,12 +181,12 @@ def test_the_matrix_matches_cxokr_align(browser: Browser, example_page: Path) ->
 def test_filters_hide_and_show_rows(browser: Browser, example_page: Path) -> None:
     page = visit(browser, example_page).page
     everything = visible_refs(page, ".kr")
-    assert len(everything) == 30
+    assert len(everything) == 32
     page.select_option("#filter-team", "ecommerce")
     ecommerce = visible_refs(page, ".kr")
     assert ecommerce and all(ref.startswith("2026-Q4:ecommerce/") for ref in ecommerce)
     assert page.is_visible("article[data-ref='2026:company/raise-aov']")  # the parent, as context
-    assert page.text_content("#filter-summary") == f"Showing {len(ecommerce)} of 30 key results"
+    assert page.text_content("#filter-summary") == f"Showing {len(ecommerce)} of 32 key results"
     page.click("button.chip[data-status='on track']")
     not_on_track = visible_refs(page, ".kr")
     assert set(not_on_track) < set(ecommerce)
@@ -837,6 +837,42 @@ def test_a_page_without_a_metric_map_has_no_driver_section(
 ) -> None:
     page = visit(browser, forms_page).page
     assert page.locator("#drivers").count() == 0
+
+
+def test_the_segment_filter_shows_one_channels_key_results(
+    browser: Browser, example_page: Path, tmp_path: Path
+) -> None:
+    seen = visit(browser, example_page)
+    page = seen.page
+    everything = visible_refs(page, ".kr")
+    options = page.eval_on_selector_all("#filter-segment option", "os => os.map(o => o.value)")
+    assert options == ["", "in-store", "mobile", "online"]  # the key results' segments
+    page.select_option("#filter-segment", "online")
+    online = visible_refs(page, ".kr")
+    # The key results `report --segment online` lists, and no other.
+    doc = json_report(EXAMPLE, "--segment", "online")
+    assert doc["filters"]["segment"] == "online"
+    expected = {kr["ref"] for o in doc["objectives"] if not o["context"] for kr in o["key_results"]}
+    assert set(online) == expected
+    assert page.text_content("#filter-summary") == (
+        f"Showing {len(online)} of {len(everything)} key results"
+    )
+    attention = page.eval_on_selector_all(
+        ".attention li", "lis => lis.filter(li => !li.hidden).map(li => li.dataset.ref)"
+    )
+    assert attention and set(attention) <= expected
+    assert page.evaluate("window.location.hash") == "#segment=online"
+    page.click("#filter-reset")
+    assert visible_refs(page, ".kr") == everything
+    # A link keeps the segment; a page built with --segment says so in its header.
+    again = visit(browser, example_page, hash="#segment=mobile").page
+    assert again.input_value("#filter-segment") == "mobile"
+    assert {ref.rsplit("/", 1)[-1] for ref in visible_refs(again, ".kr")} == {"mobile-conversion"}
+    one = html_report(EXAMPLE, tmp_path / "online.html", "--segment", "online")
+    built = visit(browser, one).page
+    assert "filtered by segment online" in (built.text_content("header .subtitle") or "")
+    assert set(visible_refs(built, ".kr")) == expected
+    assert seen.errors == []
 
 
 def test_the_page_shows_what_needs_a_decision_open_first_then_settled(

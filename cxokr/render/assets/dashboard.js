@@ -207,8 +207,12 @@
       this.spans = new Map((this.context.periods || []).map((p) => [p.id, p]));
       this.rows = new Map(data.objectives.map((o) => [o.ref, o]));
       this.statusOf = new Map();
+      this.segmentOf = new Map();
       for (const o of data.objectives) {
-        for (const kr of o.key_results) this.statusOf.set(kr.ref, kr.status);
+        for (const kr of o.key_results) {
+          this.statusOf.set(kr.ref, kr.status);
+          if (kr.segment) this.segmentOf.set(kr.ref, kr.segment);
+        }
       }
       this.teamNames = new Map(data.teams.map((t) => [t.id, t.name]));
       this.articles = [];
@@ -246,7 +250,7 @@
       add(head, el('h1', null, data.organization || 'OKR report'));
       const parts = ['OKR report ' + data.period.id, 'as of ' + data.as_of];
       if (data.period.closed) parts.push('closed ' + data.period.closed);
-      const applied = ['team', 'level', 'owner']
+      const applied = ['team', 'level', 'owner', 'segment']
         .filter((name) => data.filters[name] !== null && data.filters[name] !== undefined)
         .map((name) => name + ' ' + data.filters[name]);
       if (applied.length) parts.push('filtered by ' + applied.join(', '));
@@ -337,6 +341,7 @@
       select.addEventListener('change', () => this.changed());
       label.appendChild(select);
       this.teamSelect = select;
+      const segmentLabel = this.segmentFilter();
 
       const group = el('div', 'group');
       group.setAttribute('role', 'group');
@@ -360,6 +365,7 @@
       reset.id = 'filter-reset';
       reset.addEventListener('click', () => {
         this.teamSelect.value = '';
+        if (this.segmentSelect) this.segmentSelect.value = '';
         for (const chip of this.chips) chip.setAttribute('aria-pressed', 'true');
         this.changed();
       });
@@ -367,8 +373,28 @@
       summary.id = 'filter-summary';
       summary.setAttribute('aria-live', 'polite');
       this.summary = summary;
-      add(bar_, label, group, reset, summary);
+      add(bar_, label, segmentLabel, group, reset, summary);
       return bar_;
+    }
+
+    // One channel's view: the key results on a segment, and their objectives. Offered when
+    // key results name segments; null (no control) when none does.
+    segmentFilter() {
+      const segments = new Set();
+      for (const o of this.data.objectives) {
+        if (!o.context) for (const kr of o.key_results) if (kr.segment) segments.add(kr.segment);
+      }
+      this.segmentSelect = null;
+      if (!segments.size) return null;
+      const label = el('label', null, 'Segment');
+      const select = el('select');
+      select.id = 'filter-segment';
+      select.appendChild(this.option('', 'All segments'));
+      for (const segment of Array.from(segments).sort()) select.appendChild(this.option(segment, segment));
+      select.addEventListener('change', () => this.changed());
+      label.appendChild(select);
+      this.segmentSelect = select;
+      return label;
     }
 
     option(value, text) {
@@ -391,6 +417,9 @@
       const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
       const team = params.get('team');
       if (team && Array.from(this.teamSelect.options).some((o) => o.value === team)) this.teamSelect.value = team;
+      const segment = params.get('segment');
+      const select = this.segmentSelect;
+      if (segment && select && Array.from(select.options).some((o) => o.value === segment)) select.value = segment;
       const status = params.get('status');
       if (status !== null) {
         const chosen = new Set(status.split(',').map((s) => s.replace(/-/g, ' ')));
@@ -401,6 +430,7 @@
     writeHash() {
       const params = new URLSearchParams();
       if (this.teamSelect.value) params.set('team', this.teamSelect.value);
+      if (this.segmentSelect && this.segmentSelect.value) params.set('segment', this.segmentSelect.value);
       const wanted = this.wanted();
       if (wanted.size !== STATUSES.length) params.set('status', Array.from(wanted, slug).join(','));
       const hash = params.toString();
@@ -419,6 +449,7 @@
 
     apply() {
       const team = this.teamSelect.value;
+      const segment = this.segmentSelect ? this.segmentSelect.value : '';
       const wanted = this.wanted();
       const counted = { shown: 0, total: 0 };
       const visit = (article) => {
@@ -427,7 +458,8 @@
         let anyKr = false;
         let hiddenKrs = 0;
         for (const li of article.querySelectorAll(':scope > .krs > .kr')) {
-          const ok = teamOk && this.matches(wanted, li.dataset.status);
+          const segmentOk = !segment || li.dataset.segment === segment;
+          const ok = teamOk && segmentOk && this.matches(wanted, li.dataset.status);
           li.hidden = !ok;
           counted.total += 1;
           if (ok) {
@@ -441,7 +473,9 @@
         for (const child of article.querySelectorAll(':scope > .children > .objective')) {
           if (visit(child)) anyChild = true;
         }
-        const own = teamOk && !context && (this.matches(wanted, article.dataset.status) || anyKr);
+        // With a segment chosen, an objective shows for its key results on it, not its own status.
+        const ownStatus = !segment && this.matches(wanted, article.dataset.status);
+        const own = teamOk && !context && (ownStatus || anyKr);
         article.hidden = !own && !anyChild;
         article.classList.toggle('dimmed', !own && anyChild);
         const note = article.querySelector(':scope > .hidden-note');
@@ -462,7 +496,8 @@
 
       let matching = 0;
       for (const li of this.attentionItems) {
-        const match = (!team || li.dataset.team === team) && wanted.has(li.dataset.status);
+        const match = (!team || li.dataset.team === team) && (!segment || li.dataset.segment === segment) &&
+          wanted.has(li.dataset.status);
         li.hidden = !match || (!this.attentionExpanded && matching >= ATTENTION_SHOWN);
         if (match) matching += 1;
       }
@@ -511,7 +546,7 @@
         }
         this.treeGroups.push(group);
       }
-      const filtered = ['team', 'level', 'owner'].some((name) => this.data.filters[name] !== null);
+      const filtered = ['team', 'level', 'owner', 'segment'].some((name) => this.data.filters[name] !== null);
       this.noMatch = el('p', 'empty', this.data.objectives.length ? 'No objectives match the filters.'
         : filtered ? 'No objectives match the report\u2019s filters.' : 'No objectives in this period yet.');
       this.noMatch.hidden = true;
@@ -632,6 +667,7 @@
       li.dataset.ref = kr.ref;
       li.dataset.team = kr.team;
       li.dataset.status = status;
+      li.dataset.segment = kr.segment || '';
       const text = el('div', 'kr-text');
       add(text, el('div', 'kr-title', kr.title), el('div', 'kr-facts', this.facts(kr).join(DOT)));
       if (kr.shares) {
@@ -850,6 +886,7 @@
         li.dataset.ref = item.ref;
         li.dataset.team = teamOf(item.ref);
         li.dataset.status = this.statusOf.get(item.ref) || 'no data';
+        li.dataset.segment = this.segmentOf.get(item.ref) || '';
         const body = el('div');
         const meta = [shortRef(item.ref)];
         if (item.owner) meta.push(item.owner);
