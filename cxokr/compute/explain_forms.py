@@ -94,9 +94,23 @@ def measured(
     )
     direction = f", {kr.direction} is better" if kr.direction else ""
     yield f"  type      {kr.type}, {measures}{direction}, weight {_f(kr.weight)}"
-    yield f"  value     {_value(kr, as_of)}"
+    yield f"  value     {_value(kr, as_of)}{_derived(ws, kr)}"
     yield f"  start     {_start(ws, kr, model, period)}"
     yield f"  target    {_target(kr, model)}"
+
+
+def _derived(ws: Workspace, kr: KrRow) -> str:
+    """`, derived from online, in-store weighted by orders` where the value is a whole reading
+    derived from the metric's segments (`whole`), not one recorded."""
+    name = kr.metric if kr.segment is None else None
+    metric = ws.metrics.get(name) if name else None
+    rule = wholes.rule(metric) if metric is not None else None
+    if name is None or rule is None or kr.value_source != "reading":
+        return ""
+    day = [r for r in wholes.readings_of(ws, name, None) if r.date == kr.value_date]
+    if not day or not isinstance(day[-1], wholes.DerivedReading):
+        return ""
+    return f", derived from {rule.said()}"
 
 
 def _value(kr: KrRow, as_of: date) -> str:

@@ -193,3 +193,22 @@ def test_metrics_shows_the_derived_whole_marked_as_derived(make_ws: WriteFiles) 
         ("2026-11-19", 57.0),
         ("2026-11-20", 56.5),
     ]
+
+
+def test_explain_says_a_value_was_derived_and_how(make_ws: WriteFiles) -> None:
+    root = make_ws(CHANNELS)
+
+    def value_line(as_of: str) -> str:
+        shown = CliRunner().invoke(
+            app, ["explain", "2026:company/raise-aov/aov", "-w", str(root), "--as-of", as_of]
+        )
+        assert shown.exit_code == 0, shown.output
+        return next(line for line in shown.stdout.splitlines() if line.startswith("  value "))
+
+    assert value_line("2026-11-19") == (
+        "  value     57 USD  newest reading at or before 2026-11-19: 2026-11-19, derived from "
+        "online, in-store weighted by orders"
+    )
+    assert value_line("2026-11-20") == (
+        "  value     56.5 USD  newest reading at or before 2026-11-20: 2026-11-20"
+    )
