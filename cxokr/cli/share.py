@@ -134,8 +134,8 @@ def notify(
     remind: RemindOption = False,
     post_empty: PostEmptyOption = False,
 ) -> int:
-    """Post the report's summary (figures, top objectives, needs attention) to a chat channel,
-    or with --remind the check-ins each owner owes.
+    """Post the report's summary (figures, top objectives, what needs a decision, needs
+    attention) to a chat channel, or with --remind the check-ins each owner owes.
 
     Filters that name no team, owner or level in the workspace are an error; filters that
     choose nothing in the period, or a reminder with nothing due, post nothing unless
