@@ -151,3 +151,20 @@ def test_a_decision_settles_an_opposite_pull(make_ws: WriteFiles) -> None:
     assert problems(make_ws(files, base=False)) == []
     undecided = {**files, "okrs/2026-Q4/it.yaml": okrs("calm", "ravi", RICH.replace("40", "60"))}
     assert [p.split(" ")[1] for p in problems(make_ws(undecided, base=False))] == ["CX335"]
+
+
+def test_a_decision_settles_a_short_target(make_ws: WriteFiles) -> None:
+    parent = (
+        "objectives:\n  - id: grow\n    title: Grow\n    key_results:\n"
+        "      - {id: k, title: K, metric: engagement, start: 40, target: 60}\n"
+    )
+    short = DECIDED.replace("target: 55", "target: 50")
+    files = {
+        **BASE,
+        "metrics/engagement.yaml": "name: Engagement\nunit: '%'\ndirection: higher\n",
+        "okrs/2026-Q4/marketing.yaml": okrs("gift-guide", "maya", short),
+        "okrs/2026/company.yaml": parent,
+    }
+    assert problems(make_ws(files, base=False)) == []
+    open_ = {**files, "okrs/2026-Q4/marketing.yaml": okrs("gift-guide", "maya", RICH)}
+    assert [p.split(" ")[1] for p in problems(make_ws(open_, base=False))] == ["CX336"]
