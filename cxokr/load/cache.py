@@ -57,7 +57,7 @@ from cxokr.load.parsing import Outcome
 from cxokr.load.source import Signature
 
 # Anything that changes what an outcome holds changes this stamp.
-FORMAT = 15
+FORMAT = 16
 STAMP = (FORMAT, __version__, pydantic.VERSION, *sys.version_info[:2])
 MAX_ENTRIES = 50_000
 OLD_BYTES = 16 * 1024 * 1024  # room for older outcomes however few this run used

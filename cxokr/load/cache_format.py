@@ -140,7 +140,10 @@ class _Mirror:
             spec.append((name, kind))
             if rebuild is not None:
                 self.nested.append((name, rebuild))
-        self.struct = msgspec.defstruct(f"_{model.__name__}", spec, array_like=True)
+        # Tagged with its name, so a union of models decodes as the one that was kept.
+        self.struct = msgspec.defstruct(
+            f"_{model.__name__}", spec, array_like=True, tag=True, tag_field="cxokr_model"
+        )
         self.decoder = msgspec.msgpack.Decoder(self.struct)
         self.encoder = msgspec.msgpack.Encoder(enc_hook=_model_fields)
         self.sets: dict[int, frozenset[str]] = {}
@@ -183,7 +186,7 @@ def _model_fields(value: Any) -> Any:
     fields_set = value.model_fields_set
     mask = sum(1 << i for i, name in enumerate(names) if name in fields_set)
     values = value.__dict__
-    return [mask, *(values[name] for name in names)]
+    return [f"_{type(value).__name__}", mask, *(values[name] for name in names)]
 
 
 _PLAIN = (str, int, float, bool, type(None), date)
@@ -228,10 +231,36 @@ def _schema(annotation: Any) -> tuple[Any, Callable[[Any], Any] | None]:
             made = next(kind for kind, rebuild in parts if rebuild is not None)
             struct = get_origin(made) or made  # a list of models decodes as a list
             return kind, lambda value: only(value) if isinstance(value, struct) else value
-        raise Unsupported(f"a union of models: {annotation}")
-    if origin is Literal and all(type(arg) is str for arg in get_args(annotation)):
-        return annotation, None
+        return kind, _by_struct(parts, annotation)
+    if origin is Literal:
+        return _literal(annotation), None
     raise Unsupported(f"a field of type {annotation!r}")
+
+
+def _literal(annotation: Any) -> Any:
+    """The msgspec type of a literal: itself for words; a bool for `Literal[True]`, which
+    was validated when the file was parsed."""
+    args = get_args(annotation)
+    if all(type(arg) is str for arg in args):
+        return annotation
+    if all(type(arg) is bool for arg in args):
+        return bool
+    raise Unsupported(f"a field of type {annotation!r}")
+
+
+def _by_struct(
+    parts: list[tuple[Any, Callable[[Any], Any] | None]], annotation: Any
+) -> Callable[[Any], Any]:
+    """How to rebuild a value of a union of models (`whole: {sum: true} | {weighted_by: m}`):
+    each model's tagged struct decodes as itself, and is rebuilt as its model."""
+    builders: dict[type, Callable[[Any], Any]] = {}
+    for kind, rebuild in parts:
+        if rebuild is None:
+            continue
+        if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+            raise Unsupported(f"a union of models and lists of them: {annotation}")
+        builders[kind] = rebuild
+    return lambda value: builders[type(value)](value) if type(value) in builders else value
 
 
 def _members(union: Any) -> list[Any]:

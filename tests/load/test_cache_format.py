@@ -185,3 +185,33 @@ def test_connections_and_a_metric_sync_come_back_from_the_cache_as_models(tmp_pa
     }
     sync = cached.metrics["aov"].sync
     assert sync is not None and (type(sync).__name__, sync.timeout) == ("Sync", 30.0)
+
+
+def test_each_form_of_a_metrics_whole_comes_back_from_the_cache_as_it_was(tmp_path: Path) -> None:
+    """`whole` is a union of two models and a word: each decodes as the one that was kept."""
+    from tests.conftest import write_files
+
+    metric = "name: {name}\nunit: USD\ndirection: higher\nsegments: [online, in-store]\n"
+    root = write_files(
+        tmp_path / "ws",
+        {
+            "cxokr.yaml": "organization: Acme\n"
+            "periods: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n",
+            "metrics/orders.yaml": metric.format(name="Orders") + "whole: sum\n",
+            "metrics/revenue.yaml": metric.format(name="Revenue")
+            + "whole: {sum: true, tolerance: 0.02}\n",
+            "metrics/aov.yaml": metric.format(name="AOV") + "whole: {weighted_by: orders}\n",
+        },
+    )
+    first = Cache.for_workspace(root)
+    fresh = workspace.load(root, first)
+    first.save()
+    again = Cache.for_workspace(root)
+    cached = workspace.load(root, again)
+    assert again.added == 0
+    assert cached == fresh
+    wholes = {name: cached.metrics[name].whole for name in ("orders", "revenue", "aov")}
+    assert wholes["orders"] == "sum"
+    assert [type(wholes[n]).__name__ for n in ("revenue", "aov")] == ["WholeSum", "WholeWeighted"]
+    assert wholes["revenue"].model_fields_set == {"sum", "tolerance"}  # type: ignore[union-attr]
+    assert wholes["aov"].weighted_by == "orders"  # type: ignore[union-attr]
