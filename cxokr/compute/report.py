@@ -201,8 +201,8 @@ def _select(
         and (filters.segment is None or _on_segment(row, filters.segment))
     }
     context: set[str] = set()
-    if filters.team is not None or filters.owner is not None:
-        stack = [p for ref in chosen for p in rows[ref].parents]
+    if filters.team is not None or filters.owner is not None or filters.segment is not None:
+        stack = [p for ref in chosen for p in rows[ref].parents]  # what they ladder up to
         while stack:
             ref = stack.pop()
             if ref not in chosen and ref not in context:

@@ -158,12 +158,26 @@ def test_a_segment_shows_its_key_results_and_their_objectives(make_ws: WriteFile
     document = json.loads(out)
     assert document["filters"]["segment"] == "in-store"
     shown = {o["ref"]: [kr["id"] for kr in o["key_results"]] for o in document["objectives"]}
-    assert shown == {"2026-Q4:stores/store-basket": ["aov-stores"]}
+    assert shown == {
+        "2026:company/raise-aov": ["aov"],  # what it ladders up to, as context
+        "2026-Q4:stores/store-basket": ["aov-stores"],
+    }
+    assert [o["context"] for o in document["objectives"]] == [True, False]
     # The objective keeps its own figure, the mean of both its key results: in-store AOV at
     # 48 on 2026-11-20 is (48 - 45) / (50 - 45) = 0.6; the fitting rooms have no data yet.
-    objective = document["objectives"][0]
+    objective = document["objectives"][1]
     assert objective["progress"] == pytest.approx((0.6 + 0.0) / 2)
     assert sum(document["counts"].values()) == 1
+
+
+def test_a_segment_s_objectives_stand_under_what_they_ladder_up_to(make_ws: WriteFiles) -> None:
+    """One channel's view draws its objectives under their parents, never as unaligned."""
+    code, out, _ = report_on(make_ws({**CHANNELS, **STORES}), "--segment", "in-store")
+    assert code == 0
+    assert "Not aligned" not in out
+    tree = [line for line in out.splitlines() if "company" in line or "stores" in line]
+    assert tree[0].endswith("Raise AOV this year  company (2026)")
+    assert tree[1].startswith("└── ")  # the store's objective, drawn under it
 
 
 def test_a_segment_header_in_text_and_markdown(make_ws: WriteFiles) -> None:
