@@ -16,12 +16,15 @@ from rich.tree import Tree
 from cxokr.compute.metric_map import DriverNode, MetricMap
 from cxokr.compute.report import KrRow
 from cxokr.render import markdown as md
+from cxokr.render import wrap
 from cxokr.render.console import can_encode, console
 from cxokr.render.controls import escape_controls, json_text
 from cxokr.render.report_json import plain
-from cxokr.render.text import STATUS_STYLE, Glyphs, number, percent
+from cxokr.render.text import GUIDE, STATUS_STYLE, Glyphs, laid_out, number, percent
+from cxokr.render.wrap import Piece
 
 VERSION = 1
+INDENT = 2  # a node's readings and key results, under its name
 NO_MAP = "no metric drives another yet: name the outcomes a metric moves with drives: [nps]"
 
 
@@ -53,24 +56,34 @@ def _extras(node: DriverNode) -> list[str]:
 # --- Text ---------------------------------------------------------------------------------
 
 
-def _label(node: DriverNode, period: str) -> Text:
-    label = Text(escape_controls(node.id), style="bold")
-    label.append(escape_controls(_head(node)[len(node.id) :]))
-    for extra in _extras(node):
-        label.append(escape_controls(f"  ({extra})"), style="dim")
+def _label(node: DriverNode, period: str, width: int) -> Text:
+    """A node's lines, each broken only between its parts at `width` columns: the metric,
+    its latest reading per segment, each key result with its progress and status."""
+    label = Text()
+    head = [Piece(escape_controls(node.id), "bold", "")]
+    head += wrap.words(escape_controls(_head(node)[len(node.id) :]), gap="  ")
+    head += [Piece(escape_controls(f"({extra})"), "dim", "  ") for extra in _extras(node)]
+    laid_out(label, head, width, INDENT)
+    readings = _readings(node).split(", ")
     label.append("\n")
-    label.append(escape_controls(f"  {_readings(node)}"), style="cyan")
+    shown = [Piece(escape_controls(r), "cyan", ", " if n else "") for n, r in enumerate(readings)]
+    laid_out(label, shown, width - INDENT, indent=INDENT)
     for kr in node.key_results:
         label.append("\n")
-        label.append(escape_controls(f"  {_kr(kr, node.levels.get(kr.team), period)}  "))
-        label.append(f"{percent(kr.progress)} ")
-        label.append(kr.status.value, style=STATUS_STYLE[kr.status])
+        ref = escape_controls(_kr(kr, node.levels.get(kr.team), period))
+        figures = f"{percent(kr.progress)} {kr.status.value}"
+        level, _, rest = ref.partition(" ")  # `L3 team/objective/kr [segment] (period)`
+        ref_of, _, more = rest.partition(" ")
+        pieces = [Piece(f"{level} {ref_of}"), *wrap.words(more)]
+        pieces.append(Piece(figures, STATUS_STYLE[kr.status], "  "))
+        laid_out(label, pieces, width - INDENT, INDENT, indent=INDENT)
     return label
 
 
-def _grow(branch: Tree, node: DriverNode, period: str) -> None:
+def _grow(branch: Tree, node: DriverNode, period: str, width: int) -> None:
     for driver in node.drivers:
-        _grow(branch.add(_label(driver, period), guide_style="dim"), driver, period)
+        twig = branch.add(_label(driver, period, width - GUIDE), guide_style="dim")
+        _grow(twig, driver, period, width - GUIDE)
 
 
 def text(tree: MetricMap, out: TextIO | None = None) -> None:
@@ -80,8 +93,8 @@ def text(tree: MetricMap, out: TextIO | None = None) -> None:
     if not tree.outcomes:
         target.print(Text(NO_MAP, style="dim"))
     for node in tree.outcomes:
-        top = Tree(_label(node, tree.period.id), guide_style="dim")
-        _grow(top, node, tree.period.id)
+        top = Tree(_label(node, tree.period.id, target.width), guide_style="dim")
+        _grow(top, node, tree.period.id, target.width)
         target.print()
         target.print(top)
     if tree.unlinked:

@@ -89,7 +89,7 @@ def _header(report: Report, glyphs: Glyphs, width: int) -> Group:
     for n, (name, value) in enumerate(report.filters.applied()):
         pieces.append(Piece(escape_controls(f"{name} {value}"), "dim", ", " if n else dot))
     title = Text()
-    _laid_out(title, pieces, width)
+    laid_out(title, pieces, width)
     figures = Text(
         f"Day {report.day} of {report.days}{dot}organization {percent(report.progress)}"
         f"{dot}expected {percent(report.organization_expected)}"
@@ -107,7 +107,7 @@ def _bar_style(status: Status, state: ObjectiveStatus) -> str:
     return STATUS_STYLE[status] if state is ObjectiveStatus.ACTIVE else "dim"
 
 
-def _laid_out(label: Text, pieces: list[Piece], width: int, hang: int = 0, indent: int = 0) -> None:
+def laid_out(label: Text, pieces: list[Piece], width: int, hang: int = 0, indent: int = 0) -> None:
     """Append `pieces` to `label` as lines of at most `width` cells, broken between pieces
     (`wrap.fill`), continuation lines indented by `hang`, all of them by `indent` more."""
     pad = " " * (indent + wrap.hang_for(width, hang))
@@ -125,7 +125,7 @@ def headed(head: list[Piece], title: list[Piece], tail: list[Piece], width: int)
     """A label's first paragraph: its figures, then its title wrapping under itself."""
     hang = sum(cell_len(p.gap) + cell_len(p.text) for p in head) - cell_len(head[0].gap)
     label = Text()
-    _laid_out(label, [*head, *title, *tail], width, hang + cell_len(title[0].gap) if title else 0)
+    laid_out(label, [*head, *title, *tail], width, hang + cell_len(title[0].gap) if title else 0)
     return label
 
 
@@ -136,7 +136,7 @@ def _paragraph(label: Text, text: str, style: str, width: int, tail: str = "") -
     if tail:
         pieces.append(Piece(escape_controls(tail), style, "  "))
     label.append("\n")
-    _laid_out(label, pieces, width, NOTE_HANG)
+    laid_out(label, pieces, width, NOTE_HANG)
 
 
 def _objective_label(row: ObjectiveRow, glyphs: Glyphs, period: str, width: int) -> Text:
@@ -172,7 +172,7 @@ def _kr_label(kr: KrRow, row: ObjectiveRow, view: _View, width: int) -> Text:
     label = headed(head, wrap.phrases(escape_controls(kr.title), gap="  "), [], width)
     label.append("\n")
     detail = [Piece(escape_controls(part), "dim", "  ") for part in _kr_detail(kr, view)]
-    _laid_out(label, detail, width, NOTE_HANG)
+    laid_out(label, detail, width, NOTE_HANG)
     for note in notes.kr_notes(kr, row):
         if note.kind != "note" or view.notes:
             _paragraph(label, str(note), "italic", width)
@@ -299,7 +299,7 @@ def _attention(report: Report, view: _View, limit: int | None) -> Group:
         if detail:
             shown = Text()
             pieces = [Piece(escape_controls(p), "dim", f" {view.glyphs.dot} ") for p in detail]
-            _laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
+            laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
             lines.append(shown)
     hidden = len(report.attention) - len(items)
     if hidden:
@@ -324,13 +324,13 @@ def _decisions(report: Report, view: _View, limit: int | None) -> Group:
         pieces = [
             Piece(escape_controls(ref), "", gap if n else "") for n, ref in enumerate(item.refs)
         ]
-        _laid_out(refs, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
+        laid_out(refs, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
         line = Text(f"{item.label:<11}", style="dim" if item.settled else "yellow")
         line.append_text(refs[ATTENTION_HANG:])
         shown = Text()
         pieces = wrap.phrases(escape_controls(item.message), "dim")
         pieces += wrap.phrases(escape_controls(item.outcome), "", gap=f" {view.glyphs.dot} ")
-        _laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
+        laid_out(shown, pieces, view.width - ATTENTION_HANG, indent=ATTENTION_HANG)
         lines += [line, shown]
     if limit is not None and len(items) > limit:
         more = f"… and {len(items) - limit} more: cxokr report --full lists every one"

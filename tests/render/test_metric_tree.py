@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
@@ -175,3 +176,19 @@ def test_markdown_without_tree_is_a_usage_error(make_ws: WriteFiles) -> None:
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 2
     assert "--format md draws the driver tree: add --tree" in result.stderr
+
+
+@pytest.mark.parametrize("width", [70, 80, 100])
+def test_the_tree_breaks_between_its_parts_at_any_width(width: int) -> None:
+    """No line passes the terminal's width, a reading keeps its day and a key result its
+    progress and status: lines break only between them."""
+    example = Path(__file__).parents[2] / "examples" / "retail-cx"
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(
+        app, ["metrics", "--tree", "--workspace", str(example), "--as-of", "2026-11-20"]
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert not [line for line in lines if line.rstrip().endswith((" on", " at", " L3", " L1"))]
+    assert not [line for line in lines if line.strip().startswith(("2026-", "risk", "track"))]
+    assert any(line.endswith("in-store 77.5 on 2026-11-20") for line in lines)
