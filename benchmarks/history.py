@@ -31,6 +31,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import steady
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 VERSION = 1
@@ -42,7 +44,7 @@ AUTHORS += [("Tom Reyes", "tom"), ("Maya Lindqvist", "maya")]
 START = datetime(2026, 9, 25, 9, 0, tzinfo=UTC)
 QUARTER = datetime(2026, 10, 1, tzinfo=UTC)
 ENV = {
-    **{k: v for k, v in os.environ.items() if k != "CXOKR_NO_CACHE"},
+    **{k: v for k, v in steady.environment().items() if k != "CXOKR_NO_CACHE"},
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
     "NO_COLOR": "1",
@@ -221,6 +223,8 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    compiled = steady.compile_package()  # never timed: see benchmarks/steady.py
+    print(f"cxokr compiled to bytecode before timing: {'yes' if compiled else 'NO'}")
     repo, stats = repository(args.commits)
     print(
         f"{stats['commits']} commits: {stats['checkin']} check-ins, {stats['reading']} readings, "

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import generate
+import steady
 import yaml
 
 HERE = Path(__file__).resolve().parent
@@ -71,7 +72,7 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
 
 
 def run_cli(args: list[str], cwd: Path, timeout: float) -> Callable[[], object]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env = steady.environment(NO_COLOR="1", COLUMNS="100")
     env.pop("FORCE_COLOR", None)
     env.pop("GITHUB_ACTIONS", None)
 
@@ -218,6 +219,8 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    compiled = steady.compile_package()  # never timed: see benchmarks/steady.py
+    print(f"cxokr compiled to bytecode before timing: {'yes' if compiled else 'NO'}")
     for name in ("medium", "large") if args.large else ("medium",):
         teams, default_runs = SIZES[name]
         bench(name, teams, max(1, args.runs or default_runs), args.timeout)
