@@ -60,5 +60,26 @@ def json_text(value: Any, **options: Any) -> str:
     parser reads back the exact value and a terminal shows the escape.
     `options` go to `json.dumps` (indent 2 unless given).
     """
+    if not options:
+        return _indented(value)
     text = json.dumps(value, **{"indent": 2, **options, "ensure_ascii": False})
     return _JSON_RAW.sub(_unicode_escape, text)
+
+
+def _indented(value: Any) -> str:
+    """`json.dumps(indent=2)`'s exact text, written by C code rather than Python.
+
+    With an indent, `json.dumps` falls back to its pure-Python encoder; without
+    one it uses the C encoder, and `msgspec.json.format` then indents that text,
+    copying every number and string token as written (so floats keep Python's
+    `repr`, escapes stay escapes). What strict JSON cannot hold, NaN or infinity
+    and lone surrogates, msgspec refuses: such a value takes the slow path.
+    """
+    import msgspec  # only the JSON formats need it
+
+    text = _JSON_RAW.sub(_unicode_escape, json.dumps(value, ensure_ascii=False))
+    try:
+        return msgspec.json.format(text, indent=2)
+    except (msgspec.DecodeError, UnicodeEncodeError):
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        return _JSON_RAW.sub(_unicode_escape, text)
