@@ -197,7 +197,6 @@ TESTED_ELSEWHERE = {
     "render/encoding.py": "render/test_formats.py, cli/test_report.py",
     "render/grades.py": "cli/test_setup.py (period close), edit/test_periods.py",
     "render/lens.py": "cli/test_report.py (metrics)",
-    "render/report_json.py": "render/test_formats.py, compute/test_report.py",
     "rules/alignment.py": "compute/test_align.py",
     "rules/logs.py": "rules/test_checks.py, test_invalid_corpus.py",
     "yamlio/logs.py": "yamlio/test_documents.py, load/test_fastlog.py",
