@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cxokr.compute import wholes
+from cxokr.compute.conflicts import partners
 from cxokr.compute.report import Filters, KrRow, Report, build
 from cxokr.errors import UsageError
 from cxokr.load.workspace import Workspace
@@ -73,14 +74,9 @@ def outcomes(ws: Workspace, drivers: Mapping[str, tuple[str, ...]]) -> list[str]
 
 
 def trade_partners(ws: Workspace) -> dict[str, tuple[str, ...]]:
-    """Each metric's trade-offs, declared on either side, known metrics only."""
-    found: dict[str, set[str]] = {}
-    for name, metric in ws.metrics.items():
-        for other in metric.trades_off:
-            if other in ws.metrics and other != name:
-                found.setdefault(name, set()).add(other)
-                found.setdefault(other, set()).add(name)
-    return {name: tuple(sorted(others)) for name, others in found.items()}
+    """Each metric's trade-offs, declared on either side, known metrics only, sorted
+    (`conflicts.partners`, which the trade-off rules read too)."""
+    return {name: tuple(sorted(others)) for name, others in partners(ws).items()}
 
 
 def metric_map(
