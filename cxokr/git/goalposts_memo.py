@@ -60,7 +60,7 @@ def key(root: Path, ws: Workspace, today: date) -> bytes | None:
     if head is None:
         return None
     digest = hashlib.blake2b(f"{STAMP} {root.resolve()} {head} {today}".encode(), digest_size=20)
-    digest.update(_shallow_list(root))  # `git fetch --unshallow` keeps HEAD but changes this
+    digest.update(shallow_list(root))  # `git fetch --unshallow` keeps HEAD but changes this
     try:
         for rel in ["cxokr.yaml", *(okr_path(p, t) for p, t in sorted(ws.okrs))]:
             raw = (root / rel).read_bytes()
@@ -71,7 +71,7 @@ def key(root: Path, ws: Workspace, today: date) -> bytes | None:
     return digest.digest()
 
 
-def _shallow_list(root: Path) -> bytes:
+def shallow_list(root: Path) -> bytes:
     """The commits where the repository's history is cut, as git lists them (none: empty)."""
     found = localstate.git_dir(root)
     if found is None:
