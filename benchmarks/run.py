@@ -11,7 +11,17 @@ C loader over the files people write (cxokr.yaml, teams, metrics, okrs); json is
 `json.loads` over the body of every log line. A command that loads the workspace
 is compared with the parse floor (C loader plus json); the ratio uses the median,
 and the fastest run is shown beside it because other work on a shared machine
-only ever adds time. No thresholds: this always exits 0.
+only ever adds time; CPU seconds (user + system of the process and the children it
+waits for, such as cxokr's forked parser) are the median over the same runs.
+
+Peer: when `ledger` is on PATH, each size is also written as a ledger journal with one
+transaction per log entry (benchmarks/peers.py; benchmarks/work/<size>.ledger, rewritten
+only when the workspace changed), ledger's own count of its transactions is checked
+against the workspace's entries, and cxokr check (cold and warm) and report (warm) are
+timed against `ledger bal` and `ledger reg` of one key result's account, in rounds that
+run each command once, so that the machine's load falls on all of them alike. Without
+ledger one line says the comparison was skipped (`apt-get install ledger` adds it).
+No thresholds: this always exits 0.
 """
 
 from __future__ import annotations
@@ -19,14 +29,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import generate
+import peers
 import steady
 import yaml
 
@@ -64,6 +77,30 @@ def times(fn: Callable[[], object], runs: int) -> list[float]:
         start = time.perf_counter()
         fn()
         found.append(time.perf_counter() - start)
+    return found
+
+
+@dataclass
+class Timing:
+    """Wall and CPU seconds of each run of one command (CPU: its process and waited children)."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def add(self, fn: Callable[[], object]) -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        fn()
+        self.wall.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        self.cpu.append(used)
+
+
+def timed(fn: Callable[[], object], runs: int) -> Timing:
+    found = Timing()
+    for _ in range(runs):
+        found.add(fn)
     return found
 
 
@@ -164,26 +201,113 @@ def bench(name: str, teams: int, runs: int, timeout: float) -> None:
     width = max(len(c[0]) for c in commands) + len("cxokr ")
     print()
     print(
-        f"{'command':<{width}}  {'median s':>8}  {'min s':>6}  {'floor':<{fwidth}}  {'floor s':>7}"
-        f"  {'ratio':>6}"
+        f"{'command':<{width}}  {'median s':>8}  {'min s':>6}  {'cpu s':>6}  {'floor':<{fwidth}}"
+        f"  {'floor s':>7}  {'ratio':>6}"
     )
     for label, args, floor in commands:
-        name = f"cxokr {label}"
+        command = f"cxokr {label}"
         try:
-            found = times(run_cli(args, HERE.parent, timeout), runs)
+            found = timed(run_cli(args, HERE.parent, timeout), runs)
         except subprocess.TimeoutExpired:
             shown = f"> {timeout:g} s (timed out, killed)"
-            print(f"{name:<{width}}  {shown}", flush=True)
+            print(f"{command:<{width}}  {shown}", flush=True)
             continue
-        seconds = statistics.median(found)
+        seconds = statistics.median(found.wall)
         ratio = seconds / fl[floor]
         print(
-            f"{name:<{width}}  {seconds:8.3f}  {min(found):6.3f}  {floor:<{fwidth}}"
+            f"{command:<{width}}  {seconds:8.3f}  {min(found.wall):6.3f}"
+            f"  {statistics.median(found.cpu):6.2f}  {floor:<{fwidth}}"
             f"  {fl[floor]:7.3f}  {ratio:6.1f}",
             flush=True,
         )
     peak = peak_memory(["report", *w, "--as-of", AS_OF], timeout)
     print(f"\npeak memory of cxokr report, warm: {peak / 1024:.0f} MiB", flush=True)
+    peer_comparison(name, root, stats, runs, timeout)
+
+
+def run_ledger(command: list[str], timeout: float) -> Callable[[], object]:
+    def run() -> None:
+        proc = subprocess.run(command, capture_output=True, check=False, timeout=timeout)
+        if proc.returncode != 0:
+            err = proc.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            print(f"  warning: {' '.join(command)} exited {proc.returncode}: {err}")
+
+    return run
+
+
+def peer_comparison(
+    name: str, root: Path, stats: dict[str, int], runs: int, timeout: float, work: Path = WORK
+) -> None:
+    """cxokr against ledger on the same entries (the journal written into `work`), or one
+    line saying why not."""
+    ledger = peers.find_ledger()
+    if ledger is None:
+        print(f"\npeer comparison skipped: ledger is not on PATH (install: {peers.INSTALL})")
+        return
+    dest = work / f"{name}.ledger"
+    print(f"\npeer: {peers.ledger_version(ledger)}, journal {dest} ...", end=" ", flush=True)
+    journal, written = peers.journal(root, dest)
+    print("written" if written else "unchanged, reused", flush=True)
+    try:
+        read = peers.ledger_counts(ledger, dest, timeout)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
+        said = str(getattr(err, "stderr", "") or err).strip().splitlines()[-1:]
+        print(f"peer comparison skipped: ledger could not read the journal: {said}")
+        return
+    print(journal_check(stats, journal, read), flush=True)
+    w = ["--workspace", str(root)]
+    contenders = {
+        "cxokr check, cold": run_cli(["--no-cache", "check", *w], HERE.parent, timeout),
+        "cxokr check, warm": run_cli(["check", *w], HERE.parent, timeout),
+        "cxokr report, warm": run_cli(["report", *w, "--as-of", AS_OF], HERE.parent, timeout),
+        "ledger bal": run_ledger(peers.ledger_command(ledger, dest, "bal"), timeout),
+        "ledger reg <one KR>": run_ledger(
+            peers.ledger_command(ledger, dest, "reg", journal.account), timeout
+        ),
+    }
+    found = {label: Timing() for label in contenders}
+    try:
+        for _ in range(runs):  # one round runs each once: the load falls on all alike
+            for label, fn in contenders.items():
+                found[label].add(fn)
+    except subprocess.TimeoutExpired as err:
+        print(f"peer comparison stopped: {err}")
+        return
+    peer_table(found, runs, "ledger bal")
+
+
+def journal_check(stats: dict[str, int], journal: peers.Journal, read: peers.LedgerCount) -> str:
+    """One line: the workspace's entries, the journal's transactions, what ledger read."""
+    entries = stats["checkins"] + stats["readings"]
+    same = (
+        (stats["checkins"], stats["readings"])
+        == (journal.checkins, journal.readings)
+        == (read.checkins, read.readings)
+    ) and read.postings == 2 * read.transactions
+    left_out = f", {journal.skipped} entries left out" if journal.skipped else ""
+    return (
+        f"{entries} log entries ({stats['checkins']} check-ins, {stats['readings']} readings)"
+        f" -> {journal.transactions} transactions written{left_out}; ledger read"
+        f" {read.transactions} ({read.checkins} + {read.readings}), {read.postings} postings:"
+        f" {'match' if same else 'MISMATCH'}"
+    )
+
+
+def peer_table(found: dict[str, Timing], runs: int, base: str) -> None:
+    wall = {k: statistics.median(t.wall) for k, t in found.items()}
+    cpu = {k: statistics.median(t.cpu) for k, t in found.items()}
+    width = max(len(k) for k in found)
+    print(f"median of {runs} rounds, each running every command once; x = this / {base}")
+    print(
+        f"{'command':<{width}}  {'median s':>8}  {'min s':>6}  {'cpu s':>6}"
+        f"  {'x wall':>6}  {'x cpu':>6}"
+    )
+    for label, t in found.items():
+        print(
+            f"{label:<{width}}  {wall[label]:8.3f}  {min(t.wall):6.3f}  {cpu[label]:6.2f}"
+            f"  {wall[label] / wall[base]:6.2f}  {cpu[label] / max(cpu[base], 1e-9):6.2f}",
+            flush=True,
+        )
 
 
 def peak_memory(args: list[str], timeout: float) -> int:
