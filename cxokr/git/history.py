@@ -177,12 +177,17 @@ class History:
         return min(roots, key=lambda c: c.committed, default=None)
 
     def steps(
-        self, paths: Sequence[str], *, since: str | None = None, patch: bool = False
+        self,
+        paths: Sequence[str],
+        *,
+        since: str | None = None,
+        patch: bool = False,
+        until: str = "HEAD",
     ) -> list[Step]:
         """Every commit that changed one of `paths`, oldest first, with what it changed.
 
-        `since`: only the commits after this one (`since..HEAD`). Merges are left out:
-        each change is shown where it was made.
+        `since`: only the commits after this one; `until`: up to this commit, not `HEAD`
+        (`since..until`). Merges are left out: each change is shown where it was made.
         """
         if not paths or self.head() is None:
             return []
@@ -191,8 +196,25 @@ class History:
         args += ["--no-abbrev", "--relative", f"--format={_FORMAT}"]
         if patch:
             args += ["-p", "--unified=0"]
-        args.append(f"{since}..HEAD" if since else "HEAD")
+        args.append(f"{since}..{until}" if since else until)
         return [self._step(rec) for rec in self._run(*args, "--", *paths).split("\x1e")[1:]]
+
+    def adds_to(self, old: str, new: str) -> bool:
+        """Whether the commit `new` is `old` with commits added on top, none of them a merge.
+
+        Then the commits `steps` lists up to `new` are those it lists up to `old`, in the
+        same order, followed by those of `old..new`: a history read up to `old` can be
+        extended by reading only what came after. A rebase, reset or amend that dropped
+        `old`, another branch, or a merge (whose sides git may list interleaved by date)
+        gives False.
+        """
+        if not (_SHA.fullmatch(old) and _SHA.fullmatch(new)):
+            return False
+        done = runner.run(self._root, "merge-base", "--is-ancestor", "--", old, new, check=False)
+        if done.code != 0:  # 1: not an ancestor; 128: no such commit (here any more)
+            return False
+        merges = ("--min-parents=2", "--max-count=1", "--end-of-options", f"{old}..{new}", "--")
+        return not self._run("rev-list", *merges).strip()
 
     def _step(self, record: str) -> Step:
         header, _, body = record.partition("\n")

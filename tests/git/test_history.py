@@ -175,3 +175,26 @@ def test_head_sha_leaves_to_git_what_it_does_not_read(
     assert history.head_sha(repo) is None
     monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
     assert history.head_sha(tmp_path) is None
+
+
+def test_adds_to_holds_only_for_commits_added_on_top_without_a_merge(repo: Path) -> None:
+    def sha(rev: str) -> str:
+        return git(repo, "rev-parse", rev).strip()
+
+    old, head = sha("HEAD~2"), sha("HEAD")
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        assert h.adds_to(old, head) and h.adds_to(head, head)
+        assert not h.adds_to(head, old)  # back: a reset
+        assert not h.adds_to("f" * 40, head)  # a commit this repository does not hold
+        assert not h.adds_to("HEAD~1", head)  # only commit ids, never options or names
+        steps = h.steps([scripted.OKRS, scripted.CHECKINS], since=old, until=sha("HEAD~1"))
+    assert [s.commit.subject for s in steps] == ["Rebaseline bundles: kids moved to 2027"]
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Beside")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge", "side")
+    with history.history(repo / "goals") as h:
+        assert h is not None
+        assert not h.adds_to(old, sha("HEAD"))  # a merge among them
+        assert h.adds_to(old, sha("HEAD^1")) and h.adds_to(sha("side"), sha("side"))
