@@ -11,6 +11,7 @@ a moment (`at`) ISO 8601 text, and a level number is written one way only.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -369,8 +370,26 @@ def not_before(moment: datetime | None, other: datetime | None) -> bool:
     return at_key(moment) >= at_key(other)
 
 
+_DATE_AT = operator.attrgetter("date", "at")
+
+
 def in_log_order(entries: Sequence[Checkin | Reading | CheckinEntry | ReadingEntry]) -> bool:
-    """Whether `entries` are already ordered by date, then the moment in `at`."""
+    """Whether `entries` are already ordered by date, then the moment in `at`.
+
+    Their (date, at) pairs compare in C as the order does, unless a missing `at`, or one
+    without a zone, meets another `at` on the same day: then Python's comparison refuses,
+    and the entries are compared one pair at a time.
+    """
+    keys = list(map(_DATE_AT, entries))
+    try:
+        return all(map(operator.le, keys, keys[1:]))
+    except TypeError:
+        return _in_log_order_pairwise(entries)
+
+
+def _in_log_order_pairwise(
+    entries: Sequence[Checkin | Reading | CheckinEntry | ReadingEntry],
+) -> bool:
     for before, after in pairwise(entries):
         if before.date < after.date:
             continue

@@ -141,8 +141,7 @@ def log(raw: bytes, adapter: TypeAdapter[list[E]], entry: type[R]) -> LogOutcome
     """
     from cxokr.load import fastlog  # msgspec: only when a log is parsed, never on a warm run
 
-    text, problems = yamlio.decode(raw)
-    fast = fastlog.read(text, entry) if text is not None and not problems else None
+    fast = fastlog.read(raw, entry)
     if fast is not None:
         return _ordered(entry, fast[0], fast[1], [])
     items, issues = yamlio.load_log(raw)

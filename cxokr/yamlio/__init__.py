@@ -26,6 +26,7 @@ from cxokr.yamlio.documents import (
 from cxokr.yamlio.logs import (
     LogItem,
     json_body,
+    json_lines,
     keys_distinct,
     load_log,
     log_line,
@@ -47,6 +48,7 @@ __all__ = [
     "decode",
     "idscalar",
     "json_body",
+    "json_lines",
     "keys_distinct",
     "load_document",
     "load_log",

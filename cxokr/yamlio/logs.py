@@ -117,6 +117,26 @@ def json_body(lines: list[str]) -> tuple[list[int], str] | None:
     return body, "[" + ",".join(lines[i][2:] for i in body) + "]"
 
 
+def json_lines(raw: bytes) -> tuple[int, int, bytes, bytes] | None:
+    """A log written as cxokr writes one, its `- {json}` lines one after another with only
+    comment lines above them: the index of the first entry's line, the number of entries,
+    their lines, and their objects as one JSON array as `json_body` joins them. None for any
+    other log. Per log, not per line: each line break between entries becomes a comma, and
+    none may be left.
+    """
+    start = 0 if raw.startswith(b"- {") else raw.find(b"\n- {") + 1
+    if not raw.startswith(b"- {", start):
+        return None  # no entry at all
+    if any(line[:1] not in (b"", b"#") for line in raw[:start].split(b"\n")):
+        return None
+    body = raw[start:].removesuffix(b"\n")
+    joined = body.replace(b"}\n- {", b"},{")
+    if not body.endswith(b"}") or b"\n" in joined:
+        return None
+    count = (len(body) - len(joined)) // 2 + 1  # each break's 5 bytes became 3
+    return raw.count(b"\n", 0, start), count, body, b"".join((b"[", memoryview(joined)[2:], b"]"))
+
+
 def _whole_log(lines: list[str]) -> list[LogItem] | None:
     """Every entry at once, when every line is `- {json}`, a comment or blank; else None.
 
@@ -142,7 +162,7 @@ def _whole_log(lines: list[str]) -> list[LogItem] | None:
         return None  # a line held more than one object, or something else
     if _may_nest(text, len(body) + 1) and any(map(_too_deep, datas)):
         return None
-    if not keys_distinct(text, datas) and not all(
+    if not keys_distinct(text, sum(map(len, datas))) and not all(
         _distinct_keys(lines[i], data) for i, data in zip(body, datas, strict=True)
     ):
         return None
@@ -182,12 +202,13 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
-def keys_distinct(text: str, datas: list[dict[str, Any]]) -> bool:
-    """`_distinct_keys` for every line of a JSON array of a log's objects at once: with no quote followed by whitespace
-    anywhere, each key ends in `":`, so as many `":` as keys in all proves each line's."""
+def keys_distinct(text: str, keys: int) -> bool:
+    """`_distinct_keys` for every line of a JSON array of a log's objects at once, given how
+    many distinct keys they hold in all: with no quote followed by whitespace anywhere, each
+    key ends in `":`, so as many `":` as `keys` proves each line's."""
     if '" ' in text or '"\t' in text or '"\r' in text:
         return False
-    return text.count('":') == sum(map(len, datas))
+    return text.count('":') == keys
 
 
 def _yaml_item(lines: list[str], start: int, end: int, issues: list[Issue]) -> LogItem:

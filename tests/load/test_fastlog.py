@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxokr import yamlio
 from cxokr.load import fastlog, parsing
 from cxokr.model import CHECKINS, READINGS, CheckinEntry, ReadingEntry
 
@@ -18,8 +19,7 @@ def both_ways(
 ) -> tuple[parsing.LogOutcome[Any], parsing.LogOutcome[Any], bool]:
     """The outcome of the usual parse, the Pydantic way only, and whether msgspec took it."""
     adapter = CHECKINS if entry is CheckinEntry else READINGS
-    text = raw.decode("utf-8", "replace")
-    took = fastlog.read(text, entry) is not None
+    took = fastlog.read(raw, entry) is not None
     usual = parsing.log(raw, adapter, entry)
     with monkeypatch.context() as m:
         m.setattr(fastlog, "read", lambda text, entry: None)
@@ -165,7 +165,7 @@ def test_the_generated_logs_take_the_fast_path() -> None:
         '- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5, "confidence": 0.7, '
         '"note": "holiday lift", "by": "ana@acme.example", "at": "2026-10-01T08:00:00Z"}'
     )
-    found = fastlog.read(f"# a comment\n{line}\n\n", CheckinEntry)
+    found = fastlog.read(f"# a comment\n{line}\n\n".encode(), CheckinEntry)
     assert found is not None
     rows, numbers = found
     assert numbers == [2] and rows[0].value == 61.5 and rows[0].at is not None
@@ -182,7 +182,7 @@ def test_the_generated_logs_take_the_fast_path() -> None:
     ],
 )
 def test_what_msgspec_might_read_otherwise_goes_the_usual_way(line: str) -> None:
-    assert fastlog.read(line + "\n", CheckinEntry) is None
+    assert fastlog.read((line + "\n").encode(), CheckinEntry) is None
 
 
 EDGES = [
@@ -226,8 +226,8 @@ def test_edge_values_are_read_alike(
 def test_text_that_may_not_hold_a_character_goes_the_usual_way(note: str) -> None:
     """The usual way says which line and key (CX117); escapes of ordinary text stay fast."""
     line = '- {"kr": "grow/aov", "date": "2026-10-01", "note": "%s"}\n'
-    assert fastlog.read(line % note, CheckinEntry) is None
-    ordinary = fastlog.read(line % r"C:\\u001b\t\"q\"\n\u00e9", CheckinEntry)
+    assert fastlog.read((line % note).encode(), CheckinEntry) is None
+    ordinary = fastlog.read((line % r"C:\\u001b\t\"q\"\n\u00e9").encode(), CheckinEntry)
     assert ordinary is not None
     assert ordinary[0][0].note == 'C:\\u001b\t"q"\né'
 
@@ -265,8 +265,88 @@ def test_an_exact_copy_of_a_line_is_one_entry() -> None:
     """A union merge of two branches can leave a line twice; it is one check-in."""
     line = '- {"kr": "grow/aov", "date": "2026-10-01", "value": 61.5}'
     other = '- {"kr": "grow/aov", "date": "2026-10-02", "value": 62}'
-    found = fastlog.read(f"{line}\n{other}\n{line}\n", CheckinEntry)
+    found = fastlog.read(f"{line}\n{other}\n{line}\n".encode(), CheckinEntry)
     assert found is not None
     rows, numbers = found
     assert [row.value for row in rows] == [61.5, 62.0]
     assert numbers == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- {}\n",
+        "- {}",
+        '# a comment\n\n#\n- {"a": 1}\n- {"b": "x}"}\n',
+        '- {"a": 1}, {"b": 2}\n- {"c": "- {"}\n',
+    ],
+)
+def test_a_log_as_cxokr_writes_it_is_joined_at_once_as_line_by_line(text: str) -> None:
+    lines = text.split("\n")
+    loose = yamlio.json_body(lines)
+    found = yamlio.json_lines(text.encode())
+    assert loose is not None and found is not None
+    first, count, body, joined = found
+    assert list(range(first, first + count)) == loose[0]
+    assert joined.decode() == loose[1]
+    assert body.decode().split("\n") == [lines[i] for i in loose[0]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "- {}\n\n",
+        "- {}\n# between\n- {}\n",
+        "- {}\n\n- {}\n",
+        "- {} \n- {}\n",
+        "- {}\r\n- {}\r\n",
+        "  # indented\n- {}\n",
+        "x\n- {}\n",
+        "{}\n- {}\n",
+        "- {}\n{}\n",
+        "- {}\n-  {}\n",
+        '- {"a": [\n- {}]}\n',
+        "\ufeff- {}\n",
+    ],
+)
+def test_any_other_log_is_left_to_the_line_by_line_reading(text: str) -> None:
+    assert yamlio.json_lines(text.encode()) is None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ['{"kr": "grow/aov", "date": "2026-10-01", "done": ["a", "b"], "undone": []}'],
+        ['{"kr": "grow/aov", "date": "2026-10-01", "note": "say \\"hi\\", \\\\ \\u00e9"}'],
+        ['{"kr": "grow/aov", "date": "2026-10-01", "note": null, "value": null}'],
+        ['{"kr": "grow/aov", "date": "2026-10-01", "note": "日本 😀"}'],
+    ],
+)
+def test_lists_escapes_nulls_and_other_scripts_stay_on_the_fast_path(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = "".join(f"- {line}\n" for line in lines).encode()
+    usual, slow, took = both_ways(raw, CheckinEntry, monkeypatch)
+    assert took
+    same(usual, slow)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '- {"kr": "grow/aov", "date": "2026-10-01", "note": null, "note": null}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "note": "a\\"b", "note": "c"}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "done": ["a"], "done": ["a"]}',
+        '- {"kr": "grow/aov", "date": "2026-10-01"}, {"kr": "grow/aov", "date": "2026-10-02"}',
+        '- {"kr": "grow/aov", "date": "2026-10-01", "value": -1e18}',
+    ],
+)
+def test_repeated_keys_and_two_entries_on_a_line_go_the_usual_way(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = f"{line}\n".encode()
+    assert fastlog.read(raw, CheckinEntry) is None
+    usual, slow, _ = both_ways(raw, CheckinEntry, monkeypatch)
+    same(usual, slow)
