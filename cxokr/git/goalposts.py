@@ -7,30 +7,40 @@ with no note at all, is a move nobody explained. Edits not committed yet count
 too, as of today, so the warning shows before the commit and adding the note
 in the same edit silences it.
 
-One `git log -p` over the OKR files gives every change. Only changes made once
-the period had begun, to lines that may hold a goalpost, are looked at; one
-that only rewrites numbers in place is read from the patch alone, any other
-has the version after it read from git and loaded by the workspace loader.
-Outside a git repository there is no history and nothing to report.
+`git log -p` over the OKR files gives every change, kept per file as of the
+commit read (`goalposts_state`): after a new commit only the commits since are
+read. Only changes to lines that may hold a goalpost are looked at; one that
+only rewrites numbers in place is read from the patch alone, any other has the
+versions around it read from git and loaded by the workspace loader. Of those,
+the changes made once the period had begun are judged. Outside a git
+repository there is no history and nothing to report.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from cxokr.git.audit_data import FieldChange
-from cxokr.git.history import Commit, FileChange, History, history
+from cxokr.git.goalposts_state import (
+    MOVABLE,
+    PATHS,
+    Key,
+    Ledger,
+    Ledgers,
+    Moved,
+    Reader,
+    compared,
+    follow,
+    version,
+)
+from cxokr.git.history import Commit, History, history
 from cxokr.load.layout import CONFIG_FILE, okr_path
-from cxokr.load.workspace import Workspace, load_files
+from cxokr.load.workspace import Workspace
 from cxokr.model import OkrFile, Period, RefParts, StartReading, parse_ref
 from cxokr.problems import Problem
 from cxokr.rules.checks import CheckResult
-from cxokr.yamlio import Marks
-
-MOVABLE = ("start", "target")
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,10 @@ def answer(root: Path, ws: Workspace, today: date | None = None, keep: bool = Tr
     cxokr.yaml as they are, where a shallow clone is cut, and the date, so the
     last one is kept in the workspace's state folder under a hash of those: a
     report or check run again on the same state starts neither git nor
-    GitPython. `keep=False` (`--no-cache`) neither reads nor writes it.
+    GitPython. What the history says of each OKR file is kept there too, as of
+    the commit read, so that after new commits only those are read
+    (`goalposts_state.follow`). `keep=False` (`--no-cache`) neither reads nor
+    writes either.
     """
     from cxokr.git import goalposts_memo as memo
 
@@ -94,196 +107,84 @@ def answer(root: Path, ws: Workspace, today: date | None = None, keep: bool = Tr
         if h is None:
             found = Answer(())
         else:
+            ledgers = follow(h, memo.recall_ledgers(root) if keep else None)
+            listed = [] if ledgers is None else moves(h, root, ws, today, ledgers)
             shallow = h.shallow
-            found = Answer(
-                tuple(moves(h, root, ws, today)), shallow, h.oldest() if shallow else None
-            )
+            found = Answer(tuple(listed), shallow, h.oldest() if shallow else None)
+            if keep and ledgers is not None and ledgers.changed:
+                memo.remember_ledgers(root, ledgers)
     if key is not None:
         memo.remember(root, key, found)
     return found
 
 
-def moves(h: History, root: Path, ws: Workspace, today: date) -> list[Move]:
-    """The unexplained moves in the open periods of `ws`, from the history `h`."""
+def moves(
+    h: History, root: Path, ws: Workspace, today: date, ledgers: Ledgers | None = None
+) -> list[Move]:
+    """The unexplained moves in the open periods of `ws`, from the history `h`: from
+    `ledgers` (as of the commit checked out) when given, else from the whole history."""
+    ledgers = ledgers if ledgers is not None else follow(h, None)
+    if ledgers is None:
+        return []  # no commits: no history
     periods = ws.periods
-    by_path: dict[str, list[tuple[Commit, FileChange]]] = {}
-    for step in h.steps(["okrs"], patch=True):
-        for change in step.changes:
-            by_path.setdefault(change.path, []).append((step.commit, change))
-    dirty = h.dirty(["okrs"])
+    dirty = h.dirty(PATHS)
     found: list[Move] = []
     for (period_id, team), current in sorted(ws.okrs.items()):
-        period, reader = periods.get(period_id), _Reader(h, root, period_id, team)
-        mine = by_path.get(reader.rel)
-        if period is None or period.closed is not None or not mine:
+        period, rel = periods.get(period_id), okr_path(period_id, team)
+        if period is None or period.closed is not None or rel not in ledgers.files:
             continue  # a closed period's grades are final; an uncommitted file has no history
-        late = [
-            (commit, change)
-            for commit, change in mine
-            if commit.authored.date() >= period.start and _may_move(change)
-        ]
-        pairs = _pairs(reader, late)
-        if reader.rel in dirty and today >= period.start:
-            pairs += _uncommitted(reader, mine[-1][1].after, pairs, current)
-        found += _moves_in(period, team, current, pairs)
+        ledger = ledgers.settled(h, root, rel)
+        assert ledger is not None
+        late = [m for m in ledger.moved if m.commit and m.commit.authored.date() >= period.start]
+        if rel in dirty and today >= period.start:
+            late += _uncommitted(Reader(h, root, period_id, team), ledger, current)
+        found += _moves_in(period, team, current, late)
     return found
 
 
-# A changed line that cannot move a start or target or rewrite a note: blank, a comment,
-# or another key of an objective or key result. Anything else (a note's second line, say)
-# may, and has the versions before and after read.
-_OTHER_KEY = re.compile(
-    r"\s*(-\s+)?(id|title|owner|metric|segment|unit|type|weight|aligns_to|status|progress"
-    r"|grade|retro|carried_from|objectives|key_results)\s*:"
-)
-# A start or target given as a plain decimal on its key's line: the one edit read from the
-# patch alone, without parsing the file again.
-_NUMBER_LINE = re.compile(r"(\s*)(start|target):[ ]+(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?)[ ]*")
+def _uncommitted(reader: Reader, ledger: Ledger, current: OkrFile) -> list[Moved]:
+    """The edit not committed yet, compared with the last commit's version, when it changes
+    a goalpost or a note."""
+    last = ledger.last
+    committed = last[1] if last is not None and last[0] == ledger.head else None
+    committed = committed or reader.version(ledger.head)
+    if committed is None:
+        return []
+    edit = compared(None, committed, version(current, None))
+    return [edit] if edit.values else []
 
 
-def _may_move(change: FileChange) -> bool:
-    if change.before is None or change.after is None:
-        return False  # created or deleted: there is nothing to compare
-    for line in (*change.added, *change.removed):
-        text = line.strip()
-        if text and not text.startswith("#") and not _OTHER_KEY.match(line):
-            return True
-    return False
-
-
-# start, target, rebaseline note: as written (a number, `first`, `{reading: DATE}`, `+10%`)
-Values = tuple[object, object, str | None]
-
-
-@dataclass(frozen=True)
-class _State:
-    """What one version of an OKR file says of each key result's goalposts, and on which
-    line each start and target is written."""
-
-    values: dict[tuple[str, str], Values]
-    lines: dict[int, tuple[str, str, str]]  # line -> (objective, key result, field)
-
-
-def _state(okr: OkrFile, marks: Marks | None) -> _State:
-    values: dict[tuple[str, str], Values] = {}
-    lines: dict[int, tuple[str, str, str]] = {}
-    positions = marks.positions if marks else {}
-    for oi, objective in enumerate(okr.objectives):
-        for ki, kr in enumerate(objective.key_results):
-            key = (objective.id, kr.id)
-            if key in values:
-                positions = {}  # duplicate IDs: no shortcut, every version is read
-            values.setdefault(key, (kr.start, kr.target, kr.rebaseline))
-            for name in MOVABLE:
-                found = positions.get(("objectives", oi, "key_results", ki, name))
-                if found:
-                    lines[found[0]] = (*key, name)
-    return _State(values, lines if positions else {})
-
-
-class _Reader:
-    """Reads versions of a team's OKR file in a period from git into states."""
-
-    def __init__(self, h: History, root: Path, period: str, team: str) -> None:
-        self.h, self.root = h, root
-        self.key, self.rel = (period, team), okr_path(period, team)
-
-    def state(self, sha: str | None) -> _State | None:
-        if sha is None:
-            return None
-        loaded = load_files(self.root, {self.rel: self.h.blobs([sha])[sha]})
-        okr = loaded.okrs.get(self.key)
-        return None if okr is None else _state(okr, loaded.marks.get(self.rel))
-
-
-Pair = tuple[Commit | None, _State, _State, str | None]  # commit, before, after, blob after
-
-
-def _pairs(reader: _Reader, changes: list[tuple[Commit, FileChange]]) -> list[Pair]:
-    """(commit, before, after) for each change. A version that does not load is skipped:
-    the next good one is compared with the last good one before it."""
-    pairs: list[Pair] = []
-    last: tuple[str | None, _State] | None = None
-    for commit, change in changes:
-        before = last[1] if last and last[0] == change.before else reader.state(change.before)
-        before = before or (last[1] if last else None)
-        if before is None:
-            continue
-        after = _edited(before, change) or reader.state(change.after)
-        if after is None:
-            continue
-        last = (change.after, after)
-        pairs.append((commit, before, after, change.after))
-    return pairs
-
-
-def _uncommitted(
-    reader: _Reader, head: str | None, pairs: list[Pair], current: OkrFile
-) -> list[Pair]:
-    """The edit not committed yet, as a pair after the last commit's version (`head`, its
-    blob), when it changes a goalpost or a note."""
-    committed = pairs[-1][2] if pairs and pairs[-1][3] == head else None
-    committed = committed or reader.state(head)
-    now = _state(current, None)
-    if committed is not None and committed.values != now.values:
-        return [(None, committed, now, None)]
-    return []
-
-
-def _edited(before: _State, change: FileChange) -> _State | None:
-    """The state after `change` when it only rewrites starts and targets in place."""
-    old = dict(zip(change.removed_at, change.removed, strict=True))
-    new = dict(zip(change.added_at, change.added, strict=True))
-    if not old or old.keys() != new.keys() or len(old) != len(change.removed):
-        return None
-    values = dict(before.values)
-    for line, text in old.items():
-        was, now = _NUMBER_LINE.fullmatch(text), _NUMBER_LINE.fullmatch(new[line])
-        where = before.lines.get(line)
-        if not was or not now or was.group(1, 2) != now.group(1, 2) or where is None:
-            return None
-        objective, kr, name = where
-        start, target, note = values[(objective, kr)]
-        if name != was.group(2) or (start, target)[MOVABLE.index(name)] != float(was.group(3)):
-            return None
-        if name == "start":
-            start = float(now.group(3))
-        else:
-            target = float(now.group(3))
-        values[(objective, kr)] = (start, target, note)
-    return _State(values, before.lines)
-
-
-def _moves_in(period: Period, team: str, current: OkrFile, pairs: list[Pair]) -> list[Move]:
+def _moves_in(period: Period, team: str, current: OkrFile, changes: list[Moved]) -> list[Move]:
     found = []
     for oi, objective in enumerate(current.objectives):
         for ki, kr in enumerate(objective.key_results):
             ref = str(RefParts(period.id, team, objective.id, kr.id))
-            unexplained = _unexplained((objective.id, kr.id), pairs, bool(kr.rebaseline))
-            found += [Move(ref, period, oi, ki, changes, commit) for commit, changes in unexplained]
+            unexplained = _unexplained((objective.id, kr.id), changes, bool(kr.rebaseline))
+            found += [Move(ref, period, oi, ki, moved, commit) for commit, moved in unexplained]
     return found
 
 
 def _unexplained(
-    key: tuple[str, str], pairs: list[Pair], noted_now: bool
+    key: Key, changes: list[Moved], noted_now: bool
 ) -> list[tuple[Commit | None, tuple[FieldChange, ...]]]:
-    """The changes to one key result's goalposts in `pairs` that no note explains: those
+    """The changes to one key result's goalposts in `changes` that no note explains: those
     after the change that last wrote its note, all of them when it has no note now."""
     noted, moved = -1, []
-    for i, (commit, before, after, _) in enumerate(pairs):
-        was, now = before.values.get(key), after.values.get(key)
-        if was is None or now is None:
+    for i, change in enumerate(changes):
+        values = change.values.get(key)
+        if values is None:
             continue
+        was, now = values
         if now[2] and now[2] != was[2]:
             noted = i
-        changes = tuple(
+        fields = tuple(
             FieldChange(name, was[j], now[j]) for j, name in enumerate(MOVABLE) if was[j] != now[j]
         )
-        if changes:
-            moved.append((i, commit, changes))
+        if fields:
+            moved.append((i, change.commit, fields))
     if not noted_now:
         noted = -1
-    return [(commit, changes) for i, commit, changes in moved if i > noted]
+    return [(commit, fields) for i, commit, fields in moved if i > noted]
 
 
 # --- As problems, and in the report ----------------------------------------------------------

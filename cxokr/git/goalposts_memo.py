@@ -1,10 +1,13 @@
-"""The kept moved-goalposts answer (`goalposts.answer`), so a run on the same state
-starts neither git nor GitPython.
+"""What is kept of the moved goalposts between runs (`goalposts.answer`): the last
+answer, so a run on the same state starts neither git nor GitPython; and each
+OKR file's ledger as of the last commit read (`goalposts_state`), so a run
+after new commits reads only those.
 
-It is kept in the workspace's state folder (`cache.state_file`), never in the
-working tree, signed like the parse cache (`cache.seal`) and read with typed
-schemas: an answer that someone else wrote, that is damaged, or that was
-worked out for another state is worked out again, never believed.
+Both are kept in the workspace's state folder (`cache.state_file`), never in
+the working tree, signed like the parse cache (`cache.seal`) and read with
+typed schemas: what someone else wrote, what is damaged, or what was worked
+out for another state, another version of cxokr, another workspace or another
+cut of a shallow clone is worked out again, never believed.
 """
 
 from __future__ import annotations
@@ -18,15 +21,19 @@ import msgspec
 
 from cxokr.git.audit_data import FieldChange
 from cxokr.git.goalposts import Answer, Move
-from cxokr.git.history import Commit, head_sha
+from cxokr.git.goalposts_state import Ledger, Ledgers, Moved, Values, Version
+from cxokr.git.history import Commit, FileChange, head_sha
 from cxokr.load import cache, localstate
 from cxokr.load.cache import STAMP
 from cxokr.load.layout import okr_path
 from cxokr.load.localstate import write_atomic
 from cxokr.load.workspace import Workspace
+from cxokr.model import StartReading
 
 MEMO = "goalposts"
+LEDGERS = "goalposts-ledgers"
 _PURPOSE = b"goalposts"
+_LEDGERS_PURPOSE = b"goalpost ledgers"
 
 
 class _CommitRecord(msgspec.Struct, array_like=True):
@@ -157,3 +164,167 @@ def remember(root: Path, key: bytes, found: Answer) -> None:
     with contextlib.suppress(OSError):  # a read-only git directory works, just unremembered
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(path, cache.seal(body, secret, _PURPOSE))
+
+
+# --- The ledgers ------------------------------------------------------------------------------
+
+
+class _Reading(msgspec.Struct):
+    reading: date
+
+
+_Goalpost = float | str | _Reading | None
+_Values = tuple[_Goalpost, _Goalpost, str | None]
+
+
+class _Version(msgspec.Struct, array_like=True):
+    values: list[tuple[str, str, _Values]]  # objective, key result, values
+    lines: list[tuple[int, str, str, str]]  # line, objective, key result, field
+
+
+class _Moved(msgspec.Struct, array_like=True):
+    commit: _CommitRecord
+    values: list[tuple[str, str, _Values, _Values]]  # objective, key result, before, after
+
+
+class _Pending(msgspec.Struct, array_like=True):
+    commit: _CommitRecord
+    before: str | None
+    after: str | None
+    added: list[str]
+    removed: list[str]
+    added_at: list[int]
+    removed_at: list[int]
+
+
+class _Ledger(msgspec.Struct, array_like=True):
+    head: str | None
+    last_blob: str | None
+    last: _Version | None
+    moved: list[_Moved]
+    pending: list[_Pending]
+
+
+class _Ledgers(msgspec.Struct, array_like=True):
+    stamp: tuple[int, str, str, int, int]
+    root: str
+    shallow: bytes
+    head: str
+    files: dict[str, _Ledger]
+
+
+def recall_ledgers(root: Path) -> Ledgers | None:
+    """The ledgers kept for the workspace at `root`; None when there are none this version
+    of cxokr wrote, for this workspace and this cut of a shallow clone, signed by the user."""
+    secret = cache.secret()
+    body = cache.unseal(
+        cache.read_state(cache.state_file(root, LEDGERS)), secret or b"", _LEDGERS_PURPOSE
+    )
+    if body is None:
+        return None
+    try:
+        kept = msgspec.msgpack.decode(body, type=_Ledgers)
+        if kept.stamp != STAMP or kept.root != str(root.resolve()):
+            return None
+        if kept.shallow != shallow_list(root):
+            return None  # fetched deeper (or cut again): what was missing may be there now
+        files = {path: _ledger(path, ledger) for path, ledger in kept.files.items()}
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+        return None  # damaged or foreign: read the history whole
+    return Ledgers(kept.head, files, changed=False)
+
+
+def _ledger(path: str, record: _Ledger) -> Ledger:
+    last = None if record.last is None else (record.last_blob, _version(record.last))
+    moved = [
+        Moved(_commit(m.commit), {(o, k): (_values(a), _values(b)) for o, k, a, b in m.values})
+        for m in record.moved
+    ]
+    pending = [
+        (
+            _commit(p.commit),
+            FileChange(
+                path,
+                p.before,
+                p.after,
+                tuple(p.added),
+                tuple(p.removed),
+                tuple(p.added_at),
+                tuple(p.removed_at),
+            ),
+        )
+        for p in record.pending
+    ]
+    return Ledger(record.head, last, moved, pending)
+
+
+def _version(record: _Version) -> Version:
+    values = {(o, k): _values(v) for o, k, v in record.values}
+    return Version(values, {line: (o, k, name) for line, o, k, name in record.lines})
+
+
+def _values(record: _Values) -> Values:
+    start, target, note = record
+    if isinstance(start, _Reading):
+        return (StartReading(reading=start.reading), target, note)
+    return record
+
+
+def remember_ledgers(root: Path, ledgers: Ledgers) -> None:
+    secret = cache.secret()
+    if secret is None:
+        return
+    files = {path: _ledger_record(ledger) for path, ledger in ledgers.files.items()}
+    record = _Ledgers(STAMP, str(root.resolve()), shallow_list(root), ledgers.head, files)
+    try:
+        body = msgspec.msgpack.encode(record)
+    except (msgspec.EncodeError, TypeError):  # a value the ledgers cannot hold: not kept
+        return
+    path = cache.state_file(root, LEDGERS)
+    with contextlib.suppress(OSError):  # a read-only git directory works, just unremembered
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(path, cache.seal(body, secret, _LEDGERS_PURPOSE))
+
+
+def _ledger_record(ledger: Ledger) -> _Ledger:
+    last_blob, last = (None, None) if ledger.last is None else ledger.last
+    moved = [
+        _Moved(
+            _record(m.commit),
+            [(o, k, _values_record(a), _values_record(b)) for (o, k), (a, b) in m.values.items()],
+        )
+        for m in ledger.moved
+        if m.commit is not None
+    ]
+    pending = [
+        _Pending(
+            _record(commit),
+            c.before,
+            c.after,
+            list(c.added),
+            list(c.removed),
+            list(c.added_at),
+            list(c.removed_at),
+        )
+        for commit, c in ledger.pending
+    ]
+    kept = None if last is None else _version_record(last)
+    return _Ledger(ledger.head, last_blob, kept, moved, pending)
+
+
+def _version_record(found: Version) -> _Version:
+    values = [(o, k, _values_record(v)) for (o, k), v in found.values.items()]
+    return _Version(values, [(line, *where) for line, where in found.lines.items()])
+
+
+def _values_record(values: Values) -> _Values:
+    start, target, note = values
+    if isinstance(start, StartReading):
+        return (_Reading(start.reading), _goalpost(target), note)
+    return (_goalpost(start), _goalpost(target), note)
+
+
+def _goalpost(value: object) -> _Goalpost:
+    if value is None or isinstance(value, float | str):
+        return value
+    raise TypeError(f"not a goalpost the ledgers hold: {value!r}")

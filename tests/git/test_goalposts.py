@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cxokr.cli import app
-from cxokr.git import goalposts, goalposts_memo
+from cxokr.git import goalposts, goalposts_memo, goalposts_state
 from cxokr.git.history import head_sha
 from cxokr.load import cache, workspace
 from tests import scripted
@@ -243,8 +243,8 @@ def test_rewriting_the_second_line_of_a_note_explains_the_moves_before_it(ws: Pa
 def test_only_changes_that_may_move_a_goalpost_are_read(lines: tuple[str, ...], may: bool) -> None:
     from cxokr.git.history import FileChange
 
-    assert goalposts._may_move(FileChange(scripted.OKRS, "a" * 40, "b" * 40, lines)) is may
-    assert not goalposts._may_move(FileChange(scripted.OKRS, None, "b" * 40, lines))
+    assert goalposts_state.may_move(FileChange(scripted.OKRS, "a" * 40, "b" * 40, lines)) is may
+    assert not goalposts_state.may_move(FileChange(scripted.OKRS, None, "b" * 40, lines))
 
 
 def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws: Path) -> None:
@@ -253,11 +253,11 @@ def test_a_number_rewritten_in_place_is_read_from_the_patch_as_from_the_file(ws:
     with history(ws) as h:
         assert h is not None
         step = h.steps([scripted.OKRS], patch=True)[1]
-        reader = goalposts._Reader(h, ws, "2026-Q4", "ecommerce")
+        reader = goalposts_state.Reader(h, ws, "2026-Q4", "ecommerce")
         change = step.changes[0]
-        before, after = reader.state(change.before), reader.state(change.after)
+        before, after = reader.version(change.before), reader.version(change.after)
     assert before is not None and after is not None
-    edited = goalposts._edited(before, change)
+    edited = goalposts_state.edited(before, change)
     assert edited is not None
     assert edited.values == after.values
     assert edited.values[("grow-basket", "aov-online")] == (58.0, 66.0, None)
