@@ -15,6 +15,7 @@ entries, lines and problems.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -35,8 +36,9 @@ from cxokr.model import (
 from cxokr.model_fields import Moment
 
 # `$` in Python's re also matches before a final newline; Pydantic's does not.
-_KR = Annotated[str, msgspec.Meta(pattern=CHECKIN_KR_PATTERN.removesuffix("$") + r"\Z")]
-_SLUG = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN.removesuffix("$") + r"\Z")]
+_KR_RE = re.compile(CHECKIN_KR_PATTERN.removesuffix("$") + r"\Z")
+_SLUG_RE = re.compile(SLUG_PATTERN.removesuffix("$") + r"\Z")
+_SLUG = Annotated[str, msgspec.Meta(pattern=_SLUG_RE.pattern)]
 _FRACTION = Annotated[float, msgspec.Meta(ge=0, le=1)]
 # Integers are bounded where a log is read (yamlio.MAX_INT_DIGITS); larger values, and
 # floats as large, are left to the usual way, which says so.
@@ -53,7 +55,7 @@ _MOMENTS: TypeAdapter[list[Moment | None]] = TypeAdapter(
 # The fields in the order of the entry tuples'. A key left out is UNSET, a key written
 # as null None: the keys each entry holds are counted to prove none is repeated.
 class _Checkin(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    kr: _KR
+    kr: str  # see _PATTERNS
     date: date
     value: _NUMBER | UnsetType | None = UNSET
     confidence: _FRACTION | UnsetType | None = UNSET
@@ -68,7 +70,7 @@ class _Checkin(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 class _Reading(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     date: date
     value: _NUMBER
-    segment: _SLUG | UnsetType | None = UNSET
+    segment: str | UnsetType | None = UNSET  # see _PATTERNS
     source: str | UnsetType | None = UNSET
     by: str | UnsetType | None = UNSET
     at: str | UnsetType | None = UNSET
@@ -80,8 +82,15 @@ _DECODERS: dict[type, msgspec.json.Decoder[Any]] = {
     CheckinEntry: msgspec.json.Decoder(list[_Checkin]),
     ReadingEntry: msgspec.json.Decoder(list[_Reading]),
 }
+_REQUIRED = {
+    entry: frozenset(f.name for f in msgspec.structs.fields(shape) if f.required)
+    for entry, shape in ((CheckinEntry, _Checkin), (ReadingEntry, _Reading))
+}
 _QUOTED = frozenset({"kr", "date", "note", "by", "at", "segment", "source"})
 _LISTS = frozenset({"done", "undone"})
+# Texts a pattern checks, once for each distinct value rather than once an entry as msgspec
+# would: a log names few key results and segments, each many times.
+_PATTERNS = {CheckinEntry: ("kr", _KR_RE), ReadingEntry: ("segment", _SLUG_RE)}
 # Printable ASCII, tab, line feed and carriage return: a log of these bytes alone is text
 # that `yamlio.decode` takes without a word.
 _PLAIN = bytes([9, 10, 13, *range(32, 127)])
@@ -148,6 +157,10 @@ def _columns(joined: bytes | str, count: int, entry: Entry) -> list[Any] | None:
         return [[] for _ in entry._fields]
     keys = quotes = 0
     for index, name in enumerate(entry._fields):
+        if name in _REQUIRED[entry]:  # never left out, never null
+            keys += count
+            quotes += count if name in _QUOTED else 0
+            continue
         column = columns[index]
         unset = column.count(UNSET)
         keys += count - unset
@@ -159,7 +172,18 @@ def _columns(joined: bytes | str, count: int, entry: Entry) -> list[Any] | None:
             columns[index] = [None] * count
         elif unset:
             columns[index] = [None if v is UNSET else v for v in column]
-    return columns if _keys_distinct(joined, keys, quotes) else None
+    if not _keys_distinct(joined, keys, quotes) or not _patterns_match(columns, entry):
+        return None
+    return columns
+
+
+def _patterns_match(columns: list[Any], entry: Entry) -> bool:
+    """Whether every text of the field `_PATTERNS` names for `entry` matches its pattern,
+    as msgspec's `Meta(pattern=...)` has it (`search`)."""
+    name, pattern = _PATTERNS[entry]
+    texts = set(columns[entry._fields.index(name)])
+    texts.discard(None)
+    return all(map(pattern.search, texts))
 
 
 def _may_hold_unsafe(joined: bytes | str) -> bool:

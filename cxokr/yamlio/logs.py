@@ -129,7 +129,7 @@ def json_lines(raw: bytes) -> tuple[int, int, bytes, bytes] | None:
         return None  # no entry at all
     if any(line[:1] not in (b"", b"#") for line in raw[:start].split(b"\n")):
         return None
-    body = raw[start:].removesuffix(b"\n")
+    body = raw[start : len(raw) - raw.endswith(b"\n")]
     joined = body.replace(b"}\n- {", b"},{")
     if not body.endswith(b"}") or b"\n" in joined:
         return None
