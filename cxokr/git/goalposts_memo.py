@@ -210,7 +210,10 @@ class _Ledgers(msgspec.Struct, array_like=True):
     root: str
     shallow: bytes
     head: str
-    files: dict[str, _Ledger]
+    files: dict[str, msgspec.Raw]  # path -> _Ledger, written back as it was while unchanged
+
+
+_LEDGER = msgspec.msgpack.Decoder(_Ledger)
 
 
 def recall_ledgers(root: Path) -> Ledgers | None:
@@ -228,10 +231,17 @@ def recall_ledgers(root: Path) -> Ledgers | None:
             return None
         if kept.shallow != shallow_list(root):
             return None  # fetched deeper (or cut again): what was missing may be there now
-        files = {path: _ledger(path, ledger) for path, ledger in kept.files.items()}
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+        files = {path: _ledger(path, _LEDGER.decode(raw)) for path, raw in kept.files.items()}
+    except (msgspec.DecodeError, ValueError):
         return None  # damaged or foreign: read the history whole
-    return Ledgers(kept.head, files, changed=False)
+    stored = {path: (_extent(files[path]), raw) for path, raw in kept.files.items()}
+    return Ledgers(kept.head, files, changed=False, stored=stored)
+
+
+def _extent(ledger: Ledger) -> tuple[object, ...]:
+    """What tells a ledger from itself when it was read: changes are only ever added."""
+    last = None if ledger.last is None else ledger.last[0]
+    return (ledger.head, last, len(ledger.moved), len(ledger.pending))
 
 
 def _ledger(path: str, record: _Ledger) -> Ledger:
@@ -274,9 +284,11 @@ def remember_ledgers(root: Path, ledgers: Ledgers) -> None:
     secret = cache.secret()
     if secret is None:
         return
-    files = {path: _ledger_record(ledger) for path, ledger in ledgers.files.items()}
-    record = _Ledgers(STAMP, str(root.resolve()), shallow_list(root), ledgers.head, files)
     try:
+        files = {
+            path: _raw(ledger, ledgers.stored.get(path)) for path, ledger in ledgers.files.items()
+        }
+        record = _Ledgers(STAMP, str(root.resolve()), shallow_list(root), ledgers.head, files)
         body = msgspec.msgpack.encode(record)
     except (msgspec.EncodeError, TypeError):  # a value the ledgers cannot hold: not kept
         return
@@ -284,6 +296,12 @@ def remember_ledgers(root: Path, ledgers: Ledgers) -> None:
     with contextlib.suppress(OSError):  # a read-only git directory works, just unremembered
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(path, cache.seal(body, secret, _LEDGERS_PURPOSE))
+
+
+def _raw(ledger: Ledger, stored: tuple[tuple[object, ...], msgspec.Raw] | None) -> msgspec.Raw:
+    if stored is not None and stored[0] == _extent(ledger):
+        return stored[1]  # unchanged since it was read: as it was
+    return msgspec.Raw(msgspec.msgpack.encode(_ledger_record(ledger)))
 
 
 def _ledger_record(ledger: Ledger) -> _Ledger:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cxokr.git.history import Commit, FileChange, History, Step
 from cxokr.load.layout import okr_path
@@ -188,6 +189,9 @@ class Ledgers:
     head: str
     files: dict[str, Ledger]
     changed: bool = True  # since they were last kept
+    # How each ledger stood when it was read from the state folder, with its record then:
+    # one still the same is written back as it was (`goalposts_memo`).
+    stored: dict[str, tuple[tuple[object, ...], Any]] = field(default_factory=dict)
 
     def settled(self, h: History, root: Path, rel: str) -> Ledger | None:
         """The ledger of the file at `rel` with every change read; None when no commit
@@ -223,7 +227,7 @@ def follow(h: History, kept: Ledgers | None) -> Ledgers | None:
         return kept
     if kept is not None and h.adds_to(kept.head, head):
         extend(kept.files, h.steps(PATHS, patch=True, since=kept.head, until=head))
-        return Ledgers(head, kept.files)
+        return Ledgers(head, kept.files, stored=kept.stored)
     files: dict[str, Ledger] = {}
     extend(files, h.steps(PATHS, patch=True, until=head))
     return Ledgers(head, files)
