@@ -42,9 +42,16 @@ _SPECIAL_FLOAT = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan
 _YAML11_NUMBER = re.compile(
     r"[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)"
 )
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# A decimal no ambiguous form matches, of at most MAX_INT_DIGITS digits before any point.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,15})?")
+# The plain words that are not text, and what they are.
+PLAIN_WORDS: dict[str, bool | None] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    "true": True,
+    "false": False,
+}
 # Every number form, plain or ambiguous, starts with one of these.
-_NUMBER_START = frozenset("+-.0123456789")
+NUMBER_START = frozenset("+-.0123456789")
 # C0 and C1 controls (NEL included: YAML 1.1 counts it as a line break) and U+FFFE/U+FFFF,
 # which the YAML reader refuses without a line number.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -149,14 +156,12 @@ def resolve_scalar(value: str, plain: bool) -> Any:
     """The strict scalar rules. Raises ValueError with a message for an ambiguous form."""
     if not plain:
         return value
-    if value in _NULLS:
-        return None
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    if value[0] not in _NUMBER_START:  # text, as most plain scalars are: no number form fits
+    if value in PLAIN_WORDS:
+        return PLAIN_WORDS[value]
+    if value[0] not in NUMBER_START:  # text, as most plain scalars are: no number form fits
         return value
+    if _DECIMAL.fullmatch(value):  # the usual number, too short to be too large
+        return float(value) if "." in value else int(value)
     if _LEADING_ZERO_INT.fullmatch(value) or _YAML11_NUMBER.fullmatch(value):
         raise _NumberError(
             "CX110",

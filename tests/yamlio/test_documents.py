@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
 import textwrap
 
 import pytest
 
 from cxokr import yamlio
-from cxokr.yamlio import load_document, load_log, log_line, resolve_scalar
+from cxokr.yamlio import documents, load_document, load_log, log_line, resolve_scalar
 
 
 def doc(text: str) -> yamlio.Document:
@@ -92,6 +93,27 @@ def test_special_floats_resolve() -> None:
     assert resolve_scalar(".inf", plain=True) == math.inf
     assert resolve_scalar("-.inf", plain=True) == -math.inf
     assert math.isnan(resolve_scalar(".NaN", plain=True))
+
+
+def test_a_usual_decimal_is_read_as_the_number_rules_read_it() -> None:
+    """The shortcut for `61.2` or `58` takes no form an ambiguous or too large number has."""
+    rng = random.Random(18)
+    for _ in range(20_000):
+        text = rng.choice(["", "-", "+"]) + "".join(
+            rng.choices("0123456789._", k=rng.randint(1, 22))
+        )
+        if not documents._DECIMAL.fullmatch(text):
+            continue
+        assert not documents._LEADING_ZERO_INT.fullmatch(text)
+        assert not documents._YAML11_NUMBER.fullmatch(text)
+        if documents._INT.fullmatch(text):
+            assert len(text.lstrip("+-")) <= yamlio.MAX_INT_DIGITS
+            expected: float = int(text)
+        else:
+            assert documents._FLOAT.fullmatch(text) and not math.isinf(float(text))
+            expected = float(text)
+        found = resolve_scalar(text, plain=True)
+        assert (type(found), found) == (type(expected), expected)
 
 
 # --- load_document: data and positions -------------------------------------------------
