@@ -1,9 +1,10 @@
 """The only place that parses or writes YAML.
 
 `documents` reads human-written files strictly, keeping every value's position
-(`marks`); `logs` reads the two logs, one JSON entry per line, and writes a new
-entry's line; `unsafe` names the characters no text may hold; `edits` inserts
-text into a document people wrote at the place its node tree locates.
+(`marks`), the common block YAML through `fastblock`'s line reader; `logs`
+reads the two logs, one JSON entry per line, and writes a new entry's line;
+`unsafe` names the characters no text may hold; `edits` inserts text into a
+document people wrote at the place its node tree locates.
 Everything else the rest of cxokr uses is named here.
 
 May import: nothing else of cxokr; everything else may import it. The only

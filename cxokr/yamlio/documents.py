@@ -189,15 +189,26 @@ class _NumberError(ValueError):
         self.code = code
 
 
-def load_document(raw: bytes, line_offset: int = 0) -> Document:
-    """Parse one YAML document strictly. Never raises for bad input."""
-    import yaml  # here, not at import: a run served by the cache parses no YAML
+def load_document(raw: bytes, line_offset: int = 0, *, fast: bool = True) -> Document:
+    """Parse one YAML document strictly. Never raises for bad input.
+
+    A file of the common block YAML (`fastblock`) is read line by line, as the parser's
+    events would read it; any other, and every file with a problem, through the events.
+    `fast=False` reads through the events only: what the line reader is tested against.
+    """
+    from cxokr.yamlio.fastblock import read_block  # it reads with this module's scalar rules
 
     marks = Marks()
     text, issues = decode(raw)
     if text is None:
         return Document(None, marks, issues)
-    builder = _Builder(marks, issues, line_offset, MAY_BE_UNSAFE.search(text) is not None)
+    screen = MAY_BE_UNSAFE.search(text) is not None
+    block = read_block(text, line_offset) if fast and not screen else None
+    if block is not None:
+        return Document(block[0], Marks(block[1]), issues)
+    import yaml  # here, not at import: a run served by the cache parses no YAML
+
+    builder = _Builder(marks, issues, line_offset, screen)
     try:
         data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
         if builder.unsafe:  # each was reported where it stands; the text is not kept
