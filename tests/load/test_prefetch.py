@@ -13,7 +13,7 @@ from cxokr.load import cache as cache_module
 from cxokr.load import kinds, parsing, prefetch, workspace
 from cxokr.load.cache import Cache
 from cxokr.load.source import Folder, signature
-from cxokr.model import Team
+from cxokr.model import OkrFile
 from cxokr.rules import checks
 from tests.conftest import WriteFiles
 from tests.paths import REPO
@@ -66,14 +66,14 @@ def test_a_child_that_dies_leaves_its_share_to_this_process(
     parse_document = parsing.document
 
     def dies_in_the_child(raw: bytes, model: type[BaseModel]) -> object:
-        if os.getpid() != parent and model is Team:
+        if os.getpid() != parent and model is OkrFile:
             os._exit(7)
         return parse_document(raw, model)
 
     monkeypatch.setattr(parsing, "document", dies_in_the_child)
     root = example.resolve()
     _, theirs = prefetch._split(list(prefetch._jobs(root, None)))
-    assert any(job.kind is kinds.TEAM for job in theirs)  # the child would have parsed a team
+    assert any(job.kind is kinds.OKRS for job in theirs)  # the child would have parsed OKRs
     files = {p.relative_to(example).as_posix() for p in example.rglob("*.yaml")}
     assert set(prefetch.prefetch(root, None)) == files  # its share, parsed here instead
     assert workspace.load(example) == in_turn(example, monkeypatch)
@@ -175,3 +175,18 @@ def test_outcomes_cross_the_pipe_unchanged_and_logs_in_columns() -> None:
 
 def test_a_damaged_message_from_the_child_is_no_outcome() -> None:
     assert prefetch._received(b"not a pickle") is None
+
+
+def test_the_child_takes_documents_before_logs_and_the_shares_are_about_even() -> None:
+    """Sending a log's entries back costs more than its parse, a document's little: the
+    child takes documents first, and logs only when documents are not enough."""
+    jobs = list(prefetch._jobs((REPO / "examples" / "retail-cx").resolve(), None))
+    mine, theirs = prefetch._split(jobs)
+    assert sorted(job.rel for job in mine + theirs) == sorted(job.rel for job in jobs)
+    assert theirs and not any(job.kind.is_log for job in theirs)
+    logs = [job for job in jobs if job.kind.is_log]
+    mine, theirs = prefetch._split(logs * 3)  # logs alone: the child takes some
+    parsed_there = sum(job.cost for job in theirs)
+    here = sum(job.cost for job in mine) + parsed_there * prefetch._RECEIVE[True]
+    there = parsed_there * (1 + prefetch._SEND[True])
+    assert there > 0 and abs(here - there) <= max(job.cost for job in logs) * 2.5
