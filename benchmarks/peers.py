@@ -25,7 +25,7 @@ of transactions against entries shows it.
 
 `journal()` writes it next to the workspace and rewrites it only when a file of the
 workspace (its path, size or modification time) or this format changed.
-`ledger_counts()` asks ledger itself how many transactions and postings it read.
+`ledger_counts()` asks ledger itself how many transactions, postings and accounts it read.
 """
 
 from __future__ import annotations
@@ -69,11 +69,13 @@ class Journal:
 
 @dataclass(frozen=True)
 class LedgerCount:
-    """What ledger read: transactions of each kind (by their balancing posting) and postings."""
+    """What ledger read: transactions of each kind (by their balancing posting), postings
+    and accounts (with a posting of their own)."""
 
     checkins: int
     readings: int
     postings: int
+    accounts: int
 
     @property
     def transactions(self) -> int:
@@ -273,9 +275,10 @@ def ledger_counts(ledger: str, journal_path: Path, timeout: float) -> LedgerCoun
     )
     counts = {"Equity:Checkins": 0, "Equity:Readings": 0}
     postings = 0
-    for line in done.stdout.splitlines():
+    lines = done.stdout.splitlines()
+    for line in lines:
         count, _, name = line.strip().partition(" ")
         postings += int(count)
         if name in counts:
             counts[name] += int(count)
-    return LedgerCount(counts["Equity:Checkins"], counts["Equity:Readings"], postings)
+    return LedgerCount(counts["Equity:Checkins"], counts["Equity:Readings"], postings, len(lines))

@@ -274,6 +274,11 @@ def peer_comparison(
         print(f"peer comparison stopped: {err}")
         return
     peer_table(found, runs, "ledger bal")
+    print(
+        f"ledger reg reads the whole journal too but shows one account: about ledger's parse;"
+        f" bal adds a report over all {read.accounts} accounts",
+        flush=True,
+    )
 
 
 def journal_check(stats: dict[str, int], journal: peers.Journal, read: peers.LedgerCount) -> str:
@@ -288,7 +293,8 @@ def journal_check(stats: dict[str, int], journal: peers.Journal, read: peers.Led
     return (
         f"{entries} log entries ({stats['checkins']} check-ins, {stats['readings']} readings)"
         f" -> {journal.transactions} transactions written{left_out}; ledger read"
-        f" {read.transactions} ({read.checkins} + {read.readings}), {read.postings} postings:"
+        f" {read.transactions} ({read.checkins} + {read.readings}), {read.postings} postings"
+        f" in {read.accounts} accounts:"
         f" {'match' if same else 'MISMATCH'}"
     )
 
