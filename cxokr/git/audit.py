@@ -1,11 +1,13 @@
 """The audit trail of a key result, objective or team, read from git history (`cxokr log`).
 
 One `git log` over the team's OKR file, its check-in log and the readings of
-the metrics its key results use gives every commit that touched them: each
-version of the OKR file is read from its blob (each distinct version parsed
-once, through the workspace loader) and compared with the version before it,
-and the lines a commit added to a log are its check-ins and readings. A
-second `git log` reads the readings of metrics used only in the past. A
+the metrics its key results use (those files alone, named after `--`) gives
+every commit that touched them: each version of the OKR file is read from its
+blob (each distinct version parsed once, through the workspace loader) and
+compared with the version before it, and the lines a commit added to a log are
+its check-ins and readings (`audit_logs.with_lines`, which finds them without
+git diffing every version of a growing log). A second `git log` reads the
+readings of metrics used only in the past. A
 shallow clone's history is cut at some commit: what that commit holds is taken
 as the starting point, not as its creation, and the trail says that earlier
 history is missing. A subject is written `[PERIOD:]team[/objective[/kr]]`;
@@ -36,7 +38,7 @@ from cxokr.git.audit_data import (
     parse_since,
     shallow_note,
 )
-from cxokr.git.audit_logs import checkin_events, reading_events
+from cxokr.git.audit_logs import checkin_events, reading_events, with_lines
 from cxokr.git.history import Commit, FileChange, History, Step, history
 from cxokr.load import workspace
 from cxokr.load.layout import CONFIG_FILE, checkin_path, okr_path, reading_path
@@ -246,13 +248,15 @@ def _events(
     # The readings of the metrics used now come in the same git log; those of metrics
     # used only in the past, once history has named them, in a second one.
     readings_now = [reading_path(m) for m in metrics]
-    steps = h.steps([versions.rel, log_rel, *readings_now], since=since_sha, patch=True)
+    steps = h.steps([versions.rel, log_rel, *readings_now], since=since_sha)
+    steps = with_lines(h, root, steps, [log_rel, *readings_now])
     events = _definitions(versions, steps, subject, metrics)
     events += checkin_events(steps, log_rel, subject)
     rel_metric = {reading_path(m): m for m in sorted(metrics)}
     events += reading_events(steps, rel_metric, metrics, subject.period)
     earlier = [rel for rel in rel_metric if rel not in readings_now]
-    more = h.steps(earlier, since=since_sha, patch=True) if earlier else []
+    more = h.steps(earlier, since=since_sha) if earlier else []
+    more = with_lines(h, root, more, earlier)
     readings = reading_events(more, rel_metric, metrics, subject.period)
     merged = heapq.merge(_ordered(events, steps), readings, key=lambda e: e.commit.committed)
     return list(merged), [s.commit for s in (*steps, *more) if s.commit.boundary]

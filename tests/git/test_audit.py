@@ -427,3 +427,227 @@ def test_the_log_shows_when_a_decision_was_recorded_and_changed(ws: Path) -> Non
         '{text: "Bundles first", by: ana, on: 2026-11-18} → '
         '{text: "Bundles first", by: ana, on: 2026-11-19}',
     ]
+
+
+# --- Only the subject's files, and the lines of a log without diffing each version -----------
+
+STORES_OKRS = """
+    objectives:
+      - id: fill-shelves
+        title: Shelves are full
+        key_results:
+          - id: nps-stores
+            title: In-store NPS from 30 to 40
+            metric: nps
+            segment: in-store
+            start: 30
+            target: 40
+"""
+
+
+@pytest.fixture
+def neighbours(ws: Path) -> tuple[Path, list[str]]:
+    """The scripted workspace with another team and a metric no ecommerce key result uses,
+    and the commits that touched only those (their files, then a check-in and a reading),
+    followed by one more ecommerce check-in."""
+    write = {
+        "teams/stores.yaml": "name: Stores\nlevel: 3\nparent: company\n",
+        "metrics/nps.yaml": "name: NPS\nunit: points\ndirection: higher\n"
+        "segments: [online, in-store]\n",
+        "okrs/2026-Q4/stores.yaml": STORES_OKRS,
+    }
+    for rel, text in write.items():
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text(text.lstrip("\n").replace("\n    ", "\n"), encoding="utf-8")
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-20T12:00:00+00:00", "Stores' goals")
+    (ws / "checkins/2026-Q4").mkdir(parents=True, exist_ok=True)
+    scripted.append(
+        ws / "checkins/2026-Q4/stores.yaml",
+        '- {"kr": "fill-shelves/nps-stores", "date": "2026-11-21", "value": 33}\n',
+    )
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-21T12:00:00+00:00", "checkin(stores)")
+    scripted.append(
+        ws / "readings/nps.yaml", '- {"date": "2026-11-22", "value": 31, "segment": "online"}\n'
+    )
+    scripted.commit(ws.parent, scripted.RAJ, "2026-11-22T12:00:00+00:00", "record(nps): 31")
+    theirs = git(ws, "log", "-3", "--format=%H").split()
+    scripted.append(ws / scripted.CHECKINS, scripted.CHECKIN_1.replace("59.5", "63"))
+    scripted.commit(ws.parent, scripted.DANA, "2026-11-23T12:00:00+00:00", "checkin(ecommerce)")
+    return ws, theirs
+
+
+class Reads:
+    """What the audit trail asks git and what git answers: every process started through
+    the runner, and every blob read through the `git cat-file` process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from cxokr.git import history, runner
+
+        self.seen: list[str] = []
+        self.logs: list[list[str]] = []
+        real_run, real_blobs = runner.run, history.History.blobs
+
+        def run(cwd: Path, *args: str, **kwargs: Any) -> runner.Done:
+            done = real_run(cwd, *args, **kwargs)
+            if args[0] == "log":
+                self.logs.append(list(args))
+            stdin = kwargs.get("stdin") or b""
+            self.seen += [" ".join(args), stdin.decode(), done.out.decode(errors="replace")]
+            return done
+
+        def blobs(h: history.History, shas: Any) -> dict[str, bytes]:
+            found: dict[str, bytes] = real_blobs(h, list(shas))
+            self.seen += [*found, *(b.decode(errors="replace") for b in found.values())]
+            return found
+
+        monkeypatch.setattr(runner, "run", run)
+        monkeypatch.setattr(history.History, "blobs", blobs)
+
+    def mention(self, text: str) -> bool:
+        return any(text in part for part in self.seen)
+
+
+@pytest.mark.parametrize("ref", ["2026-Q4:ecommerce", scripted.KR])
+def test_another_team_s_commits_and_unrelated_readings_are_neither_shown_nor_read(
+    neighbours: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
+    ws, theirs = neighbours
+    reads = Reads(monkeypatch)
+    trail = audit.trail(ws, ref)
+    assert not {e.commit.sha for e in trail.events} & set(theirs)
+    assert trail.events[-1].commit.subject == "checkin(ecommerce)"
+    for sha in theirs:
+        assert not reads.mention(sha), sha
+    for rel in ("okrs/2026-Q4/stores.yaml", "checkins/2026-Q4/stores.yaml", "readings/nps.yaml"):
+        blob = git(ws, "rev-parse", f"HEAD:goals/{rel}").strip()
+        assert not reads.mention(blob), rel
+    assert not reads.mention("nps-stores") and not reads.mention("Shelves are full")
+    # Every history read is a git log limited to the subject's own files.
+    limited = [args[args.index("--") + 1 :] for args in reads.logs if "-1" not in args]
+    assert limited and all(
+        set(paths) <= {scripted.OKRS, scripted.CHECKINS, scripted.READINGS} for paths in limited
+    )
+
+
+LOG = "readings/aov.yaml"
+
+
+def _line(n: int) -> str:
+    return f'- {{"date": "2026-10-{n % 28 + 1:02d}", "value": {n}, "segment": "online"}}\n'
+
+
+def _random_history(repo: Path, seed: int, commits: int) -> None:
+    """Commits that append to two logs, mostly, and now and then remove or rewrite a line,
+    append a copy of the last line, drop the final line break, hold a NUL byte, or delete the
+    log and start it again."""
+    import random
+
+    rng = random.Random(seed)
+    paths = [repo / LOG, repo / "readings/other.yaml"]
+    for n in range(commits):
+        path = rng.choice(paths)
+        text = path.read_bytes() if path.exists() else b""
+        lines = text.splitlines(keepends=True)
+        roll = rng.random()
+        if roll < 0.55 or not lines:
+            text += "".join(_line(rng.randrange(60)) for _ in range(rng.choice([1, 1, 2]))).encode()
+        elif roll < 0.65:
+            del lines[rng.randrange(len(lines))]
+            text = b"".join(lines)
+        elif roll < 0.72:
+            text += lines[-1] if lines[-1].endswith(b"\n") else b"\n" + lines[-1]
+        elif roll < 0.78:
+            lines[rng.randrange(len(lines))] = _line(rng.randrange(60)).encode()
+            text = b"".join(lines)
+        elif roll < 0.84:
+            text = text.rstrip(b"\n") + b"\n" + _line(rng.randrange(60)).encode().rstrip(b"\n")
+        elif roll < 0.86:  # git's diff shows no lines of it from then on
+            text += b'- {"date": "2026-10-02", "value": 1, "note": "a\x00b"}\n'
+        elif roll < 0.92:
+            path.unlink(missing_ok=True)
+            scripted.commit(repo, scripted.RAJ, f"2026-10-{n % 28 + 1:02d}T12:00:00Z", "drop")
+            continue
+        else:
+            text += (_line(n) + _line(n)).encode()
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(text)
+        when = f"2026-10-{n % 28 + 1:02d}T{n % 24:02d}:00:00+00:00"
+        scripted.commit(repo, scripted.RAJ, when, f"change {n}")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_lines_of_each_log_are_those_of_git_s_patch(
+    tmp_path: Path, git_env: None, seed: int
+) -> None:
+    from cxokr.git.audit_logs import with_lines
+    from cxokr.git.history import history
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    _random_history(repo, seed, 60)
+    logs = [LOG, "readings/other.yaml"]
+    with history(repo) as h:
+        assert h is not None
+        for since in (None, git(repo, "rev-parse", "HEAD~25").strip()):
+            patched = h.steps(logs, since=since, patch=True)
+            assert with_lines(h, repo, h.steps(logs, since=since), logs) == patched
+        assert sum(len(c.added) for s in h.steps(logs, patch=True) for c in s.changes) > 30
+
+
+def test_a_log_only_appended_to_is_read_in_a_few_git_processes(
+    tmp_path: Path, git_env: None
+) -> None:
+    from cxokr.git.audit_logs import with_lines
+    from cxokr.git.history import history
+
+    repo = tmp_path / "repo"
+    (repo / "readings").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    for n in range(40):
+        scripted.append(repo / LOG, _line(n))
+        if n == 20:  # one reading taken back: git's patch says what that commit did
+            kept = [_line(k) for k in range(21) if k != 10]
+            (repo / LOG).write_text("".join(kept), encoding="utf-8")
+        scripted.commit(repo, scripted.RAJ, f"2026-10-{n % 28 + 1:02d}T12:00:00Z", f"r{n}")
+    trace = tmp_path / "trace"
+    with history(repo) as h, pytest.MonkeyPatch.context() as mp:
+        assert h is not None
+        plain = h.steps([LOG])
+        mp.setenv("GIT_TRACE", str(trace))
+        found = with_lines(h, repo, plain, [LOG])
+        h.close()
+    assert found == h.steps([LOG], patch=True)
+    assert found[20].changes[0].removed == (_line(10).rstrip("\n"),)
+    lines = trace.read_text().splitlines()
+    started = [line for line in lines if "trace: built-in: git" in line and " version" not in line]
+    assert len(started) == 3, started  # sizes, the blobs read, the patch of one commit
+    assert [line for line in started if " log " in line] == [
+        line for line in started if " log --no-walk=unsorted --stdin " in line
+    ]
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [(), ('- {"date": "2026-10-01", "value": 1}',), ('- {"date": "2026-10-02", "value": 2}',)],
+        [('- {"date": "2026-10-01", "value": "many"}', '- {"date": "2026-10-02", "value": 2}')],
+        [
+            ('- {"date": "2026-10-01", "value": 1, "note": "\udcff"}',),
+            ('- {"date": "2026-10-02"}',),
+        ],
+        [('- {"date": "2026-10-01", "value": 1, "note": "\x07"}',), ('- {"date": "2026-10-03"}',)],
+        [('- {"date": "2026-10-01", "value": 1}', "- date: 2026-10-02", "  value: 2")],
+        [('- {"date": "2026-10-01", "value": 1} # note',), ("",), ("- {broken",)],
+    ],
+)
+def test_log_lines_read_at_once_are_the_entries_read_one_change_at_a_time(
+    chunks: list[tuple[str, ...]],
+) -> None:
+    from cxokr.git.audit_logs import entries, entries_of
+    from cxokr.git.history import FileChange
+    from cxokr.model import READINGS
+
+    changes = [FileChange("r.yaml", None, "x", added=chunk, removed=chunk[:1]) for chunk in chunks]
+    expected = [(entries(c.removed, READINGS), entries(c.added, READINGS)) for c in changes]
+    assert entries_of(changes, READINGS) == expected
