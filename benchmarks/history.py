@@ -11,10 +11,17 @@ commit, each commit, one a day-slice apart through the quarter, is a check-in to
 a random team's log (70%), a reading of a random metric (25%) or a change to a
 random key result's target (5%), by one of five authors. Timed: whole `cxokr`
 processes (start-up included) of `log` of one key result, `log` of one team,
-`check` (which reads the OKR files' history for moved goalposts) and
-`report --since`, first without and then with a commit-graph (what `git gc`
-writes); against floors of `python -c "import cxokr.cli"` and the `git log`
-that `cxokr log` runs. A warm-up run precedes each measurement. Always exits 0.
+`check` warm (nothing changed since the run before), `check` right after one new
+check-in commit (what the first check after each check-in costs: before each run,
+untimed, a check-in line is appended to a team's log and committed with
+`git commit`; those commits are taken back with `git reset --hard` at the end) and
+`report --since`, first without and then with a commit-graph (`git commit-graph
+write --reachable --changed-paths`, what `git gc` writes with
+`gc.writeCommitGraph`); against floors of `python -c "import cxokr.cli"` and the
+`git log` that `cxokr log` of the key result runs. Each row shows the median wall
+time and the median CPU time (user+system of the process and the git processes
+it waits for), which other work on a shared machine disturbs less. A warm-up run
+precedes each measurement. Always exits 0.
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,10 +52,13 @@ AUTHORS = [("Dana Cho", "dana"), ("Raj Patel", "raj"), ("Ines Okafor", "ines")]
 AUTHORS += [("Tom Reyes", "tom"), ("Maya Lindqvist", "maya")]
 START = datetime(2026, 9, 25, 9, 0, tzinfo=UTC)
 QUARTER = datetime(2026, 10, 1, tzinfo=UTC)
+# No user or system configuration: an empty file of our own (not os.devnull, which a
+# broken container can turn into a regular file that holds text).
+GLOBAL_CONFIG = WORK / "empty.gitconfig"
 ENV = {
     **{k: v for k, v in steady.environment().items() if k != "CXOKR_NO_CACHE"},
     "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_GLOBAL": str(GLOBAL_CONFIG),
     "NO_COLOR": "1",
     "COLUMNS": "100",
 }
@@ -173,45 +185,98 @@ def repository(commits: int) -> tuple[Path, dict[str, int]]:
     return repo, stats
 
 
-def median_time(command: list[str], cwd: Path, runs: int) -> float:
-    def once() -> float:
+class NewCheckins:
+    """Check-in commits made with `git commit` on top of the generated history, one per
+    call, as `cxokr checkin` makes them; `restore` takes them all back."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.path = "checkins/2026-Q4/team-01.yaml"
+        self.head = self._git("rev-parse", "HEAD").strip()
+        self.made = 0
+
+    def _git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=self.repo, env=env or ENV, capture_output=True, check=True
+        )
+        return done.stdout.decode()
+
+    def commit(self) -> None:
+        self.made += 1
+        when = f"2026-12-20T12:{self.made // 60 % 60:02d}:{self.made % 60:02d}+00:00"
+        line = (
+            f'- {{"kr": "objective-0/kr-0", "date": "2026-12-20", "value": 110, '
+            f'"confidence": 0.7, "note": "After {self.made}"}}\n'
+        )
+        with (self.repo / self.path).open("a", encoding="utf-8") as log:
+            log.write(line)
+        name, user = AUTHORS[0]
+        env = {**ENV, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        env |= {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": f"{user}@bench.example"}
+        env |= {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": f"{user}@bench.example"}
+        message = f"checkin(team-01): objective-0/kr-0 = 110 ({self.made})"
+        self._git("commit", "-q", "--no-verify", "-m", message, "--", self.path, env=env)
+
+    def restore(self) -> None:
+        """Back to the generated history: the branch, the index and the working tree."""
+        self._git("reset", "-q", "--hard", self.head)
+
+
+def median_time(
+    command: list[str], cwd: Path, runs: int, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """The median wall and CPU seconds of `runs` runs of `command` (after a warm-up run);
+    `before` runs, untimed, ahead of each."""
+
+    def once() -> tuple[float, float]:
+        if before is not None:
+            before()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, check=False)
         elapsed = time.perf_counter() - started
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime
         if done.returncode not in (0, 1):
             reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
             print(f"  warning: {' '.join(command[2:])} exited {done.returncode}: {reason}")
-        return elapsed
+        return elapsed, cpu
 
     once()  # warm-up: file system cache, and the parse cache for commands that load
-    return statistics.median(once() for _ in range(runs))
+    timed = [once() for _ in range(runs)]
+    return statistics.median(w for w, _ in timed), statistics.median(c for _, c in timed)
 
 
 def measure(repo: Path, runs: int, label: str) -> None:
     cxokr = [sys.executable, "-m", "cxokr"]
+    kr_files = ["okrs/2026-Q4/team-00.yaml", "checkins/2026-Q4/team-00.yaml"]
+    kr_files.append("readings/metric-00.yaml")
     rows: list[tuple[str, list[str]]] = [
         ('python -c "import cxokr.cli"', [sys.executable, "-c", "import cxokr.cli"]),
         (
-            "git log -p (the log of the KR's files)",
-            [
-                "git",
-                "log",
-                "-p",
-                "--raw",
-                "--",
-                "okrs/2026-Q4/team-00.yaml",
-                "checkins/2026-Q4/team-00.yaml",
-            ],
+            "git log --raw (the KR's files)",
+            ["git", "log", "--raw", "--no-renames", "--no-merges", "--", *kr_files],
         ),
         (f"cxokr log {KR}", [*cxokr, "log", KR]),
         ("cxokr log 2026-Q4:team-00", [*cxokr, "log", "2026-Q4:team-00"]),
-        ("cxokr check", [*cxokr, "check"]),
+        ("cxokr check (warm)", [*cxokr, "check"]),
+        ("cxokr check (after one new commit)", [*cxokr, "check"]),
         ("cxokr report --since 7d", [*cxokr, "report", "--since", "7d", "--as-of", "2026-12-20"]),
     ]
     width = max(len(name) for name, _ in rows)
-    print(f"\n{label}: median of {runs} runs (seconds)")
-    for name, command in rows:
-        print(f"  {name:<{width}}  {median_time(command, repo, runs):7.3f}", flush=True)
+    print(f"\n{label}: median of {runs} runs")
+    print(f"  {'command':<{width}}  {'wall s':>7}  {'cpu s':>6}")
+    checkins = NewCheckins(repo)
+    try:
+        for name, command in rows:
+            before = checkins.commit if "new commit" in name else None
+            wall, cpu = median_time(command, repo, runs, before)
+            print(f"  {name:<{width}}  {wall:7.3f}  {cpu:6.2f}", flush=True)
+            if checkins.made:
+                checkins.restore()
+                checkins.made = 0
+    finally:
+        checkins.restore()
 
 
 def main() -> int:
@@ -222,6 +287,7 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000, help="commits (default 10,000)")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
+    GLOBAL_CONFIG.touch()
     print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
     compiled = steady.compile_package()  # never timed: see benchmarks/steady.py
     print(f"cxokr compiled to bytecode before timing: {'yes' if compiled else 'NO'}")

@@ -301,3 +301,37 @@ def test_the_peer_comparison_is_skipped_with_a_note_when_ledger_is_not_installed
         == "\npeer comparison skipped: ledger is not on PATH (install: apt-get install ledger)\n"
     )
     assert list(tmp_path.iterdir()) == [tmp_path / "bin"]
+
+
+# The history benchmark: its generated repository, and the commits it makes and takes back.
+
+
+def test_the_history_benchmark_commits_check_ins_and_takes_them_back(tmp_path: Path) -> None:
+    bench = bench_module("history")
+    repo = tmp_path / "history"
+    stats = bench.build(repo, 12)
+    assert stats["commits"] == 12
+    head = bench.NewCheckins(repo).head
+    log = repo / "checkins/2026-Q4/team-01.yaml"
+    before = log.read_bytes()
+    checkins = bench.NewCheckins(repo)
+    checkins.commit()
+    checkins.commit()
+    shown = subprocess.run(
+        ["git", "log", "-3", "--format=%H %an %s", "--", "checkins/2026-Q4/team-01.yaml"],
+        cwd=repo,
+        env=bench.ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert [line.split(" ", 1)[1] for line in shown[:2]] == [
+        "Dana Cho checkin(team-01): objective-0/kr-0 = 110 (2)",
+        "Dana Cho checkin(team-01): objective-0/kr-0 = 110 (1)",
+    ]
+    assert log.read_bytes().startswith(before) and log.read_bytes().count(b"\n") == (
+        before.count(b"\n") + 2
+    )
+    checkins.restore()
+    assert bench.NewCheckins(repo).head == head
+    assert log.read_bytes() == before
