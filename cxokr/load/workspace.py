@@ -118,6 +118,15 @@ def load_files(root: Path, files: Mapping[str, bytes], cache: Cache | None = Non
     return _Loader(Files(root.resolve(), files), cache).run()
 
 
+def survey(source: Source) -> list[Problem]:
+    """Ask `source` about every file a load of it would read, as the load asks (the same
+    folders listed, the same names taken, the same files checked), reading none: what a
+    recording source notes is then what a load would see (`answers`). The problems of what
+    was found (a folder in the way, a name that is no ID, a link out), in the load's order.
+    """
+    return _Loader(source).survey()
+
+
 @dataclass
 class _Loader:
     source: Source
@@ -148,6 +157,17 @@ class _Loader:
             problems=tuple(self.problems),
             failed=frozenset(self.failed),
         )
+
+    def survey(self) -> list[Problem]:
+        """`run`'s walk, checking each file found without reading it (`survey`)."""
+        if self.source.exists(CONFIG_FILE):
+            self.source.check(CONFIG_FILE, kinds.CONFIG.limit, self.problems)
+        for kind in kinds.KINDS:
+            if kind.folder:
+                found = self._in_periods(kind) if kind.by_period else self._in_folder(kind)
+                for _, rel in found:
+                    self.source.check(rel, kind.limit, self.problems)
+        return self.problems
 
     # --- finding files ---------------------------------------------------------
 
