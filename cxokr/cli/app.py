@@ -216,14 +216,16 @@ def load(root: Path, as_of: date | None = None) -> Workspace:
     return load_cached(root, as_of)[0]
 
 
-def load_cached(root: Path, as_of: date | None = None) -> tuple[Workspace, Cache | None]:
+def load_cached(
+    root: Path, as_of: date | None = None, said: list[str] | None = None
+) -> tuple[Workspace, Cache | None]:
     """The workspace and the parse cache it came through (which can serve old revisions of
     the same files), both held until the process ends (`launch.outlive`).
 
     With `as_of` before today, the workspace is the one every figure of that day is
     computed from: cxokr.yaml, teams, metrics and OKR files as they stood in git then,
-    the logs as they stand (`git.as_of`); what history lacks is said on stderr. Today or
-    later, or without `as_of`, no git process is started.
+    the logs as they stand (`git.as_of`); what history lacks is said on stderr (and added
+    to `said`). Today or later, or without `as_of`, no git process is started.
     """
     from cxokr.load.cache import Cache
     from cxokr.load.workspace import load as load_workspace
@@ -231,20 +233,23 @@ def load_cached(root: Path, as_of: date | None = None) -> tuple[Workspace, Cache
     cache = None if _state["no_cache"] else Cache.for_workspace(root)
     ws = load_workspace(root, cache)
     if as_of is not None and as_of < date.today():
-        ws = _as_it_stood(root, ws, as_of, cache)
+        ws = _as_it_stood(root, ws, as_of, cache, [] if said is None else said)
     if cache is not None:
         cache.save()
     outlive(workspace=ws, cache=cache)
     return ws, cache
 
 
-def _as_it_stood(root: Path, ws: Workspace, day: date, cache: Cache | None) -> Workspace:
+def _as_it_stood(
+    root: Path, ws: Workspace, day: date, cache: Cache | None, said: list[str]
+) -> Workspace:
     """`ws` with its documents as they stood in git on `day`, each warning said on stderr."""
     from cxokr.git.as_of import as_of
 
     found = as_of(root, ws, day, cache)
     for warning in found.warnings:
         err(f"warning: {warning}")
+    said.extend(found.warnings)
     return found.workspace
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,9 +18,12 @@ from cxokr.cli.app import (
     caching,
     err,
     guarded,
-    load,
+    load_cached,
     root_of,
 )
+
+if TYPE_CHECKING:
+    from cxokr.rules.checks import CheckResult
 
 # --- check ---------------------------------------------------------------------------------
 
@@ -49,13 +52,10 @@ def check(
 
     Example: cxokr check --format github --strict
     """
-    from cxokr.git import goalposts
     from cxokr.render import problems as render
-    from cxokr.rules.checks import check_workspace
 
     root = root_of(workspace)
-    ws = load(root)
-    result = goalposts.checked(root, ws, check_workspace(ws), keep=caching())
+    result = _checked(root, output_format, strict)
     fmt = output_format or (
         CheckFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.TEXT
     )
@@ -72,6 +72,25 @@ def check(
         sys.stdout.write(render.text(result.problems))
     err(render.summary(result, strict))
     return EXIT_PROBLEMS if result.failed(strict) else EXIT_OK
+
+
+def _checked(root: Path, output_format: CheckFormat | None, strict: bool) -> CheckResult:
+    """What `check` finds: kept from an earlier run on the same workspace, day and options
+    (`kept`), else every rule run and moved goalposts looked for, and the answer kept."""
+    from cxokr.cli import kept
+
+    slot = kept.slot(root, "check", output_format, strict) if caching() else None
+    found = None if slot is None else slot.recall(kept.read_check)
+    if found is not None:
+        return found
+    from cxokr.git import goalposts
+    from cxokr.rules.checks import check_workspace
+
+    ws, cache = load_cached(root)
+    result = goalposts.checked(root, ws, check_workspace(ws), keep=caching())
+    if slot is not None:
+        slot.keep(lambda: kept.check_body(result), cache)
+    return result
 
 
 def _repo_prefix(root: Path) -> str:

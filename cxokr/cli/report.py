@@ -113,15 +113,48 @@ def report(
     """
     root = root_of(workspace)
     when = parse_date(as_of)
+    choice = (period, team, level, owner, segment)
+    if since is None:
+        return _weekly(root, when, choice, output_format, output, full)
     ws, cache = load_cached(root, when)
-    filters = chosen(ws, period, team, level, owner, segment)
-    if since is not None:
-        _report_since(root, ws, cache, when, since, filters, output_format, output)
-        return warn_left_out(ws)
-    result = marked_report(root, ws, when, filters)
-    _write(ws, result, output_format, output, full)
-    say_empty(result.filters)
+    filters = chosen(ws, *choice)
+    _report_since(root, ws, cache, when, since, filters, output_format, output)
     return warn_left_out(ws)
+
+
+def _weekly(
+    root: Path,
+    when: date,
+    choice: tuple[str | None, str | None, int | None, str | None, str | None],
+    fmt: ReportFormat,
+    output: Path | None,
+    full: bool,
+) -> int:
+    """The weekly report, kept from an earlier run on the same workspace, day and options
+    (`kept`) or computed (and kept, but for the HTML page, which draws from the workspace
+    too), with what its run said on stderr around it."""
+    from cxokr.cli import kept, kept_report
+
+    keep = caching() and fmt is not ReportFormat.HTML
+    slot = kept.slot(root, "report", *choice, when, fmt, output, full) if keep else None
+    found = None if slot is None else slot.recall(kept_report.read)
+    ws = cache = None
+    if found is None:
+        said: list[str] = []
+        ws, cache = load_cached(root, when, said)
+        result = marked_report(root, ws, when, chosen(ws, *choice))
+        found = kept_report.KeptReport(result, tuple(said), tuple(left_out_warnings(ws)))
+    else:
+        for warning in found.early:
+            err(f"warning: {warning}")
+        outlive(report=found.report)
+    _write(ws, found.report, fmt, output, full)
+    say_empty(found.report.filters)
+    for line in found.late:
+        err(line)
+    if slot is not None and cache is not None:
+        slot.keep(lambda: kept_report.body(found), cache)
+    return EXIT_PROBLEMS if found.late else EXIT_OK
 
 
 def chosen(
@@ -177,25 +210,35 @@ def lines_left_out(ws: Workspace) -> dict[str, list[int]]:
 def warn_left_out(ws: Workspace) -> int:
     """Say on stderr which files and log lines the figures leave out; EXIT_PROBLEMS when
     any, else EXIT_OK: a report never looks complete when it is not."""
+    said = left_out_warnings(ws)
+    for line in said:
+        err(line)
+    return EXIT_PROBLEMS if said else EXIT_OK
+
+
+def left_out_warnings(ws: Workspace) -> list[str]:
+    """The lines `warn_left_out` says: none when the figures leave nothing out."""
     paths = left_out(ws)
-    for path in paths[:LEFT_OUT_SHOWN]:
-        err(f"warning: {path} failed to load; the figures leave it out (cxokr check says why)")
+    said = [
+        f"warning: {path} failed to load; the figures leave it out (cxokr check says why)"
+        for path in paths[:LEFT_OUT_SHOWN]
+    ]
     more = len(paths) - LEFT_OUT_SHOWN
     if more > 0:
-        err(f"warning: and {more} more file{'s' if more > 1 else ''} the figures leave out")
+        said.append(f"warning: and {more} more file{'s' if more > 1 else ''} the figures leave out")
     logs = {path: lines for path, lines in lines_left_out(ws).items() if path not in paths}
     for path, lines in list(logs.items())[:LEFT_OUT_SHOWN]:
         shown = ", ".join(map(str, lines[:LEFT_OUT_SHOWN]))
         shown += ", ..." if len(lines) > LEFT_OUT_SHOWN else ""
         entries, named = ("entry", "line") if len(lines) == 1 else ("entries", "lines")
-        err(
+        said.append(
             f"warning: {path}: {len(lines)} {entries} left out of the figures ({named} "
             f"{shown}; cxokr check says why)"
         )
     more = len(logs) - LEFT_OUT_SHOWN
     if more > 0:
-        err(f"warning: and entries of {more} more log{'s' if more > 1 else ''} left out")
-    return EXIT_PROBLEMS if paths or logs else EXIT_OK
+        said.append(f"warning: and entries of {more} more log{'s' if more > 1 else ''} left out")
+    return said
 
 
 def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Report:
@@ -214,14 +257,16 @@ def marked_report(root: Path, ws: Workspace, when: date, filters: Filters) -> Re
 
 
 def _write(
-    ws: Workspace, result: Report, fmt: ReportFormat, output: Path | None, full: bool
+    ws: Workspace | None, result: Report, fmt: ReportFormat, output: Path | None, full: bool
 ) -> None:
-    """The report in `fmt`, to the terminal or to `output`; all of it when `full`."""
+    """The report in `fmt`, to the terminal or to `output`; all of it when `full` (HTML
+    draws from the workspace too)."""
     if fmt is ReportFormat.TEXT and output is None:
         from cxokr.render import text
 
         text.render(result, full=full)
     elif fmt is ReportFormat.HTML:
+        assert ws is not None
         _emit(_render_html(ws, result), output)
     else:
         _emit(_render_report(result, fmt, full), output)

@@ -176,6 +176,12 @@ class Series:
         return self._span
 
     @property
+    def parts(self) -> tuple[DailyReadings, Sequence[Checkin | CheckinEntry]]:
+        """The readings and check-ins it is laid out from: `Series(readings, span, noted,
+        period)` makes the same series again (a kept report is read back so)."""
+        return self._readings, self._noted
+
+    @property
     def newest_reading(self) -> date | None:
         """The day of the newest reading in the window, check-ins aside; None without one."""
         lo, hi = self._span

@@ -1,0 +1,200 @@
+"""A kept `report` answer (`kept`), written and read back with typed schemas.
+
+The report's rows (`compute.report_data`) are dataclasses msgspec writes and
+reads as they are. What they hold besides: the periods (each written once, by
+ID), the pace thresholds and decisions (Pydantic models, written as their
+fields), and each key result's series, written as what it is laid out from
+(`values.Series.parts`): the metric's daily readings, written once for every
+series that shares them, and the key result's check-ins with a value, as
+columns. Read back, a series is laid out, and its line fitted, only when a
+renderer asks, as when it was computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, overload
+
+import msgspec
+
+from cxokr.compute.report_data import Report
+from cxokr.compute.values import DailyReadings, Series
+from cxokr.model import CheckinEntry, Decision, Period, Thresholds
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    """A report, and what the run that computed it said on stderr around it."""
+
+    report: Report
+    early: tuple[str, ...]  # warnings said before the output (the files of a past day)
+    late: tuple[str, ...]  # warnings said after it (what the figures leave out)
+
+
+class _Period(msgspec.Struct, array_like=True):
+    id: str
+    start: date
+    end: date
+    closed: date | None
+
+
+class _Readings(msgspec.Struct, array_like=True):
+    days: list[date]
+    values: list[float]
+    ats: list[datetime | None]  # as a moment: an offset is kept as UTC, which orders the same
+
+
+class _Series(msgspec.Struct, array_like=True):
+    readings: int
+    lo: int
+    hi: int
+    days: list[date]
+    values: list[float]
+    ats: list[datetime | None]  # empty when none has one
+    period: str | None
+
+
+class _Kept(msgspec.Struct, array_like=True):
+    periods: list[_Period]
+    readings: list[_Readings]
+    series: list[_Series]
+    report: msgspec.Raw
+    early: list[str]
+    late: list[str]
+
+
+def body(kept: KeptReport) -> bytes:
+    """`kept` as bytes."""
+    writer = _Writer()
+    report = msgspec.msgpack.encode(kept.report, enc_hook=writer.hook)
+    periods = [_Period(p.id, p.start, p.end, p.closed) for p in writer.periods.values()]
+    readings = [_readings(r) for _, r in writer.readings.values()]
+    early, late = list(kept.early), list(kept.late)
+    found = _Kept(periods, readings, writer.series, msgspec.Raw(report), early, late)
+    return msgspec.msgpack.encode(found)
+
+
+def read(body: bytes) -> KeptReport | None:
+    """The kept report in `body`; None when it is not one this version reads."""
+    try:
+        kept = msgspec.msgpack.decode(body, type=_Kept)
+        reader = _Reader(kept)
+        report = msgspec.msgpack.decode(kept.report, type=Report, dec_hook=reader.hook)
+    except (msgspec.DecodeError, IndexError, KeyError, ValueError, TypeError):
+        return None
+    return KeptReport(report, tuple(kept.early), tuple(kept.late))
+
+
+def _readings(readings: DailyReadings) -> _Readings:
+    return _Readings(readings.dates, readings.values, readings.ats)
+
+
+class _Writer:
+    """Writes what msgspec cannot alone, noting each period and daily readings once."""
+
+    def __init__(self) -> None:
+        self.periods: dict[str, Period] = {}
+        self.readings: dict[int, tuple[int, DailyReadings]] = {}  # by id: the series hold them
+        self.series: list[_Series] = []
+
+    def hook(self, value: Any) -> Any:
+        if isinstance(value, Series):
+            return self._series(value)
+        if isinstance(value, Period):
+            self.periods.setdefault(value.id, value)
+            return value.id
+        if isinstance(value, Thresholds):
+            return (value.on_track, value.at_risk)
+        if isinstance(value, Decision):
+            return (value.text, value.by, value.on)
+        raise TypeError(f"a report holds no {type(value).__name__}")
+
+    def _series(self, series: Series) -> int:
+        readings, noted = series.parts
+        index, _ = self.readings.setdefault(id(readings), (len(self.readings), readings))
+        period = None if series.period is None else self.hook(series.period)
+        days = [c.date for c in noted]
+        values = [c.value for c in noted]
+        ats = [c.at for c in noted]
+        if not any(ats):
+            ats = []
+        lo, hi = series.span
+        self.series.append(_Series(index, lo, hi, days, values, ats, period))  # type: ignore[arg-type]
+        return len(self.series) - 1
+
+
+class _Reader:
+    """Reads back what `_Writer` wrote."""
+
+    def __init__(self, kept: _Kept) -> None:
+        self.periods = {
+            p.id: Period.model_construct(id=p.id, start=p.start, end=p.end, closed=p.closed)
+            for p in kept.periods
+        }
+        self.readings = [_daily(r) for r in kept.readings]
+        self.series = kept.series
+
+    def hook(self, kind: type, value: Any) -> Any:
+        if kind is Series:
+            return self._read_series(self.series[value])
+        if kind is Period:
+            return self.periods[value]
+        if kind is Thresholds:
+            on_track, at_risk = value
+            return Thresholds.model_construct(on_track=on_track, at_risk=at_risk)
+        if kind is Decision:
+            text, by, on = value
+            return Decision.model_construct(text=text, by=by, on=date.fromisoformat(on))
+        raise TypeError(f"a report holds no {kind.__name__}")
+
+    def _read_series(self, found: _Series) -> Series:
+        period = None if found.period is None else self.periods[found.period]
+        readings = self.readings[found.readings]
+        return Series(readings, (found.lo, found.hi), _Noted(found), period)
+
+
+class _Noted(Sequence[CheckinEntry]):
+    """A key result's check-ins with a value, as a series reads them (day, value, `at`),
+    made from their columns when first asked for: most series of a report are never laid out."""
+
+    __slots__ = ("_entries", "_found")
+
+    def __init__(self, found: _Series) -> None:
+        self._found = found
+        self._entries: list[CheckinEntry] | None = None
+
+    def _all(self) -> list[CheckinEntry]:
+        if self._entries is None:
+            found = self._found
+            ats = found.ats or [None] * len(found.days)
+            self._entries = [
+                CheckinEntry("", day, value, None, None, None, at)
+                for day, value, at in zip(found.days, found.values, ats, strict=True)
+            ]
+        return self._entries
+
+    def __len__(self) -> int:
+        return len(self._found.days)
+
+    @overload
+    def __getitem__(self, index: int) -> CheckinEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CheckinEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> CheckinEntry | Sequence[CheckinEntry]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[CheckinEntry]:
+        return iter(self._all())
+
+
+def _daily(found: _Readings) -> DailyReadings:
+    readings = DailyReadings(())
+    readings.dates = found.days
+    readings.ordinals = [day.toordinal() for day in found.days]
+    readings.values = found.values
+    readings.ats = found.ats
+    return readings
