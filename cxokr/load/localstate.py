@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -90,7 +91,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data`: temp file in the same folder, fsync, rename; keeps the mode.
 
     Only for files outside a workspace; a workspace file goes through `fileio.write_file`.
+    A path that names something other than a file (a device such as /dev/null or
+    /dev/stdout, a pipe) is written to, as a shell's `>` would: there is nothing to
+    replace, and a rename would put a file in its place. A symbolic link is followed
+    to the file it names, which is replaced; the link stays.
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        kind = stat.S_IFMT(path.stat().st_mode)
+    except OSError:  # not there yet (or not readable: the rename below says why)
+        kind = stat.S_IFREG
+    if kind not in (stat.S_IFREG, stat.S_IFDIR):
+        with path.open("wb") as out:
+            out.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cxokr.cli import app
+from cxokr.load import localstate
 from tests.conftest import git
 from tests.edit.test_fileio import CXOKR, KR, LOG, run, snapshot, write_args
+from tests.paths import REPO
 
 # --- Another writer's lock ---------------------------------------------------------------
 
@@ -122,3 +127,57 @@ def test_four_people_checking_in_at_once_each_commit_exactly_their_own_line(
         else:  # a command that did not commit says so, and exits 2
             assert (code, value in by_commit) == (2, False), errors
             assert "written but not committed" in errors
+
+
+# --- Writing a file outside the workspace --------------------------------------------------
+
+
+def _drain(fifo: Path, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with fifo.open("rb") as pipe:
+            into.append(pipe.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+def test_a_pipe_is_written_to_not_replaced_by_a_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    localstate.write_atomic(fifo, b"the report\n")
+    reader.join(timeout=10)
+    assert got == [b"the report\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # a rename would have left a plain file here
+
+
+def test_report_output_to_a_device_like_path_keeps_it(tmp_path: Path) -> None:
+    """`--output /dev/null` must never put a file where the device was: the same path
+    through a pipe, which is what a device and a pipe share (neither is a file)."""
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    example = str(REPO / "examples" / "retail-cx")
+    args = ["report", "-w", example, "--as-of", "2026-11-20", "-f", "md", "-o", str(fifo)]
+    result = CliRunner().invoke(app, args)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert got and got[0].startswith(b"#")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_link_is_followed_to_its_file_which_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "weekly.md"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    localstate.write_atomic(link, b"new")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in target.parent.iterdir()) == ["weekly.md"]  # no temp left
