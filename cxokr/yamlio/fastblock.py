@@ -219,12 +219,14 @@ class _Reader:
 def _key(text: str) -> Any:
     """A mapping key as the strict reader keeps it: integers and text; other plain forms
     (null, booleans, floats) as the text they are written as."""
+    if len(text) > _LONGEST_KEY:  # quoted or not
+        raise _Outside
     first = text[0]
     if first == '"':
         return text[1:-1]
     if first == "'":
         return text[1:-1].replace("''", "'")
-    if len(text) > _LONGEST_KEY or text == "<<":
+    if text == "<<":
         raise _Outside
     try:
         value = resolve_scalar(text, True)

@@ -122,6 +122,7 @@ def test_a_key_without_a_value_is_null() -> None:
         "a: 1\n b: 2\n",  # an indentation no container has
         "? a\n: b\n",  # an explicit key
         "k" * 1001 + ": v\n",  # a key longer than the parser takes for one
+        "- '" + "k" * 1030 + "': v\n",  # quoted too
         "[" * 65,
     ],
 )
@@ -183,7 +184,8 @@ NASTY = [
     *("-", "?", ":", "- a", "? a", ": a", "a: b", "a:b", "a :b", "a:", "a #b", "a#b", "#x"),
     *("<<", "a - b", "a, b", "[a]", "{a}", "a[0]", "*x", "&x", "!x", "|", ">", "%", "@x"),
     *("`x`", "'q'", '"q"', "it's", 'say "hi"', "a\\b", "café", "日本語", "🎉 party", "\u00a0x"),
-    *("---", "...", "a  b", " lead", "trail ", "-1", "-x", "--x", "x" * 300, "a\tb", "é: f"),
+    *("---", "...", "a  b", " lead", "trail ", "-1", "-x", "--x", "a\tb", "é: f"),
+    *("x" * 300, "y " * 3000, "k" * 1030),  # long lines; a key longer than the parser takes
 ]
 WORDS = ["id", "title", "owner", "key results", "target", "Stores mgmt 380", "eli.silva@acme"]
 
