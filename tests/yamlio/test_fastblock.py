@@ -131,6 +131,37 @@ def test_anything_outside_the_block_subset_is_left_to_the_parser(text: str) -> N
     assert_same(text.encode())
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\xa0: b\n",  # a no-break space is text to YAML, not a space
+        "a: b\xa0\n",
+        "-\xa0a\n",
+        "a: b\u3000#c\n",
+        "k: 'a'''\n",
+        "k: 'a''\n",
+        "'': 1\n",
+        "k:\n- \n",
+        "- -1: x\n",
+        "a:\n- b: 1\n  c: 2\n- d\n",
+        "- a:\n  - x\n  b: 1\n",
+        "a:\n  - x\n  -   y\n",
+        "a:   # c\n  b: 1\n",
+        "a: b  #c\n  # d\nc: e\n",
+        "1 : a\n",
+        "-0: a\n0: b\n",
+        'a: 1\n"a": 2\n',
+        "- a:b\n",
+        "- a:#b\n",
+        "k: a#b\n",
+        "k: a]\n",
+        "- ]\n",
+    ],
+)
+def test_edges_of_the_subset_read_the_same(text: str) -> None:
+    assert_same(text.encode())
+
+
 def test_nesting_past_the_limit_is_left_to_the_parser() -> None:
     deep = "".join(f"{' ' * level}k:\n" for level in range(yamlio.MAX_DEPTH + 1)) + "x: 1\n"
     assert read_block(deep) is None
@@ -184,6 +215,7 @@ NASTY = [
     *("-", "?", ":", "- a", "? a", ": a", "a: b", "a:b", "a :b", "a:", "a #b", "a#b", "#x"),
     *("<<", "a - b", "a, b", "[a]", "{a}", "a[0]", "*x", "&x", "!x", "|", ">", "%", "@x"),
     *("`x`", "'q'", '"q"', "it's", 'say "hi"', "a\\b", "café", "日本語", "🎉 party", "\u00a0x"),
+    *("x\u00a0", "a\u3000b", "a'''", "''", '""', "a]", "a}"),
     *("---", "...", "a  b", " lead", "trail ", "-1", "-x", "--x", "a\tb", "é: f"),
     *("x" * 300, "y " * 3000, "k" * 1030),  # long lines; a key longer than the parser takes
 ]
