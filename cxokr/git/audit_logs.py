@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +197,10 @@ def with_lines(h: History, root: Path, steps: list[Step], logs: Sequence[str]) -
     sizes = _sizes(root, {sha for _, c in changes for sha in (c.before, c.after) if sha})
     found: dict[tuple[str, str], FileChange] = {}
     patched: dict[tuple[str, str], FileChange] = {}  # those whose lines git's patch gives
-    for path in logs:
-        mine = [(sha, c) for sha, c in changes if c.path == path]
+    by_path: dict[str, list[tuple[str, FileChange]]] = {path: [] for path in logs}
+    for sha, change in changes:
+        by_path[change.path].append((sha, change))
+    for mine in by_path.values():
         appended, rest = _appended(_Versions(h, sizes), mine)
         found.update(appended)
         patched.update(rest)
@@ -210,15 +212,17 @@ def with_lines(h: History, root: Path, steps: list[Step], logs: Sequence[str]) -
 
 
 def _sizes(root: Path, shas: set[str]) -> dict[str, int]:
-    """The size of each blob, from one `git cat-file --batch-check`."""
+    """The size of each blob, from one `git cat-file --batch-check` (none for an object that
+    is missing or not a blob: a submodule's commit)."""
     if not shas:
         return {}
     asked = "".join(f"{sha}\n" for sha in sorted(shas)).encode("ascii")
-    done = runner.run(root, "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=asked)
+    check = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
     sizes: dict[str, int] = {}
-    for line in done.out.decode("ascii", "replace").splitlines():
-        sha, _, size = line.partition(" ")
-        if size.isdigit():
+    out = runner.run(root, "cat-file", check, stdin=asked).out
+    for line in out.decode("ascii", "replace").splitlines():
+        sha, kind, size = [*line.split(" "), "", ""][:3]
+        if kind == "blob" and size.isdigit():
             sizes[sha] = int(size)
     return sizes
 
@@ -286,7 +290,8 @@ def _appended(
         if lines is None:
             rest[(sha, change.path)] = change
         else:
-            found[(sha, change.path)] = replace(change, added=lines[0], added_at=lines[1])
+            path, before_sha, after_sha = change.path, change.before, change.after
+            found[(sha, path)] = FileChange(path, before_sha, after_sha, lines[0], (), lines[1])
     return found, rest
 
 
