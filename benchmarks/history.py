@@ -270,11 +270,16 @@ def measure(repo: Path, runs: int, label: str) -> None:
     try:
         for name, command in rows:
             before = checkins.commit if "new commit" in name else None
-            wall, cpu = median_time(command, repo, runs, before)
+            try:
+                wall, cpu = median_time(command, repo, runs, before)
+            except subprocess.CalledProcessError as exc:  # a check-in git would not commit
+                print(f"  {name:<{width}}  skipped: {' '.join(exc.cmd)} exited {exc.returncode}")
+                continue
+            finally:
+                if checkins.made:
+                    checkins.restore()
+                    checkins.made = 0
             print(f"  {name:<{width}}  {wall:7.3f}  {cpu:6.2f}", flush=True)
-            if checkins.made:
-                checkins.restore()
-                checkins.made = 0
     finally:
         checkins.restore()
 
