@@ -29,7 +29,7 @@ from cxokr.compute.metric_map import MetricMap
 from cxokr.compute.report import Report
 from cxokr.model import Period
 from cxokr.render.controls import escape_controls, json_text
-from cxokr.render.report_json import document, plain
+from cxokr.render.report_json import compact, plain
 
 TEMPLATE = """\
 <!DOCTYPE html>
@@ -91,7 +91,11 @@ def embed(value: Any) -> str:
     parser. Control characters are escaped the same way (`json_text`): the
     page shows the true value, and the file shows no control character.
     """
-    text = json_text(value, indent=None, separators=(",", ":"), allow_nan=False)
+    return inert(json_text(value, indent=None, separators=(",", ":"), allow_nan=False))
+
+
+def inert(text: str) -> str:
+    """Compact JSON `text` as `embed` writes it: `<`, `>` and `&` as their escapes."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -128,7 +132,7 @@ def render(
         version=html.escape(__version__),
         title=html.escape(escape_controls(title)),
         css=css,
-        data=embed(document(report)),
+        data=inert(compact(report)),  # `embed(document(report))`, written by msgspec
         context=embed(context),
         js=js,
     )

@@ -7,13 +7,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
+from benchmarks.generate import generate
 from cxokr.cli import app
 from cxokr.render import html
 from tests.compute.test_kr_rows import FORMS
 from tests.conftest import WriteFiles, write_files
 from tests.paths import REPO
+from tests.render.test_report_json import AWKWARD_FILES
 
 EXAMPLE = str(REPO / "examples" / "retail-cx")
 AS_OF = "2026-11-20"
@@ -38,6 +41,26 @@ def blocks(page: str) -> dict[str, Any]:
 def test_the_page_embeds_exactly_the_json_report() -> None:
     _, out, _ = run("report", "-w", EXAMPLE, "--as-of", AS_OF, "--format", "json")
     assert blocks(page_of(EXAMPLE))["cxokr-data"] == json.loads(out)
+
+
+@pytest.mark.parametrize(
+    "files", [None, AWKWARD_FILES, "generated"], ids=["example", "awkward", "generated"]
+)
+def test_the_page_embeds_the_json_reports_document_byte_for_byte(
+    tmp_path: Path, files: dict[str, str] | str | None
+) -> None:
+    """The embed is written by msgspec from the rows, not from the JSON report's text: the
+    same document, compact, with `<`, `>` and `&` escaped (`html.embed`)."""
+    if files is None:
+        root = EXAMPLE
+    elif files == "generated":
+        root = str(tmp_path / "ws")
+        generate(Path(root), 12, 3)
+    else:
+        root = str(write_files(tmp_path / "ws", dict(files)))
+    _, out, _ = run("report", "-w", root, "--as-of", AS_OF, "--format", "json")
+    embedded = dict(BLOCK.findall(page_of(root)))["cxokr-data"]
+    assert embedded == html.embed(json.loads(out))
 
 
 def test_filters_reach_the_embedded_report() -> None:
