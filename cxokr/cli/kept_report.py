@@ -12,14 +12,15 @@ renderer asks, as when it was computed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any, overload
+from operator import attrgetter
+from typing import Any, get_type_hints, overload
 
 import msgspec
 
-from cxokr.compute.report_data import Report
+from cxokr.compute.report_data import Attention, KrRow, ObjectiveRow, Report, TeamRow
 from cxokr.compute.values import DailyReadings, Series
 from cxokr.model import CheckinEntry, Decision, Period, Thresholds
 
@@ -65,10 +66,59 @@ class _Kept(msgspec.Struct, array_like=True):
     late: list[str]
 
 
+class _Rows:
+    """One kind of the report's many rows, written as an array of its fields (a map would
+    repeat each field's name in every row), and read back into the same dataclass.
+
+    The array's type is made from the dataclass's fields, so a field added to a row is
+    kept with it; `nested` names the fields that hold rows of another kind.
+    """
+
+    def __init__(self, kind: type[Any], nested: Mapping[str, _Rows] | None = None) -> None:
+        self.kind = kind
+        self.names = tuple(f.name for f in fields(kind))
+        self.nested = [(self.names.index(name), rows) for name, rows in (nested or {}).items()]
+        hints = get_type_hints(kind)
+        many: Any = tuple  # a tuple of rows of a kind made here
+        types = {name: many[rows.wire, ...] for name, rows in (nested or {}).items()}
+        self.wire: type[msgspec.Struct] = msgspec.defstruct(
+            f"_{kind.__name__}Wire",
+            [(name, types.get(name, hints[name])) for name in self.names],
+            array_like=True,
+        )
+        self._values = attrgetter(*self.names)
+
+    def write(self, row: Any) -> msgspec.Struct:
+        values = list(self._values(row))
+        for at, rows in self.nested:
+            values[at] = tuple(map(rows.write, values[at]))
+        return self.wire(*values)
+
+    def read(self, wire: msgspec.Struct) -> Any:
+        values = msgspec.structs.asdict(wire)
+        for at, rows in self.nested:
+            name = self.names[at]
+            values[name] = tuple(map(rows.read, values[name]))
+        row = object.__new__(self.kind)  # the fields as they were, as a copy makes a row
+        object.__setattr__(row, "__dict__", values)
+        return row
+
+
+_KR_ROWS = _Rows(KrRow)
+_REPORT_ROWS = _Rows(
+    Report,
+    {
+        "objectives": _Rows(ObjectiveRow, {"key_results": _KR_ROWS}),
+        "teams": _Rows(TeamRow),
+        "attention": _Rows(Attention),
+    },
+)
+
+
 def body(kept: KeptReport) -> bytes:
     """`kept` as bytes."""
     writer = _Writer()
-    report = msgspec.msgpack.encode(kept.report, enc_hook=writer.hook)
+    report = msgspec.msgpack.encode(_REPORT_ROWS.write(kept.report), enc_hook=writer.hook)
     periods = [_Period(p.id, p.start, p.end, p.closed) for p in writer.periods.values()]
     readings = [_readings(r) for _, r in writer.readings.values()]
     early, late = list(kept.early), list(kept.late)
@@ -81,10 +131,10 @@ def read(body: bytes) -> KeptReport | None:
     try:
         kept = msgspec.msgpack.decode(body, type=_Kept)
         reader = _Reader(kept)
-        report = msgspec.msgpack.decode(kept.report, type=Report, dec_hook=reader.hook)
+        wire = msgspec.msgpack.decode(kept.report, type=_REPORT_ROWS.wire, dec_hook=reader.hook)
     except (msgspec.DecodeError, IndexError, KeyError, ValueError, TypeError):
         return None
-    return KeptReport(report, tuple(kept.early), tuple(kept.late))
+    return KeptReport(_REPORT_ROWS.read(wire), tuple(kept.early), tuple(kept.late))
 
 
 def _readings(readings: DailyReadings) -> _Readings:
