@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+# Anything that changes how an answer is written (here or in `kept_report`) changes this.
+FORMAT = 2
 
 # How many answers this process took as kept, and how many it computed where one could have
 # been kept: what tells a test that a run was answered without loading or computing.
@@ -109,7 +111,7 @@ def _context(root: Path, command: tuple[object, ...]) -> bytes | None:
     zone = (time.timezone, time.altzone, time.daylight, *time.tzname)
     today = date.today().isoformat()
     actions = os.environ.get("GITHUB_ACTIONS")
-    return msgspec.msgpack.encode((repr(command), today, zone, environment, actions, git))
+    return msgspec.msgpack.encode((FORMAT, repr(command), today, zone, environment, actions, git))
 
 
 def _git_state(root: Path) -> tuple[object, ...] | None:

@@ -79,7 +79,7 @@ class _Watched(Folder):
 
     facts: list[tuple[str, str, object]] = field(default_factory=list)
     checked: dict[str, Signature] = field(default_factory=dict)
-    unread: dict[str, Signature | None] = field(default_factory=dict)
+    listed: list[str] = field(default_factory=list)  # the files, read or not
     complained: bool = False
 
     def exists(self, rel: str) -> bool:
@@ -99,7 +99,7 @@ class _Watched(Folder):
             name, rel, is_folder = item
             names.append((name, is_folder))
             if not is_folder:
-                self.unread[rel] = _lstat(f"{self.root}/{rel}")
+                self.listed.append(rel)
             yield item
         self.facts.append(("listing", rel_dir, names))
 
@@ -110,7 +110,6 @@ class _Watched(Folder):
 
     def check(self, rel: str, limit: int, problems: list[Problem]) -> Signature | None:
         found = super().check(rel, limit, problems)
-        self.unread.pop(rel, None)
         if found is None:
             self.complained = True
         else:
@@ -174,7 +173,8 @@ def look(root: Path) -> Survey:
     taken = time.time_ns()
     watched = _Watched(root.resolve())
     survey(watched)
-    read, unread = dict(watched.checked), dict(watched.unread)
+    read = dict(watched.checked)
+    unread = {rel: _lstat(f"{watched.root}/{rel}") for rel in watched.listed if rel not in read}
     return Survey(tuple(watched.facts), read, unread, not watched.complained, taken)
 
 
