@@ -22,7 +22,7 @@ import msgspec
 
 from cxokr.compute.report_data import Attention, KrRow, ObjectiveRow, Report, TeamRow
 from cxokr.compute.values import DailyReadings, Series
-from cxokr.model import CheckinEntry, Decision, Period, Thresholds
+from cxokr.model import Checkin, CheckinEntry, Decision, Period, Thresholds
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,22 @@ class _Series(msgspec.Struct, array_like=True):
     readings: int
     lo: int
     hi: int
+    first: int  # its check-ins: `_Kept.noted` from `first` up to `last`
+    last: int
+    period: str | None
+
+
+class _Checkins(msgspec.Struct, array_like=True):
     days: list[date]
     values: list[float]
     ats: list[datetime | None]  # empty when none has one
-    period: str | None
 
 
 class _Kept(msgspec.Struct, array_like=True):
     periods: list[_Period]
     readings: list[_Readings]
     series: list[_Series]
+    noted: _Checkins
     report: msgspec.Raw
     early: list[str]
     late: list[str]
@@ -88,11 +94,15 @@ class _Rows:
         )
         self._values = attrgetter(*self.names)
 
-    def write(self, row: Any) -> msgspec.Struct:
-        values = list(self._values(row))
-        for at, rows in self.nested:
-            values[at] = tuple(map(rows.write, values[at]))
-        return self.wire(*values)
+    def write(self, row: Any) -> tuple[Any, ...]:
+        """The row's fields, in order: what `wire` reads."""
+        values: tuple[Any, ...] = self._values(row)
+        if self.nested:
+            listed = list(values)
+            for at, rows in self.nested:
+                listed[at] = tuple(map(rows.write, listed[at]))
+            values = tuple(listed)
+        return values
 
     def read(self, wire: msgspec.Struct) -> Any:
         values = msgspec.structs.asdict(wire)
@@ -121,8 +131,12 @@ def body(kept: KeptReport) -> bytes:
     report = msgspec.msgpack.encode(_REPORT_ROWS.write(kept.report), enc_hook=writer.hook)
     periods = [_Period(p.id, p.start, p.end, p.closed) for p in writer.periods.values()]
     readings = [_readings(r) for _, r in writer.readings.values()]
+    noted = writer.noted
+    ats = [c.at for c in noted]
+    values = [c.value or 0.0 for c in noted]  # a series lays out only check-ins with a value
+    checkins = _Checkins([c.date for c in noted], values, ats if any(ats) else [])
     early, late = list(kept.early), list(kept.late)
-    found = _Kept(periods, readings, writer.series, msgspec.Raw(report), early, late)
+    found = _Kept(periods, readings, writer.series, checkins, msgspec.Raw(report), early, late)
     return msgspec.msgpack.encode(found)
 
 
@@ -148,13 +162,13 @@ class _Writer:
         self.periods: dict[str, Period] = {}
         self.readings: dict[int, tuple[int, DailyReadings]] = {}  # by id: the series hold them
         self.series: list[_Series] = []
+        self.noted: list[Checkin | CheckinEntry] = []  # every series' check-ins, one after another
 
     def hook(self, value: Any) -> Any:
         if isinstance(value, Series):
             return self._series(value)
         if isinstance(value, Period):
-            self.periods.setdefault(value.id, value)
-            return value.id
+            return self._period(value)
         if isinstance(value, Thresholds):
             return (value.on_track, value.at_risk)
         if isinstance(value, Decision):
@@ -164,15 +178,16 @@ class _Writer:
     def _series(self, series: Series) -> int:
         readings, noted = series.parts
         index, _ = self.readings.setdefault(id(readings), (len(self.readings), readings))
-        period = None if series.period is None else self.hook(series.period)
-        days = [c.date for c in noted]
-        values = [c.value for c in noted]
-        ats = [c.at for c in noted]
-        if not any(ats):
-            ats = []
+        period = None if series.period is None else self._period(series.period)
+        first = len(self.noted)
+        self.noted.extend(noted)
         lo, hi = series.span
-        self.series.append(_Series(index, lo, hi, days, values, ats, period))  # type: ignore[arg-type]
+        self.series.append(_Series(index, lo, hi, first, len(self.noted), period))
         return len(self.series) - 1
+
+    def _period(self, period: Period) -> str:
+        self.periods.setdefault(period.id, period)
+        return period.id
 
 
 class _Reader:
@@ -185,6 +200,7 @@ class _Reader:
         }
         self.readings = [_daily(r) for r in kept.readings]
         self.series = kept.series
+        self.noted = kept.noted
 
     def hook(self, kind: type, value: Any) -> Any:
         if kind is Series:
@@ -202,31 +218,34 @@ class _Reader:
     def _read_series(self, found: _Series) -> Series:
         period = None if found.period is None else self.periods[found.period]
         readings = self.readings[found.readings]
-        return Series(readings, (found.lo, found.hi), _Noted(found), period)
+        noted = _Noted(self.noted, found.first, found.last)
+        return Series(readings, (found.lo, found.hi), noted, period)
 
 
 class _Noted(Sequence[CheckinEntry]):
     """A key result's check-ins with a value, as a series reads them (day, value, `at`),
     made from their columns when first asked for: most series of a report are never laid out."""
 
-    __slots__ = ("_entries", "_found")
+    __slots__ = ("_columns", "_entries", "_first", "_last")
 
-    def __init__(self, found: _Series) -> None:
-        self._found = found
+    def __init__(self, columns: _Checkins, first: int, last: int) -> None:
+        self._columns, self._first, self._last = columns, first, last
         self._entries: list[CheckinEntry] | None = None
 
     def _all(self) -> list[CheckinEntry]:
         if self._entries is None:
-            found = self._found
-            ats = found.ats or [None] * len(found.days)
+            found, first, last = self._columns, self._first, self._last
+            ats = found.ats[first:last] if found.ats else [None] * (last - first)
             self._entries = [
                 CheckinEntry("", day, value, None, None, None, at)
-                for day, value, at in zip(found.days, found.values, ats, strict=True)
+                for day, value, at in zip(
+                    found.days[first:last], found.values[first:last], ats, strict=True
+                )
             ]
         return self._entries
 
     def __len__(self) -> int:
-        return len(self._found.days)
+        return self._last - self._first
 
     @overload
     def __getitem__(self, index: int) -> CheckinEntry: ...

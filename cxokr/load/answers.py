@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,6 @@ import msgspec
 
 from cxokr.load import cache
 from cxokr.load.cache import SETTLED_NS, STAMP
-from cxokr.load.localstate import write_atomic
 from cxokr.load.source import Folder, Listed, Signature, signature
 from cxokr.load.workspace import survey
 from cxokr.problems import Problem
@@ -221,12 +221,12 @@ class Answers:
             answer = msgspec.msgpack.encode(_Answer(STAMP, self.root, key, body))
             path = self._answer_path(key)
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(path, cache.seal(answer, self._secret, _ANSWER_PURPOSE))
+            _replace(path, cache.seal(answer, self._secret, _ANSWER_PURPOSE))
             if dict(files) != self.files:
                 self.files = dict(files)
                 index = msgspec.msgpack.encode(_Index(STAMP, self.root, self.files))
                 sealed = cache.seal(index, self._secret, _INDEX_PURPOSE)
-                write_atomic(cache.state_file(self._path, INDEX), sealed)
+                _replace(cache.state_file(self._path, INDEX), sealed)
             self._prune(path.parent)
 
     def _prune(self, folder: Path) -> None:
@@ -248,3 +248,16 @@ class Answers:
         if self._secret is None:
             return None
         return cache.unseal(cache.read_state(path), self._secret, purpose)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` whole to `path` (a private temporary file renamed over it), unsynced: an
+    answer a crash loses or tears fails its MAC, and is computed again."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        Path(name).replace(path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
