@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 # Anything that changes how an answer is written (here or in `kept_report`) changes this.
-FORMAT = 3
+FORMAT = 4
 
 # How many answers this process took as kept, and how many it computed where one could have
 # been kept: what tells a test that a run was answered without loading or computing.

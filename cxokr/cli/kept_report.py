@@ -77,44 +77,80 @@ class _Rows:
     repeat each field's name in every row), and read back into the same dataclass.
 
     The array's type is made from the dataclass's fields, so a field added to a row is
-    kept with it; `nested` names the fields that hold rows of another kind.
+    kept with it; `nested` names the fields that hold rows of another kind. A key result's
+    series is written by its place in the series' table. Rows read `later` are made whole
+    when a field is first asked for: a summarised view looks at few of them.
     """
 
-    def __init__(self, kind: type[Any], nested: Mapping[str, _Rows] | None = None) -> None:
-        self.kind = kind
+    def __init__(
+        self, kind: type[Any], nested: Mapping[str, _Rows] | None = None, later: bool = False
+    ) -> None:
+        self.kind = _later(kind) if later else kind
         self.names = tuple(f.name for f in fields(kind))
-        self.nested = [(self.names.index(name), rows) for name, rows in (nested or {}).items()]
+        self.nested = [(name, rows) for name, rows in (nested or {}).items()]
         hints = get_type_hints(kind)
         many: Any = tuple  # a tuple of rows of a kind made here
-        types = {name: many[rows.wire, ...] for name, rows in (nested or {}).items()}
+        types = {name: many[rows.wire, ...] for name, rows in self.nested}
+        self.series = "series" if hints.get("series") is Series else None
+        if self.series:
+            types[self.series] = int
         self.wire: type[msgspec.Struct] = msgspec.defstruct(
             f"_{kind.__name__}Wire",
             [(name, types.get(name, hints[name])) for name in self.names],
             array_like=True,
         )
         self._values = attrgetter(*self.names)
+        self._later = later
 
     def write(self, row: Any) -> tuple[Any, ...]:
         """The row's fields, in order: what `wire` reads."""
         values: tuple[Any, ...] = self._values(row)
         if self.nested:
             listed = list(values)
-            for at, rows in self.nested:
+            for name, rows in self.nested:
+                at = self.names.index(name)
                 listed[at] = tuple(map(rows.write, listed[at]))
             values = tuple(listed)
         return values
 
-    def read(self, wire: msgspec.Struct) -> Any:
-        values = msgspec.structs.asdict(wire)
-        for at, rows in self.nested:
-            name = self.names[at]
-            values[name] = tuple(map(rows.read, values[name]))
+    def read(self, wire: msgspec.Struct, reader: _Reader) -> Any:
         row = object.__new__(self.kind)  # the fields as they were, as a copy makes a row
-        object.__setattr__(row, "__dict__", values)
+        if self.series and not 0 <= getattr(wire, self.series) < reader.count:
+            raise IndexError("no such series")  # found now: a row is made whole later
+        if self._later:
+            row.__dict__[_KEPT] = (self, wire, reader)
+        else:
+            object.__setattr__(row, "__dict__", self.values(wire, reader))
         return row
 
+    def values(self, wire: msgspec.Struct, reader: _Reader) -> dict[str, Any]:
+        values = msgspec.structs.asdict(wire)
+        for name, rows in self.nested:
+            values[name] = tuple(rows.read(found, reader) for found in values[name])
+        if self.series:
+            values[self.series] = reader.series(values[self.series])
+        return values
 
-_KR_ROWS = _Rows(KrRow)
+
+_KEPT = "_kept_wire"
+
+
+def _later(kind: type[Any]) -> type[Any]:
+    """`kind`, its rows made whole from what `_Rows.read` left when a field is asked for."""
+
+    def __getattr__(self: Any, name: str) -> Any:
+        kept = self.__dict__.pop(_KEPT, None)
+        if kept is None:
+            raise AttributeError(name)
+        rows, wire, reader = kept
+        self.__dict__.update(rows.values(wire, reader))
+        return getattr(self, name)
+
+    made = {"__getattr__": __getattr__, "__doc__": kind.__doc__, "__module__": kind.__module__}
+    return type(kind.__name__, (kind,), made)
+
+
+_KR_ROWS = _Rows(KrRow, later=True)
 _REPORT_ROWS = _Rows(
     Report,
     {
@@ -146,9 +182,28 @@ def read(body: bytes) -> KeptReport | None:
         kept = msgspec.msgpack.decode(body, type=_Kept)
         reader = _Reader(kept)
         wire = msgspec.msgpack.decode(kept.report, type=_REPORT_ROWS.wire, dec_hook=reader.hook)
+        if not _whole(kept):
+            return None
+        report = _REPORT_ROWS.read(wire, reader)
     except (msgspec.DecodeError, IndexError, KeyError, ValueError, TypeError):
         return None
-    return KeptReport(_REPORT_ROWS.read(wire), tuple(kept.early), tuple(kept.late))
+    return KeptReport(report, tuple(kept.early), tuple(kept.late))
+
+
+def _whole(kept: _Kept) -> bool:
+    """Whether every series' readings, period and check-ins are in `kept`: a row read later
+    must not find one missing."""
+    noted = kept.noted
+    count = len(noted.days)
+    if len(noted.values) != count or (noted.ats and len(noted.ats) != count):
+        return False
+    periods = {p.id for p in kept.periods}
+    return all(
+        0 <= s.readings < len(kept.readings)
+        and (s.period is None or s.period in periods)
+        and 0 <= s.first <= s.last <= count
+        for s in kept.series
+    )
 
 
 def _readings(readings: DailyReadings) -> _Readings:
@@ -199,12 +254,11 @@ class _Reader:
             for p in kept.periods
         }
         self.readings = [_daily(r) for r in kept.readings]
-        self.series = kept.series
+        self._series = kept.series
+        self.count = len(kept.series)
         self.noted = kept.noted
 
     def hook(self, kind: type, value: Any) -> Any:
-        if kind is Series:
-            return self._read_series(self.series[value])
         if kind is Period:
             return self.periods[value]
         if kind is Thresholds:
@@ -215,7 +269,8 @@ class _Reader:
             return Decision.model_construct(text=text, by=by, on=date.fromisoformat(on))
         raise TypeError(f"a report holds no {kind.__name__}")
 
-    def _read_series(self, found: _Series) -> Series:
+    def series(self, index: int) -> Series:
+        found = self._series[index]
         period = None if found.period is None else self.periods[found.period]
         readings = self.readings[found.readings]
         noted = _Noted(self.noted, found.first, found.last)
