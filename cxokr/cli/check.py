@@ -88,7 +88,7 @@ def _checked(root: Path, output_format: CheckFormat | None, strict: bool) -> Che
 
     ws, cache = load_cached(root)
     result = goalposts.checked(root, ws, check_workspace(ws), keep=caching())
-    if slot is not None:
+    if slot is not None and not kept.looks_beyond(ws):
         slot.keep(lambda: kept.check_body(result), cache)
     return result
 

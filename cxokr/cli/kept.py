@@ -41,6 +41,7 @@ from cxokr.load.answers import Answers, Survey, look
 
 if TYPE_CHECKING:
     from cxokr.load.cache import Cache
+    from cxokr.load.workspace import Workspace
     from cxokr.rules.checks import CheckResult
 
 
@@ -164,6 +165,20 @@ def _grafts(common: Path) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
 
 
 # --- check ------------------------------------------------------------------------------------
+
+
+def looks_beyond(ws: Workspace) -> bool:
+    """Whether `check` of `ws` looks at a file the fingerprint does not cover: the DuckDB
+    file a connection names, which must not lead out of the workspace through a link made
+    since. Such an answer is not kept."""
+    from cxokr.rules.sources import DUCKDB
+
+    connections = ws.config.connections if ws.config else {}
+    urls = (connection.url.strip() for connection in connections.values())
+    return any(
+        url.startswith(DUCKDB) and url[len(DUCKDB) :].strip() not in ("", ":memory:")
+        for url in urls
+    )
 
 
 def check_body(result: CheckResult) -> bytes:

@@ -263,3 +263,25 @@ def test_a_damaged_forged_or_misplaced_answer_is_never_believed(make_ws: WriteFi
     assert body is not None
     small.write_bytes(cache.seal(bytes(body), b"k" * 32, b"kept answer"))  # someone else's key
     fresh(root, "check")
+
+
+def test_a_check_that_looks_at_a_duckdb_file_is_not_kept(make_ws: WriteFiles) -> None:
+    """Whether a DuckDB file leads out of the workspace is no file the loader reads."""
+    config = (
+        "organization: Acme Retail\n"
+        "periods:\n"
+        "  - {id: 2026, start: 2026-01-01, end: 2026-12-31}\n"
+        "  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "connections:\n"
+        "  warehouse: {url: 'duckdb:data/cx.duckdb'}\n"
+    )
+    root = make_ws({"cxokr.yaml": config})
+    (root / "data").mkdir()
+    settle()
+    fresh(root, "check")
+    outside = root.parent / "elsewhere"
+    outside.mkdir()
+    (root / "data").rmdir()
+    (root / "data").symlink_to(outside)
+    _, _, err = fresh(root, "check")
+    assert "1 error" in err
