@@ -10,7 +10,8 @@ format), and the state of git: the commit checked out, where a shallow clone is
 cut, the grafts and replaced objects `git log` honours, and the GIT_ variables
 that say which repository git reads. Uncommitted edits are the files' content,
 which the fingerprint covers. Inside a repository whose `HEAD` cannot be read
-directly (GIT_DIR set, no commit yet) nothing is kept.
+directly (GIT_DIR set, no commit yet) nothing is kept, nor a check that looked
+at a DuckDB file a connection names (`looks_beyond`).
 
 A run that computed its answer keeps it only when nothing moved while it ran:
 the workspace, git and the day are looked at again afterwards and must be as
