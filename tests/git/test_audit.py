@@ -234,7 +234,9 @@ def test_the_log_reads_history_in_a_few_git_processes(ws: Path, tmp_path: Path) 
         mp.setenv("GIT_TRACE", str(trace))
         trail = audit.trail(ws, scripted.KR)
     assert len(trail.events) == 5 + 29
-    started = [line for line in trace.read_text().splitlines() if "trace: built-in: git" in line]
+    lines = trace.read_text().splitlines()
+    # GitPython asks `git version` once per process: whether this test runs first or not.
+    started = [line for line in lines if "trace: built-in: git" in line and " version" not in line]
     assert len(started) <= 6, started
 
 
