@@ -29,7 +29,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from cxokr import yamlio
 from cxokr.git import runner
 from cxokr.git.audit_data import Event, Kind, Subject
-from cxokr.git.history import Commit, FileChange, History, Step, _Patch
+from cxokr.git.history import Commit, FileChange, History, Patch, Step
 from cxokr.model import CHECKINS, READINGS, Period, Reading, parse_ref
 
 # git's diff takes a file with a NUL byte in its first 8000 bytes for binary, and shows no
@@ -339,12 +339,12 @@ def _patched(
     found: dict[tuple[str, str], FileChange] = {}
     for record in out.split("\x1e")[1:]:
         sha, _, body = record.partition("\n")
-        patches: dict[str, _Patch] = {}
-        current: _Patch | None = None
+        patches: dict[str, Patch] = {}
+        current: Patch | None = None
         for line in body.split("\n"):
             if line.startswith("diff --git a/"):
                 rest = line[len("diff --git a/") :]
-                current = patches.setdefault(rest[: (len(rest) - 3) // 2], _Patch())
+                current = patches.setdefault(rest[: (len(rest) - 3) // 2], Patch())
             elif current is not None:
                 current.read(line)
         for path, patch in patches.items():

@@ -219,8 +219,8 @@ class History:
     def _step(self, record: str) -> Step:
         header, _, body = record.partition("\n")
         raw: dict[str, tuple[str | None, str | None]] = {}
-        patch: dict[str, _Patch] = {}
-        current: _Patch | None = None
+        patch: dict[str, Patch] = {}
+        current: Patch | None = None
         for line in body.split("\n"):
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
@@ -228,11 +228,11 @@ class History:
                 raw[path] = (_present(fields[2]), _present(fields[3]))
             elif line.startswith("diff --git a/"):
                 rest = line[len("diff --git a/") :]
-                current = patch.setdefault(rest[: (len(rest) - 3) // 2], _Patch())
+                current = patch.setdefault(rest[: (len(rest) - 3) // 2], Patch())
             elif current is not None:
                 current.read(line)
         changes = tuple(
-            patch.get(path, _Patch()).change(path, before, after)
+            patch.get(path, Patch()).change(path, before, after)
             for path, (before, after) in raw.items()
         )
         return Step(self._commit(header), changes)
@@ -307,7 +307,7 @@ class History:
         return {path: content[sha] for path, sha in listed.items()}
 
 
-class _Patch:
+class Patch:
     """The lines a patch adds to and removes from one file, with their line numbers."""
 
     def __init__(self) -> None:
