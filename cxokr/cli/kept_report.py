@@ -79,18 +79,28 @@ class _Rows:
     The array's type is made from the dataclass's fields, so a field added to a row is
     kept with it; `nested` names the fields that hold rows of another kind. A key result's
     series is written by its place in the series' table. Rows read `later` are made whole
-    when a field is first asked for: a summarised view looks at few of them.
+    when a field is first asked for: a summarised view looks at few of them. The `raw` field
+    (rows of another kind, written as `nested` ones) is read as its bytes, and its rows only
+    when it is first asked for (`_raw`).
     """
 
     def __init__(
-        self, kind: type[Any], nested: Mapping[str, _Rows] | None = None, later: bool = False
+        self,
+        kind: type[Any],
+        nested: Mapping[str, _Rows] | None = None,
+        later: bool = False,
+        raw: tuple[str, _Rows] | None = None,
     ) -> None:
-        self.kind = _later(kind) if later else kind
+        self.kind = _later(kind) if later else _raw(kind, raw[0]) if raw else kind
         self.names = tuple(f.name for f in fields(kind))
         self.nested = [(name, rows) for name, rows in (nested or {}).items()]
+        self.raw = raw
         hints = get_type_hints(kind)
         many: Any = tuple  # a tuple of rows of a kind made here
-        types = {name: many[rows.wire, ...] for name, rows in self.nested}
+        types: dict[str, Any] = {name: many[rows.wire, ...] for name, rows in self.nested}
+        if raw:
+            self.nested.append(raw)  # written as the others, read as its bytes
+            types[raw[0]] = msgspec.Raw
         self.series = "series" if hints.get("series") is Series else None
         if self.series:
             types[self.series] = int
@@ -126,6 +136,10 @@ class _Rows:
     def values(self, wire: msgspec.Struct, reader: _Reader) -> dict[str, Any]:
         values = msgspec.structs.asdict(wire)
         for name, rows in self.nested:
+            if self.raw and name == self.raw[0]:
+                found = values.pop(name)
+                values[_RAW] = (rows, found, _count(found), reader)
+                continue
             values[name] = tuple(rows.read(found, reader) for found in values[name])
         if self.series:
             values[self.series] = reader.series(values[self.series])
@@ -150,11 +164,54 @@ def _later(kind: type[Any]) -> type[Any]:
     return type(kind.__name__, (kind,), made)
 
 
+_RAW = "_kept_raw"
+
+
+def _raw(kind: type[Any], field: str) -> type[Any]:
+    """`kind`, its rows' `field` (rows of another kind) read from its bytes when first asked
+    for, and counted by `key_result_count` without reading them: a summarised view shows the
+    rows of few of them. Read, they are a plain attribute, as any other field."""
+
+    def __getattr__(self: Any, name: str) -> Any:
+        if name != field or _RAW not in self.__dict__:
+            raise AttributeError(name)
+        rows, raw, _, reader = self.__dict__.pop(_RAW)
+        found = reader.rows(rows, raw)
+        self.__dict__[field] = found
+        return found
+
+    def key_result_count(self: Any) -> int:
+        kept = self.__dict__.get(_RAW)
+        return len(getattr(self, field)) if kept is None else int(kept[2])
+
+    made = {
+        "__getattr__": __getattr__,
+        "key_result_count": key_result_count,
+        "__doc__": kind.__doc__,
+        "__module__": kind.__module__,
+    }
+    return type(kind.__name__, (kind,), made)
+
+
+def _count(raw: msgspec.Raw) -> int:
+    """How many items the msgpack array `raw` holds, from its header."""
+    head = memoryview(raw)
+    if not head:
+        raise ValueError("no array")
+    first = head[0]
+    if 0x90 <= first <= 0x9F:  # fixarray
+        return first & 0x0F
+    size = {0xDC: 2, 0xDD: 4}.get(first)
+    if size is None or len(head) < 1 + size:
+        raise ValueError("no array")
+    return int.from_bytes(head[1 : 1 + size], "big")
+
+
 _KR_ROWS = _Rows(KrRow, later=True)
 _REPORT_ROWS = _Rows(
     Report,
     {
-        "objectives": _Rows(ObjectiveRow, {"key_results": _KR_ROWS}),
+        "objectives": _Rows(ObjectiveRow, raw=("key_results", _KR_ROWS)),
         "teams": _Rows(TeamRow),
         "attention": _Rows(Attention),
     },
@@ -185,6 +242,8 @@ def read(body: bytes) -> KeptReport | None:
         if not _whole(kept):
             return None
         report = _REPORT_ROWS.read(wire, reader)
+        if sum(o.key_result_count() for o in report.objectives) != reader.count:
+            return None  # each key result has its series: the rows read later are all there
     except (msgspec.DecodeError, IndexError, KeyError, ValueError, TypeError):
         return None
     return KeptReport(report, tuple(kept.early), tuple(kept.late))
@@ -257,6 +316,16 @@ class _Reader:
         self._series = kept.series
         self.count = len(kept.series)
         self.noted = kept.noted
+        self._decoders: dict[_Rows, msgspec.msgpack.Decoder[Any]] = {}
+
+    def rows(self, rows: _Rows, raw: msgspec.Raw) -> tuple[Any, ...]:
+        """The rows of `rows`' kind written as `raw`, read now."""
+        decoder = self._decoders.get(rows)
+        if decoder is None:
+            many: Any = tuple
+            decoder = msgspec.msgpack.Decoder(many[rows.wire, ...], dec_hook=self.hook)
+            self._decoders[rows] = decoder
+        return tuple(rows.read(wire, self) for wire in decoder.decode(raw))
 
     def hook(self, kind: type, value: Any) -> Any:
         if kind is Period:

@@ -240,6 +240,9 @@ class ObjectiveRow:
     reason: str | None = None  # why it is dropped or postponed
     retro: str | None = None  # the team's end-of-period retro, beside its own grade
 
+    def key_result_count(self) -> int:
+        return len(self.key_results)
+
 
 @dataclass(frozen=True)
 class TeamRow:
@@ -339,3 +342,7 @@ class Report:
 
     def key_results(self) -> list[KrRow]:
         return [kr for o in self.objectives if not o.context for kr in o.key_results]
+
+    def key_result_count(self) -> int:
+        """How many `key_results` there are."""
+        return sum(o.key_result_count() for o in self.objectives if not o.context)

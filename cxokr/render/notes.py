@@ -105,7 +105,7 @@ def empty(report: Report, escape: Callable[[str], str], code: Callable[[str], st
 def nothing_to_watch(report: Report) -> str:
     """What 'needs attention' says when nothing does: every key result is fine, or there is
     no key result to be fine."""
-    if report.key_results():
+    if report.key_result_count():
         return "nothing: every key result is on track and fresh"
     return "nothing to watch: no key results yet"
 

@@ -272,7 +272,7 @@ class _View:
         self.glyphs = glyphs
         self.width = width
         self.report = report
-        self.detail = full or len(report.key_results()) <= DETAIL_LIMIT
+        self.detail = full or report.key_result_count() <= DETAIL_LIMIT
         self.shown: set[str] = set()
         self.as_of = report.as_of
         # A team's view has room for every note and checklist item; the whole organization's
@@ -351,7 +351,7 @@ def render(
     if not view.detail:
         target.print(
             Text(
-                f"Summary of {len(report.objectives)} objectives and {len(report.key_results())} "
+                f"Summary of {len(report.objectives)} objectives and {report.key_result_count()} "
                 "key results: --full shows every one; --team, --level or --owner narrow the "
                 "report; --format csv or json holds every figure",
                 style="dim",
