@@ -63,7 +63,7 @@ def render(report: Report, full: bool = False) -> str:
     text report's detail; else its summary (`markdown_summary`)."""
     if full:
         return _full(report)
-    if len(report.key_results()) <= notes.DETAIL_LIMIT:
+    if report.key_result_count() <= notes.DETAIL_LIMIT:
         whole = _full(report)
         if len(whole) <= BUDGET:
             return whole

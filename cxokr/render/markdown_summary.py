@@ -17,7 +17,7 @@ from cxokr.render.markdown import attention_item, escape, needs_decision, percen
 
 def render(report: Report, budget: int) -> str:
     """The summary, at most `budget` characters long."""
-    objectives, krs = len(report.objectives), len(report.key_results())
+    objectives, krs = len(report.objectives), report.key_result_count()
     head = [
         *title(report),
         "",
