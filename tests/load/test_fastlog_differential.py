@@ -10,19 +10,18 @@ line can be wrong.
 
 from __future__ import annotations
 
-import importlib
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.generate import generate
 from cxokr import yamlio
 from cxokr.load import fastlog, parsing
 from cxokr.model import CHECKINS, READINGS, CheckinEntry, ReadingEntry
-from tests.paths import DATA, EXAMPLE, REPO
+from tests.paths import DATA, EXAMPLE
 
 Entry = type[CheckinEntry] | type[ReadingEntry]
 
@@ -71,12 +70,7 @@ def test_the_examples_and_the_invalid_corpus_are_read_alike(
 def test_generated_logs_take_the_per_log_path_and_are_read_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        generate = importlib.import_module("generate")
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    generate.generate(tmp_path, 4, 11)
+    generate(tmp_path, 4, 11)
     files = log_files(tmp_path)
     assert len(files) > 4
     for path, entry in files:

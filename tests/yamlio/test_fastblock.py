@@ -10,11 +10,9 @@ look, their mutations, and texts Hypothesis builds from YAML's pieces.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.generate import generate
 from cxokr import yamlio
 from cxokr.yamlio.documents import load_document
 from cxokr.yamlio.fastblock import read_block
@@ -191,12 +190,7 @@ def test_every_yaml_file_of_the_repository_reads_the_same() -> None:
 def test_a_generated_workspace_reads_the_same_and_all_its_teams_and_okrs_fast(
     tmp_path: Path,
 ) -> None:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        generate = importlib.import_module("generate")
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    generate.generate(tmp_path, 200, 1)
+    generate(tmp_path, 200, 1)
     for folder in ("teams", "okrs", "metrics"):
         files = sorted((tmp_path / folder).rglob("*.yaml"))
         read_fast = [assert_same(p.read_bytes()) for p in files]
