@@ -344,9 +344,9 @@ def _emit(content: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(content)
         return
-    from cxokr.load.localstate import write_atomic
+    from cxokr.load.localstate import write_output
 
-    write_atomic(output, content.encode("utf-8"))
+    write_output(output, content.encode("utf-8"))
     err(f"wrote {output}")
 
 

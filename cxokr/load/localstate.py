@@ -12,9 +12,11 @@ without starting git: a `.git` folder, or a `.git` file (`gitdir: …`, as in a
 worktree or submodule) naming a folder that looks like a git directory.
 
 State files are written whole (`write_atomic`): a reader finds the old file or
-the new one, never half of one. So is any other file outside a workspace, such
-as a report the user named with --output; a workspace file is written by
-`edit.fileio`, which keeps the write inside the workspace.
+the new one, never half of one, and a link at a state file's path is replaced,
+never followed. A report the user named with --output is written whole too, but
+as a shell's `>` would (`write_output`): through a link, and into a device or pipe
+in place; a workspace file is written by `edit.fileio`, which keeps the write
+inside the workspace.
 """
 
 from __future__ import annotations
@@ -87,25 +89,34 @@ def _fallback(root: Path) -> Path:
     return user_cache_home() / NAME / digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: temp file in the same folder, fsync, rename; keeps the mode.
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user named (--output) as a shell's `>` would, but whole.
 
-    Only for files outside a workspace; a workspace file goes through `fileio.write_file`.
     A path that names something other than a file (a device such as /dev/null or
-    /dev/stdout, a pipe) is written to, as a shell's `>` would: there is nothing to
-    replace, and a rename would put a file in its place. A symbolic link is followed
-    to the file it names, which is replaced; the link stays.
+    /dev/stdout, a pipe) is written to: there is nothing to replace, and a rename
+    would put a file in its place. A symbolic link is followed to the file it
+    names, which is replaced (`write_atomic`); the link stays.
     """
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     try:
         kind = stat.S_IFMT(path.stat().st_mode)
-    except OSError:  # not there yet (or not readable: the rename below says why)
+    except OSError:  # not there yet (or not readable: the rename says why)
         kind = stat.S_IFREG
     if kind not in (stat.S_IFREG, stat.S_IFDIR):
         with path.open("wb") as out:
             out.write(data)
         return
+    write_atomic(path, data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: temp file in the same folder, fsync, rename; keeps the mode.
+
+    Only for files outside a workspace; a workspace file goes through `fileio.write_file`.
+    The rename replaces whatever is at `path`, a link included: a state file is never
+    written through a link (a file the user named goes through `write_output`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777

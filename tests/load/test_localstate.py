@@ -147,7 +147,7 @@ def test_a_pipe_is_written_to_not_replaced_by_a_file(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     got: list[bytes] = []
     reader = _drain(fifo, got)
-    localstate.write_atomic(fifo, b"the report\n")
+    localstate.write_output(fifo, b"the report\n")
     reader.join(timeout=10)
     assert got == [b"the report\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # a rename would have left a plain file here
@@ -176,8 +176,20 @@ def test_a_link_is_followed_to_its_file_which_is_replaced(tmp_path: Path) -> Non
     target.chmod(0o640)
     link = tmp_path / "latest.md"
     link.symlink_to(target)
-    localstate.write_atomic(link, b"new")
+    localstate.write_output(link, b"new")
     assert link.is_symlink()
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in target.parent.iterdir()) == ["weekly.md"]  # no temp left
+
+
+def test_a_state_file_is_never_written_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_bytes(b"theirs")
+    state = tmp_path / "state" / "parsed.msgpack"
+    state.parent.mkdir()
+    state.symlink_to(outside)
+    localstate.write_atomic(state, b"ours")
+    assert not state.is_symlink()
+    assert state.read_bytes() == b"ours"
+    assert outside.read_bytes() == b"theirs"
