@@ -26,7 +26,6 @@ from cxokr.git.history import Commit, FileChange, head_sha
 from cxokr.load import cache, localstate
 from cxokr.load.cache import STAMP
 from cxokr.load.layout import okr_path
-from cxokr.load.localstate import write_atomic
 from cxokr.load.workspace import Workspace
 from cxokr.model import StartReading
 
@@ -160,10 +159,7 @@ def remember(root: Path, key: bytes, found: Answer) -> None:
         body = msgspec.msgpack.encode(_Memo(key, records, found.shallow, cut))
     except (msgspec.EncodeError, TypeError):  # a value the memo cannot hold: not kept
         return
-    path = cache.state_file(root, MEMO)
-    with contextlib.suppress(OSError):  # a read-only git directory works, just unremembered
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_atomic(path, cache.seal(body, secret, _PURPOSE))
+    cache.write_state(cache.state_file(root, MEMO), body, secret, _PURPOSE)
 
 
 # --- The ledgers ------------------------------------------------------------------------------
@@ -292,10 +288,7 @@ def remember_ledgers(root: Path, ledgers: Ledgers) -> None:
         body = msgspec.msgpack.encode(record)
     except (msgspec.EncodeError, TypeError):  # a value the ledgers cannot hold: not kept
         return
-    path = cache.state_file(root, LEDGERS)
-    with contextlib.suppress(OSError):  # a read-only git directory works, just unremembered
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_atomic(path, cache.seal(body, secret, _LEDGERS_PURPOSE))
+    cache.write_state(cache.state_file(root, LEDGERS), body, secret, _LEDGERS_PURPOSE)
 
 
 def _raw(ledger: Ledger, stored: tuple[tuple[object, ...], msgspec.Raw] | None) -> msgspec.Raw:

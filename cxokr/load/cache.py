@@ -188,9 +188,7 @@ class Cache:
                 room -= len(stored)
         files = {rel: known for rel, known in self.files.items() if known[1] in keep}
         body = msgspec.msgpack.encode(_Body(STAMP, self._root, files, keep))
-        with contextlib.suppress(OSError):  # a read-only git directory works, just uncached
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(self.path, seal(body, self._key, PARSED))
+        write_state(self.path, body, self._key, PARSED)
 
 
 def _read(
@@ -291,6 +289,14 @@ def unseal(raw: bytes, key: bytes, purpose: bytes) -> memoryview | None:
     mac, body = bytes(view[len(MAGIC) : len(MAGIC) + MAC_BYTES]), view[len(MAGIC) + MAC_BYTES :]
     expected = hashlib.blake2b(body, key=key, digest_size=MAC_BYTES, person=purpose).digest()
     return body if hmac.compare_digest(expected, mac) else None
+
+
+def write_state(path: Path, body: bytes, key: bytes, purpose: bytes) -> None:
+    """Keep `body` in the state file `path`, sealed for `purpose`; a state folder that cannot
+    be written (a read-only git directory) leaves it unkept, never an error."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(path, seal(body, key, purpose))
 
 
 def read_state(path: Path) -> bytes:
